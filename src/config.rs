@@ -1,0 +1,115 @@
+//! Settings from flags, environment variables and an optional TOML file, in
+//! that order of precedence, then the embedded defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::cli::ServeArgs;
+
+/// Everything `serve` needs, resolved.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    /// The address written into StartPage URLs, forms and the PO Request URL.
+    pub base_url: String,
+    /// None keeps everything in memory (tests).
+    pub data_dir: Option<PathBuf>,
+    pub identity: Option<String>,
+    pub shared_secret: Option<String>,
+    pub order_confirmation_url: Option<String>,
+    pub ship_notice_url: Option<String>,
+    pub confirmation_delay: Duration,
+    pub ship_notice_delay: Duration,
+    /// A catalogue file replacing the embedded one.
+    pub catalog: Option<PathBuf>,
+    /// How long absim waits for a buyer endpoint.
+    pub outbound_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            base_url: "http://127.0.0.1:8080".into(),
+            data_dir: Some(PathBuf::from("absim-data")),
+            identity: None,
+            shared_secret: None,
+            order_confirmation_url: None,
+            ship_notice_url: None,
+            confirmation_delay: Duration::from_secs(15),
+            ship_notice_delay: Duration::from_secs(5),
+            catalog: None,
+            outbound_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The optional TOML file: the same settings as the flags.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileSettings {
+    addr: Option<SocketAddr>,
+    base_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    identity: Option<String>,
+    shared_secret: Option<String>,
+    order_confirmation_url: Option<String>,
+    ship_notice_url: Option<String>,
+    confirmation_delay: Option<u64>,
+    ship_notice_delay: Option<u64>,
+    catalog: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn resolve(args: &ServeArgs) -> anyhow::Result<Settings> {
+        let file: FileSettings = match &args.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the config file {}", path.display()))?;
+                toml::from_str(&text)
+                    .with_context(|| format!("the config file {} is not valid", path.display()))?
+            }
+            None => FileSettings::default(),
+        };
+        let d = Settings::default();
+        let addr = args.addr.or(file.addr).unwrap_or(d.addr);
+        let base_url = args
+            .base_url
+            .clone()
+            .or(file.base_url)
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let pick = |a: &Option<String>, f: Option<String>| {
+            a.clone().or(f).filter(|s| !s.trim().is_empty())
+        };
+        Ok(Settings {
+            addr,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            data_dir: Some(
+                args.data_dir
+                    .clone()
+                    .or(file.data_dir)
+                    .unwrap_or(d.data_dir.expect("default data dir")),
+            ),
+            identity: pick(&args.identity, file.identity),
+            shared_secret: pick(&args.shared_secret, file.shared_secret),
+            order_confirmation_url: pick(&args.order_confirmation_url, file.order_confirmation_url),
+            ship_notice_url: pick(&args.ship_notice_url, file.ship_notice_url),
+            confirmation_delay: Duration::from_secs(
+                args.confirmation_delay
+                    .or(file.confirmation_delay)
+                    .unwrap_or(15),
+            ),
+            ship_notice_delay: Duration::from_secs(
+                args.ship_notice_delay
+                    .or(file.ship_notice_delay)
+                    .unwrap_or(5),
+            ),
+            catalog: args.catalog.clone().or(file.catalog),
+            outbound_timeout: d.outbound_timeout,
+        })
+    }
+}

@@ -1,0 +1,483 @@
+//! Elements shared by several cXML documents: header and credentials, money,
+//! descriptions, addresses, item identification and details, references.
+
+use rust_decimal::Decimal;
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Header {
+    #[serde(rename = "From")]
+    pub from: Party,
+    #[serde(rename = "To")]
+    pub to: Party,
+    #[serde(rename = "Sender")]
+    pub sender: Sender,
+}
+
+/// `From` or `To`: one or more credentials naming an organisation.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Party {
+    #[serde(rename = "Credential", default)]
+    pub credentials: Vec<Credential>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Sender {
+    #[serde(rename = "Credential", default)]
+    pub credentials: Vec<Credential>,
+    #[serde(rename = "UserAgent", skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Credential {
+    #[serde(rename = "@domain", default)]
+    pub domain: String,
+    #[serde(rename = "Identity", default)]
+    pub identity: String,
+    #[serde(rename = "SharedSecret", skip_serializing_if = "Option::is_none")]
+    pub shared_secret: Option<String>,
+}
+
+impl Credential {
+    pub fn new(domain: &str, identity: &str) -> Self {
+        Credential {
+            domain: domain.to_owned(),
+            identity: identity.to_owned(),
+            shared_secret: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Status {
+    #[serde(rename = "@code")]
+    pub code: u16,
+    #[serde(rename = "@text", default)]
+    pub text: String,
+    #[serde(rename = "@xml:lang", skip_serializing_if = "Option::is_none", default)]
+    pub lang: Option<String>,
+    #[serde(rename = "$text", default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+impl Status {
+    pub fn ok() -> Self {
+        Status {
+            code: 200,
+            text: "OK".into(),
+            lang: None,
+            message: String::new(),
+        }
+    }
+
+    pub fn new(code: u16, text: impl Into<String>, message: impl Into<String>) -> Self {
+        let message: String = message.into();
+        Status {
+            code,
+            text: text.into(),
+            lang: (!message.is_empty()).then(|| "en".to_owned()),
+            message,
+        }
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.code)
+    }
+}
+
+/// An amount in a currency. The amount is kept as the text received so that
+/// nothing is lost; [`Money::amount`] parses it.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Money {
+    #[serde(rename = "@currency", default)]
+    pub currency: String,
+    #[serde(rename = "$text", default)]
+    pub value: String,
+}
+
+impl Money {
+    /// Japanese yen with two decimals, as Amazon's documents write prices.
+    pub fn jpy(amount: Decimal) -> Self {
+        Money {
+            currency: "JPY".into(),
+            value: format!("{:.2}", amount.round_dp(2)),
+        }
+    }
+
+    pub fn amount(&self) -> Option<Decimal> {
+        self.value.trim().parse().ok()
+    }
+}
+
+/// `Total`, `UnitPrice`, `DeductionAmount`, `OriginalPrice`: elements that
+/// wrap one Money.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct MoneyHolder {
+    #[serde(rename = "Money", default)]
+    pub money: Money,
+}
+
+impl MoneyHolder {
+    pub fn jpy(amount: Decimal) -> Self {
+        MoneyHolder {
+            money: Money::jpy(amount),
+        }
+    }
+}
+
+/// `Description`: mixed text and `ShortName`. Read as parts, written as text.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
+pub struct Description {
+    #[serde(rename = "@xml:lang", default)]
+    pub lang: Option<String>,
+    #[serde(rename = "$value", default)]
+    parts: Vec<DescriptionPart>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+enum DescriptionPart {
+    #[serde(rename = "$text")]
+    Text(String),
+    ShortName(String),
+}
+
+impl Description {
+    pub fn new(lang: &str, text: impl Into<String>) -> Self {
+        Description {
+            lang: Some(lang.to_owned()),
+            parts: vec![DescriptionPart::Text(text.into())],
+        }
+    }
+
+    /// The description's text; a `ShortName` stands in when there is no text.
+    pub fn text(&self) -> String {
+        let text: Vec<&str> = self
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                DescriptionPart::Text(t) => Some(t.trim()),
+                DescriptionPart::ShortName(_) => None,
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !text.is_empty() {
+            return text.join(" ");
+        }
+        self.short_name().unwrap_or_default().trim().to_owned()
+    }
+
+    pub fn short_name(&self) -> Option<&str> {
+        self.parts.iter().find_map(|p| match p {
+            DescriptionPart::ShortName(s) => Some(s.as_str()),
+            DescriptionPart::Text(_) => None,
+        })
+    }
+}
+
+impl Serialize for Description {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Description", 2)?;
+        s.serialize_field("@xml:lang", self.lang.as_deref().unwrap_or("en"))?;
+        s.serialize_field("$text", &self.text())?;
+        s.end()
+    }
+}
+
+/// `Extrinsic`: a named value outside the standard (`ANY` in the DTD; read
+/// as text).
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Extrinsic {
+    #[serde(rename = "@name", default)]
+    pub name: String,
+    #[serde(rename = "$text", default)]
+    pub value: String,
+}
+
+impl Extrinsic {
+    pub fn new(name: &str, value: impl Into<String>) -> Self {
+        Extrinsic {
+            name: name.to_owned(),
+            value: value.into(),
+        }
+    }
+}
+
+/// Finds an extrinsic by name, ignoring case (buyers spell them freely).
+pub fn extrinsic<'a>(list: &'a [Extrinsic], name: &str) -> Option<&'a str> {
+    list.iter()
+        .find(|e| e.name.eq_ignore_ascii_case(name))
+        .map(|e| e.value.trim())
+        .filter(|v| !v.is_empty())
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct UrlHolder {
+    #[serde(rename = "URL", default)]
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Name {
+    #[serde(rename = "@xml:lang", default)]
+    pub lang: Option<String>,
+    #[serde(rename = "$text", default)]
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Country {
+    #[serde(rename = "@isoCountryCode", default)]
+    pub iso_country_code: String,
+    #[serde(rename = "$text", default)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct PostalAddress {
+    #[serde(rename = "@name", skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
+    #[serde(rename = "DeliverTo", default)]
+    pub deliver_to: Vec<String>,
+    #[serde(rename = "Street", default)]
+    pub street: Vec<String>,
+    #[serde(rename = "City", default)]
+    pub city: String,
+    #[serde(rename = "State", skip_serializing_if = "Option::is_none", default)]
+    pub state: Option<String>,
+    #[serde(
+        rename = "PostalCode",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub postal_code: Option<String>,
+    #[serde(rename = "Country", default)]
+    pub country: Country,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Email {
+    #[serde(rename = "@name", skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
+    #[serde(rename = "$text", default)]
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Address {
+    #[serde(
+        rename = "@isoCountryCode",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub iso_country_code: Option<String>,
+    #[serde(
+        rename = "@addressID",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub address_id: Option<String>,
+    #[serde(rename = "Name", default)]
+    pub name: Name,
+    #[serde(rename = "PostalAddress", skip_serializing_if = "Option::is_none")]
+    pub postal_address: Option<PostalAddress>,
+    #[serde(rename = "Email", skip_serializing_if = "Option::is_none")]
+    pub email: Option<Email>,
+}
+
+/// `ShipTo` and `BillTo` both wrap an Address.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct AddressHolder {
+    #[serde(rename = "Address", default)]
+    pub address: Address,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Contact {
+    #[serde(rename = "@role", skip_serializing_if = "Option::is_none", default)]
+    pub role: Option<String>,
+    #[serde(rename = "Name", default)]
+    pub name: Name,
+    #[serde(rename = "Email", default)]
+    pub email: Vec<Email>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct ItemId {
+    #[serde(rename = "SupplierPartID", default)]
+    pub supplier_part_id: String,
+    #[serde(
+        rename = "SupplierPartAuxiliaryID",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub supplier_part_auxiliary_id: Option<String>,
+    #[serde(
+        rename = "BuyerPartID",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub buyer_part_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Classification {
+    #[serde(rename = "@domain", default)]
+    pub domain: String,
+    #[serde(rename = "$text", default)]
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct ItemDetail {
+    #[serde(rename = "UnitPrice", default)]
+    pub unit_price: MoneyHolder,
+    #[serde(rename = "Description", default)]
+    pub description: Vec<Description>,
+    #[serde(rename = "UnitOfMeasure", default)]
+    pub unit_of_measure: String,
+    #[serde(rename = "Classification", default)]
+    pub classification: Vec<Classification>,
+    #[serde(
+        rename = "ManufacturerPartID",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub manufacturer_part_id: Option<String>,
+    #[serde(
+        rename = "ManufacturerName",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub manufacturer_name: Option<String>,
+    #[serde(rename = "Extrinsic", default)]
+    pub extrinsics: Vec<Extrinsic>,
+}
+
+impl ItemDetail {
+    pub fn description_text(&self) -> String {
+        self.description
+            .first()
+            .map(Description::text)
+            .unwrap_or_default()
+    }
+}
+
+/// Header or line `Shipping`: the cost, what it is, and any discount on it.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Shipping {
+    #[serde(rename = "Money", default)]
+    pub money: Money,
+    #[serde(rename = "Description", default)]
+    pub description: Description,
+    #[serde(rename = "Modifications", skip_serializing_if = "Option::is_none")]
+    pub modifications: Option<Modifications>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Tax {
+    #[serde(rename = "Money", default)]
+    pub money: Money,
+    #[serde(rename = "Description", default)]
+    pub description: Description,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Modifications {
+    #[serde(rename = "Modification", default)]
+    pub modification: Vec<Modification>,
+}
+
+/// A price or shipping modification; absim uses it for the free-shipping
+/// discount (割引).
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Modification {
+    #[serde(rename = "OriginalPrice", skip_serializing_if = "Option::is_none")]
+    pub original_price: Option<MoneyHolder>,
+    #[serde(rename = "AdditionalDeduction", default)]
+    pub additional_deduction: AdditionalDeduction,
+    #[serde(rename = "ModificationDetail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<ModificationDetail>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct AdditionalDeduction {
+    #[serde(rename = "@type", skip_serializing_if = "Option::is_none", default)]
+    pub kind: Option<String>,
+    #[serde(rename = "DeductionAmount", default)]
+    pub amount: MoneyHolder,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct ModificationDetail {
+    #[serde(rename = "@name", default)]
+    pub name: String,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<Description>,
+}
+
+impl Shipping {
+    /// A shipping estimate with, when `discount` is not zero, the discount
+    /// written as a Modification so that both numbers reach the buyer.
+    pub fn with_discount(amount: Decimal, discount: Decimal, lang: &str, text: &str) -> Self {
+        let modifications = (!discount.is_zero()).then(|| Modifications {
+            modification: vec![Modification {
+                original_price: Some(MoneyHolder::jpy(amount)),
+                additional_deduction: AdditionalDeduction {
+                    kind: Some("discount".into()),
+                    amount: MoneyHolder::jpy(discount),
+                },
+                detail: Some(ModificationDetail {
+                    name: "FreeShipping".into(),
+                    description: Some(Description::new(lang, "Free shipping discount")),
+                }),
+            }],
+        });
+        Shipping {
+            money: Money::jpy(amount),
+            description: Description::new(lang, text),
+            modifications,
+        }
+    }
+
+    /// The discount carried in the Modifications, if any.
+    pub fn discount(&self) -> Decimal {
+        self.modifications
+            .iter()
+            .flat_map(|m| &m.modification)
+            .filter_map(|m| m.additional_deduction.amount.money.amount())
+            .sum()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct DocumentReference {
+    #[serde(rename = "@payloadID", default)]
+    pub payload_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct OrderReference {
+    #[serde(rename = "@orderID", skip_serializing_if = "Option::is_none", default)]
+    pub order_id: Option<String>,
+    #[serde(
+        rename = "@orderDate",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub order_date: Option<String>,
+    #[serde(rename = "DocumentReference", default)]
+    pub document_reference: DocumentReference,
+}
+
+/// `Comments` as absim writes them: text with an optional type.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Comments {
+    #[serde(rename = "@xml:lang", skip_serializing_if = "Option::is_none", default)]
+    pub lang: Option<String>,
+    #[serde(rename = "@type", skip_serializing_if = "Option::is_none", default)]
+    pub kind: Option<String>,
+    #[serde(rename = "$text", default)]
+    pub text: String,
+}

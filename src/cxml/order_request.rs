@@ -1,0 +1,70 @@
+//! OrderRequest: the purchase order the buyer sends to the PO Request URL,
+//! cXML.dtd.
+
+use serde::{Deserialize, Serialize};
+
+use super::common::{AddressHolder, Contact, Extrinsic, ItemDetail, ItemId, MoneyHolder};
+use super::{Container, Dtd, Payload};
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct OrderRequest {
+    #[serde(rename = "OrderRequestHeader", default)]
+    pub header: OrderRequestHeader,
+    #[serde(rename = "ItemOut", default)]
+    pub items: Vec<ItemOut>,
+}
+
+impl Payload for OrderRequest {
+    const NAME: &'static str = "OrderRequest";
+    const CONTAINER: Container = Container::Request;
+    const DTD: Dtd = Dtd::Cxml;
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct OrderRequestHeader {
+    #[serde(rename = "@orderID", default)]
+    pub order_id: String,
+    #[serde(rename = "@orderDate", default)]
+    pub order_date: String,
+    #[serde(rename = "@type", skip_serializing_if = "Option::is_none", default)]
+    pub kind: Option<String>,
+    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
+    pub total: Option<MoneyHolder>,
+    #[serde(rename = "ShipTo", skip_serializing_if = "Option::is_none")]
+    pub ship_to: Option<AddressHolder>,
+    #[serde(rename = "BillTo", skip_serializing_if = "Option::is_none")]
+    pub bill_to: Option<AddressHolder>,
+    #[serde(rename = "Contact", default)]
+    pub contacts: Vec<Contact>,
+    #[serde(rename = "Extrinsic", default)]
+    pub extrinsics: Vec<Extrinsic>,
+}
+
+impl OrderRequestHeader {
+    /// `type`, defaulting to `new` as the DTD does.
+    pub fn order_type(&self) -> &str {
+        self.kind.as_deref().map(str::trim).unwrap_or("new")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ItemOut {
+    #[serde(rename = "@quantity", default)]
+    pub quantity: String,
+    #[serde(
+        rename = "@lineNumber",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub line_number: Option<String>,
+    #[serde(
+        rename = "@requestedDeliveryDate",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub requested_delivery_date: Option<String>,
+    #[serde(rename = "ItemID", default)]
+    pub item_id: ItemId,
+    #[serde(rename = "ItemDetail", skip_serializing_if = "Option::is_none")]
+    pub item_detail: Option<ItemDetail>,
+}

@@ -1,0 +1,461 @@
+//! Lenient reading: accept what real buyers send where the meaning is clear,
+//! and name every departure from the DTD as a [`Deviation`].
+//!
+//! Reading is two passes over the bytes. The first is a raw quick-xml scan
+//! (fast, no allocation per element) that checks well-formedness, refuses
+//! entity declarations (billion laughs, XXE: nothing is ever expanded or
+//! fetched), bounds the depth, and finds the root and the payload element. The
+//! second deserialises the envelope into the typed model for the payload the
+//! endpoint expects.
+
+use std::num::NonZeroUsize;
+
+use quick_xml::events::Event;
+use serde::de::DeserializeOwned;
+
+use super::time::parse_lenient;
+use super::{Container, Cxml, Payload, Status};
+
+/// How deep an element may nest. cXML documents rarely pass 15.
+pub const MAX_DEPTH: usize = 64;
+/// Events the deserialiser may buffer to read out-of-order lists.
+const EVENT_BUFFER: usize = 200_000;
+
+/// A departure from strict cXML that absim accepted. `code` is stable (tests
+/// and the API use it); `message` is for people.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Deviation {
+    pub code: String,
+    pub message: String,
+}
+
+impl Deviation {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Deviation {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Why a body could not be read as the expected cXML document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("the request body is empty; expected a cXML document")]
+    Empty,
+    #[error("the body is not valid UTF-8 ({0})")]
+    NotUtf8(String),
+    #[error(
+        "the DOCTYPE declares entities; absim never expands or fetches entities (billion laughs, XXE)"
+    )]
+    EntityDeclared,
+    #[error("the body is not well-formed XML: {0}")]
+    NotXml(String),
+    #[error("elements nest deeper than {MAX_DEPTH} levels")]
+    TooDeep,
+    #[error("the root element is <{0}>; a cXML document starts with <cXML>")]
+    WrongRoot(String),
+    #[error("expected a {expected} in <{container}>, received {found}")]
+    WrongPayload {
+        expected: &'static str,
+        container: &'static str,
+        found: String,
+    },
+    #[error("the document does not fit the cXML model: {0}")]
+    Malformed(String),
+}
+
+impl ReadError {
+    /// The cXML Status that answers this error.
+    pub fn status(&self) -> Status {
+        let (code, text) = match self {
+            ReadError::WrongPayload { .. } | ReadError::WrongRoot(_) => (406, "Not Acceptable"),
+            _ => (400, "Bad Request"),
+        };
+        Status::new(code, text, self.to_string())
+    }
+}
+
+/// A document as read, with what a strict reader would have refused.
+#[derive(Debug, Clone)]
+pub struct Inbound<P> {
+    pub doc: Cxml<P>,
+    pub deviations: Vec<Deviation>,
+}
+
+/// What the raw scan learned about the envelope.
+#[derive(Debug, Default)]
+struct Sniff {
+    root: String,
+    container: Option<String>,
+    payload: Option<String>,
+}
+
+/// Reads a cXML document whose payload must be `P`.
+pub fn read<P: Payload + DeserializeOwned>(bytes: &[u8]) -> Result<Inbound<P>, ReadError> {
+    let mut deviations = Vec::new();
+    let text = decode(bytes, &mut deviations)?;
+    let sniff = scan(text, &mut deviations)?;
+
+    if sniff.root != "cXML" {
+        if sniff.root.eq_ignore_ascii_case("cxml") {
+            deviations.push(Deviation::new(
+                "root-case",
+                format!("the root element is spelled <{}>, not <cXML>", sniff.root),
+            ));
+        } else {
+            return Err(ReadError::WrongRoot(sniff.root));
+        }
+    }
+    let expected_container = P::CONTAINER.element();
+    let found = match (&sniff.container, &sniff.payload) {
+        (Some(c), Some(p)) => format!("<{p}> in <{c}>"),
+        (Some(c), None) => format!("an empty <{c}>"),
+        (None, _) => "no Request, Message or Response".to_owned(),
+    };
+    let payload_matches = sniff.container.as_deref() == Some(expected_container)
+        && match &sniff.payload {
+            Some(p) => p == P::NAME,
+            // A bare Status response carries no payload element.
+            None => P::CONTAINER == Container::Response && P::NAME == "Status",
+        };
+    if !payload_matches {
+        return Err(ReadError::WrongPayload {
+            expected: P::NAME,
+            container: expected_container,
+            found,
+        });
+    }
+
+    let mut de = quick_xml::de::Deserializer::from_str(text);
+    de.event_buffer_size(NonZeroUsize::new(EVENT_BUFFER));
+    let doc: Cxml<P> = serde::Deserialize::deserialize(&mut de)
+        .map_err(|e| ReadError::Malformed(e.to_string()))?;
+    check_envelope(&doc, &mut deviations);
+    Ok(Inbound { doc, deviations })
+}
+
+/// Reads only the Status of a Response (what a buyer answers to a
+/// confirmation or a ship notice).
+pub fn read_status(bytes: &[u8]) -> Result<Status, ReadError> {
+    let mut deviations = Vec::new();
+    let text = decode(bytes, &mut deviations)?;
+    let sniff = scan(text, &mut deviations)?;
+    if !sniff.root.eq_ignore_ascii_case("cxml") {
+        return Err(ReadError::WrongRoot(sniff.root));
+    }
+    if sniff.container.as_deref() != Some("Response") {
+        return Err(ReadError::WrongPayload {
+            expected: "Status",
+            container: "Response",
+            found: sniff.container.unwrap_or_else(|| "nothing".into()),
+        });
+    }
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        #[serde(rename = "Response")]
+        response: ResponseStatus,
+    }
+    #[derive(serde::Deserialize)]
+    struct ResponseStatus {
+        #[serde(rename = "Status")]
+        status: Status,
+    }
+    let env: Envelope =
+        quick_xml::de::from_str(text).map_err(|e| ReadError::Malformed(e.to_string()))?;
+    Ok(env.response.status)
+}
+
+fn decode<'a>(bytes: &'a [u8], deviations: &mut Vec<Deviation>) -> Result<&'a str, ReadError> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => {
+            deviations.push(Deviation::new(
+                "bom",
+                "the body starts with a UTF-8 byte order mark",
+            ));
+            rest
+        }
+        None => bytes,
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ReadError::Empty);
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        ReadError::NotUtf8(format!(
+            "invalid byte at offset {}; send UTF-8",
+            e.valid_up_to()
+        ))
+    })
+}
+
+fn line_of(text: &str, pos: u64) -> usize {
+    let pos = (pos as usize).min(text.len());
+    text.as_bytes()[..pos]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+fn scan(text: &str, deviations: &mut Vec<Deviation>) -> Result<Sniff, ReadError> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut sniff = Sniff::default();
+    let mut depth = 0usize;
+    let mut saw_decl = false;
+    let mut saw_doctype = false;
+    loop {
+        let event = reader.read_event().map_err(|e| {
+            ReadError::NotXml(format!(
+                "{e} (line {})",
+                line_of(text, reader.error_position())
+            ))
+        })?;
+        match event {
+            Event::Decl(d) => {
+                saw_decl = true;
+                if let Some(Ok(enc)) = d.encoding() {
+                    let enc = enc.to_ascii_lowercase();
+                    if enc != "utf-8" && enc != "utf8" {
+                        deviations.push(Deviation::new(
+                            "encoding-declared",
+                            format!(
+                                "the XML declaration says encoding=\"{enc}\" but the body is valid UTF-8; read as UTF-8"
+                            ),
+                        ));
+                    }
+                }
+            }
+            Event::DocType(d) => {
+                saw_doctype = true;
+                let body = d.into_inner().into_owned();
+                if body.contains("<!ENTITY") {
+                    return Err(ReadError::EntityDeclared);
+                }
+                check_doctype(&body, deviations);
+            }
+            Event::Start(e) => {
+                note_element(&mut sniff, depth, e.name().into_inner());
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(ReadError::TooDeep);
+                }
+            }
+            Event::Empty(e) => note_element(&mut sniff, depth, e.name().into_inner()),
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if sniff.root.is_empty() {
+        return Err(ReadError::NotXml("no root element".into()));
+    }
+    if !saw_decl {
+        deviations.push(Deviation::new(
+            "no-xml-declaration",
+            "the document has no XML declaration (<?xml version=\"1.0\" encoding=\"UTF-8\"?>)",
+        ));
+    }
+    if !saw_doctype {
+        deviations.push(Deviation::new(
+            "no-doctype",
+            "the document has no DOCTYPE naming the cXML DTD",
+        ));
+    }
+    Ok(sniff)
+}
+
+/// Records the root (depth 0), the container (depth 1) and the payload (the
+/// first element in the container other than its Status).
+fn note_element(sniff: &mut Sniff, depth: usize, name: &str) {
+    match depth {
+        0 => sniff.root = name.to_owned(),
+        1 if matches!(name, "Request" | "Message" | "Response") => {
+            sniff.container = Some(name.to_owned());
+        }
+        2 if sniff.container.is_some() && sniff.payload.is_none() && name != "Status" => {
+            sniff.payload = Some(name.to_owned());
+        }
+        _ => {}
+    }
+}
+
+fn check_doctype(body: &str, deviations: &mut Vec<Deviation>) {
+    let lower = body.to_ascii_lowercase();
+    if let Some(i) = lower.find("xml.cxml.org") {
+        let host = &body[i..i + "xml.cxml.org".len()];
+        if host != "xml.cxml.org" {
+            deviations.push(Deviation::new(
+                "doctype-host-case",
+                format!(
+                    "the DOCTYPE names the host '{host}'; the canonical spelling is xml.cxml.org"
+                ),
+            ));
+        }
+    }
+}
+
+/// Envelope checks every inbound document gets: timestamp form, UserAgent,
+/// credential domains.
+fn check_envelope<P>(doc: &Cxml<P>, deviations: &mut Vec<Deviation>) {
+    if doc.timestamp.trim().is_empty() {
+        deviations.push(Deviation::new(
+            "no-timestamp",
+            "the cXML element has no timestamp attribute",
+        ));
+    } else {
+        match parse_lenient(&doc.timestamp) {
+            Ok((_, Some(dev))) => deviations.push(Deviation::new(
+                "timestamp-form",
+                format!("timestamp '{}' {}", doc.timestamp, dev.describe()),
+            )),
+            Ok((_, None)) => {}
+            Err(e) => deviations.push(Deviation::new("timestamp-unreadable", e)),
+        }
+    }
+    let Some(header) = &doc.header else {
+        if doc.response.is_none() {
+            deviations.push(Deviation::new("no-header", "the document has no Header"));
+        }
+        return;
+    };
+    if header
+        .sender
+        .user_agent
+        .as_deref()
+        .is_none_or(|u| u.trim().is_empty())
+    {
+        deviations.push(Deviation::new(
+            "no-user-agent",
+            "Sender has no UserAgent (required by the DTD)",
+        ));
+    }
+    let all = header
+        .from
+        .credentials
+        .iter()
+        .chain(&header.to.credentials)
+        .chain(&header.sender.credentials);
+    for c in all {
+        if c.domain == "NetworkID" {
+            deviations.push(Deviation::new(
+                "networkid-case",
+                "a Credential uses domain \"NetworkID\"; Amazon writes \"NetworkId\" (accepted either way)",
+            ));
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cxml::order_request::OrderRequest;
+    use crate::cxml::punchout_setup::PunchOutSetupRequest;
+
+    const MINIMAL_SETUP: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">
+<cXML payloadID="1@buyer" timestamp="2026-01-01T10:00:00+09:00"><Header>
+<From><Credential domain="NetworkId"><Identity>buyer</Identity></Credential></From>
+<To><Credential domain="NetworkId"><Identity>Amazon</Identity></Credential></To>
+<Sender><Credential domain="NetworkId"><Identity>buyer</Identity><SharedSecret>s3cret1</SharedSecret></Credential><UserAgent>test</UserAgent></Sender>
+</Header><Request><PunchOutSetupRequest operation="create"><BuyerCookie>c1</BuyerCookie>
+<Extrinsic name="UserEmail">a@example.com</Extrinsic>
+<BrowserFormPost><URL>http://buyer/hook</URL></BrowserFormPost></PunchOutSetupRequest></Request></cXML>"#;
+
+    #[test]
+    fn a_strict_document_has_no_deviations() {
+        let got = read::<PunchOutSetupRequest>(MINIMAL_SETUP.as_bytes()).unwrap();
+        assert!(got.deviations.is_empty(), "{:?}", got.deviations);
+        let p = got.doc.payload().unwrap();
+        assert_eq!(p.buyer_cookie, "c1");
+        assert_eq!(p.user_email(), Some("a@example.com"));
+        assert_eq!(p.hook_url(), Some("http://buyer/hook"));
+    }
+
+    #[test]
+    fn a_document_of_another_type_is_refused_with_406_naming_both() {
+        let err = read::<OrderRequest>(MINIMAL_SETUP.as_bytes()).unwrap_err();
+        let status = err.status();
+        assert_eq!(status.code, 406);
+        assert!(
+            status.message.contains("OrderRequest"),
+            "{}",
+            status.message
+        );
+        assert!(
+            status.message.contains("PunchOutSetupRequest"),
+            "{}",
+            status.message
+        );
+    }
+
+    #[test]
+    fn entity_declarations_are_refused_not_expanded() {
+        let doc = r#"<?xml version="1.0"?><!DOCTYPE cXML [<!ENTITY x SYSTEM "file:///etc/passwd">]><cXML payloadID="&x;"/>"#;
+        assert_eq!(
+            read::<OrderRequest>(doc.as_bytes()).unwrap_err(),
+            ReadError::EntityDeclared
+        );
+    }
+
+    #[test]
+    fn malformed_xml_names_the_parser_reason_and_line() {
+        let err = read::<OrderRequest>(b"<cXML>\n<Request>\n</cXML>").unwrap_err();
+        match &err {
+            ReadError::NotXml(m) => assert!(m.contains("line"), "{m}"),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(err.status().code, 400);
+    }
+
+    #[test]
+    fn empty_and_non_utf8_bodies_are_refused() {
+        assert_eq!(read::<OrderRequest>(b"  \n").unwrap_err(), ReadError::Empty);
+        assert!(matches!(
+            read::<OrderRequest>(b"<cXML>\xff</cXML>").unwrap_err(),
+            ReadError::NotUtf8(_)
+        ));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let mut doc = String::from("<cXML><Request><OrderRequest>");
+        for _ in 0..100 {
+            doc.push_str("<a>");
+        }
+        for _ in 0..100 {
+            doc.push_str("</a>");
+        }
+        doc.push_str("</OrderRequest></Request></cXML>");
+        assert_eq!(
+            read::<OrderRequest>(doc.as_bytes()).unwrap_err(),
+            ReadError::TooDeep
+        );
+    }
+
+    #[test]
+    fn lenient_forms_are_accepted_and_each_is_named() {
+        let doc = MINIMAL_SETUP
+            .replace(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE cXML SYSTEM \"http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd\">\n",
+                "",
+            )
+            .replace("+09:00", "Z")
+            .replace("<UserAgent>test</UserAgent>", "")
+            .replace("NetworkId", "NetworkID");
+        let got = read::<PunchOutSetupRequest>(doc.as_bytes()).unwrap();
+        let codes: Vec<&str> = got.deviations.iter().map(|d| d.code.as_str()).collect();
+        for expected in [
+            "no-xml-declaration",
+            "no-doctype",
+            "timestamp-form",
+            "no-user-agent",
+            "networkid-case",
+        ] {
+            assert!(
+                codes.contains(&expected),
+                "{expected} missing from {codes:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The account settings an administrator sees: punchout groups, their
+//! purchasing system, system login ("From Identity"), password
+//! ("SharedSecret"), PO Request URL token, buyer endpoints, cart-return field,
+//! and test versus active mode. Credential rules follow Amazon's setup screen.
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use serde::{Deserialize, Serialize};
+
+/// The purchasing systems the guide's setup screen offers.
+pub const PURCHASING_SYSTEMS: [&str; 5] = [
+    "JW_HomeGrown",
+    "Kobuy",
+    "LINE_WORKS",
+    "Oracle-iProcurement",
+    "Other-Procurement-System",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PurchasingSystem(String);
+
+impl PurchasingSystem {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        PURCHASING_SYSTEMS
+            .iter()
+            .find(|p| **p == s.trim())
+            .map(|p| PurchasingSystem((*p).to_owned()))
+            .ok_or_else(|| {
+                format!(
+                    "unknown purchasing system '{}'; choose one of {}",
+                    s.trim(),
+                    PURCHASING_SYSTEMS.join(", ")
+                )
+            })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// テスト or アクティブ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Test,
+    Active,
+}
+
+impl Mode {
+    /// The cXML `deploymentMode` documents carry in this mode.
+    pub fn deployment_mode(self) -> &'static str {
+        match self {
+            Mode::Test => "test",
+            Mode::Active => "production",
+        }
+    }
+}
+
+/// The form field that carries the returned cart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CartField {
+    #[serde(rename = "cxml-urlencoded")]
+    UrlEncoded,
+    #[serde(rename = "cxml-base64")]
+    Base64,
+}
+
+impl CartField {
+    pub fn name(self) -> &'static str {
+        match self {
+            CartField::UrlEncoded => "cxml-urlencoded",
+            CartField::Base64 => "cxml-base64",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cxml-urlencoded" => Ok(CartField::UrlEncoded),
+            "cxml-base64" => Ok(CartField::Base64),
+            other => Err(format!(
+                "unknown cart field '{other}'; use cxml-urlencoded or cxml-base64"
+            )),
+        }
+    }
+}
+
+/// A punchout group (パンチアウトグループ) and its purchasing-system settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: u32,
+    pub name: String,
+    pub purchasing_system: PurchasingSystem,
+    /// システムログイン: cXML From/Sender Identity.
+    pub identity: String,
+    /// パスワード: cXML Sender SharedSecret.
+    pub shared_secret: String,
+    /// The last path segment of the group's PO Request URL.
+    pub po_token: String,
+    pub mode: Mode,
+    pub order_confirmation_url: Option<String>,
+    pub ship_notice_url: Option<String>,
+    pub cart_field: CartField,
+}
+
+pub const DEFAULT_GROUP_NAME: &str = "パンチアウトグループ";
+
+impl Group {
+    /// A new group in test mode with generated credentials.
+    pub fn generate(id: u32, name: &str) -> Group {
+        Group {
+            id,
+            name: name.to_owned(),
+            purchasing_system: PurchasingSystem("LINE_WORKS".into()),
+            identity: generate_identity(),
+            shared_secret: generate_secret(),
+            po_token: generate_token(48),
+            mode: Mode::Test,
+            order_confirmation_url: None,
+            ship_notice_url: None,
+            cart_field: CartField::UrlEncoded,
+        }
+    }
+}
+
+/// システムログイン: 4 to 64 letters, digits, hyphens, underscores.
+pub fn validate_identity(s: &str) -> Result<(), String> {
+    let n = s.chars().count();
+    if !(4..=64).contains(&n)
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(format!(
+            "システムログイン '{s}' は使用できません: システムログインには、文字、数字、ハイフン、アンダースコアのみを使用できます。使用できる文字数は4～64文字です。 (system login: 4 to 64 letters, digits, hyphens and underscores)"
+        ));
+    }
+    Ok(())
+}
+
+/// パスワード: 6 to 30 letters and digits, at least one of each.
+pub fn validate_secret(s: &str) -> Result<(), String> {
+    let n = s.chars().count();
+    let ok = (6..=30).contains(&n)
+        && s.chars().all(|c| c.is_ascii_alphanumeric())
+        && s.chars().any(|c| c.is_ascii_alphabetic())
+        && s.chars().any(|c| c.is_ascii_digit());
+    if !ok {
+        return Err("パスワードに含めることができるのは、6～30文字の文字と数字のみで、文字と数字をそれぞれ1文字以上含める必要があります。 (password: 6 to 30 letters and digits, with at least one letter and one digit)".to_owned());
+    }
+    Ok(())
+}
+
+/// A system login in Amazon's shape: a name and ten digits.
+pub fn generate_identity() -> String {
+    let digits: u64 = rand::rng().random_range(1_000_000_000..10_000_000_000);
+    format!("AbsimPunchoutGroup{digits}")
+}
+
+/// A 30-character password of letters and digits with at least one of each.
+pub fn generate_secret() -> String {
+    loop {
+        let s = generate_token(30);
+        if validate_secret(&s).is_ok() {
+            return s;
+        }
+    }
+}
+
+/// An unguessable token of letters and digits (log2(62) ≈ 5.95 bits each).
+pub fn generate_token(len: usize) -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+/// Compares a presented secret with the stored one in constant time, so
+/// that timing does not tell how many leading bytes matched.
+pub fn secrets_match(presented: &str, stored: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.as_bytes().ct_eq(stored.as_bytes()).into()
+}
+
+/// Buyer endpoints must be http(s) URLs.
+pub fn validate_endpoint(s: &str) -> Result<Option<String>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match url::Url::parse(s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            Ok(Some(s.to_owned()))
+        }
+        _ => Err(format!("'{s}' is not an http(s) URL")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_credentials_follow_the_rules() {
+        for _ in 0..50 {
+            let g = Group::generate(1, DEFAULT_GROUP_NAME);
+            validate_identity(&g.identity).unwrap();
+            validate_secret(&g.shared_secret).unwrap();
+            assert!(g.po_token.len() >= 40);
+            assert_eq!(g.mode, Mode::Test);
+        }
+    }
+
+    #[test]
+    fn identity_rule_is_enforced_with_the_rule_in_the_message() {
+        assert!(validate_identity("abc").is_err());
+        assert!(validate_identity(&"a".repeat(65)).is_err());
+        let err = validate_identity("has space").unwrap_err();
+        assert!(err.contains("4～64"), "{err}");
+        validate_identity("Buyer-01_x").unwrap();
+    }
+
+    #[test]
+    fn secret_rule_is_enforced_with_the_rule_in_the_message() {
+        for bad in [
+            "abc12",
+            "abcdefgh",
+            "12345678",
+            "abc-12345",
+            &"a1".repeat(16),
+        ] {
+            let err = validate_secret(bad).unwrap_err();
+            assert!(err.contains("6～30"), "{bad}: {err}");
+        }
+        validate_secret("abc123").unwrap();
+    }
+
+    #[test]
+    fn secrets_match_only_when_equal() {
+        assert!(secrets_match("abc123", "abc123"));
+        assert!(!secrets_match("abc124", "abc123"));
+        assert!(!secrets_match("abc1234", "abc123"));
+        assert!(!secrets_match("", "abc123"));
+    }
+
+    #[test]
+    fn endpoints_must_be_http() {
+        assert_eq!(validate_endpoint(" ").unwrap(), None);
+        assert!(validate_endpoint("javascript:alert(1)").is_err());
+        assert!(validate_endpoint("http://127.0.0.1:9/x").unwrap().is_some());
+    }
+}

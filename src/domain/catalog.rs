@@ -1,0 +1,203 @@
+//! The storefront catalogue: products and categories read from
+//! `scenarios/catalog.toml` (embedded at build time, replaceable at start),
+//! and search that ignores case and full-width/half-width differences.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+use super::pricing::PricingRules;
+
+/// The catalogue shipped with absim.
+pub const EMBEDDED: &str = include_str!("../../scenarios/catalog.toml");
+
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub asin: String,
+    pub title: String,
+    pub price: Decimal,
+    pub unspsc: String,
+    pub manufacturer: String,
+    pub part_number: String,
+    pub category: String,
+    pub sub_category: String,
+    pub stock: u32,
+    /// Title, ASIN and manufacturer, normalised for search.
+    haystack: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Category {
+    pub code: String,
+    pub ja: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub pricing: PricingRules,
+    pub categories: Vec<Category>,
+    products: Vec<Product>,
+    by_asin: HashMap<String, usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    pricing: PricingRules,
+    categories: Vec<Category>,
+    products: Vec<ProductRow>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProductRow {
+    asin: String,
+    title: String,
+    price: u64,
+    unspsc: String,
+    manufacturer: String,
+    part_number: String,
+    category: String,
+    sub_category: String,
+    stock: u32,
+}
+
+/// Lower-case NFKC: full-width letters and digits become ASCII, half-width
+/// katakana become full-width.
+pub fn normalize(s: &str) -> String {
+    s.nfkc().flat_map(char::to_lowercase).collect()
+}
+
+impl Catalog {
+    /// Parses a catalogue file; `origin` names it in error messages.
+    pub fn parse(text: &str, origin: &str) -> anyhow::Result<Catalog> {
+        let file: CatalogFile =
+            toml::from_str(text).map_err(|e| anyhow::anyhow!("{origin}: {e}"))?;
+        let mut products = Vec::with_capacity(file.products.len());
+        let mut by_asin = HashMap::new();
+        for row in file.products {
+            anyhow::ensure!(
+                row.asin.len() == 10 && row.asin.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{origin}: ASIN '{}' must be 10 letters or digits",
+                row.asin
+            );
+            anyhow::ensure!(
+                file.categories.iter().any(|c| c.code == row.category),
+                "{origin}: product {} names category '{}', which is not in [[categories]]",
+                row.asin,
+                row.category
+            );
+            anyhow::ensure!(
+                by_asin.insert(row.asin.clone(), products.len()).is_none(),
+                "{origin}: ASIN {} appears twice",
+                row.asin
+            );
+            let haystack = normalize(&format!("{} {} {}", row.title, row.asin, row.manufacturer));
+            products.push(Product {
+                asin: row.asin,
+                title: row.title,
+                price: Decimal::from(row.price),
+                unspsc: row.unspsc,
+                manufacturer: row.manufacturer,
+                part_number: row.part_number,
+                category: row.category,
+                sub_category: row.sub_category,
+                stock: row.stock,
+                haystack,
+            });
+        }
+        file.pricing
+            .validate()
+            .map_err(|e| anyhow::anyhow!("{origin}: {e}"))?;
+        Ok(Catalog {
+            pricing: file.pricing,
+            categories: file.categories,
+            products,
+            by_asin,
+        })
+    }
+
+    pub fn embedded() -> Catalog {
+        Catalog::parse(EMBEDDED, "scenarios/catalog.toml (embedded)")
+            .expect("the embedded catalogue is checked by tests")
+    }
+
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
+    pub fn get(&self, asin: &str) -> Option<&Product> {
+        self.by_asin.get(asin.trim()).map(|&i| &self.products[i])
+    }
+
+    pub fn category(&self, code: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.code == code)
+    }
+
+    /// Products whose title, ASIN or manufacturer contain every word of the
+    /// query, optionally within one category. An empty query lists the
+    /// category (or everything).
+    pub fn search<'a>(&'a self, query: &str, category: Option<&str>) -> Vec<&'a Product> {
+        let terms: Vec<String> = normalize(query)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        self.products
+            .iter()
+            .filter(|p| category.is_none_or(|c| p.category == c))
+            .filter(|p| terms.iter().all(|t| p.haystack.contains(t.as_str())))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_catalogue_has_thirty_products_and_the_guides_desk() {
+        let c = Catalog::embedded();
+        assert!(c.products().len() >= 30);
+        assert!(c.categories.len() >= 4);
+        let desk = c.get("B087JWRCP5").unwrap();
+        assert_eq!(desk.price, Decimal::from(16182));
+        assert!(desk.title.starts_with("[山善] パソコンデスク"));
+        assert_eq!(desk.unspsc.len(), 8);
+    }
+
+    #[test]
+    fn search_ignores_case_and_width() {
+        let c = Catalog::embedded();
+        let by_full_width = c.search("ｂ０８７ｊｗｒｃｐ５", None);
+        assert_eq!(by_full_width.len(), 1);
+        assert_eq!(by_full_width[0].asin, "B087JWRCP5");
+        assert_eq!(c.search("b087jwrcp5", None).len(), 1);
+        // the manufacturer, in half-width katakana where the catalogue has full-width
+        assert!(!c.search("ﾛｼﾞｸｰﾙ", None).is_empty());
+        // full-width text in the catalogue is found by ASCII
+        assert!(
+            c.search("usb メモリ", None)
+                .iter()
+                .any(|p| p.asin == "B0CHX3TW7Y")
+        );
+    }
+
+    #[test]
+    fn search_within_a_category_and_by_every_word() {
+        let c = Catalog::embedded();
+        let pens = c.search("ボールペン", Some("OFFICE_PRODUCTS"));
+        assert!(pens.len() >= 2);
+        assert!(c.search("ボールペン", Some("FURNITURE")).is_empty());
+        assert!(c.search("ボールペン 存在しない語", None).is_empty());
+    }
+
+    #[test]
+    fn a_broken_catalogue_is_refused_with_the_reason() {
+        let bad = EMBEDDED.replacen("asin = \"B087JWRCP5\"", "asin = \"SHORT\"", 1);
+        let err = Catalog::parse(&bad, "test.toml").unwrap_err().to_string();
+        assert!(err.contains("test.toml") && err.contains("SHORT"), "{err}");
+    }
+}

@@ -1,0 +1,16 @@
+//! Business rules as plain functions over plain data: the catalogue, pricing,
+//! accounts and their credential rules, carts, orders and the documents absim
+//! answers with. Nothing here knows about HTTP or storage; `web` and `store`
+//! call in, never the other way round.
+
+pub mod account;
+pub mod catalog;
+pub mod documents;
+pub mod ids;
+pub mod order;
+pub mod pricing;
+pub mod session;
+
+pub use account::{CartField, Group, Mode, PurchasingSystem};
+pub use catalog::{Catalog, Product};
+pub use pricing::{PricingRules, Quote};

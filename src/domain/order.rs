@@ -1,0 +1,402 @@
+//! Purchase orders: the checks an OrderRequest passes before absim answers
+//! `200 OK`, the order as the test log keeps it, and the documents exchanged
+//! for it.
+
+use chrono::{DateTime, FixedOffset};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::account::{Group, secrets_match};
+use super::pricing::{PricingRules, Quote};
+use crate::cxml::order_request::OrderRequest;
+use crate::cxml::{Cxml, Deviation, Header, Status};
+
+/// Which document of an exchange a record holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocKind {
+    SetupRequest,
+    SetupResponse,
+    OrderMessage,
+    OrderRequest,
+    OrderResponse,
+    Confirmation,
+    ConfirmationAnswer,
+    ShipNotice,
+    ShipNoticeAnswer,
+}
+
+impl DocKind {
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            DocKind::SetupRequest => "punchout-setup-request",
+            DocKind::SetupResponse => "punchout-setup-response",
+            DocKind::OrderMessage => "punchout-order-message",
+            DocKind::OrderRequest => "order-request",
+            DocKind::OrderResponse => "order-response",
+            DocKind::Confirmation => "confirmation-request",
+            DocKind::ConfirmationAnswer => "confirmation-answer",
+            DocKind::ShipNotice => "ship-notice-request",
+            DocKind::ShipNoticeAnswer => "ship-notice-answer",
+        }
+    }
+
+    /// Documents absim wrote (as opposed to received).
+    pub fn is_outbound(self) -> bool {
+        matches!(
+            self,
+            DocKind::SetupResponse
+                | DocKind::OrderMessage
+                | DocKind::OrderResponse
+                | DocKind::Confirmation
+                | DocKind::ShipNotice
+        )
+    }
+}
+
+/// A raw document as received or sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Document {
+    pub kind: DocKind,
+    pub at: DateTime<FixedOffset>,
+    pub body: String,
+}
+
+/// 発注書詳細: one PO line.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OrderLine {
+    pub line_number: u32,
+    pub asin: String,
+    pub aux_id: Option<String>,
+    pub description: String,
+    pub unit_price: Decimal,
+    pub currency: String,
+    pub quantity: Decimal,
+    pub unit_of_measure: String,
+}
+
+impl OrderLine {
+    pub fn total(&self) -> Decimal {
+        self.unit_price * self.quantity
+    }
+}
+
+/// One delivery of an outbound document (confirmation or ship notice).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Delivery {
+    pub sent_at: Option<DateTime<FixedOffset>>,
+    pub payload_id: String,
+    /// Where it was posted; None when the group has no endpoint configured.
+    pub target: Option<String>,
+    pub http_status: Option<u16>,
+    pub cxml_status: Option<u16>,
+    pub error: Option<String>,
+}
+
+impl Delivery {
+    /// Produced and, where there is an endpoint, accepted with a cXML 2xx.
+    pub fn succeeded(&self) -> bool {
+        self.sent_at.is_some()
+            && self.error.is_none()
+            && (self.target.is_none() || self.cxml_status.is_some_and(|c| (200..300).contains(&c)))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestResult {
+    Success,
+    Failure,
+}
+
+impl TestResult {
+    pub fn parse(s: &str) -> Option<TestResult> {
+        match s {
+            "success" => Some(TestResult::Success),
+            "failure" => Some(TestResult::Failure),
+            _ => None,
+        }
+    }
+}
+
+/// テスト結果 as marked by a person.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Mark {
+    pub result: TestResult,
+    pub by: String,
+    pub at: DateTime<FixedOffset>,
+}
+
+/// An accepted purchase order and everything the test log shows about it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Order {
+    pub no: u64,
+    pub group_id: u32,
+    /// 発注番号: the buyer's orderID.
+    pub order_id: String,
+    pub order_date: String,
+    pub payload_id: String,
+    pub scenario: String,
+    pub session_id: Option<String>,
+    pub received_at: DateTime<FixedOffset>,
+    pub lines: Vec<OrderLine>,
+    /// The Total the PO states.
+    pub po_total: Option<Decimal>,
+    /// absim's pricing of the PO lines.
+    pub quote: Quote,
+    /// The Amazon order number (confirmID).
+    pub confirm_id: String,
+    /// 納品番号 (shipmentID).
+    pub delivery_number: String,
+    /// 発送識別子 (ShipmentIdentifier).
+    pub shipment_identifier: String,
+    pub carrier: String,
+    pub deployment_mode: String,
+    pub confirmation: Option<Delivery>,
+    pub ship_notice: Option<Delivery>,
+    pub mark: Option<Mark>,
+    pub deviations: Vec<Deviation>,
+    pub documents: Vec<Document>,
+}
+
+/// A PO that passed every check but the duplicate checks the store makes.
+#[derive(Debug, Clone)]
+pub struct ValidOrder {
+    pub order_id: String,
+    pub order_date: String,
+    pub payload_id: String,
+    pub lines: Vec<OrderLine>,
+    pub po_total: Option<Decimal>,
+    pub deviations: Vec<Deviation>,
+}
+
+fn reject(code: u16, text: &str, message: impl Into<String>) -> Status {
+    Status::new(code, text, message)
+}
+
+/// Checks the Sender credential against the group: Identity equal (any case
+/// of domain), SharedSecret equal in constant time.
+pub fn sender_matches(header: Option<&Header>, group: &Group) -> bool {
+    header.is_some_and(|h| {
+        h.sender.credentials.iter().any(|c| {
+            c.identity.trim() == group.identity
+                && c.shared_secret
+                    .as_deref()
+                    .is_some_and(|s| secrets_match(s.trim(), &group.shared_secret))
+        })
+    })
+}
+
+/// Header checks that are notes, not refusals: From should name the group,
+/// To should be Amazon in domain NetworkId.
+pub fn header_deviations(header: Option<&Header>, group: &Group) -> Vec<Deviation> {
+    let mut out = Vec::new();
+    let Some(h) = header else { return out };
+    if !h
+        .from
+        .credentials
+        .iter()
+        .any(|c| c.identity.trim() == group.identity)
+    {
+        out.push(Deviation::new(
+            "from-mismatch",
+            format!(
+                "no From credential names the system login '{}' (the Sender did)",
+                group.identity
+            ),
+        ));
+    }
+    if !h.to.credentials.iter().any(|c| {
+        c.identity.trim().eq_ignore_ascii_case("Amazon")
+            && c.domain.eq_ignore_ascii_case("NetworkId")
+    }) {
+        out.push(Deviation::new(
+            "to-not-amazon",
+            "the To credential should be Identity 'Amazon' in domain 'NetworkId'",
+        ));
+    }
+    out
+}
+
+fn parse_quantity(s: &str) -> Option<Decimal> {
+    s.trim()
+        .parse::<Decimal>()
+        .ok()
+        .filter(|q| *q > Decimal::ZERO)
+}
+
+/// Every check of an OrderRequest that needs no memory of earlier orders.
+/// The Status names the problem; Amazon's rejection codes (001-001,
+/// 001-005) are in its `text`.
+pub fn validate_order(
+    doc: &Cxml<OrderRequest>,
+    group: &Group,
+    mut deviations: Vec<Deviation>,
+) -> Result<ValidOrder, Status> {
+    if !sender_matches(doc.header.as_ref(), group) {
+        return Err(reject(
+            401,
+            "Unauthorized",
+            "Invalid or unrecognized sender credentials: the Sender Identity and SharedSecret do not match this PO Request URL's group",
+        ));
+    }
+    deviations.extend(header_deviations(doc.header.as_ref(), group));
+    let payload_id = doc.payload_id.trim();
+    if payload_id.is_empty() {
+        return Err(reject(
+            400,
+            "Bad Request",
+            "the cXML element has no payloadID; every document needs a unique one",
+        ));
+    }
+    let order = doc.payload().expect("read() guarantees the payload");
+    let h = &order.header;
+    let kind = h.order_type();
+    if kind != "new" {
+        return Err(reject(
+            400,
+            "001-001",
+            format!(
+                "001-001: OrderRequest type=\"{kind}\" is not supported; Amazon Business accepts only type=\"new\" (send a new order instead of an update or a delete)"
+            ),
+        ));
+    }
+    if h.ship_to.is_none() {
+        return Err(reject(
+            400,
+            "001-005",
+            "001-005: the OrderRequestHeader has no ShipTo; Amazon Business needs a ship-to address on every order",
+        ));
+    }
+    let order_id = h.order_id.trim();
+    if order_id.is_empty() {
+        return Err(reject(
+            400,
+            "Bad Request",
+            "the OrderRequestHeader has no orderID",
+        ));
+    }
+    if h.bill_to.is_none() {
+        deviations.push(Deviation::new(
+            "no-bill-to",
+            "the OrderRequestHeader has no BillTo (required by the DTD)",
+        ));
+    }
+    if h.total.is_none() {
+        deviations.push(Deviation::new(
+            "no-total",
+            "the OrderRequestHeader has no Total (required by the DTD)",
+        ));
+    }
+    if order.items.is_empty() {
+        return Err(reject(
+            400,
+            "Bad Request",
+            "the OrderRequest has no ItemOut",
+        ));
+    }
+    let mut lines = Vec::with_capacity(order.items.len());
+    for (i, item) in order.items.iter().enumerate() {
+        let position = i + 1;
+        let line_number = match item.line_number.as_deref().map(str::trim) {
+            Some(n) => n.parse::<u32>().map_err(|_| {
+                reject(
+                    400,
+                    "Bad Request",
+                    format!("ItemOut {position} has lineNumber '{n}', which is not a whole number"),
+                )
+            })?,
+            None => {
+                deviations.push(Deviation::new(
+                    "no-line-number",
+                    format!(
+                        "ItemOut {position} has no lineNumber; confirmations and ship notices need one, so absim uses {position}"
+                    ),
+                ));
+                position as u32
+            }
+        };
+        let quantity = parse_quantity(&item.quantity).ok_or_else(|| {
+            reject(
+                400,
+                "Bad Request",
+                format!(
+                    "ItemOut line {line_number} has quantity '{}'; expected a number above zero",
+                    item.quantity
+                ),
+            )
+        })?;
+        let asin = item.item_id.supplier_part_id.trim();
+        if asin.is_empty() {
+            return Err(reject(
+                400,
+                "Bad Request",
+                format!("ItemOut line {line_number} has no ItemID/SupplierPartID (the ASIN)"),
+            ));
+        }
+        let detail = item.item_detail.as_ref();
+        let (unit_price, currency) = match detail {
+            Some(d) => {
+                let price = d.unit_price.money.amount().ok_or_else(|| {
+                    reject(
+                        400,
+                        "Bad Request",
+                        format!(
+                            "ItemOut line {line_number} has UnitPrice '{}', which is not a number",
+                            d.unit_price.money.value
+                        ),
+                    )
+                })?;
+                (price, d.unit_price.money.currency.clone())
+            }
+            None => {
+                deviations.push(Deviation::new(
+                    "no-item-detail",
+                    format!(
+                        "ItemOut line {line_number} has no ItemDetail; its price is taken as 0"
+                    ),
+                ));
+                (Decimal::ZERO, "JPY".to_owned())
+            }
+        };
+        if let Some(d) = detail
+            && d.classification.is_empty()
+        {
+            deviations.push(Deviation::new(
+                "no-classification",
+                format!("ItemOut line {line_number} has no Classification (required by the DTD)"),
+            ));
+        }
+        lines.push(OrderLine {
+            line_number,
+            asin: asin.to_owned(),
+            aux_id: item
+                .item_id
+                .supplier_part_auxiliary_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            description: detail.map(|d| d.description_text()).unwrap_or_default(),
+            unit_price,
+            currency,
+            quantity,
+            unit_of_measure: detail
+                .map(|d| d.unit_of_measure.trim().to_owned())
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| "EA".to_owned()),
+        });
+    }
+    Ok(ValidOrder {
+        order_id: order_id.to_owned(),
+        order_date: h.order_date.clone(),
+        payload_id: payload_id.to_owned(),
+        lines,
+        po_total: h.total.as_ref().and_then(|t| t.money.amount()),
+        deviations,
+    })
+}
+
+/// Prices the PO's lines with the catalogue's rules.
+pub fn price_order(lines: &[OrderLine], rules: &PricingRules) -> Quote {
+    rules.price(lines.iter().map(OrderLine::total).sum())
+}

@@ -1,0 +1,161 @@
+//! Punchout sessions: what the setup request said (for パンチアウト設定の詳細)
+//! and the cart the user builds in the storefront. Cart lines keep their
+//! number for the life of the session, so each SupplierPartAuxiliaryID
+//! (`<cart>,<line>`) stays stable however the cart changes.
+
+use chrono::{DateTime, FixedOffset};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::catalog::Catalog;
+use super::pricing::Quote;
+use crate::cxml::Deviation;
+
+/// What the punchout setup request carried, as the test log shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetupRecord {
+    pub received_at: DateTime<FixedOffset>,
+    pub payload_id: String,
+    pub operation: String,
+    pub buyer_cookie: String,
+    pub credentials_valid: bool,
+    pub email: Option<String>,
+    pub hook_url: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// The `UserBusinessUnit` extrinsic.
+    pub ubu: Option<String>,
+    pub deviations: Vec<Deviation>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CartLine {
+    pub line: u32,
+    pub asin: String,
+    pub quantity: u32,
+}
+
+/// Largest quantity one cart line takes.
+pub const MAX_LINE_QUANTITY: u32 = 9999;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Cart {
+    pub lines: Vec<CartLine>,
+    next_line: u32,
+}
+
+impl Cart {
+    /// Adds to the line of that ASIN, or opens a new line.
+    pub fn add(&mut self, asin: &str, quantity: u32) {
+        if let Some(l) = self.lines.iter_mut().find(|l| l.asin == asin) {
+            l.quantity = (l.quantity + quantity).min(MAX_LINE_QUANTITY);
+            return;
+        }
+        self.next_line += 1;
+        self.lines.push(CartLine {
+            line: self.next_line,
+            asin: asin.to_owned(),
+            quantity: quantity.min(MAX_LINE_QUANTITY),
+        });
+    }
+
+    /// Sets a line's quantity; zero removes it. False when there is no such
+    /// line.
+    pub fn set_quantity(&mut self, line: u32, quantity: u32) -> bool {
+        let Some(pos) = self.lines.iter().position(|l| l.line == line) else {
+            return false;
+        };
+        if quantity == 0 {
+            self.lines.remove(pos);
+        } else {
+            self.lines[pos].quantity = quantity.min(MAX_LINE_QUANTITY);
+        }
+        true
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn item_count(&self) -> u32 {
+        self.lines.iter().map(|l| l.quantity).sum()
+    }
+
+    pub fn subtotal(&self, catalog: &Catalog) -> Decimal {
+        self.lines
+            .iter()
+            .filter_map(|l| {
+                catalog
+                    .get(&l.asin)
+                    .map(|p| p.price * Decimal::from(l.quantity))
+            })
+            .sum()
+    }
+
+    pub fn quote(&self, catalog: &Catalog) -> Quote {
+        catalog.pricing.price(self.subtotal(catalog))
+    }
+}
+
+/// When the cart went back to the buyer (POOM 送信済み).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CartReturn {
+    pub sent_at: DateTime<FixedOffset>,
+    pub payload_id: String,
+    pub field: String,
+    pub item_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub id: String,
+    pub group_id: u32,
+    pub setup: SetupRecord,
+    /// Cart reference, the first part of every SupplierPartAuxiliaryID.
+    pub cart_ref: String,
+    pub cart: Cart,
+    pub returns: Vec<CartReturn>,
+    /// The setup request and response and every POOM, as exchanged.
+    pub documents: Vec<super::order::Document>,
+}
+
+impl Session {
+    pub fn aux_id(&self, line: u32) -> String {
+        format!("{},{}", self.cart_ref, line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_stay_stable_when_lines_change() {
+        let mut c = Cart::default();
+        c.add("A", 1);
+        c.add("B", 2);
+        c.add("A", 2);
+        assert_eq!(
+            c.lines[0],
+            CartLine {
+                line: 1,
+                asin: "A".into(),
+                quantity: 3
+            }
+        );
+        assert!(c.set_quantity(1, 0));
+        c.add("C", 1);
+        let lines: Vec<(u32, &str)> = c.lines.iter().map(|l| (l.line, l.asin.as_str())).collect();
+        assert_eq!(lines, [(2, "B"), (3, "C")]);
+        assert!(!c.set_quantity(9, 1));
+    }
+
+    #[test]
+    fn the_guides_cart_prices_as_the_guide_says() {
+        let catalog = Catalog::embedded();
+        let mut c = Cart::default();
+        c.add("B087JWRCP5", 1);
+        let q = c.quote(&catalog);
+        assert_eq!(q.total, Decimal::from(17800));
+    }
+}

@@ -1,0 +1,281 @@
+//! The message catalogue: every word the pages show, in Japanese (the
+//! default, with the guide's wording) and English. Each message is one line of
+//! the `texts!` table, so a message cannot exist in one language only.
+//! Templates read `t.field`; a message with `{}` is filled by [`Texts::f`].
+
+use axum::http::HeaderMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ja,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Ja => &JA,
+            Lang::En => &EN,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().get(..2) {
+            Some("ja") => Some(Lang::Ja),
+            Some("en") => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// `?lang=` wins, then the `absim_lang` cookie, then Accept-Language
+    /// (first of ja/en), then Japanese.
+    pub fn negotiate(query: Option<&str>, headers: &HeaderMap) -> Lang {
+        if let Some(l) = query.and_then(Lang::parse) {
+            return l;
+        }
+        let cookie = headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().strip_prefix("absim_lang="))
+            .find_map(Lang::parse);
+        if let Some(l) = cookie {
+            return l;
+        }
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.split(',')
+                    .find_map(|part| Lang::parse(part.split(';').next()?))
+            })
+            .unwrap_or(Lang::Ja)
+    }
+}
+
+impl Texts {
+    /// Fills the `{}` of a message.
+    pub fn f(&self, message: &str, arg: impl std::fmt::Display) -> String {
+        message.replacen("{}", &arg.to_string(), 1)
+    }
+}
+
+macro_rules! texts {
+    ($($field:ident: $ja:expr, $en:expr;)*) => {
+        /// Every message, one field each.
+        #[derive(Debug)]
+        pub struct Texts { $(pub $field: &'static str,)* }
+        pub static JA: Texts = Texts { $($field: $ja,)* };
+        pub static EN: Texts = Texts { $($field: $en,)* };
+    };
+}
+
+texts! {
+    lang_code: "ja", "en";
+    other_lang_code: "en", "ja";
+    other_lang_name: "English", "日本語";
+    product: "absim — Amazonビジネス テストモードシミュレーター", "absim — Amazon Business test-mode simulator";
+    nav_settings: "購入システムの設定", "Purchasing system";
+    nav_tests: "シナリオのテスト", "Scenario tests";
+    nav_log: "テストログ", "Test log";
+    nav_search: "発注の検索", "Order search";
+    test_mode_banner: "テストモード: 注文は発送されず、請求も発生しません。", "Test mode: orders are neither shipped nor charged.";
+    active_mode_banner: "アクティブモード (シミュレーション): 文書は本番形式 (deploymentMode=\"production\") で送られます。", "Active mode (simulated): documents are sent in production form (deploymentMode=\"production\").";
+    error_title: "エラー", "Error";
+    not_found: "ページが見つかりません。", "Page not found.";
+    back: "戻る", "Back";
+    // storefront
+    store_tagline: "業務に必要なものなら何でも!", "Everything your business needs!";
+    search_placeholder: "Amazonビジネスを検索", "Search Amazon Business";
+    search_button: "検索", "Search";
+    categories: "カテゴリー", "Categories";
+    all_products: "すべての商品", "All products";
+    results_count: "{}件の結果", "{} results";
+    no_results: "該当する商品が見つかりませんでした。", "No products match.";
+    price: "価格", "Price";
+    in_stock: "在庫あり", "In stock";
+    stock_left: "残り{}点", "Only {} left";
+    out_of_stock: "在庫切れ", "Out of stock";
+    add_to_cart: "カートに追加", "Add to cart";
+    quantity: "数量", "Quantity";
+    cart: "カート", "Cart";
+    cart_count: "カート ({})", "Cart ({})";
+    cart_empty: "カートは空です。", "Your cart is empty.";
+    update: "更新", "Update";
+    remove: "削除", "Remove";
+    proceed_to_checkout: "レジに進む", "Proceed to checkout";
+    continue_shopping: "買い物を続ける", "Continue shopping";
+    subtotal: "小計", "Subtotal";
+    checkout_title: "注文内容を確認", "Review your order";
+    checkout_help: "カートの内容が正しいか確認し、「承認を依頼する」を選択すると、カートが購入システムに戻ります。", "Check the cart, then choose “Request approval” to send it back to your purchasing system.";
+    items: "商品", "Items";
+    tax_estimate: "税金の見積もり", "Estimated tax";
+    shipping_estimate: "配送料の見積もり", "Estimated shipping";
+    discount: "割引", "Discount";
+    total: "合計金額", "Total";
+    request_approval: "承認を依頼する", "Request approval";
+    return_empty: "カートを送らずに購入システムに戻る", "Return to the purchasing system without a cart";
+    returning: "購入システムに戻っています…", "Returning to your purchasing system…";
+    returning_help: "自動的に移動しない場合は、下のボタンを選択してください。", "If nothing happens, choose the button below.";
+    send_to_system: "購入システムに送信する", "Send to the purchasing system";
+    manufacturer: "メーカー", "Manufacturer";
+    part_number: "型番", "Part number";
+    unspsc: "UNSPSC", "UNSPSC";
+    asin: "ASIN", "ASIN";
+    sold_by: "販売: Amazon.co.jp / 発送: Amazon", "Sold by Amazon.co.jp, fulfilled by Amazon";
+    session_unknown: "このパンチアウトセッションは見つかりません。購入システムからもう一度パンチアウトしてください。", "This punchout session does not exist. Punch out again from your purchasing system.";
+    product_unknown: "この商品は見つかりません。", "This product does not exist.";
+    no_hook: "このセッションにはフックURLがないため、カートを返せません。", "This session has no hook URL, so the cart cannot be returned.";
+    // settings
+    setup_title: "購入システムのセットアップ", "Purchasing system setup";
+    setup_intro: "Amazonでは、cXMLおよびFOCIベースのPunchoutシステムと、cXMLおよびOAGベースの注文システムをサポートしています。", "Amazon supports cXML and FOCI based punchout systems and cXML and OAG based order systems.";
+    group: "グループ", "Group";
+    purchasing_system: "購入システム", "Purchasing system";
+    connect_heading: "Amazonへの{}パンチアウト接続", "{} punchout connection to Amazon";
+    connect_help: "以下の設定を使用して、Amazonに接続するように購入システムを設定してください。", "Configure your purchasing system to connect to Amazon with the settings below.";
+    login: "システムログイン", "System login";
+    login_help: "cXMLの「From Identity」", "cXML “From Identity”";
+    login_rule: "システムログインには、文字、数字、ハイフン、アンダースコアのみを使用できます。使用できる文字数は4～64文字です。", "The system login may contain only letters, digits, hyphens and underscores, 4 to 64 characters.";
+    password: "パスワード", "Password";
+    password_help: "cXMLの「共有シークレット」", "cXML “SharedSecret”";
+    password_rule: "パスワードに含めることができるのは、6～30文字の文字と数字のみで、文字と数字をそれぞれ1文字以上含める必要があります。", "The password may contain only letters and digits, 6 to 30 characters, with at least one letter and one digit.";
+    punchout_url: "Punchout URL", "Punchout URL";
+    punchout_test_url: "Punchout URL (テスト)", "Punchout URL (test)";
+    po_url: "PO Request URL", "PO Request URL";
+    endpoints: "購入システムの受信URL", "Purchasing system endpoints";
+    confirmation_url: "注文確認 (ConfirmationRequest) の送信先", "Order confirmations (ConfirmationRequest) go to";
+    ship_notice_url: "出荷通知 (ShipNoticeRequest) の送信先", "Ship notices (ShipNoticeRequest) go to";
+    endpoint_help: "空欄の場合、文書は作成・記録されますが送信されません (送信済みと表示)。", "When empty, documents are produced and recorded but not posted (shown as sent).";
+    cart_field: "カート返却のフォームフィールド", "Cart return form field";
+    cart_field_help: "cxml-base64 は日本語などの非ASCII文字に安全です。", "cxml-base64 is safe for non-ASCII text such as Japanese.";
+    save: "保存", "Save";
+    saved: "保存しました。", "Saved.";
+    status_test: "状況: テスト", "Status: Test";
+    status_test_help: "テストモードでの発注は、システム連携の確認用として使用します。テストモードでの注文は請求も発送もされません。", "Orders in test mode are for checking the integration. They are neither charged nor shipped.";
+    status_active: "状況: アクティブ", "Status: Active";
+    status_active_help: "アクティブモードで行われた発注は実際に発送され、ビジネスアカウントに請求されます。", "Orders in active mode are shipped and charged to the business account.";
+    start_testing: "Start testing punchout setup", "Start testing punchout setup";
+    switch_active: "アクティブモードに切り替える", "Switch to active mode";
+    switch_test: "テストモードに切り替える", "Switch to test mode";
+    basic_not_done: "お客様は基本的なテストシナリオをまだ正常に完了していません。Amazonは、アカウントをライブに切り替える前に、このテストを完了することをお勧めします。", "You have not yet completed the basic test scenario successfully. Amazon recommends completing it before switching the account to live.";
+    switch_live_warning: "アカウントをライブに切り替えると、テストモードが終了し、すべての注文が課金され、出荷されます。", "Switching the account to live ends test mode: every order will be charged and shipped.";
+    switch_live_question: "アカウントをライブに切り替えてよろしいですか？", "Are you sure you want to switch the account to live?";
+    cancel: "キャンセル", "Cancel";
+    // scenario tests
+    tests_title: "以下のシナリオのテスト: {}", "Scenario tests for: {}";
+    view_all_logs: "すべてのテストログを表示 ({})", "View all test logs ({})";
+    tests_intro: "テストモードでは、購入システムが以下で選択されたシナリオをシミュレートする注文を作成します。注文は発送されず、請求は発生しません。", "In test mode your purchasing system creates orders that simulate the scenario selected below. Orders are not shipped or charged.";
+    first_test: "最初のテスト", "First test";
+    first_test_desc: "これは、購入システムとAmazon Business間の通信が正常であることを確認するための基本的な機能テストです。", "A basic functional test that checks that your purchasing system and Amazon Business communicate correctly.";
+    basic_order: "基本的な注文", "Basic order";
+    basic_order_desc: "このテストでは、送信されたカート、受け取った発注書、および出荷通知にあるデータがすべて一致する基本的な注文をシミュレートします。", "This test simulates a basic order in which the data of the cart sent, the purchase order received and the ship notice all match.";
+    basic_step1: "アマゾンビジネスへのパンチアウト。", "Punch out to Amazon Business.";
+    basic_step2: "カートを構築し、購入システムに戻して送信してください。", "Build a cart and send it back to your purchasing system.";
+    basic_step3: "購入システムでの注文を承認し、テストログを確認してください。", "Approve the order in your purchasing system and check the test log.";
+    view_scenario_log: "シナリオテストログを参照 ({})", "View the scenario test log ({})";
+    scenario_active: "このテストシナリオは、アクティブとしてマークされています", "This test scenario is marked active";
+    not_yet_success: "まだテストは成功としてマークされていません", "The test has not been marked successful yet";
+    marked_success: "{} これをテストに成功したとしてマークしました", "{} marked this test as successful";
+    marked_failure: "{} これをテストに失敗したとしてマークしました", "{} marked this test as failed";
+    how_to_test: "購入システムのテスト方法", "How to test your purchasing system";
+    how_step1: "テストシナリオを選択します。", "Select a test scenario.";
+    how_step2: "購入システムからAmazon Businessへカタログ連携します。", "Punch out from your purchasing system to Amazon Business.";
+    how_step3: "選択したシナリオの指示に従って、カートを構築し、購入システムに戻して送信します。", "Follow the scenario's instructions: build a cart and send it back to your purchasing system.";
+    how_step4: "購入システムから注文書を送信します。", "Send the purchase order from your purchasing system.";
+    how_step5: "「テストログ」ページにアクセスし、ページを更新してテストPOを確認します。", "Open the test log and refresh it to see the test PO.";
+    optional_tests: "オプションテスト", "Optional tests";
+    optional_locked: "チェックアウトテストが利用可能になる前に、基本注文シナリオを正常にテストする必要があります。", "You must test the basic order scenario successfully before the checkout tests become available.";
+    safeguard_tests: "注文セーフガードテスト (任意)", "Order safeguard tests (optional)";
+    safeguard_locked: "注文セーフガードテストが利用可能になる前に、基本的な注文シナリオを正常にテストする必要があります。", "You must test the basic order scenario successfully before the order safeguard tests become available.";
+    advanced_tests: "高度なテスト (任意)", "Advanced tests (optional)";
+    advanced_locked: "高度なテストが使用可能になる前に、基本的な注文シナリオを正常にテストする必要があります。", "You must test the basic order scenario successfully before the advanced tests become available.";
+    unlocked_later: "基本的な注文は成功としてマークされています。このセクションのシナリオはまだありません。", "The basic order is marked successful. This section has no scenarios yet.";
+    back_to_settings: "購入システムの設定に戻る", "Back to the purchasing system settings";
+    // test log
+    log_title: "テストログ: {}", "Test log: {}";
+    showing: "{}件を表示しています", "Showing {}";
+    filter_by: "以下で絞り込み:", "Filter by:";
+    search: "検索", "Search";
+    received_date: "注文受領日", "Order received";
+    from: "From", "From";
+    to: "To", "To";
+    scenario: "シナリオ", "Scenario";
+    all: "すべて", "All";
+    apply: "絞り込む", "Apply";
+    po_number: "発注番号", "PO number";
+    received_test: "受領した注文のテスト", "Test order received";
+    test_result: "テスト結果", "Test result";
+    unmarked: "マークなし", "Not marked";
+    success: "成功", "Success";
+    failure: "失敗", "Failure";
+    no_orders: "該当する注文はありません。", "No orders match.";
+    // log entry
+    setup_details: "パンチアウト設定の詳細", "Punchout setup details";
+    received: "受け取り済み", "Received";
+    credentials: "認証情報", "Credentials";
+    valid: "有効な", "Valid";
+    invalid: "無効", "Invalid";
+    email: "メール", "E-mail";
+    hook_url: "フックURL", "Hook URL";
+    first_name: "名", "First name";
+    last_name: "姓", "Last name";
+    ubu: "UBU", "UBU";
+    not_received: "受け取っていません", "Not received";
+    present: "存在します", "Present";
+    absent: "存在しません", "Absent";
+    required_note: "* これらは必須項目です", "* These are required";
+    no_session: "この注文に対応するパンチアウトセッションが見つかりません (SupplierPartAuxiliaryID で照合します)。", "No punchout session matches this order (matched through the SupplierPartAuxiliaryIDs).";
+    poom: "POOM", "POOM";
+    sent: "送信済み", "Sent";
+    not_sent: "未送信", "Not sent";
+    status: "ステータス", "Status";
+    status_ok: "OK", "OK";
+    po_details: "発注書詳細", "Purchase order details";
+    line_no: "行番号", "Line";
+    asin_part: "ASIN (部品番号)", "ASIN (part number)";
+    unit_price: "単価", "Unit price";
+    line_total: "行合計", "Line total";
+    po_total: "合計発注金額", "PO total";
+    confirmation: "注文の確認", "Order confirmation";
+    ordered: "ORDERED", "ORDERED";
+    asn: "事前出荷通知 (ASN)", "Advance ship notice (ASN)";
+    shipment_identifier: "発送識別子", "Shipment identifier";
+    delivery_number: "納品番号", "Delivery number";
+    carrier: "配送業者識別子", "Carrier identifier";
+    scheduled: "送信予定", "Scheduled";
+    delivery_failed: "送信失敗", "Delivery failed";
+    delivered_to: "送信先", "Posted to";
+    buyer_answer: "購入システムの応答", "Buyer's answer";
+    no_endpoint: "送信先URLが未設定のため、文書は作成・記録のみされました。", "No endpoint is configured: the document was produced and recorded only.";
+    look_for: "探すもの...", "What to look for...";
+    look1: "注文した人に注文確認メールが届いたことを確認します。", "Check that the person who ordered received the order confirmation e-mail.";
+    look2: "注文確認の商品、価格、数量が、購入システムで承認された注文と一致していることを確認します。", "Check that the items, prices and quantities of the confirmation match the order approved in your purchasing system.";
+    mark_prompt: "このテストが成功したか失敗したかをマークする", "Mark whether this test succeeded or failed";
+    save_mark: "保存する", "Save";
+    documents: "文書", "Documents";
+    view: "表示", "View";
+    download: "ダウンロード", "Download";
+    deviations: "受信文書の逸脱 (寛容に受け付けた点)", "Deviations in received documents (accepted leniently)";
+    no_deviations: "逸脱はありません。", "No deviations.";
+    doc_setup_request: "PunchOutSetupRequest (受信)", "PunchOutSetupRequest (received)";
+    doc_setup_response: "PunchOutSetupResponse (送信)", "PunchOutSetupResponse (sent)";
+    doc_order_message: "PunchOutOrderMessage (送信)", "PunchOutOrderMessage (sent)";
+    doc_order_request: "OrderRequest (受信)", "OrderRequest (received)";
+    doc_order_response: "OrderRequest への Response (送信)", "Response to the OrderRequest (sent)";
+    doc_confirmation: "ConfirmationRequest (送信)", "ConfirmationRequest (sent)";
+    doc_confirmation_answer: "ConfirmationRequest への応答 (受信)", "Answer to the ConfirmationRequest (received)";
+    doc_ship_notice: "ShipNoticeRequest (送信)", "ShipNoticeRequest (sent)";
+    doc_ship_notice_answer: "ShipNoticeRequest への応答 (受信)", "Answer to the ShipNoticeRequest (received)";
+    // order search
+    search_title: "発注の検索", "Order search";
+    result_any: "すべての結果", "Any result";
+    date_range: "期間", "Date range";
+}

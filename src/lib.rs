@@ -1,0 +1,167 @@
+//! absim: an offline Amazon Business test-mode simulator.
+//!
+//! How a purchase order travels: `web::po` takes the body -> `cxml::read`
+//! reads it with its deviations -> `domain::order` authenticates and checks it
+//! -> `store` records it -> the `200 OK` leaves -> `outbound` produces the
+//! confirmation and the ship notice, posts them to the buyer and records each
+//! answer -> `web::testing` shows the same records in the test log. Nothing
+//! travels back up: `cxml` and `domain` never import `web` or `store`.
+
+pub mod cli;
+pub mod config;
+pub mod cxml;
+pub mod domain;
+pub mod i18n;
+pub mod outbound;
+pub mod store;
+pub mod web;
+
+use std::future::Future;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+pub use config::Settings;
+use cxml::write::PayloadIds;
+use domain::Catalog;
+use outbound::Outbox;
+use store::Store;
+
+/// Shared state: one cheap handle, cloned into every handler and the worker.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub settings: Settings,
+    pub store: Store,
+    /// Read-only after start: no lock needed.
+    pub catalog: Catalog,
+    pub outbox: Outbox,
+    pub payload_ids: PayloadIds,
+    /// One pooled client for every outbound post.
+    pub http: reqwest::Client,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Builds the state: loads the catalogue and opens the store, creating
+    /// the default group with the configured credentials if there is none.
+    pub fn new(settings: Settings) -> anyhow::Result<AppState> {
+        let catalog = match &settings.catalog {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the catalogue {}", path.display()))?;
+                Catalog::parse(&text, &path.display().to_string())?
+            }
+            None => Catalog::embedded(),
+        };
+        if let Some(id) = &settings.identity {
+            domain::account::validate_identity(id).map_err(anyhow::Error::msg)?;
+        }
+        if let Some(secret) = &settings.shared_secret {
+            domain::account::validate_secret(secret).map_err(anyhow::Error::msg)?;
+        }
+        let confirmation_url = settings
+            .order_confirmation_url
+            .as_deref()
+            .map(domain::account::validate_endpoint)
+            .transpose()
+            .map_err(anyhow::Error::msg)?
+            .flatten();
+        let ship_notice_url = settings
+            .ship_notice_url
+            .as_deref()
+            .map(domain::account::validate_endpoint)
+            .transpose()
+            .map_err(anyhow::Error::msg)?
+            .flatten();
+        let store = Store::open(settings.data_dir.clone(), |g| {
+            if let Some(id) = &settings.identity {
+                g.identity = id.clone();
+            }
+            if let Some(s) = &settings.shared_secret {
+                g.shared_secret = s.clone();
+            }
+        })?;
+        // Flags given at this start win over what the data dir remembers.
+        let default_id = store.groups()[0].id;
+        store
+            .update_group(default_id, |g| {
+                if let Some(id) = &settings.identity {
+                    g.identity = id.clone();
+                }
+                if let Some(s) = &settings.shared_secret {
+                    g.shared_secret = s.clone();
+                }
+                if confirmation_url.is_some() {
+                    g.order_confirmation_url = confirmation_url.clone();
+                }
+                if ship_notice_url.is_some() {
+                    g.ship_notice_url = ship_notice_url.clone();
+                }
+                Ok(())
+            })
+            .map_err(anyhow::Error::msg)?;
+        let http = reqwest::Client::builder()
+            .timeout(settings.outbound_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .context("building the HTTP client")?;
+        let host = url::Url::parse(&settings.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "absim.local".into());
+        Ok(AppState(Arc::new(Inner {
+            settings,
+            store,
+            catalog,
+            outbox: Outbox::default(),
+            payload_ids: PayloadIds::new(format!("absim.{host}")),
+            http,
+        })))
+    }
+
+    /// The default group (the first).
+    pub fn default_group(&self) -> domain::Group {
+        self.store.groups().remove(0)
+    }
+
+    pub fn punchout_url(&self) -> String {
+        format!("{}/eprocurement/punchout", self.settings.base_url)
+    }
+
+    pub fn po_url(&self, group: &domain::Group) -> String {
+        format!("{}/po/{}", self.settings.base_url, group.po_token)
+    }
+}
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> axum::Router {
+    web::router(state)
+}
+
+/// Serves `app` on `listener` with the delivery worker until `shutdown`
+/// completes, then finishes in-flight requests.
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(outbound::run_worker(state.clone(), stop_rx));
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    Ok(())
+}

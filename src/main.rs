@@ -1,0 +1,82 @@
+//! Parses the command line, resolves settings, binds, prints the connection
+//! values and runs: nothing else.
+
+use clap::Parser;
+
+use absim::cli::{Cli, Command};
+use absim::{AppState, Settings};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "absim=info,tower_http=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Serve(args)) => args,
+        None => cli.serve,
+    };
+    let settings = Settings::resolve(&args)?;
+    let listener = tokio::net::TcpListener::bind(settings.addr).await?;
+    let state = AppState::new(settings)?;
+    print_connection(&state);
+    absim::run(listener, state, shutdown_signal()).await
+}
+
+/// The setup screen's values, as the guide shows them (a, b, c).
+fn print_connection(state: &AppState) {
+    let g = state.default_group();
+    let base = &state.settings.base_url;
+    println!("absim: Amazon Business test-mode simulator");
+    println!();
+    println!(
+        "  {} ({}) / 状況: テスト",
+        g.name,
+        g.purchasing_system.as_str()
+    );
+    println!("  a システムログイン (cXML From Identity): {}", g.identity);
+    println!(
+        "  b パスワード (cXML SharedSecret):       {}",
+        g.shared_secret
+    );
+    println!(
+        "    Punchout URL:                       {}",
+        state.punchout_url()
+    );
+    println!(
+        "  c PO Request URL:                     {}",
+        state.po_url(&g)
+    );
+    println!();
+    println!("  テスト画面 (test UI):                  {base}/");
+    println!(
+        "  テストログ (test log):                 {base}/groups/{}/log",
+        g.id
+    );
+    if let Some(dir) = &state.settings.data_dir {
+        println!("  data: {}", dir.display());
+    }
+    println!();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

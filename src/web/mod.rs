@@ -1,0 +1,248 @@
+//! The web layer, thin: extract, call `domain` and `store`, render. Routes and
+//! middleware are assembled here in one place.
+//!
+//! Error policy: cXML endpoints answer every problem with a cXML `Status`
+//! (see [`cxml_reply`]); pages answer with a readable error page
+//! ([`PageError`]). Client errors are logged at info level with their reason,
+//! never with credentials.
+
+mod assets;
+mod po;
+mod punchout;
+mod settings;
+mod storefront;
+mod testing;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, OriginalUri, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::AppState;
+use crate::cxml::{Status, write};
+use crate::domain::documents;
+use crate::i18n::{Lang, Texts};
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/eprocurement/punchout", post(punchout::setup))
+        .route("/eprocurement/punchout/test", post(punchout::setup))
+        .route("/po/{token}", post(po::intake))
+        .route("/s/{sid}", get(storefront::home))
+        .route("/s/{sid}/search", get(storefront::search))
+        .route("/s/{sid}/dp/{asin}", get(storefront::product))
+        .route("/s/{sid}/cart", get(storefront::cart))
+        .route("/s/{sid}/cart/add", post(storefront::add))
+        .route("/s/{sid}/cart/update", post(storefront::update))
+        .route("/s/{sid}/checkout", get(storefront::checkout))
+        .route("/s/{sid}/submit", post(storefront::submit))
+        .route("/dp/{asin}", get(storefront::detail_page))
+        .route(
+            "/groups/{gid}/settings",
+            get(settings::show).post(settings::save),
+        )
+        .route(
+            "/groups/{gid}/mode",
+            get(settings::confirm_mode).post(settings::switch_mode),
+        )
+        .route("/groups/{gid}/tests", get(testing::scenarios))
+        .route("/groups/{gid}/log", get(testing::log))
+        .route("/groups/{gid}/log/{no}", get(testing::entry))
+        .route("/groups/{gid}/log/{no}/mark", post(testing::mark))
+        .route(
+            "/groups/{gid}/log/{no}/docs/{source}/{index}",
+            get(testing::document),
+        )
+        .route("/groups/{gid}/orders", get(testing::order_search))
+        .route("/assets/absim.css", get(assets::css))
+        .route("/assets/autopost.js", get(assets::autopost_js))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn(remember_language))
+        .with_state(state)
+}
+
+async fn home(axum::extract::State(state): axum::extract::State<AppState>) -> Redirect {
+    Redirect::to(&format!("/groups/{}/settings", state.default_group().id))
+}
+
+async fn not_found(ctx: Ctx) -> PageError {
+    PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.not_found)
+}
+
+/// A `?lang=` choice is remembered in a first-party cookie.
+async fn remember_language(request: Request, next: Next) -> Response {
+    let chosen = request
+        .uri()
+        .query()
+        .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang"))
+        .and_then(|(_, v)| Lang::parse(&v));
+    let mut response = next.run(request).await;
+    if let Some(lang) = chosen
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "absim_lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
+            lang.code()
+        ))
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// What every page handler needs: the language, its texts, and the link to
+/// the same page in the other language.
+pub struct Ctx {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    pub other_lang_url: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let uri = OriginalUri::from_request_parts(parts, state)
+            .await
+            .map(|u| u.0)
+            .unwrap_or_else(|_| parts.uri.clone());
+        let query_lang = uri.query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "lang")
+                .map(|(_, v)| v.into_owned())
+        });
+        let lang = Lang::negotiate(query_lang.as_deref(), &parts.headers);
+        let t = lang.texts();
+        let mut query: Vec<(String, String)> = uri
+            .query()
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .filter(|(k, _)| k != "lang")
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        query.push(("lang".into(), t.other_lang_code.into()));
+        let qs = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query)
+            .finish();
+        Ok(Ctx {
+            lang,
+            t,
+            other_lang_url: format!("{}?{}", uri.path(), qs),
+        })
+    }
+}
+
+/// The page chrome every template gets.
+pub struct Chrome {
+    pub title: String,
+    pub other_lang_url: String,
+    /// The group whose navigation to show (test UI pages).
+    pub group_id: Option<u32>,
+    /// Shown above the storefront: the mode banner.
+    pub banner: Option<&'static str>,
+}
+
+impl Ctx {
+    pub fn chrome(&self, title: impl Into<String>, group_id: Option<u32>) -> Chrome {
+        Chrome {
+            title: title.into(),
+            other_lang_url: self.other_lang_url.clone(),
+            group_id,
+            banner: None,
+        }
+    }
+}
+
+/// Renders a template as an HTML response.
+pub fn render(tpl: &impl Template) -> Response {
+    match tpl.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    t: &'static Texts,
+    chrome: Chrome,
+    message: &'a str,
+}
+
+/// A readable error page.
+#[derive(Debug)]
+pub struct PageError {
+    t: &'static Texts,
+    status: StatusCode,
+    message: String,
+}
+
+impl PageError {
+    pub fn new(t: &'static Texts, status: StatusCode, message: impl Into<String>) -> Self {
+        PageError {
+            t,
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = ErrorPage {
+            t: self.t,
+            chrome: Chrome {
+                title: self.t.error_title.into(),
+                other_lang_url: "?lang=".to_owned() + self.t.other_lang_code,
+                group_id: None,
+                banner: None,
+            },
+            message: &self.message,
+        };
+        let mut r = render(&page);
+        *r.status_mut() = self.status;
+        r
+    }
+}
+
+/// A cXML answer: the document with the HTTP status that matches its
+/// Status code (4xx and 5xx codes that HTTP knows; 200 otherwise).
+pub fn cxml_reply(status_code: u16, body: String) -> Response {
+    let http = StatusCode::from_u16(status_code)
+        .ok()
+        .filter(|s| s.canonical_reason().is_some() && !s.is_informational())
+        .unwrap_or(if status_code >= 500 {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else if status_code >= 400 {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        });
+    (
+        http,
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// Answers a refused cXML request with its Status.
+pub fn cxml_error(state: &AppState, status: Status) -> Response {
+    tracing::info!(code = status.code, text = %status.text, reason = %status.message, "refused a cXML request");
+    let code = status.code;
+    let doc = documents::status_response(state.payload_ids.next(), status);
+    cxml_reply(code, write::document(&doc))
+}
+
+/// Formats a time for pages: `2026-11-29 13:27:31 +09:00`.
+pub fn show_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S %:z").to_string()
+}

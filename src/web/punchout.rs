@@ -1,0 +1,158 @@
+//! `POST /eprocurement/punchout` (and `/test`): the PunchOutSetupRequest.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+
+use super::{cxml_error, cxml_reply};
+use crate::AppState;
+use crate::cxml::punchout_setup::{EMAIL_PATHS, HOOK_URL_PATH, PunchOutSetupRequest};
+use crate::cxml::{Status, read, time, write};
+use crate::domain::account::{generate_token, secrets_match, validate_endpoint};
+use crate::domain::order::{DocKind, Document};
+use crate::domain::session::{Cart, Session, SetupRecord};
+use crate::domain::{documents, ids};
+
+pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
+    let received_at = time::now();
+    let inbound = match read::<PunchOutSetupRequest>(&body) {
+        Ok(d) => d,
+        Err(e) => return cxml_error(&state, e.status()),
+    };
+    let doc = &inbound.doc;
+    let request = doc.payload().expect("read() guarantees the payload");
+
+    let sender = doc
+        .header
+        .as_ref()
+        .map(|h| h.sender.credentials.as_slice())
+        .unwrap_or_default();
+    let group = sender.iter().find_map(|c| {
+        let g = state.store.group_by_identity(c.identity.trim())?;
+        let secret = c.shared_secret.as_deref()?.trim();
+        secrets_match(secret, &g.shared_secret).then_some(g)
+    });
+    let Some(group) = group else {
+        return cxml_error(
+            &state,
+            Status::new(
+                401,
+                "Unauthorized",
+                "Invalid or unrecognized sender credentials: no group has this Sender Identity (システムログイン) and SharedSecret (パスワード)",
+            ),
+        );
+    };
+
+    match request.operation.trim() {
+        "create" => {}
+        op @ ("edit" | "inspect") => {
+            return cxml_error(
+                &state,
+                Status::new(
+                    450,
+                    "Not Implemented",
+                    format!(
+                        "operation=\"{op}\" is not supported by this version of absim; only operation=\"create\" is"
+                    ),
+                ),
+            );
+        }
+        op => {
+            return cxml_error(
+                &state,
+                Status::new(
+                    400,
+                    "Bad Request",
+                    format!(
+                        "operation=\"{op}\" is not one of create, edit, inspect, source; absim needs create"
+                    ),
+                ),
+            );
+        }
+    }
+
+    let hook = request.hook_url();
+    let email = request.user_email();
+    if hook.is_none() || email.is_none() {
+        let mut missing = String::new();
+        if hook.is_none() {
+            missing.push_str(&format!(
+                " The HOOK URL element, found at {HOOK_URL_PATH}, is missing."
+            ));
+        }
+        if email.is_none() {
+            missing.push_str(&format!(
+                " The EMAIL element, found at {EMAIL_PATHS}, is missing."
+            ));
+        }
+        return cxml_error(
+            &state,
+            Status::new(
+                403,
+                "failure",
+                format!(
+                    "CXML POSR with payloadId {{{}}} is missing the following Mandatory data.{missing}",
+                    doc.payload_id
+                ),
+            ),
+        );
+    }
+    let hook = hook.expect("checked above");
+    if let Err(e) = validate_endpoint(hook) {
+        return cxml_error(
+            &state,
+            Status::new(
+                400,
+                "Bad Request",
+                format!("BrowserFormPost/URL {e}; the cart can only be returned to an http(s) URL"),
+            ),
+        );
+    }
+
+    let mut deviations = inbound.deviations.clone();
+    deviations.extend(crate::domain::order::header_deviations(
+        doc.header.as_ref(),
+        &group,
+    ));
+    let session_id = generate_token(32);
+    let start_page = format!("{}/s/{session_id}", state.settings.base_url);
+    let response = write::document(&documents::setup_response(
+        state.payload_ids.next(),
+        start_page,
+    ));
+    let session = Session {
+        id: session_id,
+        group_id: group.id,
+        setup: SetupRecord {
+            received_at,
+            payload_id: doc.payload_id.clone(),
+            operation: request.operation.trim().to_owned(),
+            buyer_cookie: request.buyer_cookie.clone(),
+            credentials_valid: true,
+            email: email.map(str::to_owned),
+            hook_url: Some(hook.to_owned()),
+            first_name: request.first_name().map(str::to_owned),
+            last_name: request.last_name().map(str::to_owned),
+            ubu: request.user_business_unit().map(str::to_owned),
+            deviations,
+        },
+        cart_ref: ids::cart_reference(),
+        cart: Cart::default(),
+        returns: Vec::new(),
+        documents: vec![
+            Document {
+                kind: DocKind::SetupRequest,
+                at: received_at,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            },
+            Document {
+                kind: DocKind::SetupResponse,
+                at: time::now(),
+                body: response.clone(),
+            },
+        ],
+    };
+    tracing::info!(group = group.id, session = %session.id, "punchout session opened");
+    state.store.insert_session(session);
+    cxml_reply(200, response)
+}

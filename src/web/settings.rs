@@ -1,0 +1,197 @@
+//! The purchasing-system settings screen (購入システムのセットアップ): a, b,
+//! c, the Punchout URL, the buyer endpoints, the cart-return field, and the
+//! switch between test and active mode.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Chrome, Ctx, PageError, render};
+use crate::AppState;
+use crate::domain::account::{
+    PURCHASING_SYSTEMS, PurchasingSystem, validate_endpoint, validate_identity, validate_secret,
+};
+use crate::domain::order::TestResult;
+use crate::domain::{CartField, Group, Mode};
+use crate::i18n::Texts;
+
+pub fn group_or_404(state: &AppState, t: &'static Texts, gid: u32) -> Result<Group, PageError> {
+    state
+        .store
+        .group(gid)
+        .ok_or_else(|| PageError::new(t, StatusCode::NOT_FOUND, t.not_found))
+}
+
+/// Whether the group's basic order is marked 成功 (it unlocks the optional
+/// sections and silences the mode switch's warning).
+pub fn basic_passed(state: &AppState, gid: u32) -> bool {
+    state
+        .store
+        .latest_mark(gid, super::po::BASIC_SCENARIO)
+        .is_some_and(|m| m.result == TestResult::Success)
+}
+
+#[derive(Template)]
+#[template(path = "testing/settings.html")]
+struct SettingsPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    group: Group,
+    systems: &'static [&'static str],
+    punchout_url: String,
+    punchout_test_url: String,
+    po_url: String,
+    confirmation_url: String,
+    ship_notice_url: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+impl SettingsPage {
+    fn is_active(&self) -> bool {
+        self.group.mode == Mode::Active
+    }
+
+    fn field_is(&self, name: &str) -> bool {
+        self.group.cart_field.name() == name
+    }
+}
+
+fn page(state: &AppState, ctx: &Ctx, group: Group) -> SettingsPage {
+    SettingsPage {
+        t: ctx.t,
+        chrome: ctx.chrome(ctx.t.setup_title, Some(group.id)),
+        systems: &PURCHASING_SYSTEMS,
+        punchout_url: state.punchout_url(),
+        punchout_test_url: format!("{}/test", state.punchout_url()),
+        po_url: state.po_url(&group),
+        confirmation_url: group.order_confirmation_url.clone().unwrap_or_default(),
+        ship_notice_url: group.ship_notice_url.clone().unwrap_or_default(),
+        group,
+        notice: None,
+        error: None,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(gid): Path<u32>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    let group = group_or_404(&state, ctx.t, gid)?;
+    let mut p = page(&state, &ctx, group);
+    if q.saved.is_some() {
+        p.notice = Some(ctx.t.saved.to_owned());
+    }
+    Ok(render(&p))
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    purchasing_system: String,
+    identity: String,
+    shared_secret: String,
+    #[serde(default)]
+    order_confirmation_url: String,
+    #[serde(default)]
+    ship_notice_url: String,
+    cart_field: String,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(gid): Path<u32>,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, PageError> {
+    let group = group_or_404(&state, ctx.t, gid)?;
+    let result = state.store.update_group(gid, |g| {
+        let identity = form.identity.trim();
+        let secret = form.shared_secret.trim();
+        validate_identity(identity)?;
+        validate_secret(secret)?;
+        g.purchasing_system = PurchasingSystem::parse(&form.purchasing_system)?;
+        g.identity = identity.to_owned();
+        g.shared_secret = secret.to_owned();
+        g.order_confirmation_url = validate_endpoint(&form.order_confirmation_url)?;
+        g.ship_notice_url = validate_endpoint(&form.ship_notice_url)?;
+        g.cart_field = CartField::parse(&form.cart_field)?;
+        Ok(())
+    });
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response()),
+        Err(message) => {
+            let mut p = page(&state, &ctx, group);
+            p.error = Some(message);
+            let mut r = render(&p);
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "testing/mode.html")]
+struct ModePage {
+    t: &'static Texts,
+    chrome: Chrome,
+    group: Group,
+    basic_passed: bool,
+}
+
+/// アクティブモードに切り替える: the confirmation page, with the guide's
+/// warning when the basic test is not marked successful.
+pub async fn confirm_mode(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(gid): Path<u32>,
+) -> Result<Response, PageError> {
+    let group = group_or_404(&state, ctx.t, gid)?;
+    Ok(render(&ModePage {
+        t: ctx.t,
+        chrome: ctx.chrome(ctx.t.switch_active, Some(gid)),
+        basic_passed: basic_passed(&state, gid),
+        group,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ModeForm {
+    mode: String,
+}
+
+pub async fn switch_mode(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(gid): Path<u32>,
+    Form(form): Form<ModeForm>,
+) -> Result<Response, PageError> {
+    let mode = match form.mode.as_str() {
+        "active" => Mode::Active,
+        "test" => Mode::Test,
+        other => {
+            return Err(PageError::new(
+                ctx.t,
+                StatusCode::BAD_REQUEST,
+                format!("mode '{other}' is neither test nor active"),
+            ));
+        }
+    };
+    state
+        .store
+        .update_group(gid, |g| {
+            g.mode = mode;
+            Ok(())
+        })
+        .map_err(|m| PageError::new(ctx.t, StatusCode::BAD_REQUEST, m))?;
+    Ok(Redirect::to(&format!("/groups/{gid}/settings")).into_response())
+}

@@ -1,0 +1,471 @@
+//! The storefront a punchout session opens: top page, search, product pages,
+//! cart, checkout review and the cart's return to the buyer. The session
+//! lives in the URL (`/s/<session>/...`), so the storefront works inside an
+//! iframe without third-party cookies.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine as _;
+use serde::Deserialize;
+
+use super::{Chrome, Ctx, PageError, render};
+use crate::AppState;
+use crate::cxml::{time, write};
+use crate::domain::catalog::{Category, Product};
+use crate::domain::documents;
+use crate::domain::order::{DocKind, Document};
+use crate::domain::pricing::{Quote, yen};
+use crate::domain::session::{CartReturn, MAX_LINE_QUANTITY, Session};
+use crate::domain::{CartField, Mode};
+use crate::i18n::Texts;
+
+/// What every storefront page shows around its content.
+pub struct Store<'a> {
+    pub sid: String,
+    pub cart_count: u32,
+    pub categories: &'a [Category],
+    pub query: String,
+    pub ja: bool,
+}
+
+impl Store<'_> {
+    pub fn category_name<'c>(&self, c: &'c Category) -> &'c str {
+        if self.ja { &c.ja } else { &c.en }
+    }
+}
+
+/// A product as a page row.
+pub struct Row<'a> {
+    pub p: &'a Product,
+    pub price: String,
+}
+
+fn rows<'a>(products: impl IntoIterator<Item = &'a Product>) -> Vec<Row<'a>> {
+    products
+        .into_iter()
+        .map(|p| Row {
+            p,
+            price: yen(p.price),
+        })
+        .collect()
+}
+
+fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Session, Mode), PageError> {
+    let session = state
+        .store
+        .session(sid)
+        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
+    let mode = state
+        .store
+        .group(session.group_id)
+        .map(|g| g.mode)
+        .unwrap_or(Mode::Test);
+    Ok((session, mode))
+}
+
+fn chrome(ctx: &Ctx, title: impl Into<String>, mode: Mode) -> Chrome {
+    let mut c = ctx.chrome(title, None);
+    c.banner = Some(match mode {
+        Mode::Test => ctx.t.test_mode_banner,
+        Mode::Active => ctx.t.active_mode_banner,
+    });
+    c
+}
+
+fn store<'a>(state: &'a AppState, ctx: &Ctx, session: &Session, query: &str) -> Store<'a> {
+    Store {
+        sid: session.id.clone(),
+        cart_count: session.cart.item_count(),
+        categories: &state.catalog.categories,
+        query: query.to_owned(),
+        ja: ctx.t.lang_code == "ja",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "storefront/home.html")]
+struct HomePage<'a> {
+    t: &'static Texts,
+    chrome: Chrome,
+    store: Store<'a>,
+    products: Vec<Row<'a>>,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(sid): Path<String>,
+) -> Result<Response, PageError> {
+    let (session, mode) = load(&state, &ctx, &sid)?;
+    Ok(render(&HomePage {
+        t: ctx.t,
+        chrome: chrome(&ctx, ctx.t.store_tagline, mode),
+        store: store(&state, &ctx, &session, ""),
+        products: rows(state.catalog.products().iter().take(12)),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    category: String,
+}
+
+#[derive(Template)]
+#[template(path = "storefront/search.html")]
+struct SearchPage<'a> {
+    t: &'static Texts,
+    chrome: Chrome,
+    store: Store<'a>,
+    heading: String,
+    count: String,
+    products: Vec<Row<'a>>,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(sid): Path<String>,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, PageError> {
+    let (session, mode) = load(&state, &ctx, &sid)?;
+    let category = state.catalog.category(q.category.trim());
+    let found = state
+        .catalog
+        .search(&q.q, category.map(|c| c.code.as_str()));
+    let s = store(&state, &ctx, &session, &q.q);
+    let heading = match (q.q.trim().is_empty(), category) {
+        (true, Some(c)) => s.category_name(c).to_owned(),
+        (true, None) => ctx.t.all_products.to_owned(),
+        (false, _) => format!("「{}」", q.q.trim()),
+    };
+    Ok(render(&SearchPage {
+        t: ctx.t,
+        chrome: chrome(&ctx, heading.clone(), mode),
+        count: ctx.t.f(ctx.t.results_count, found.len()),
+        heading,
+        store: s,
+        products: rows(found),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "storefront/product.html")]
+struct ProductPage<'a> {
+    t: &'static Texts,
+    chrome: Chrome,
+    store: Option<Store<'a>>,
+    row: Row<'a>,
+    category: String,
+    max_quantity: u32,
+}
+
+pub async fn product(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((sid, asin)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (session, mode) = load(&state, &ctx, &sid)?;
+    let p = state
+        .catalog
+        .get(&asin)
+        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.product_unknown))?;
+    let s = store(&state, &ctx, &session, "");
+    let category = state
+        .catalog
+        .category(&p.category)
+        .map(|c| s.category_name(c).to_owned())
+        .unwrap_or_default();
+    Ok(render(&ProductPage {
+        t: ctx.t,
+        chrome: chrome(&ctx, p.title.clone(), mode),
+        store: Some(s),
+        row: Row {
+            p,
+            price: yen(p.price),
+        },
+        category,
+        max_quantity: MAX_LINE_QUANTITY,
+    }))
+}
+
+/// `/dp/<asin>`: the detailPageURL of POOM items, outside any session.
+pub async fn detail_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(asin): Path<String>,
+) -> Result<Response, PageError> {
+    let p = state
+        .catalog
+        .get(&asin)
+        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.product_unknown))?;
+    let category = state
+        .catalog
+        .category(&p.category)
+        .map(|c| {
+            if ctx.t.lang_code == "ja" {
+                c.ja.clone()
+            } else {
+                c.en.clone()
+            }
+        })
+        .unwrap_or_default();
+    Ok(render(&ProductPage {
+        t: ctx.t,
+        chrome: ctx.chrome(p.title.clone(), None),
+        store: None,
+        row: Row {
+            p,
+            price: yen(p.price),
+        },
+        category,
+        max_quantity: MAX_LINE_QUANTITY,
+    }))
+}
+
+/// A cart line as the cart and checkout pages show it.
+pub struct CartRow<'a> {
+    pub line: u32,
+    pub p: &'a Product,
+    pub quantity: u32,
+    pub unit_price: String,
+    pub line_total: String,
+}
+
+pub struct Totals {
+    pub subtotal: String,
+    pub tax: String,
+    pub shipping: String,
+    pub discount: String,
+    pub total: String,
+}
+
+impl From<Quote> for Totals {
+    fn from(q: Quote) -> Self {
+        Totals {
+            subtotal: yen(q.subtotal),
+            tax: yen(q.tax),
+            shipping: yen(q.shipping),
+            discount: yen(q.discount),
+            total: yen(q.total),
+        }
+    }
+}
+
+fn cart_rows<'a>(state: &'a AppState, session: &Session) -> Vec<CartRow<'a>> {
+    session
+        .cart
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let p = state.catalog.get(&l.asin)?;
+            Some(CartRow {
+                line: l.line,
+                p,
+                quantity: l.quantity,
+                unit_price: yen(p.price),
+                line_total: yen(p.price * rust_decimal::Decimal::from(l.quantity)),
+            })
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "storefront/cart.html")]
+struct CartPage<'a> {
+    t: &'static Texts,
+    chrome: Chrome,
+    store: Store<'a>,
+    rows: Vec<CartRow<'a>>,
+    totals: Totals,
+    max_quantity: u32,
+}
+
+pub async fn cart(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(sid): Path<String>,
+) -> Result<Response, PageError> {
+    let (session, mode) = load(&state, &ctx, &sid)?;
+    Ok(render(&CartPage {
+        t: ctx.t,
+        chrome: chrome(&ctx, ctx.t.cart, mode),
+        rows: cart_rows(&state, &session),
+        totals: session.cart.quote(&state.catalog).into(),
+        store: store(&state, &ctx, &session, ""),
+        max_quantity: MAX_LINE_QUANTITY,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    asin: String,
+    #[serde(default)]
+    quantity: Option<String>,
+}
+
+fn parse_quantity(
+    t: &'static Texts,
+    raw: Option<&str>,
+    allow_zero: bool,
+) -> Result<u32, PageError> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("1");
+    raw.parse::<u32>()
+        .ok()
+        .filter(|q| (allow_zero || *q > 0) && *q <= MAX_LINE_QUANTITY)
+        .ok_or_else(|| {
+            PageError::new(
+                t,
+                StatusCode::BAD_REQUEST,
+                format!("{}: '{raw}' (0–{MAX_LINE_QUANTITY})", t.quantity),
+            )
+        })
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(sid): Path<String>,
+    Form(form): Form<AddForm>,
+) -> Result<Response, PageError> {
+    let quantity = parse_quantity(ctx.t, form.quantity.as_deref(), false)?;
+    let product = state
+        .catalog
+        .get(&form.asin)
+        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.product_unknown))?;
+    state
+        .store
+        .with_session(&sid, |s| s.cart.add(&product.asin, quantity))
+        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
+    Ok(Redirect::to(&format!("/s/{sid}/cart")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    line: u32,
+    #[serde(default)]
+    quantity: Option<String>,
+    #[serde(default)]
+    remove: Option<String>,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(sid): Path<String>,
+    Form(form): Form<UpdateForm>,
+) -> Result<Response, PageError> {
+    let quantity = if form.remove.is_some() {
+        0
+    } else {
+        parse_quantity(ctx.t, form.quantity.as_deref(), true)?
+    };
+    state
+        .store
+        .with_session(&sid, |s| s.cart.set_quantity(form.line, quantity))
+        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
+    Ok(Redirect::to(&format!("/s/{sid}/cart")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "storefront/checkout.html")]
+struct CheckoutPage<'a> {
+    t: &'static Texts,
+    chrome: Chrome,
+    store: Store<'a>,
+    rows: Vec<CartRow<'a>>,
+    totals: Totals,
+}
+
+pub async fn checkout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(sid): Path<String>,
+) -> Result<Response, PageError> {
+    let (session, mode) = load(&state, &ctx, &sid)?;
+    Ok(render(&CheckoutPage {
+        t: ctx.t,
+        chrome: chrome(&ctx, ctx.t.checkout_title, mode),
+        rows: cart_rows(&state, &session),
+        totals: session.cart.quote(&state.catalog).into(),
+        store: store(&state, &ctx, &session, ""),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "storefront/return.html")]
+struct ReturnPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    action: String,
+    field: &'static str,
+    value: String,
+}
+
+#[derive(Deserialize)]
+pub struct SubmitForm {
+    /// Present when the user leaves without sending the cart.
+    #[serde(default)]
+    empty: Option<String>,
+}
+
+/// 承認を依頼する: builds the PunchOutOrderMessage, records it, and answers a
+/// page whose form carries it to the buyer's BrowserFormPost URL.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(sid): Path<String>,
+    Form(form): Form<SubmitForm>,
+) -> Result<Response, PageError> {
+    let (mut session, mode) = load(&state, &ctx, &sid)?;
+    let group = state
+        .store
+        .group(session.group_id)
+        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
+    let hook = session
+        .setup
+        .hook_url
+        .clone()
+        .ok_or_else(|| PageError::new(ctx.t, StatusCode::CONFLICT, ctx.t.no_hook))?;
+    if form.empty.is_some() {
+        session.cart.lines.clear();
+    }
+    let payload_id = state.payload_ids.next();
+    let poom = write::document(&documents::order_message(
+        payload_id.clone(),
+        &group,
+        &session,
+        &state.catalog,
+        &state.settings.base_url,
+    ));
+    let sent_at = time::now();
+    let field = group.cart_field;
+    state.store.with_session(&sid, |s| {
+        s.returns.push(CartReturn {
+            sent_at,
+            payload_id,
+            field: field.name().to_owned(),
+            item_count: session.cart.lines.len(),
+        });
+        s.documents.push(Document {
+            kind: DocKind::OrderMessage,
+            at: sent_at,
+            body: poom.clone(),
+        });
+    });
+    let value = match field {
+        CartField::UrlEncoded => poom,
+        CartField::Base64 => base64::engine::general_purpose::STANDARD.encode(poom.as_bytes()),
+    };
+    Ok(render(&ReturnPage {
+        t: ctx.t,
+        chrome: chrome(&ctx, ctx.t.returning, mode),
+        action: hook,
+        field: field.name(),
+        value,
+    }))
+}
