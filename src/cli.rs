@@ -31,7 +31,7 @@ pub struct ServeArgs {
     #[arg(long, env = "ABSIM_ADDR")]
     pub addr: Option<SocketAddr>,
     /// The address written into StartPage URLs, forms and the PO Request URL
-    /// (default http://<addr>).
+    /// (default `http://<addr>`).
     #[arg(long, env = "ABSIM_BASE_URL")]
     pub base_url: Option<String>,
     /// Where settings and state are kept (default ./absim-data).

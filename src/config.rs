@@ -113,3 +113,44 @@ impl Settings {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_which_wins_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("absim.toml");
+        std::fs::write(
+            &file,
+            "addr = \"127.0.0.1:9000\"\nconfirmation-delay = 0\nship-notice-url = \"http://127.0.0.1:9/s\"\nidentity = \"FromFile\"\n",
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: Some(file),
+            identity: Some("FromFlag".into()),
+            ..ServeArgs::default()
+        };
+        let s = Settings::resolve(&args).unwrap();
+        assert_eq!(s.addr.port(), 9000);
+        assert_eq!(s.base_url, "http://127.0.0.1:9000");
+        assert_eq!(s.confirmation_delay, Duration::ZERO);
+        assert_eq!(s.ship_notice_delay, Duration::from_secs(5));
+        assert_eq!(s.ship_notice_url.as_deref(), Some("http://127.0.0.1:9/s"));
+        assert_eq!(s.identity.as_deref(), Some("FromFlag"));
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_refused_with_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("absim.toml");
+        std::fs::write(&file, "adress = \"x\"\n").unwrap();
+        let args = ServeArgs {
+            config: Some(file),
+            ..ServeArgs::default()
+        };
+        let err = format!("{:#}", Settings::resolve(&args).unwrap_err());
+        assert!(err.contains("adress"), "{err}");
+    }
+}

@@ -265,3 +265,26 @@ async fn post(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn jobs_come_due_in_order_of_their_delay() {
+        let outbox = Outbox::default();
+        outbox.schedule(1, JobKind::Confirmation, Duration::from_secs(15));
+        outbox.schedule(2, JobKind::ShipNotice, Duration::from_secs(5));
+        assert_eq!(outbox.pending(), 2);
+        assert!(outbox.pop_due(Instant::now()).is_none());
+        tokio::time::advance(Duration::from_secs(5)).await;
+        let first = outbox.pop_due(Instant::now()).unwrap();
+        assert_eq!((first.order_no, first.kind), (2, JobKind::ShipNotice));
+        assert!(outbox.pop_due(Instant::now()).is_none());
+        assert_eq!(outbox.next_due(), Some(first.due + Duration::from_secs(10)));
+        tokio::time::advance(Duration::from_secs(10)).await;
+        let second = outbox.pop_due(Instant::now()).unwrap();
+        assert_eq!((second.order_no, second.kind), (1, JobKind::Confirmation));
+        assert_eq!(outbox.pending(), 0);
+    }
+}

@@ -227,18 +227,6 @@ impl Store {
         self.carts.get(cart_ref).map(|s| s.clone())
     }
 
-    /// Sessions of a group, newest first.
-    pub fn sessions_of(&self, group_id: u32) -> Vec<Session> {
-        let mut v: Vec<Session> = self
-            .sessions
-            .iter()
-            .filter(|s| s.group_id == group_id)
-            .map(|s| s.clone())
-            .collect();
-        v.sort_by(|a, b| b.setup.received_at.cmp(&a.setup.received_at));
-        v
-    }
-
     /// Records an accepted order, refusing a repeated payloadID or a
     /// repeated orderID within the group. `build` makes the order once the
     /// number is known.

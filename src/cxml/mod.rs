@@ -5,7 +5,7 @@
 //! order because quick-xml serialises in field order; optional fields are skipped
 //! when empty so that what we emit validates. The same models read inbound
 //! documents leniently: nearly everything is optional on the way in, and
-//! [`read`] reports what a strict reader would have refused as [`Deviation`]s
+//! [`mod@read`] reports what a strict reader would have refused as [`Deviation`]s
 //! instead of failing.
 //!
 //! Data flow: bytes -> [`read::read`] (sniff the envelope, refuse entity

@@ -158,7 +158,10 @@ pub fn order_message(
 fn order_reference(order: &Order) -> OrderReference {
     OrderReference {
         order_id: Some(order.order_id.clone()),
-        order_date: Some(order.order_date.clone()).filter(|d| !d.trim().is_empty()),
+        // Echo the buyer's orderDate in the numeric-offset form.
+        order_date: time::parse_lenient(&order.order_date)
+            .ok()
+            .map(|(t, _)| time::format(&t)),
         document_reference: DocumentReference {
             payload_id: order.payload_id.clone(),
         },
@@ -173,11 +176,11 @@ pub fn confirmation(payload_id: String, group: &Group, order: &Order) -> Cxml<Co
         .lines
         .iter()
         .map(|l| ConfirmationItem {
-            quantity: l.quantity.normalize().to_string(),
+            quantity: quantity_text(l.quantity),
             line_number: l.line_number.to_string(),
             unit_of_measure: l.unit_of_measure.clone(),
             statuses: vec![ConfirmationStatus {
-                quantity: l.quantity.normalize().to_string(),
+                quantity: quantity_text(l.quantity),
                 kind: "detail".into(),
                 delivery_date: None,
                 unit_of_measure: l.unit_of_measure.clone(),
@@ -244,7 +247,7 @@ pub fn ship_notice(payload_id: String, group: &Group, order: &Order) -> Cxml<Shi
                     .lines
                     .iter()
                     .map(|l| ShipNoticeItem {
-                        quantity: l.quantity.normalize().to_string(),
+                        quantity: quantity_text(l.quantity),
                         line_number: l.line_number.to_string(),
                         unit_of_measure: l.unit_of_measure.clone(),
                     })
@@ -262,4 +265,85 @@ pub fn status_response(payload_id: String, status: Status) -> Cxml<crate::cxml::
 /// Rounds a quantity the way documents print it.
 pub fn quantity_text(q: Decimal) -> String {
     q.normalize().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::account::{DEFAULT_GROUP_NAME, Group};
+    use crate::domain::order::OrderLine;
+
+    fn order(order_date: &str) -> Order {
+        Order {
+            no: 1,
+            group_id: 1,
+            order_id: "PO-1".into(),
+            order_date: order_date.into(),
+            payload_id: "p@b".into(),
+            scenario: "basic".into(),
+            session_id: None,
+            received_at: time::now(),
+            lines: vec![OrderLine {
+                line_number: 7,
+                asin: "B087JWRCP5".into(),
+                aux_id: None,
+                description: "desk".into(),
+                unit_price: Decimal::from(16182),
+                currency: "JPY".into(),
+                quantity: Decimal::from(2),
+                unit_of_measure: "EA".into(),
+            }],
+            po_total: None,
+            quote: Catalog::embedded().pricing.price(Decimal::from(32364)),
+            confirm_id: "111-2222222-3333333".into(),
+            delivery_number: "test12345678901234567".into(),
+            shipment_identifier: TEST_SHIPMENT_IDENTIFIER.into(),
+            carrier: TEST_CARRIER.into(),
+            deployment_mode: "test".into(),
+            confirmation: None,
+            ship_notice: None,
+            mark: None,
+            deviations: vec![],
+            documents: vec![],
+        }
+    }
+
+    #[test]
+    fn the_order_reference_is_written_with_a_numeric_offset() {
+        let g = Group::generate(1, DEFAULT_GROUP_NAME);
+        let c = confirmation("x@absim".into(), &g, &order("2026-11-29T01:04:00Z"));
+        let r = &c.payload().unwrap().order_reference;
+        assert_eq!(r.order_date.as_deref(), Some("2026-11-29T01:04:00+00:00"));
+        let unreadable = confirmation("y@absim".into(), &g, &order("someday"));
+        assert_eq!(
+            unreadable.payload().unwrap().order_reference.order_date,
+            None
+        );
+    }
+
+    #[test]
+    fn confirmation_and_ship_notice_use_the_po_line_numbers() {
+        let g = Group::generate(1, DEFAULT_GROUP_NAME);
+        let o = order("2026-11-29T10:04:00+09:00");
+        let c = confirmation("x@absim".into(), &g, &o);
+        let item = &c.payload().unwrap().items[0];
+        assert_eq!(
+            (item.line_number.as_str(), item.quantity.as_str()),
+            ("7", "2")
+        );
+        let s = ship_notice("z@absim".into(), &g, &o);
+        let sn = &s.payload().unwrap().portions[0].items[0];
+        assert_eq!((sn.line_number.as_str(), sn.quantity.as_str()), ("7", "2"));
+        assert_eq!(
+            c.payload()
+                .unwrap()
+                .header
+                .total
+                .as_ref()
+                .unwrap()
+                .money
+                .value,
+            "35600.00"
+        );
+    }
 }

@@ -246,3 +246,54 @@ pub fn cxml_error(state: &AppState, status: Status) -> Response {
 pub fn show_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     t.format("%Y-%m-%d %H:%M:%S %:z").to_string()
 }
+
+/// A readable error page for an extractor's rejection, in the request's
+/// language, keeping its status and reason.
+fn rejection_page(lang: Lang, status: StatusCode, reason: String) -> Response {
+    PageError::new(lang.texts(), status, reason).into_response()
+}
+
+/// A form body; a bad one gets an error page.
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let lang = Lang::negotiate(None, req.headers());
+        match axum::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum::extract::Form(v)) => Ok(PageForm(v)),
+            Err(e) => Err(rejection_page(lang, e.status(), e.body_text())),
+        }
+    }
+}
+
+/// A query string; a bad one gets an error page.
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let lang = Lang::negotiate(None, &parts.headers);
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(PageQuery(v)),
+            Err(e) => Err(rejection_page(lang, e.status(), e.body_text())),
+        }
+    }
+}
+
+/// Path parameters; bad ones get an error page.
+pub struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for PagePath<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let lang = Lang::negotiate(None, &parts.headers);
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(PagePath(v)),
+            Err(e) => Err(rejection_page(lang, e.status(), e.body_text())),
+        }
+    }
+}

@@ -3,12 +3,12 @@
 //! switch between test and active mode.
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, Ctx, PageError, render};
+use super::{Chrome, Ctx, PageError, PageForm, PagePath, PageQuery, render};
 use crate::AppState;
 use crate::domain::account::{
     PURCHASING_SYSTEMS, PurchasingSystem, validate_endpoint, validate_identity, validate_secret,
@@ -84,8 +84,8 @@ pub struct ShowQuery {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(gid): Path<u32>,
-    Query(q): Query<ShowQuery>,
+    PagePath(gid): PagePath<u32>,
+    PageQuery(q): PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid)?;
     let mut p = page(&state, &ctx, group);
@@ -110,8 +110,8 @@ pub struct SettingsForm {
 pub async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(gid): Path<u32>,
-    Form(form): Form<SettingsForm>,
+    PagePath(gid): PagePath<u32>,
+    PageForm(form): PageForm<SettingsForm>,
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid)?;
     let result = state.store.update_group(gid, |g| {
@@ -153,7 +153,7 @@ struct ModePage {
 pub async fn confirm_mode(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(gid): Path<u32>,
+    PagePath(gid): PagePath<u32>,
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid)?;
     Ok(render(&ModePage {
@@ -172,8 +172,8 @@ pub struct ModeForm {
 pub async fn switch_mode(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(gid): Path<u32>,
-    Form(form): Form<ModeForm>,
+    PagePath(gid): PagePath<u32>,
+    PageForm(form): PageForm<ModeForm>,
 ) -> Result<Response, PageError> {
     let mode = match form.mode.as_str() {
         "active" => Mode::Active,

@@ -4,13 +4,13 @@
 //! iframe without third-party cookies.
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
 use serde::Deserialize;
 
-use super::{Chrome, Ctx, PageError, render};
+use super::{Chrome, Ctx, PageError, PageForm, PagePath, PageQuery, render};
 use crate::AppState;
 use crate::cxml::{time, write};
 use crate::domain::catalog::{Category, Product};
@@ -96,7 +96,7 @@ struct HomePage<'a> {
 pub async fn home(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(sid): Path<String>,
+    PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
     let (session, mode) = load(&state, &ctx, &sid)?;
     Ok(render(&HomePage {
@@ -129,8 +129,8 @@ struct SearchPage<'a> {
 pub async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(sid): Path<String>,
-    Query(q): Query<SearchQuery>,
+    PagePath(sid): PagePath<String>,
+    PageQuery(q): PageQuery<SearchQuery>,
 ) -> Result<Response, PageError> {
     let (session, mode) = load(&state, &ctx, &sid)?;
     let category = state.catalog.category(q.category.trim());
@@ -167,7 +167,7 @@ struct ProductPage<'a> {
 pub async fn product(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((sid, asin)): Path<(String, String)>,
+    PagePath((sid, asin)): PagePath<(String, String)>,
 ) -> Result<Response, PageError> {
     let (session, mode) = load(&state, &ctx, &sid)?;
     let p = state
@@ -197,7 +197,7 @@ pub async fn product(
 pub async fn detail_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(asin): Path<String>,
+    PagePath(asin): PagePath<String>,
 ) -> Result<Response, PageError> {
     let p = state
         .catalog
@@ -288,7 +288,7 @@ struct CartPage<'a> {
 pub async fn cart(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(sid): Path<String>,
+    PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
     let (session, mode) = load(&state, &ctx, &sid)?;
     Ok(render(&CartPage {
@@ -329,8 +329,8 @@ fn parse_quantity(
 pub async fn add(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(sid): Path<String>,
-    Form(form): Form<AddForm>,
+    PagePath(sid): PagePath<String>,
+    PageForm(form): PageForm<AddForm>,
 ) -> Result<Response, PageError> {
     let quantity = parse_quantity(ctx.t, form.quantity.as_deref(), false)?;
     let product = state
@@ -356,8 +356,8 @@ pub struct UpdateForm {
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(sid): Path<String>,
-    Form(form): Form<UpdateForm>,
+    PagePath(sid): PagePath<String>,
+    PageForm(form): PageForm<UpdateForm>,
 ) -> Result<Response, PageError> {
     let quantity = if form.remove.is_some() {
         0
@@ -384,7 +384,7 @@ struct CheckoutPage<'a> {
 pub async fn checkout(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(sid): Path<String>,
+    PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
     let (session, mode) = load(&state, &ctx, &sid)?;
     Ok(render(&CheckoutPage {
@@ -418,8 +418,8 @@ pub struct SubmitForm {
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(sid): Path<String>,
-    Form(form): Form<SubmitForm>,
+    PagePath(sid): PagePath<String>,
+    PageForm(form): PageForm<SubmitForm>,
 ) -> Result<Response, PageError> {
     let (mut session, mode) = load(&state, &ctx, &sid)?;
     let group = state

@@ -3,13 +3,13 @@
 //! documents, and the order search (発注の検索).
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::settings::{basic_passed, group_or_404};
-use super::{Chrome, Ctx, PageError, render, show_time};
+use super::{Chrome, Ctx, PageError, PageForm, PagePath, PageQuery, render, show_time};
 use crate::AppState;
 use crate::cxml::Deviation;
 use crate::domain::Group;
@@ -54,7 +54,7 @@ struct ScenariosPage {
 pub async fn scenarios(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(gid): Path<u32>,
+    PagePath(gid): PagePath<u32>,
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid)?;
     let mark = state.store.latest_mark(gid, BASIC_SCENARIO);
@@ -180,8 +180,8 @@ struct LogPage {
 pub async fn log(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(gid): Path<u32>,
-    Query(query): Query<LogQuery>,
+    PagePath(gid): PagePath<u32>,
+    PageQuery(query): PageQuery<LogQuery>,
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid)?;
     let orders = state.store.orders(gid, &query.filter(ctx.t)?);
@@ -214,8 +214,8 @@ struct SearchPage {
 pub async fn order_search(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(gid): Path<u32>,
-    Query(query): Query<LogQuery>,
+    PagePath(gid): PagePath<u32>,
+    PageQuery(query): PageQuery<LogQuery>,
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid)?;
     let orders = state.store.orders(gid, &query.filter(ctx.t)?);
@@ -405,7 +405,7 @@ fn load_order(state: &AppState, t: &'static Texts, gid: u32, no: u64) -> Result<
 pub async fn entry(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((gid, no)): Path<(u32, u64)>,
+    PagePath((gid, no)): PagePath<(u32, u64)>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
     let group = group_or_404(&state, t, gid)?;
@@ -443,7 +443,13 @@ pub async fn entry(
             .map(|l| EntryLine {
                 line_number: l.line_number,
                 asin: l.asin.clone(),
-                description: l.description.clone(),
+                // The catalogue's title, as the guide shows it; the PO's
+                // own description for ASINs absim does not sell.
+                description: state
+                    .catalog
+                    .get(&l.asin)
+                    .map(|p| p.title.clone())
+                    .unwrap_or_else(|| l.description.clone()),
                 unit_price: format!("{:.2}", l.unit_price),
                 quantity: l.quantity.normalize().to_string(),
                 total: format!("{:.2}", l.total()),
@@ -495,8 +501,8 @@ pub struct MarkForm {
 pub async fn mark(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((gid, no)): Path<(u32, u64)>,
-    Form(form): Form<MarkForm>,
+    PagePath((gid, no)): PagePath<(u32, u64)>,
+    PageForm(form): PageForm<MarkForm>,
 ) -> Result<Response, PageError> {
     let result = TestResult::parse(&form.result).ok_or_else(|| {
         PageError::new(
@@ -530,8 +536,8 @@ pub struct DocQuery {
 pub async fn document(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((gid, no, source, index)): Path<(u32, u64, String, usize)>,
-    Query(q): Query<DocQuery>,
+    PagePath((gid, no, source, index)): PagePath<(u32, u64, String, usize)>,
+    PageQuery(q): PageQuery<DocQuery>,
 ) -> Result<Response, PageError> {
     let order = load_order(&state, ctx.t, gid, no)?;
     let not_found = || PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.not_found);

@@ -1,0 +1,544 @@
+//! The test harness: absim on port 0 with in-memory state, a local receiver
+//! standing in for the buyer's hook and endpoints, document builders, and the
+//! DTD check of everything absim emitted.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use absim::{AppState, Settings};
+use axum::body::Bytes;
+use axum::extract::{Path as AxPath, State};
+use axum::http::HeaderMap;
+use scraper::{Html, Selector};
+use tokio::sync::mpsc;
+
+pub const IDENTITY: &str = "BuyerSystem01";
+pub const SECRET: &str = "s3cretPassw0rd";
+
+/// What the receiver got on one path.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub content_type: String,
+    pub body: String,
+}
+
+/// How the receiver answers.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub http: u16,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn cxml(code: u16) -> Answer {
+        Answer {
+            http: 200,
+            body: format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd"><cXML payloadID="r@buyer" timestamp="2026-01-01T00:00:00+09:00"><Response><Status code="{code}" text="x"/></Response></cXML>"#
+            ),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct ReceiverState {
+    tx: mpsc::UnboundedSender<(String, Received)>,
+    answers: Arc<Mutex<HashMap<String, Answer>>>,
+}
+
+/// A local HTTP server standing in for the buyer: records every POST by
+/// path and answers a cXML 200 (or what the test set).
+pub struct Receiver {
+    pub base: String,
+    rx: mpsc::UnboundedReceiver<(String, Received)>,
+    pending: Vec<(String, Received)>,
+    answers: Arc<Mutex<HashMap<String, Answer>>>,
+}
+
+impl Receiver {
+    pub async fn start() -> Receiver {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let answers = Arc::new(Mutex::new(HashMap::new()));
+        let state = ReceiverState {
+            tx,
+            answers: answers.clone(),
+        };
+        async fn record(
+            State(s): State<ReceiverState>,
+            AxPath(path): AxPath<String>,
+            headers: HeaderMap,
+            body: Bytes,
+        ) -> axum::response::Response {
+            use axum::response::IntoResponse;
+            let path = format!("/{path}");
+            let content_type = headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let _ = s.tx.send((
+                path.clone(),
+                Received {
+                    content_type,
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                },
+            ));
+            let answer = s
+                .answers
+                .lock()
+                .unwrap()
+                .get(&path)
+                .cloned()
+                .unwrap_or_else(|| Answer::cxml(200));
+            (
+                axum::http::StatusCode::from_u16(answer.http).unwrap(),
+                [("content-type", "text/xml")],
+                answer.body,
+            )
+                .into_response()
+        }
+        let app = axum::Router::new()
+            .route("/{*path}", axum::routing::post(record))
+            .with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Receiver {
+            base,
+            rx,
+            pending: Vec::new(),
+            answers,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn answer(&self, path: &str, answer: Answer) {
+        self.answers.lock().unwrap().insert(path.to_owned(), answer);
+    }
+
+    /// The next post to `path`, waiting for it (at most 10 s).
+    pub async fn next(&mut self, path: &str) -> Received {
+        if let Some(i) = self.pending.iter().position(|(p, _)| p == path) {
+            return self.pending.remove(i).1;
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let got = tokio::time::timeout_at(deadline, self.rx.recv())
+                .await
+                .unwrap_or_else(|_| panic!("nothing was posted to {path} within 10 s"))
+                .expect("receiver channel open");
+            if got.0 == path {
+                return got.1;
+            }
+            self.pending.push(got);
+        }
+    }
+}
+
+/// absim running on a free port, with a receiver for its outbound posts.
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub http: reqwest::Client,
+    pub receiver: Receiver,
+    /// Every document absim emitted during the test, for the DTD check.
+    pub emitted: Vec<(String, String)>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts absim with test settings: in memory, no delays, the receiver as
+/// the buyer's endpoints; `adjust` changes them further.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn(adjust, true).await
+}
+
+/// Like [`spawn_app_with`], but no delivery worker runs: the test steps it
+/// with `absim::outbound::deliver_next`.
+pub async fn spawn_app_steppable(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn(adjust, false).await
+}
+
+async fn spawn(adjust: impl FnOnce(&mut Settings), worker: bool) -> TestApp {
+    let receiver = Receiver::start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut settings = Settings {
+        addr,
+        base_url: format!("http://{addr}"),
+        data_dir: None,
+        identity: Some(IDENTITY.into()),
+        shared_secret: Some(SECRET.into()),
+        order_confirmation_url: Some(receiver.url("/confirm")),
+        ship_notice_url: Some(receiver.url("/ship")),
+        confirmation_delay: Duration::ZERO,
+        ship_notice_delay: Duration::ZERO,
+        ..Settings::default()
+    };
+    adjust(&mut settings);
+    let state = AppState::new(settings).expect("absim starts");
+    let run_state = state.clone();
+    tokio::spawn(async move {
+        if worker {
+            absim::run(listener, run_state, std::future::pending())
+                .await
+                .unwrap()
+        } else {
+            axum::serve(listener, absim::app(run_state)).await.unwrap()
+        }
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        state,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .build()
+            .unwrap(),
+        receiver,
+        emitted: Vec::new(),
+    }
+}
+
+/// An HTTP answer, read whole.
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+    pub url: String,
+}
+
+impl Reply {
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    /// The cXML Status of a cXML answer: (code, text, message).
+    pub fn cxml_status(&self) -> (u16, String, String) {
+        let status = absim::cxml::read::read_status(self.body.as_bytes())
+            .unwrap_or_else(|e| panic!("not a cXML Response ({e}): {}", self.body));
+        (status.code, status.text, status.message)
+    }
+}
+
+async fn reply(r: reqwest::Response) -> Reply {
+    let status = r.status().as_u16();
+    let url = r.url().to_string();
+    let content_type = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    Reply {
+        status,
+        content_type,
+        url,
+        body: r.text().await.unwrap(),
+    }
+}
+
+impl TestApp {
+    pub fn group(&self) -> absim::domain::Group {
+        self.state.default_group()
+    }
+
+    pub fn po_url(&self) -> String {
+        self.state.po_url(&self.group())
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{}", self.base, path)
+        }
+    }
+
+    pub async fn post_xml(&self, path: &str, body: &str) -> Reply {
+        let r = self
+            .http
+            .post(self.url(path))
+            .header("content-type", "text/xml; charset=utf-8")
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap();
+        reply(r).await
+    }
+
+    pub async fn post_punchout_setup(&self, body: &str) -> Reply {
+        self.post_xml("/eprocurement/punchout", body).await
+    }
+
+    pub async fn post_order(&self, body: &str) -> Reply {
+        self.post_xml(&self.po_url(), body).await
+    }
+
+    pub async fn get_page(&self, path: &str) -> Reply {
+        reply(self.http.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    pub async fn get_page_lang(&self, path: &str, accept_language: &str) -> Reply {
+        let r = self
+            .http
+            .get(self.url(path))
+            .header("accept-language", accept_language)
+            .send()
+            .await
+            .unwrap();
+        reply(r).await
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        reply(
+            self.http
+                .post(self.url(path))
+                .form(form)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Opens a punchout session and returns its StartPage URL.
+    pub async fn punch_out(&mut self) -> String {
+        let setup = setup_request(IDENTITY, SECRET, &self.receiver.url("/hook"));
+        let r = self.post_punchout_setup(&setup).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        self.emitted.push(("setup-response".into(), r.body.clone()));
+        start_page(&r.body)
+    }
+
+    /// Checks every emitted document against the cXML DTDs with
+    /// `../shared/tools/validate-cxml` when `../shared` exists.
+    pub fn validate_emitted(&self) {
+        validate_documents(&self.emitted);
+    }
+}
+
+/// The StartPage URL of a PunchOutSetupResponse.
+pub fn start_page(body: &str) -> String {
+    let doc =
+        absim::cxml::read::<absim::cxml::punchout_setup::PunchOutSetupResponse>(body.as_bytes())
+            .unwrap_or_else(|e| panic!("not a setup response ({e}): {body}"));
+    doc.doc
+        .payload()
+        .expect("a StartPage")
+        .start_page
+        .url
+        .clone()
+}
+
+fn shared_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    dir.join("tools/validate-cxml").exists().then_some(dir)
+}
+
+/// Reads a sample from `../shared/cxml/samples`, if present.
+pub fn shared_sample(name: &str) -> Option<String> {
+    let dir = shared_dir()?;
+    std::fs::read_to_string(dir.join("cxml/samples").join(name)).ok()
+}
+
+/// Runs validate-cxml over the documents. Skips (saying so) where
+/// `../shared` or xmllint is missing, except under CI, where xmllint must be
+/// there.
+pub fn validate_documents(docs: &[(String, String)]) {
+    let Some(shared) = shared_dir() else {
+        eprintln!("DTD check skipped: ../shared/tools/validate-cxml is not there");
+        return;
+    };
+    let have_xmllint = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !have_xmllint {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "xmllint is missing under CI: .ci/run must install libxml2-utils"
+        );
+        eprintln!("DTD check skipped: xmllint is not installed (apt-get install libxml2-utils)");
+        return;
+    }
+    assert!(!docs.is_empty(), "no documents to validate");
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (i, (name, body)) in docs.iter().enumerate() {
+        let p = dir.path().join(format!("{i:02}-{name}.xml"));
+        std::fs::write(&p, body).unwrap();
+        paths.push(p);
+    }
+    let out = std::process::Command::new("bash")
+        .arg(shared.join("tools/validate-cxml"))
+        .args(&paths)
+        .output()
+        .expect("validate-cxml runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "absim emitted DTD-invalid cXML:\n{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("VALID")).count(),
+        docs.len(),
+        "{text}"
+    );
+}
+
+/// A PunchOutSetupRequest as a buyer sends it.
+pub fn setup_request(identity: &str, secret: &str, hook: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">
+<cXML payloadID="{}@buyer.example" timestamp="2026-11-29T10:00:00+09:00">
+  <Header>
+    <From><Credential domain="NetworkId"><Identity>{identity}</Identity></Credential></From>
+    <To><Credential domain="NetworkId"><Identity>Amazon</Identity></Credential></To>
+    <Sender><Credential domain="NetworkId"><Identity>{identity}</Identity><SharedSecret>{secret}</SharedSecret></Credential><UserAgent>absim tests</UserAgent></Sender>
+  </Header>
+  <Request deploymentMode="test">
+    <PunchOutSetupRequest operation="create">
+      <BuyerCookie>cookie-42</BuyerCookie>
+      <Extrinsic name="UserEmail">tanaka@example.co.jp</Extrinsic>
+      <BrowserFormPost><URL>{hook}</URL></BrowserFormPost>
+    </PunchOutSetupRequest>
+  </Request>
+</cXML>"#,
+        unique()
+    )
+}
+
+/// A fresh id for payloadIDs and orderIDs.
+pub fn unique() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// One line of an OrderRequest.
+pub struct PoLine<'a> {
+    pub asin: &'a str,
+    pub aux: Option<&'a str>,
+    pub quantity: u32,
+    pub price: &'a str,
+}
+
+/// An OrderRequest; `header_attrs` may override `type`, and `ship_to`
+/// toggles the ShipTo.
+pub fn order_request(
+    payload_id: &str,
+    order_id: &str,
+    kind: &str,
+    ship_to: bool,
+    lines: &[PoLine],
+) -> String {
+    order_request_as(IDENTITY, SECRET, payload_id, order_id, kind, ship_to, lines)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn order_request_as(
+    identity: &str,
+    secret: &str,
+    payload_id: &str,
+    order_id: &str,
+    kind: &str,
+    ship_to: bool,
+    lines: &[PoLine],
+) -> String {
+    let ship_to = if ship_to {
+        r#"<ShipTo><Address isoCountryCode="JP" addressID="HQ"><Name xml:lang="ja">本社</Name><PostalAddress name="default"><DeliverTo>田中 太郎</DeliverTo><Street>目黒区下目黒1-8-1</Street><City>東京都</City><PostalCode>153-0064</PostalCode><Country isoCountryCode="JP">日本</Country></PostalAddress></Address></ShipTo>"#
+    } else {
+        ""
+    };
+    let items: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let aux = l
+                .aux
+                .map(|a| format!("<SupplierPartAuxiliaryID>{a}</SupplierPartAuxiliaryID>"))
+                .unwrap_or_default();
+            format!(
+                r#"<ItemOut quantity="{q}" lineNumber="{n}"><ItemID><SupplierPartID>{asin}</SupplierPartID>{aux}</ItemID><ItemDetail><UnitPrice><Money currency="JPY">{price}</Money></UnitPrice><Description xml:lang="ja">品目 {n}</Description><UnitOfMeasure>EA</UnitOfMeasure><Classification domain="UNSPSC">56101703</Classification></ItemDetail></ItemOut>"#,
+                q = l.quantity,
+                n = i + 1,
+                asin = l.asin,
+                price = l.price
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">
+<cXML payloadID="{payload_id}" timestamp="2026-11-29T10:05:00+09:00">
+  <Header>
+    <From><Credential domain="NetworkId"><Identity>{identity}</Identity></Credential></From>
+    <To><Credential domain="NetworkId"><Identity>Amazon</Identity></Credential></To>
+    <Sender><Credential domain="NetworkId"><Identity>{identity}</Identity><SharedSecret>{secret}</SharedSecret></Credential><UserAgent>absim tests</UserAgent></Sender>
+  </Header>
+  <Request deploymentMode="test">
+    <OrderRequest>
+      <OrderRequestHeader orderID="{order_id}" orderDate="2026-11-29T10:04:00+09:00" type="{kind}">
+        <Total><Money currency="JPY">16182</Money></Total>
+        {ship_to}
+        <BillTo><Address><Name xml:lang="ja">経理部</Name></Address></BillTo>
+      </OrderRequestHeader>
+      {items}
+    </OrderRequest>
+  </Request>
+</cXML>"#
+    )
+}
+
+/// Text of the first element matching `selector`.
+pub fn text_of(html: &Html, selector: &str) -> String {
+    let sel = Selector::parse(selector).unwrap();
+    html.select(&sel)
+        .next()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .text()
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// Texts of every element matching `selector`, text nodes joined by one
+/// space.
+pub fn texts_of(html: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    html.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// An attribute of the first element matching `selector`.
+pub fn attr_of(html: &Html, selector: &str, attr: &str) -> String {
+    let sel = Selector::parse(selector).unwrap();
+    html.select(&sel)
+        .next()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .value()
+        .attr(attr)
+        .unwrap_or_else(|| panic!("{selector} has no {attr}"))
+        .to_owned()
+}

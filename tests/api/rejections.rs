@@ -1,0 +1,274 @@
+//! Every refusal answers a cXML Status with the right code and a message
+//! that names the problem.
+
+use crate::helpers::*;
+
+fn po(kind: &str, ship_to: bool) -> String {
+    order_request(
+        &format!("{}@buyer.example", unique()),
+        &format!("PO-{}", unique()),
+        kind,
+        ship_to,
+        &[PoLine {
+            asin: "B087JWRCP5",
+            aux: None,
+            quantity: 1,
+            price: "16182",
+        }],
+    )
+}
+
+#[tokio::test]
+async fn an_unknown_po_request_url_gets_404() {
+    let app = spawn_app().await;
+    let r = app
+        .post_xml(
+            "/po/not-a-real-token-000000000000000000000000000",
+            &po("new", true),
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert!(r.content_type.starts_with("text/xml"));
+    let (code, _, message) = r.cxml_status();
+    assert_eq!(code, 404);
+    assert!(message.contains("PO Request URL"), "{message}");
+}
+
+#[tokio::test]
+async fn a_po_with_the_wrong_shared_secret_gets_401() {
+    let app = spawn_app().await;
+    let body = order_request_as(
+        IDENTITY,
+        "wrongSecret99",
+        &format!("{}@b", unique()),
+        "PO-401",
+        "new",
+        true,
+        &[PoLine {
+            asin: "B087JWRCP5",
+            aux: None,
+            quantity: 1,
+            price: "16182",
+        }],
+    );
+    let r = app.post_order(&body).await;
+    assert_eq!(r.status, 401);
+    let (code, text, message) = r.cxml_status();
+    assert_eq!((code, text.as_str()), (401, "Unauthorized"));
+    assert!(message.contains("sender credentials"), "{message}");
+    assert!(
+        !r.body.contains("wrongSecret99"),
+        "the answer echoes no secret"
+    );
+}
+
+#[tokio::test]
+async fn update_and_delete_orders_are_refused_with_001_001() {
+    let app = spawn_app().await;
+    for kind in ["update", "delete"] {
+        let r = app.post_order(&po(kind, true)).await;
+        assert_eq!(r.status, 400);
+        let (code, text, message) = r.cxml_status();
+        assert_eq!(code, 400);
+        assert_eq!(text, "001-001");
+        assert!(message.contains(&format!("type=\"{kind}\"")), "{message}");
+    }
+    assert!(app.state.store.order(1).is_none(), "nothing was recorded");
+}
+
+#[tokio::test]
+async fn an_order_without_ship_to_is_refused_with_001_005() {
+    let app = spawn_app().await;
+    let r = app.post_order(&po("new", false)).await;
+    let (code, text, message) = r.cxml_status();
+    assert_eq!((code, text.as_str()), (400, "001-005"));
+    assert!(message.contains("ShipTo"), "{message}");
+}
+
+#[tokio::test]
+async fn a_repeated_order_id_is_refused_and_names_it() {
+    let app = spawn_app().await;
+    let line = [PoLine {
+        asin: "B087JWRCP5",
+        aux: None,
+        quantity: 1,
+        price: "16182",
+    }];
+    let first = order_request("p-1@b", "PO-TWICE", "new", true, &line);
+    let second = order_request("p-2@b", "PO-TWICE", "new", true, &line);
+    assert_eq!(app.post_order(&first).await.status, 200);
+    let r = app.post_order(&second).await;
+    assert_eq!(r.status, 409);
+    let (code, _, message) = r.cxml_status();
+    assert_eq!(code, 409);
+    assert!(message.contains("orderID 'PO-TWICE'"), "{message}");
+}
+
+#[tokio::test]
+async fn a_repeated_payload_id_is_refused_and_a_missing_one_too() {
+    let app = spawn_app().await;
+    let line = [PoLine {
+        asin: "B087JWRCP5",
+        aux: None,
+        quantity: 1,
+        price: "16182",
+    }];
+    let first = order_request("same@b", "PO-A", "new", true, &line);
+    let second = order_request("same@b", "PO-B", "new", true, &line);
+    assert_eq!(app.post_order(&first).await.status, 200);
+    let (code, _, message) = app.post_order(&second).await.cxml_status();
+    assert_eq!(code, 409);
+    assert!(message.contains("payloadID 'same@b'"), "{message}");
+    let missing = order_request("", "PO-C", "new", true, &line);
+    let (code, _, message) = app.post_order(&missing).await.cxml_status();
+    assert_eq!(code, 400);
+    assert!(message.contains("payloadID"), "{message}");
+}
+
+#[tokio::test]
+async fn malformed_xml_gets_400_with_the_parsers_reason() {
+    let app = spawn_app().await;
+    let r = app
+        .post_order("<?xml version=\"1.0\"?>\n<cXML><Request><OrderRequest></Request></cXML>")
+        .await;
+    assert_eq!(r.status, 400);
+    let (code, _, message) = r.cxml_status();
+    assert_eq!(code, 400);
+    assert!(message.contains("not well-formed"), "{message}");
+    assert!(message.contains("line 2"), "{message}");
+    let r = app.post_punchout_setup("this is not xml").await;
+    assert_eq!(r.cxml_status().0, 400);
+    let r = app.post_order("").await;
+    assert!(r.cxml_status().2.contains("empty"));
+}
+
+#[tokio::test]
+async fn a_document_of_the_wrong_type_gets_406() {
+    let app = spawn_app().await;
+    let setup = setup_request(IDENTITY, SECRET, "http://127.0.0.1:9/hook");
+    let r = app.post_order(&setup).await;
+    assert_eq!(r.status, 406);
+    let (code, _, message) = r.cxml_status();
+    assert_eq!(code, 406);
+    assert!(message.contains("expected a OrderRequest"), "{message}");
+    assert!(message.contains("PunchOutSetupRequest"), "{message}");
+}
+
+#[tokio::test]
+async fn a_punchout_with_bad_credentials_gets_401() {
+    let app = spawn_app().await;
+    for (id, secret) in [(IDENTITY, "wrong1secret"), ("SomeoneElse", SECRET)] {
+        let r = app
+            .post_punchout_setup(&setup_request(id, secret, "http://127.0.0.1:9/hook"))
+            .await;
+        assert_eq!(r.status, 401);
+        assert_eq!(r.cxml_status().0, 401);
+        assert!(!r.body.contains("PunchOutSetupResponse"));
+    }
+}
+
+#[tokio::test]
+async fn a_punchout_without_hook_or_email_gets_403_naming_each_path() {
+    let app = spawn_app().await;
+    let full = setup_request(IDENTITY, SECRET, "http://127.0.0.1:9/hook");
+    let no_hook = full.replace(
+        "<BrowserFormPost><URL>http://127.0.0.1:9/hook</URL></BrowserFormPost>",
+        "",
+    );
+    let no_email = full.replace(
+        "<Extrinsic name=\"UserEmail\">tanaka@example.co.jp</Extrinsic>",
+        "",
+    );
+    let r = app.post_punchout_setup(&no_hook).await;
+    assert_eq!(r.status, 403);
+    let (code, text, message) = r.cxml_status();
+    assert_eq!((code, text.as_str()), (403, "failure"));
+    assert!(
+        message.contains("/cXML/Request/PunchOutSetupRequest/BrowserFormPost/URL"),
+        "{message}"
+    );
+    assert!(!message.contains("EMAIL"), "{message}");
+    let (code, _, message) = app.post_punchout_setup(&no_email).await.cxml_status();
+    assert_eq!(code, 403);
+    assert!(
+        message.contains("Extrinsic[@name='UserEmail']"),
+        "{message}"
+    );
+    assert!(message.contains("Contact/Email"), "{message}");
+    assert!(!message.contains("HOOK"), "{message}");
+}
+
+#[tokio::test]
+async fn the_email_is_found_in_each_of_the_four_places() {
+    let mut app = spawn_app().await;
+    let hook = app.receiver.url("/hook");
+    let full = setup_request(IDENTITY, SECRET, &hook);
+    let without = full.replace(
+        "<Extrinsic name=\"UserEmail\">tanaka@example.co.jp</Extrinsic>",
+        "",
+    );
+    let hook_element = format!("<BrowserFormPost><URL>{hook}</URL></BrowserFormPost>");
+    let variants = [
+        without.replace(
+            &hook_element,
+            &format!("{hook_element}<ShipTo><Address><Name xml:lang=\"ja\">本社</Name><Email>a@example.jp</Email></Address></ShipTo>"),
+        ),
+        without.replace(
+            &hook_element,
+            &format!("{hook_element}<Contact role=\"endUser\"><Name xml:lang=\"ja\">田中</Name><Email>a@example.jp</Email></Contact>"),
+        ),
+        without.replace(
+            "<BuyerCookie>cookie-42</BuyerCookie>",
+            "<BuyerCookie>cookie-42</BuyerCookie><Extrinsic name=\"Email\">a@example.jp</Extrinsic>",
+        ),
+    ];
+    for v in variants {
+        let r = app.post_punchout_setup(&v).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        app.emitted.push(("setup-response".into(), r.body));
+    }
+    app.validate_emitted();
+}
+
+#[tokio::test]
+async fn edit_and_inspect_are_answered_450_for_now() {
+    let app = spawn_app().await;
+    let setup = setup_request(IDENTITY, SECRET, "http://127.0.0.1:9/hook");
+    for op in ["edit", "inspect"] {
+        let r = app
+            .post_punchout_setup(
+                &setup.replace("operation=\"create\"", &format!("operation=\"{op}\"")),
+            )
+            .await;
+        let (code, _, message) = r.cxml_status();
+        assert_eq!(code, 450);
+        assert!(message.contains(op), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn a_hook_url_that_is_not_http_is_refused() {
+    let app = spawn_app().await;
+    let r = app
+        .post_punchout_setup(&setup_request(IDENTITY, SECRET, "javascript:alert(1)"))
+        .await;
+    let (code, _, message) = r.cxml_status();
+    assert_eq!(code, 400);
+    assert!(message.contains("http(s)"), "{message}");
+}
+
+#[tokio::test]
+async fn every_refusal_is_itself_valid_cxml() {
+    let mut app = spawn_app().await;
+    let refusals = [
+        app.post_order("").await.body,
+        app.post_order(&po("update", true)).await.body,
+        app.post_order(&po("new", false)).await.body,
+        app.post_xml("/po/unknown", "<x/>").await.body,
+        app.post_punchout_setup("<oops").await.body,
+    ];
+    for (i, body) in refusals.into_iter().enumerate() {
+        app.emitted.push((format!("refusal-{i}"), body));
+    }
+    app.validate_emitted();
+}

@@ -1,0 +1,328 @@
+//! The test UI and the storefront as a person uses them: settings and their
+//! rules, the mode switch, languages, search, cart changes, log filters.
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn the_settings_page_shows_a_b_c_and_the_punchout_url() {
+    let app = spawn_app().await;
+    let page = app.get_page("/").await;
+    assert!(page.url.ends_with("/groups/1/settings"));
+    let html = page.html();
+    assert_eq!(attr_of(&html, "#identity", "value"), IDENTITY);
+    assert_eq!(attr_of(&html, "#shared_secret", "value"), SECRET);
+    assert_eq!(
+        text_of(&html, "#punchout-url"),
+        format!("{}/eprocurement/punchout", app.base)
+    );
+    let po_url = text_of(&html, "#po-url");
+    assert_eq!(po_url, app.po_url());
+    let token = po_url.rsplit('/').next().unwrap();
+    assert!(token.len() >= 40, "{token}");
+    assert_eq!(text_of(&html, "#mode h2"), "状況: テスト");
+}
+
+fn settings_form<'a>(identity: &'a str, secret: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("purchasing_system", "Kobuy"),
+        ("identity", identity),
+        ("shared_secret", secret),
+        ("order_confirmation_url", "http://127.0.0.1:9/c"),
+        ("ship_notice_url", ""),
+        ("cart_field", "cxml-base64"),
+    ]
+}
+
+#[tokio::test]
+async fn settings_are_saved_and_rule_breaking_values_are_refused_with_the_rule() {
+    let app = spawn_app().await;
+    let saved = app
+        .post_form(
+            "/groups/1/settings",
+            &settings_form("New-Login_1", "abc123"),
+        )
+        .await;
+    assert_eq!(saved.status, 200);
+    assert!(text_of(&saved.html(), ".notice").contains("保存しました"));
+    let g = app.group();
+    assert_eq!(g.identity, "New-Login_1");
+    assert_eq!(g.shared_secret, "abc123");
+    assert_eq!(g.purchasing_system.as_str(), "Kobuy");
+    assert_eq!(
+        g.order_confirmation_url.as_deref(),
+        Some("http://127.0.0.1:9/c")
+    );
+    assert_eq!(g.ship_notice_url, None);
+    assert_eq!(g.cart_field, absim::domain::CartField::Base64);
+
+    for (identity, secret, rule) in [
+        ("ab", "abc123", "4～64"),
+        ("bad login!", "abc123", "4～64"),
+        ("GoodLogin", "abcdef", "6～30"),
+        ("GoodLogin", "123456", "6～30"),
+        ("GoodLogin", "abc-123", "6～30"),
+    ] {
+        let r = app
+            .post_form("/groups/1/settings", &settings_form(identity, secret))
+            .await;
+        assert_eq!(r.status, 400, "{identity}/{secret}");
+        assert!(
+            text_of(&r.html(), ".error-box").contains(rule),
+            "{identity}/{secret}"
+        );
+    }
+    assert_eq!(
+        app.group().identity,
+        "New-Login_1",
+        "nothing refused was saved"
+    );
+    let r = app
+        .post_form(
+            "/groups/1/settings",
+            &[
+                ("purchasing_system", "LINE_WORKS"),
+                ("identity", "GoodLogin"),
+                ("shared_secret", "abc123"),
+                ("order_confirmation_url", "javascript:alert(1)"),
+                ("cart_field", "cxml-urlencoded"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(text_of(&r.html(), ".error-box").contains("http(s)"));
+}
+
+#[tokio::test]
+async fn switching_to_active_warns_until_the_basic_test_is_marked_and_can_be_undone() {
+    let app = spawn_app().await;
+    let confirm = app.get_page("/groups/1/mode").await.html();
+    assert!(
+        text_of(&confirm, "#basic-warning")
+            .contains("基本的なテストシナリオをまだ正常に完了していません")
+    );
+    let settings = app.post_form("/groups/1/mode", &[("mode", "active")]).await;
+    assert_eq!(text_of(&settings.html(), "#mode h2"), "状況: アクティブ");
+    assert_eq!(app.group().mode, absim::domain::Mode::Active);
+    let back = app.post_form("/groups/1/mode", &[("mode", "test")]).await;
+    assert_eq!(text_of(&back.html(), "#mode h2"), "状況: テスト");
+
+    // After a successful basic order, no warning.
+    let mut app = app;
+    app.punch_out().await;
+    let po = order_request(
+        "w@b",
+        "PO-W",
+        "new",
+        true,
+        &[PoLine {
+            asin: "B087JWRCP5",
+            aux: None,
+            quantity: 1,
+            price: "16182",
+        }],
+    );
+    assert_eq!(app.post_order(&po).await.status, 200);
+    let tests = app.get_page("/groups/1/tests").await.html();
+    assert_eq!(
+        texts_of(&tests, ".scenario.locked").len(),
+        3,
+        "optional sections locked"
+    );
+    app.post_form("/groups/1/log/1/mark", &[("result", "success")])
+        .await;
+    let confirm = app.get_page("/groups/1/mode").await.html();
+    assert!(texts_of(&confirm, "#basic-warning").is_empty());
+    let tests = app.get_page("/groups/1/tests").await.html();
+    assert_eq!(texts_of(&tests, ".scenario.unlocked").len(), 3);
+}
+
+#[tokio::test]
+async fn pages_speak_english_on_request_and_remember_it() {
+    let app = spawn_app().await;
+    let en = app.get_page("/groups/1/settings?lang=en").await;
+    let html = en.html();
+    assert_eq!(attr_of(&html, "html", "lang"), "en");
+    assert_eq!(text_of(&html, "#mode h2"), "Status: Test");
+    let by_header = app
+        .get_page_lang("/groups/1/tests", "en-US,en;q=0.9")
+        .await
+        .html();
+    assert!(text_of(&by_header, "h1").starts_with("Scenario tests for"));
+    let default = app.get_page("/groups/1/tests").await.html();
+    assert!(text_of(&default, "h1").starts_with("以下のシナリオのテスト"));
+    // The English catalogue is complete: no page shows a Japanese-only message.
+    let ja = absim::i18n::Lang::Ja.texts();
+    let en = absim::i18n::Lang::En.texts();
+    assert_ne!(ja.request_approval, en.request_approval);
+}
+
+#[tokio::test]
+async fn the_storefront_searches_by_width_and_case_and_the_cart_changes() {
+    let mut app = spawn_app().await;
+    let start = app.punch_out().await;
+    let sid = start.rsplit('/').next().unwrap().to_owned();
+    let found = app
+        .get_page(&format!(
+            "/s/{sid}/search?q=%EF%BD%82%EF%BC%90%EF%BC%98%EF%BC%97jwrcp5"
+        ))
+        .await
+        .html();
+    assert_eq!(texts_of(&found, "li.product").len(), 1);
+    let by_maker = app
+        .get_page(&format!("/s/{sid}/search?q=logicool"))
+        .await
+        .html();
+    assert!(texts_of(&by_maker, "li.product").len() >= 2);
+    let category = app
+        .get_page(&format!("/s/{sid}/search?category=FURNITURE"))
+        .await
+        .html();
+    assert_eq!(texts_of(&category, "li.product").len(), 4);
+    let none = app
+        .get_page(&format!("/s/{sid}/search?q=zzzzzz"))
+        .await
+        .html();
+    assert!(text_of(&none, ".empty").contains("見つかりませんでした"));
+
+    app.post_form(
+        &format!("/s/{sid}/cart/add"),
+        &[("asin", "B001TK8QMA"), ("quantity", "3")],
+    )
+    .await;
+    app.post_form(&format!("/s/{sid}/cart/add"), &[("asin", "B087JWRCP5")])
+        .await;
+    let cart = app
+        .post_form(
+            &format!("/s/{sid}/cart/update"),
+            &[("line", "1"), ("quantity", "5")],
+        )
+        .await
+        .html();
+    let rows = texts_of(&cart, "table.cart tbody tr");
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows[0].contains("B001TK8QMA") && rows[0].contains("￥2640"),
+        "{rows:?}"
+    );
+    let cart = app
+        .post_form(
+            &format!("/s/{sid}/cart/update"),
+            &[("line", "1"), ("remove", "1")],
+        )
+        .await
+        .html();
+    assert_eq!(texts_of(&cart, "table.cart tbody tr").len(), 1);
+    let bad = app
+        .post_form(
+            &format!("/s/{sid}/cart/add"),
+            &[("asin", "B087JWRCP5"), ("quantity", "lots")],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(text_of(&bad.html(), ".message").contains("lots"));
+    let unknown = app.get_page("/s/no-such-session").await;
+    assert_eq!(unknown.status, 404);
+    assert!(text_of(&unknown.html(), ".message").contains("パンチアウト"));
+}
+
+#[tokio::test]
+async fn the_log_and_the_order_search_filter() {
+    let mut app = spawn_app().await;
+    app.punch_out().await;
+    for (i, asin) in ["B087JWRCP5", "B001TK8QMA"].iter().enumerate() {
+        let po = order_request(
+            &format!("f{i}@b"),
+            &format!("FILTER-{i}"),
+            "new",
+            true,
+            &[PoLine {
+                asin,
+                aux: None,
+                quantity: 1,
+                price: "100",
+            }],
+        );
+        assert_eq!(app.post_order(&po).await.status, 200);
+    }
+    app.post_form("/groups/1/log/2/mark", &[("result", "failure")])
+        .await;
+    let count = |html: &scraper::Html| texts_of(html, "#log-rows tbody tr").len();
+    assert_eq!(count(&app.get_page("/groups/1/log").await.html()), 2);
+    assert_eq!(
+        count(&app.get_page("/groups/1/log?q=filter-1").await.html()),
+        1
+    );
+    assert_eq!(
+        count(&app.get_page("/groups/1/log?scenario=basic").await.html()),
+        2
+    );
+    assert_eq!(
+        count(
+            &app.get_page("/groups/1/log?from=2000-01-01&to=2000-01-02")
+                .await
+                .html()
+        ),
+        0
+    );
+    let today = chrono::Utc::now()
+        .with_timezone(&absim::cxml::time::jst())
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(
+        count(
+            &app.get_page(&format!("/groups/1/log?from={today}&to={today}"))
+                .await
+                .html()
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &app.get_page("/groups/1/orders?asin=B001TK8QMA")
+                .await
+                .html()
+        ),
+        1
+    );
+    assert_eq!(
+        count(&app.get_page("/groups/1/orders?result=failure").await.html()),
+        1
+    );
+    assert_eq!(
+        count(
+            &app.get_page("/groups/1/orders?result=unmarked")
+                .await
+                .html()
+        ),
+        1
+    );
+    assert_eq!(
+        count(&app.get_page("/groups/1/orders?po=FILTER-0").await.html()),
+        1
+    );
+    let bad = app.get_page("/groups/1/log?from=yesterday").await;
+    assert_eq!(bad.status, 400);
+}
+
+#[tokio::test]
+async fn bad_page_input_gets_a_readable_error_page() {
+    let app = spawn_app().await;
+    let r = app.get_page("/groups/abc/log").await;
+    assert_eq!(r.status, 400);
+    assert!(r.content_type.starts_with("text/html"));
+    assert_eq!(text_of(&r.html(), "h1"), "エラー");
+    let r = app
+        .http
+        .post(app.url("/groups/1/log/1/mark"))
+        .body("result=success")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 415);
+    assert!(r.text().await.unwrap().contains("<h1>エラー</h1>"));
+    let r = app.get_page("/groups/9/settings").await;
+    assert_eq!(r.status, 404);
+    let r = app.get_page("/no/such/page").await;
+    assert_eq!(r.status, 404);
+    assert!(text_of(&r.html(), ".message").contains("見つかりません"));
+}
