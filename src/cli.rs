@@ -55,6 +55,38 @@ pub struct ServeArgs {
     /// Seconds between the confirmation and the ship notice (default 5).
     #[arg(long, env = "ABSIM_SHIP_NOTICE_DELAY")]
     pub ship_notice_delay: Option<u64>,
+    /// Keep everything in memory: no file is written (throwaway CI runs).
+    #[arg(long, env = "ABSIM_IN_MEMORY")]
+    pub in_memory: bool,
+    /// Commit durability: `normal` survives a crash of absim (kill -9),
+    /// `full` also a power loss (an fsync per batch).
+    #[arg(long, env = "ABSIM_SYNC", value_parser = ["normal", "full"])]
+    pub sync: Option<String>,
+    /// Delivery attempts before a document is marked failed (default 6).
+    #[arg(long, env = "ABSIM_RETRY_ATTEMPTS")]
+    pub retry_attempts: Option<u32>,
+    /// Seconds before the first retry; each wait doubles (default 120).
+    #[arg(long, env = "ABSIM_RETRY_BASE")]
+    pub retry_base: Option<u64>,
+    /// Seconds absim waits for a buyer endpoint (default 30).
+    #[arg(long, env = "ABSIM_OUTBOUND_TIMEOUT")]
+    pub outbound_timeout: Option<u64>,
+    /// Inject a fault into the default group's PO answers: http500-html,
+    /// http503, cxml500, timeout, delay, malformed.
+    #[arg(long, env = "ABSIM_FAULT")]
+    pub fault: Option<String>,
+    /// How many POs get the fault.
+    #[arg(long, env = "ABSIM_FAULT_COUNT")]
+    pub fault_count: Option<u32>,
+    /// Or which share of POs (percent).
+    #[arg(long, env = "ABSIM_FAULT_SHARE")]
+    pub fault_share: Option<u8>,
+    /// For `delay`: milliseconds.
+    #[arg(long, env = "ABSIM_FAULT_DELAY_MS")]
+    pub fault_delay_ms: Option<u64>,
+    /// For `timeout`: seconds absim holds the request (default 60).
+    #[arg(long, env = "ABSIM_FAULT_TIMEOUT")]
+    pub fault_timeout: Option<u64>,
     /// A catalogue file replacing the embedded scenarios/catalog.toml.
     #[arg(long, env = "ABSIM_CATALOG")]
     pub catalog: Option<PathBuf>,

@@ -9,6 +9,9 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use crate::cli::ServeArgs;
+use crate::domain::delivery::RetryPolicy;
+use crate::domain::fault::{FaultKind, FaultPlan};
+use crate::store::Durability;
 
 /// Everything `serve` needs, resolved.
 #[derive(Debug, Clone)]
@@ -16,8 +19,12 @@ pub struct Settings {
     pub addr: SocketAddr,
     /// The address written into StartPage URLs, forms and the PO Request URL.
     pub base_url: String,
-    /// None keeps everything in memory (tests).
+    /// Where `absim.db` lives; None keeps everything in memory.
     pub data_dir: Option<PathBuf>,
+    pub durability: Durability,
+    pub retry: RetryPolicy,
+    /// Faults for the default group's PO answers, set at start.
+    pub faults: Option<FaultPlan>,
     pub identity: Option<String>,
     pub shared_secret: Option<String>,
     pub order_confirmation_url: Option<String>,
@@ -36,6 +43,9 @@ impl Default for Settings {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: "http://127.0.0.1:8080".into(),
             data_dir: Some(PathBuf::from("absim-data")),
+            durability: Durability::Normal,
+            retry: RetryPolicy::default(),
+            faults: None,
             identity: None,
             shared_secret: None,
             order_confirmation_url: None,
@@ -55,6 +65,16 @@ struct FileSettings {
     addr: Option<SocketAddr>,
     base_url: Option<String>,
     data_dir: Option<PathBuf>,
+    in_memory: Option<bool>,
+    sync: Option<String>,
+    retry_attempts: Option<u32>,
+    retry_base: Option<u64>,
+    outbound_timeout: Option<u64>,
+    fault: Option<String>,
+    fault_count: Option<u32>,
+    fault_share: Option<u8>,
+    fault_delay_ms: Option<u64>,
+    fault_timeout: Option<u64>,
     identity: Option<String>,
     shared_secret: Option<String>,
     order_confirmation_url: Option<String>,
@@ -85,15 +105,55 @@ impl Settings {
         let pick = |a: &Option<String>, f: Option<String>| {
             a.clone().or(f).filter(|s| !s.trim().is_empty())
         };
+        let in_memory = args.in_memory || file.in_memory.unwrap_or(false);
+        let durability = match args.sync.clone().or(file.sync).as_deref() {
+            None | Some("normal") => Durability::Normal,
+            Some("full") => Durability::Full,
+            Some(other) => anyhow::bail!("sync '{other}' is neither normal nor full"),
+        };
+        let retry = RetryPolicy {
+            attempts: args
+                .retry_attempts
+                .or(file.retry_attempts)
+                .unwrap_or(d.retry.attempts)
+                .max(1),
+            base: args
+                .retry_base
+                .or(file.retry_base)
+                .map(Duration::from_secs)
+                .unwrap_or(d.retry.base),
+            ..d.retry
+        };
+        let faults = match args.fault.clone().or(file.fault) {
+            None => None,
+            Some(kind) => {
+                let plan = FaultPlan {
+                    kind: Some(FaultKind::parse(&kind).map_err(anyhow::Error::msg)?),
+                    remaining: args.fault_count.or(file.fault_count),
+                    share_percent: args.fault_share.or(file.fault_share),
+                    delay_ms: args.fault_delay_ms.or(file.fault_delay_ms).unwrap_or(0),
+                    timeout_secs: args.fault_timeout.or(file.fault_timeout).unwrap_or(60),
+                };
+                plan.validate().map_err(anyhow::Error::msg)?;
+                anyhow::ensure!(
+                    plan.remaining.is_some() || plan.share_percent.is_some(),
+                    "--fault needs --fault-count or --fault-share"
+                );
+                Some(plan)
+            }
+        };
         Ok(Settings {
             addr,
             base_url: base_url.trim_end_matches('/').to_owned(),
-            data_dir: Some(
+            data_dir: (!in_memory).then(|| {
                 args.data_dir
                     .clone()
                     .or(file.data_dir)
-                    .unwrap_or(d.data_dir.expect("default data dir")),
-            ),
+                    .unwrap_or_else(|| PathBuf::from("absim-data"))
+            }),
+            durability,
+            retry,
+            faults,
             identity: pick(&args.identity, file.identity),
             shared_secret: pick(&args.shared_secret, file.shared_secret),
             order_confirmation_url: pick(&args.order_confirmation_url, file.order_confirmation_url),
@@ -109,7 +169,11 @@ impl Settings {
                     .unwrap_or(5),
             ),
             catalog: args.catalog.clone().or(file.catalog),
-            outbound_timeout: d.outbound_timeout,
+            outbound_timeout: args
+                .outbound_timeout
+                .or(file.outbound_timeout)
+                .map(Duration::from_secs)
+                .unwrap_or(d.outbound_timeout),
         })
     }
 }

@@ -92,6 +92,7 @@ texts! {
     error_title: "エラー", "Error";
     not_found: "ページが見つかりません。", "Page not found.";
     back: "戻る", "Back";
+    internal_error: "absim の内部でエラーが発生しました。もう一度お試しください。", "absim failed internally. Please try again.";
     // storefront
     store_tagline: "業務に必要なものなら何でも!", "Everything your business needs!";
     search_placeholder: "Amazonビジネスを検索", "Search Amazon Business";
@@ -202,6 +203,7 @@ texts! {
     // test log
     log_title: "テストログ: {}", "Test log: {}";
     showing: "{}件を表示しています", "Showing {}";
+    showing_of: "{}件を表示しています (全{}件)", "Showing {} of {}";
     filter_by: "以下で絞り込み:", "Filter by:";
     search: "検索", "Search";
     received_date: "注文受領日", "Order received";
@@ -251,6 +253,26 @@ texts! {
     delivery_number: "納品番号", "Delivery number";
     carrier: "配送業者識別子", "Carrier identifier";
     scheduled: "送信予定", "Scheduled";
+    retrying: "再試行待ち", "Waiting to retry";
+    sending: "送信中", "Sending";
+    next_try_in: "次の試行まで約{}秒", "next attempt in about {} s";
+    attempts: "送信の試行", "Delivery attempts";
+    attempt_at: "日時", "Time";
+    duration: "所要時間 (ms)", "Duration (ms)";
+    error: "エラー", "Error";
+    resend: "再送", "Resend";
+    resend_pending: "この文書はすでに送信待ちです。", "This document is already waiting to be sent.";
+    faults: "障害の注入", "Fault injection";
+    faults_help: "購入システムの再試行処理を試すため、次のN件 (または一定割合) の発注書に障害を返します。障害は記録され、テストログに表示されます。", "Answer the next N purchase orders (or a share of them) with a fault, to exercise your system's retries. Each fault is recorded in the test log.";
+    fault_kind: "障害の種類", "Fault";
+    fault_off: "なし (オフ)", "None (off)";
+    fault_count: "次のN件", "Next N POs";
+    fault_share: "割合 (%)", "Share (%)";
+    fault_delay: "遅延 (ms, delay のみ)", "Delay (ms, delay only)";
+    fault_timeout: "応答しない時間 (秒, timeout のみ)", "Hold time (s, timeout only)";
+    fault_remaining: "残り{}件", "{} left";
+    injected_faults: "注入した障害", "Injected faults";
+    no_faults: "注入した障害はありません。", "No faults injected.";
     delivery_failed: "送信失敗", "Delivery failed";
     delivered_to: "送信先", "Posted to";
     buyer_answer: "購入システムの応答", "Buyer's answer";

@@ -8,6 +8,7 @@
 //! travels back up: `cxml` and `domain` never import `web` or `store`.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod cxml;
 pub mod domain;
@@ -40,6 +41,8 @@ pub struct Inner {
     pub catalog: Catalog,
     pub outbox: Outbox,
     pub payload_ids: PayloadIds,
+    /// Due times of the durable queue follow this clock.
+    pub clock: clock::Clock,
     /// One pooled client for every outbound post.
     pub http: reqwest::Client,
 }
@@ -54,7 +57,7 @@ impl Deref for AppState {
 impl AppState {
     /// Builds the state: loads the catalogue and opens the store, creating
     /// the default group with the configured credentials if there is none.
-    pub fn new(settings: Settings) -> anyhow::Result<AppState> {
+    pub async fn new(settings: Settings) -> anyhow::Result<AppState> {
         let catalog = match &settings.catalog {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -83,16 +86,29 @@ impl AppState {
             .transpose()
             .map_err(anyhow::Error::msg)?
             .flatten();
-        let store = Store::open(settings.data_dir.clone(), |g| {
-            if let Some(id) = &settings.identity {
-                g.identity = id.clone();
+        let db_path = match &settings.data_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating the data dir {}", dir.display()))?;
+                Some(dir.join("absim.db"))
             }
-            if let Some(s) = &settings.shared_secret {
-                g.shared_secret = s.clone();
+            None => None,
+        };
+        let (seed_identity, seed_secret) =
+            (settings.identity.clone(), settings.shared_secret.clone());
+        let store = Store::open(db_path.as_deref(), settings.durability, move |g| {
+            if let Some(id) = seed_identity {
+                g.identity = id;
             }
-        })?;
+            if let Some(s) = seed_secret {
+                g.shared_secret = s;
+            }
+        })
+        .await
+        .context("opening the store")?;
         // Flags given at this start win over what the data dir remembers.
         let default_id = store.groups()[0].id;
+        let faults = settings.faults.clone();
         store
             .update_group(default_id, |g| {
                 if let Some(id) = &settings.identity {
@@ -107,8 +123,12 @@ impl AppState {
                 if ship_notice_url.is_some() {
                     g.ship_notice_url = ship_notice_url.clone();
                 }
+                if let Some(plan) = faults {
+                    g.faults = plan;
+                }
                 Ok(())
             })
+            .await
             .map_err(anyhow::Error::msg)?;
         let http = reqwest::Client::builder()
             .timeout(settings.outbound_timeout)
@@ -125,6 +145,7 @@ impl AppState {
             catalog,
             outbox: Outbox::default(),
             payload_ids: PayloadIds::new(format!("absim.{host}")),
+            clock: clock::Clock::new(),
             http,
         })))
     }
@@ -157,11 +178,14 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(outbound::run_worker(state.clone(), stop_rx));
+    let state_for_close = state.clone();
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
+    // Everything accepted is committed; stop the writer cleanly.
+    state_for_close.store.close();
     Ok(())
 }

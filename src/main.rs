@@ -21,7 +21,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let settings = Settings::resolve(&args)?;
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
-    let state = AppState::new(settings)?;
+    let state = AppState::new(settings).await?;
     print_connection(&state);
     absim::run(listener, state, shutdown_signal()).await
 }
@@ -56,8 +56,9 @@ fn print_connection(state: &AppState) {
         "  テストログ (test log):                 {base}/groups/{}/log",
         g.id
     );
-    if let Some(dir) = &state.settings.data_dir {
-        println!("  data: {}", dir.display());
+    match &state.settings.data_dir {
+        Some(dir) => println!("  data: {}", dir.join("absim.db").display()),
+        None => println!("  data: in memory (--in-memory): nothing is kept after exit"),
     }
     println!();
 }

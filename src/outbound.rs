@@ -1,120 +1,85 @@
-//! Deliveries to the buyer: the order confirmation, then the ship notice.
+//! Deliveries to the buyer: the order confirmation, then the ship notice,
+//! through the durable queue in `store`.
 //!
-//! Jobs wait in the [`Outbox`] ordered by due time. [`deliver_next`] is one
-//! step: take the earliest due job, build its document from the stored order,
-//! record it, post it to the group's endpoint (if it has one), record the
-//! answer, and queue what follows (the ship notice after the confirmation).
-//! [`run_worker`] wraps the step in a loop that sleeps until the next job is
-//! due or a new one arrives; tests call the step directly. The queue lock is
-//! held only to push or pop, never across the post.
+//! [`deliver_next`] is one step: take the pending delivery due first, produce
+//! its document (once; retries resend the same bytes), post it to the
+//! group's endpoint with a timeout, judge the answer
+//! ([`crate::domain::delivery::judge`]), record the attempt, and either mark
+//! it delivered (queuing the ship notice after a confirmation), schedule a
+//! retry with backoff and jitter, or mark it failed. [`run_worker`] loops over
+//! the step, sleeping until the next due time or until [`Outbox::wake`] is
+//! called; tests call the step directly and move time with tokio's paused
+//! clock. No lock is held across a post.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
-use tokio::time::Instant;
 
 use crate::AppState;
 use crate::cxml::{self, time, write};
+use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState, Verdict, judge};
 use crate::domain::documents;
-use crate::domain::order::{Delivery, DocKind, Document};
+use crate::domain::order::{DocKind, Document};
+use crate::store::{AttemptResult, NewDelivery, StoreError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum JobKind {
-    Confirmation,
-    ShipNotice,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Job {
-    due: Instant,
-    seq: u64,
-    order_no: u64,
-    kind: JobKind,
-}
-
+/// Wakes the worker when something new is queued.
 #[derive(Debug, Default)]
 pub struct Outbox {
-    queue: Mutex<BinaryHeap<Reverse<Job>>>,
-    seq: AtomicU64,
     wake: Notify,
 }
 
 impl Outbox {
-    pub fn schedule(&self, order_no: u64, kind: JobKind, delay: Duration) {
-        let job = Job {
-            due: Instant::now() + delay,
-            seq: self.seq.fetch_add(1, Ordering::Relaxed),
-            order_no,
-            kind,
-        };
-        self.queue.lock().expect("outbox lock").push(Reverse(job));
+    pub fn wake(&self) {
         self.wake.notify_one();
-    }
-
-    pub fn pending(&self) -> usize {
-        self.queue.lock().expect("outbox lock").len()
-    }
-
-    fn next_due(&self) -> Option<Instant> {
-        self.queue
-            .lock()
-            .expect("outbox lock")
-            .peek()
-            .map(|Reverse(j)| j.due)
-    }
-
-    fn pop_due(&self, now: Instant) -> Option<Job> {
-        let mut q = self.queue.lock().expect("outbox lock");
-        if q.peek().is_some_and(|Reverse(j)| j.due <= now) {
-            q.pop().map(|Reverse(j)| j)
-        } else {
-            None
-        }
     }
 }
 
 /// What one step did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// A document was produced (and posted where there is an endpoint).
-    Delivered {
+    /// One attempt was made (or the document produced, with no endpoint);
+    /// `state` is where the delivery stands now.
+    Attempted {
+        delivery_id: i64,
         order_no: u64,
-        kind: JobKind,
-        succeeded: bool,
+        kind: DeliveryKind,
+        state: DeliveryState,
     },
-    /// Nothing is due; the earliest job is due then.
-    NotDue(Instant),
-    /// The queue is empty.
+    /// Nothing is due; the earliest pending delivery is due then (Unix ms).
+    NotDue(i64),
+    /// Nothing is pending.
     Idle,
 }
 
 /// One step of the worker.
-pub async fn deliver_next(state: &AppState) -> Outcome {
-    let Some(job) = state.outbox.pop_due(Instant::now()) else {
-        return match state.outbox.next_due() {
-            Some(due) => Outcome::NotDue(due),
-            None => Outcome::Idle,
+pub async fn deliver_next(state: &AppState) -> Result<Outcome, StoreError> {
+    loop {
+        let Some(next) = state.store.next_pending().await? else {
+            return Ok(Outcome::Idle);
         };
-    };
-    let succeeded = deliver(state, job).await;
-    Outcome::Delivered {
-        order_no: job.order_no,
-        kind: job.kind,
-        succeeded,
+        if next.due_at_ms > state.clock.now_ms() {
+            return Ok(Outcome::NotDue(next.due_at_ms));
+        }
+        if !state.store.claim(next.id).await? {
+            continue;
+        }
+        let new_state = attempt(state, &next).await?;
+        return Ok(Outcome::Attempted {
+            delivery_id: next.id,
+            order_no: next.order_no,
+            kind: next.kind,
+            state: new_state,
+        });
     }
 }
 
-/// Delivers every job that is due now (and those they make due at once).
-pub async fn deliver_all_due(state: &AppState) -> Vec<Outcome> {
+/// Runs steps until nothing is due now.
+pub async fn deliver_all_due(state: &AppState) -> Result<Vec<Outcome>, StoreError> {
     let mut done = Vec::new();
     loop {
-        match deliver_next(state).await {
-            o @ Outcome::Delivered { .. } => done.push(o),
-            _ => return done,
+        match deliver_next(state).await? {
+            o @ Outcome::Attempted { .. } => done.push(o),
+            _ => return Ok(done),
         }
     }
 }
@@ -126,13 +91,18 @@ pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
             return;
         }
         let wait = match deliver_next(&state).await {
-            Outcome::Delivered { .. } => continue,
-            Outcome::NotDue(due) => Some(due),
-            Outcome::Idle => None,
+            Ok(Outcome::Attempted { .. }) => continue,
+            Ok(Outcome::NotDue(due)) => Some(state.clock.instant_of(due)),
+            Ok(Outcome::Idle) => None,
+            Err(StoreError::Closed) => return,
+            Err(e) => {
+                tracing::error!(error = %e, "the delivery worker could not read the queue");
+                Some(tokio::time::Instant::now() + Duration::from_secs(1))
+            }
         };
         let sleep = async {
             match wait {
-                Some(due) => tokio::time::sleep_until(due).await,
+                Some(at) => tokio::time::sleep_until(at).await,
                 None => std::future::pending().await,
             }
         };
@@ -144,147 +114,209 @@ pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Produces, records and posts one document. True when it was accepted (or
-/// there was nowhere to post it).
-async fn deliver(state: &AppState, job: Job) -> bool {
-    let Some(order) = state.store.order(job.order_no) else {
-        tracing::warn!(order_no = job.order_no, "a delivery names an unknown order");
-        return false;
+/// The document of a delivery: produced at the first attempt and stored;
+/// later attempts resend the same bytes.
+async fn document_of(
+    state: &AppState,
+    d: &Delivery,
+) -> Result<Result<Vec<u8>, String>, StoreError> {
+    if let Some(id) = d.document_id {
+        return Ok(match state.store.document(id).await? {
+            Some(doc) => Ok(doc.body),
+            None => Err(format!("document {id} of the delivery is missing")),
+        });
+    }
+    let Some(order) = state.store.order(d.order_no).await? else {
+        return Ok(Err(format!("order {} is missing", d.order_no)));
     };
     let Some(group) = state.store.group(order.group_id) else {
-        tracing::warn!(group = order.group_id, "a delivery names an unknown group");
-        return false;
+        return Ok(Err(format!("group {} is missing", order.group_id)));
     };
     let payload_id = state.payload_ids.next();
-    let (body, kind, answer_kind, target) = match job.kind {
-        JobKind::Confirmation => (
+    let (body, kind) = match d.kind {
+        DeliveryKind::Confirmation => (
             write::document(&documents::confirmation(payload_id.clone(), &group, &order)),
             DocKind::Confirmation,
-            DocKind::ConfirmationAnswer,
-            group.order_confirmation_url.clone(),
         ),
-        JobKind::ShipNotice => (
+        DeliveryKind::ShipNotice => (
             write::document(&documents::ship_notice(payload_id.clone(), &group, &order)),
             DocKind::ShipNotice,
-            DocKind::ShipNoticeAnswer,
-            group.ship_notice_url.clone(),
         ),
     };
-    let sent_at = time::now();
-    state.store.add_order_document(
-        order.no,
-        Document {
-            kind,
-            at: sent_at,
-            body: body.clone(),
-        },
-    );
-    let mut delivery = Delivery {
-        sent_at: Some(sent_at),
-        payload_id,
-        target: target.clone(),
-        ..Delivery::default()
-    };
-    if let Some(url) = &target {
-        post(state, url, body, &mut delivery, order.no, answer_kind).await;
-    }
-    let succeeded = delivery.succeeded();
-    tracing::info!(
-        order = %order.order_id,
-        kind = ?job.kind,
-        target = target.as_deref().unwrap_or("(none)"),
-        http = ?delivery.http_status,
-        cxml = ?delivery.cxml_status,
-        succeeded,
-        "delivered"
-    );
-    state.store.with_order(order.no, |o| match job.kind {
-        JobKind::Confirmation => o.confirmation = Some(delivery),
-        JobKind::ShipNotice => o.ship_notice = Some(delivery),
-    });
-    if job.kind == JobKind::Confirmation {
-        state.outbox.schedule(
-            order.no,
-            JobKind::ShipNotice,
-            state.settings.ship_notice_delay,
-        );
-    }
-    succeeded
+    let bytes = body.into_bytes();
+    state
+        .store
+        .set_delivery_document(
+            d.id,
+            d.order_no,
+            payload_id,
+            Document::new(kind, bytes.clone()),
+        )
+        .await?;
+    Ok(Ok(bytes))
 }
 
-async fn post(
-    state: &AppState,
-    url: &str,
-    body: String,
-    delivery: &mut Delivery,
-    order_no: u64,
-    answer_kind: DocKind,
-) {
-    let result = state
+fn target_of(state: &AppState, d: &Delivery, group_id: Option<u32>) -> Option<String> {
+    let group = group_id.and_then(|g| state.store.group(g))?;
+    match d.kind {
+        DeliveryKind::Confirmation => group.order_confirmation_url,
+        DeliveryKind::ShipNotice => group.ship_notice_url,
+    }
+}
+
+async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreError> {
+    let order = state.store.order(d.order_no).await?;
+    let body = match document_of(state, d).await? {
+        Ok(b) => b,
+        Err(reason) => {
+            let result = AttemptResult {
+                attempt: Attempt {
+                    at: time::now(),
+                    http_status: None,
+                    cxml_status: None,
+                    error: Some(reason),
+                    duration_ms: 0,
+                },
+                state: DeliveryState::Failed,
+                next_due_ms: None,
+                follow_up: None,
+                target: None,
+            };
+            state.store.finish_attempt(d, result, None).await?;
+            return Ok(DeliveryState::Failed);
+        }
+    };
+    let group_id = order.as_ref().map(|o| o.group_id);
+    let target = target_of(state, d, group_id);
+    let follow_up = (d.kind == DeliveryKind::Confirmation).then(|| NewDelivery {
+        kind: DeliveryKind::ShipNotice,
+        due_at_ms: state.clock.after(state.settings.ship_notice_delay),
+        target: None,
+    });
+    let Some(url) = target.clone() else {
+        // Nowhere to post: produced and recorded is delivered.
+        let result = AttemptResult {
+            attempt: Attempt {
+                at: time::now(),
+                http_status: None,
+                cxml_status: None,
+                error: None,
+                duration_ms: 0,
+            },
+            state: DeliveryState::Delivered,
+            next_due_ms: None,
+            follow_up,
+            target: None,
+        };
+        state.store.finish_attempt(d, result, None).await?;
+        state.outbox.wake();
+        return Ok(DeliveryState::Delivered);
+    };
+
+    let started = tokio::time::Instant::now();
+    let at = time::now();
+    let sent = state
         .http
-        .post(url)
+        .post(&url)
         .header("content-type", "text/xml; charset=utf-8")
         .body(body)
         .send()
         .await;
-    let response = match result {
-        Ok(r) => r,
-        Err(e) => {
-            delivery.error = Some(format!("the post to {url} failed: {e}"));
-            return;
-        }
-    };
-    delivery.http_status = Some(response.status().as_u16());
-    let bytes = match response.bytes().await {
-        Ok(b) => b,
-        Err(e) => {
-            delivery.error = Some(format!("reading the answer failed: {e}"));
-            return;
-        }
-    };
-    state.store.add_order_document(
-        order_no,
-        Document {
-            kind: answer_kind,
-            at: time::now(),
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        },
-    );
-    match cxml::read::read_status(&bytes) {
-        Ok(status) => {
-            delivery.cxml_status = Some(status.code);
-            if !status.is_success() {
-                delivery.error = Some(format!(
-                    "the buyer answered cXML {} {} {}",
-                    status.code, status.text, status.message
-                ));
+    let (http_status, answer, transport_error) = match sent {
+        Ok(r) => {
+            let status = r.status().as_u16();
+            match r.bytes().await {
+                Ok(b) => (Some(status), Some(b.to_vec()), None),
+                Err(e) => (
+                    Some(status),
+                    None,
+                    Some(format!("reading the answer failed: {e}")),
+                ),
             }
         }
-        Err(e) => {
-            delivery.error = Some(format!("the answer is not a cXML Response: {e}"));
-        }
+        Err(e) => (None, None, Some(describe_transport_error(&url, &e))),
+    };
+    let duration_ms = started.elapsed().as_millis() as u64;
+    let cxml = match &answer {
+        Some(bytes) => cxml::read::read_status(bytes)
+            .map(|s| (s.code, s.text))
+            .map_err(|e| e.to_string()),
+        None => Err("no answer".to_owned()),
+    };
+    let cxml_status = cxml.as_ref().ok().map(|(c, _)| *c);
+    let verdict = judge(transport_error.as_deref(), http_status, cxml);
+    let made = d.attempts + 1;
+    let (new_state, next_due_ms, error) = match verdict {
+        Verdict::Accepted => (DeliveryState::Delivered, None, None),
+        Verdict::Refused(reason) => (DeliveryState::Failed, None, Some(reason)),
+        Verdict::Retry(reason) => match state.settings.retry.next_delay(made, rand::random()) {
+            Some(wait) => (
+                DeliveryState::Pending,
+                Some(state.clock.after(wait)),
+                Some(reason),
+            ),
+            None => (
+                DeliveryState::Failed,
+                None,
+                Some(format!("{reason} (no attempt left after {made})")),
+            ),
+        },
+    };
+    tracing::info!(
+        delivery = d.id,
+        order_no = d.order_no,
+        kind = d.kind.as_str(),
+        attempt = made,
+        http = ?http_status,
+        cxml = ?cxml_status,
+        state = new_state.as_str(),
+        "delivery attempt"
+    );
+    let answer_kind = match d.kind {
+        DeliveryKind::Confirmation => DocKind::ConfirmationAnswer,
+        DeliveryKind::ShipNotice => DocKind::ShipNoticeAnswer,
+    };
+    let result = AttemptResult {
+        attempt: Attempt {
+            at,
+            http_status,
+            cxml_status,
+            error,
+            duration_ms,
+        },
+        state: new_state,
+        next_due_ms,
+        follow_up,
+        target: Some(url),
+    };
+    state
+        .store
+        .finish_attempt(d, result, answer.map(|b| Document::new(answer_kind, b)))
+        .await?;
+    if new_state != DeliveryState::Failed {
+        state.outbox.wake();
     }
+    Ok(new_state)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn jobs_come_due_in_order_of_their_delay() {
-        let outbox = Outbox::default();
-        outbox.schedule(1, JobKind::Confirmation, Duration::from_secs(15));
-        outbox.schedule(2, JobKind::ShipNotice, Duration::from_secs(5));
-        assert_eq!(outbox.pending(), 2);
-        assert!(outbox.pop_due(Instant::now()).is_none());
-        tokio::time::advance(Duration::from_secs(5)).await;
-        let first = outbox.pop_due(Instant::now()).unwrap();
-        assert_eq!((first.order_no, first.kind), (2, JobKind::ShipNotice));
-        assert!(outbox.pop_due(Instant::now()).is_none());
-        assert_eq!(outbox.next_due(), Some(first.due + Duration::from_secs(10)));
-        tokio::time::advance(Duration::from_secs(10)).await;
-        let second = outbox.pop_due(Instant::now()).unwrap();
-        assert_eq!((second.order_no, second.kind), (1, JobKind::Confirmation));
-        assert_eq!(outbox.pending(), 0);
+fn describe_transport_error(url: &str, e: &reqwest::Error) -> String {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "failed"
+    };
+    // reqwest's Display names the URL; the cause chain says why.
+    let mut cause = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        cause = s.to_string();
+        source = s.source();
+    }
+    if cause.is_empty() {
+        format!("the post to {url} {what}")
+    } else {
+        format!("the post to {url} {what}: {cause}")
     }
 }

@@ -102,6 +102,9 @@ pub struct Group {
     pub order_confirmation_url: Option<String>,
     pub ship_notice_url: Option<String>,
     pub cart_field: CartField,
+    /// Faults injected into this group's PO answers (off by default).
+    #[serde(default)]
+    pub faults: super::fault::FaultPlan,
 }
 
 pub const DEFAULT_GROUP_NAME: &str = "パンチアウトグループ";
@@ -120,6 +123,7 @@ impl Group {
             order_confirmation_url: None,
             ship_notice_url: None,
             cart_field: CartField::UrlEncoded,
+            faults: Default::default(),
         }
     }
 }

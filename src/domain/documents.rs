@@ -300,11 +300,8 @@ mod tests {
             shipment_identifier: TEST_SHIPMENT_IDENTIFIER.into(),
             carrier: TEST_CARRIER.into(),
             deployment_mode: "test".into(),
-            confirmation: None,
-            ship_notice: None,
             mark: None,
             deviations: vec![],
-            documents: vec![],
         }
     }
 

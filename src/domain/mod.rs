@@ -5,7 +5,9 @@
 
 pub mod account;
 pub mod catalog;
+pub mod delivery;
 pub mod documents;
+pub mod fault;
 pub mod ids;
 pub mod order;
 pub mod pricing;

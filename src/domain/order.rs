@@ -11,6 +11,18 @@ use super::pricing::{PricingRules, Quote};
 use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Cxml, Deviation, Header, Status};
 
+pub const ALL_DOC_KINDS: [DocKind; 9] = [
+    DocKind::SetupRequest,
+    DocKind::SetupResponse,
+    DocKind::OrderMessage,
+    DocKind::OrderRequest,
+    DocKind::OrderResponse,
+    DocKind::Confirmation,
+    DocKind::ConfirmationAnswer,
+    DocKind::ShipNotice,
+    DocKind::ShipNoticeAnswer,
+];
+
 /// Which document of an exchange a record holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DocKind {
@@ -26,6 +38,14 @@ pub enum DocKind {
 }
 
 impl DocKind {
+    pub fn as_str(self) -> &'static str {
+        self.file_stem()
+    }
+
+    pub fn parse(s: &str) -> Option<DocKind> {
+        ALL_DOC_KINDS.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn file_stem(self) -> &'static str {
         match self {
             DocKind::SetupRequest => "punchout-setup-request",
@@ -53,12 +73,31 @@ impl DocKind {
     }
 }
 
-/// A raw document as received or sent.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A raw document as received or sent, bytes as they were.
+#[derive(Debug, Clone)]
 pub struct Document {
     pub kind: DocKind,
     pub at: DateTime<FixedOffset>,
-    pub body: String,
+    pub body: Vec<u8>,
+}
+
+impl Document {
+    pub fn new(kind: DocKind, body: impl Into<Vec<u8>>) -> Self {
+        Document {
+            kind,
+            at: crate::cxml::time::now(),
+            body: body.into(),
+        }
+    }
+}
+
+/// A stored document without its body (for listings).
+#[derive(Debug, Clone)]
+pub struct DocumentMeta {
+    pub id: i64,
+    pub kind: DocKind,
+    pub at: DateTime<FixedOffset>,
+    pub size: usize,
 }
 
 /// 発注書詳細: one PO line.
@@ -77,27 +116,6 @@ pub struct OrderLine {
 impl OrderLine {
     pub fn total(&self) -> Decimal {
         self.unit_price * self.quantity
-    }
-}
-
-/// One delivery of an outbound document (confirmation or ship notice).
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct Delivery {
-    pub sent_at: Option<DateTime<FixedOffset>>,
-    pub payload_id: String,
-    /// Where it was posted; None when the group has no endpoint configured.
-    pub target: Option<String>,
-    pub http_status: Option<u16>,
-    pub cxml_status: Option<u16>,
-    pub error: Option<String>,
-}
-
-impl Delivery {
-    /// Produced and, where there is an endpoint, accepted with a cXML 2xx.
-    pub fn succeeded(&self) -> bool {
-        self.sent_at.is_some()
-            && self.error.is_none()
-            && (self.target.is_none() || self.cxml_status.is_some_and(|c| (200..300).contains(&c)))
     }
 }
 
@@ -126,7 +144,8 @@ pub struct Mark {
     pub at: DateTime<FixedOffset>,
 }
 
-/// An accepted purchase order and everything the test log shows about it.
+/// An accepted purchase order as the test log keeps it. Its documents and
+/// deliveries are stored beside it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Order {
     pub no: u64,
@@ -151,11 +170,8 @@ pub struct Order {
     pub shipment_identifier: String,
     pub carrier: String,
     pub deployment_mode: String,
-    pub confirmation: Option<Delivery>,
-    pub ship_notice: Option<Delivery>,
     pub mark: Option<Mark>,
     pub deviations: Vec<Deviation>,
-    pub documents: Vec<Document>,
 }
 
 /// A PO that passed every check but the duplicate checks the store makes.

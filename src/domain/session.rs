@@ -115,8 +115,6 @@ pub struct Session {
     pub cart_ref: String,
     pub cart: Cart,
     pub returns: Vec<CartReturn>,
-    /// The setup request and response and every POOM, as exchanged.
-    pub documents: Vec<super::order::Document>,
 }
 
 impl Session {

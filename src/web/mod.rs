@@ -54,10 +54,12 @@ pub fn router(state: AppState) -> Router {
         .route("/groups/{gid}/log", get(testing::log))
         .route("/groups/{gid}/log/{no}", get(testing::entry))
         .route("/groups/{gid}/log/{no}/mark", post(testing::mark))
+        .route("/groups/{gid}/log/{no}/docs/{id}", get(testing::document))
         .route(
-            "/groups/{gid}/log/{no}/docs/{source}/{index}",
-            get(testing::document),
+            "/groups/{gid}/log/{no}/deliveries/{id}/resend",
+            post(testing::resend),
         )
+        .route("/groups/{gid}/faults", post(settings::save_faults))
         .route("/groups/{gid}/orders", get(testing::order_search))
         .route("/assets/absim.css", get(assets::css))
         .route("/assets/autopost.js", get(assets::autopost_js))
@@ -240,6 +242,29 @@ pub fn cxml_error(state: &AppState, status: Status) -> Response {
     let code = status.code;
     let doc = documents::status_response(state.payload_ids.next(), status);
     cxml_reply(code, write::document(&doc))
+}
+
+/// Answers an internal failure on a cXML endpoint: an opaque 500, logged
+/// once with its cause.
+pub fn cxml_internal(state: &AppState, e: &crate::store::StoreError) -> Response {
+    tracing::error!(error = %e, "a cXML request failed inside absim");
+    let doc = documents::status_response(
+        state.payload_ids.next(),
+        Status::new(
+            500,
+            "Internal Server Error",
+            "absim could not process the request; try again",
+        ),
+    );
+    cxml_reply(500, write::document(&doc))
+}
+
+impl PageError {
+    /// An internal failure: an opaque page, logged once with its cause.
+    pub fn internal(t: &'static Texts, e: &crate::store::StoreError) -> PageError {
+        tracing::error!(error = %e, "a page failed inside absim");
+        PageError::new(t, StatusCode::INTERNAL_SERVER_ERROR, t.internal_error)
+    }
 }
 
 /// Formats a time for pages: `2026-11-29 13:27:31 +09:00`.

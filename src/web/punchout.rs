@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
 
-use super::{cxml_error, cxml_reply};
+use super::{cxml_error, cxml_internal, cxml_reply};
 use crate::AppState;
 use crate::cxml::punchout_setup::{EMAIL_PATHS, HOOK_URL_PATH, PunchOutSetupRequest};
 use crate::cxml::{Status, read, time, write};
@@ -139,20 +139,19 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         cart_ref: ids::cart_reference(),
         cart: Cart::default(),
         returns: Vec::new(),
-        documents: vec![
-            Document {
-                kind: DocKind::SetupRequest,
-                at: received_at,
-                body: String::from_utf8_lossy(&body).into_owned(),
-            },
-            Document {
-                kind: DocKind::SetupResponse,
-                at: time::now(),
-                body: response.clone(),
-            },
-        ],
     };
-    tracing::info!(group = group.id, session = %session.id, "punchout session opened");
-    state.store.insert_session(session);
+    let documents = vec![
+        Document {
+            kind: DocKind::SetupRequest,
+            at: received_at,
+            body: body.to_vec(),
+        },
+        Document::new(DocKind::SetupResponse, response.clone()),
+    ];
+    let session_id = session.id.clone();
+    if let Err(e) = state.store.insert_session(session, documents).await {
+        return cxml_internal(&state, &e);
+    }
+    tracing::info!(group = group.id, session = %session_id, "punchout session opened");
     cxml_reply(200, response)
 }

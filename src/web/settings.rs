@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::domain::account::{
     PURCHASING_SYSTEMS, PurchasingSystem, validate_endpoint, validate_identity, validate_secret,
 };
+use crate::domain::fault::{FAULT_KINDS, FaultKind, FaultPlan};
 use crate::domain::order::TestResult;
 use crate::domain::{CartField, Group, Mode};
 use crate::i18n::Texts;
@@ -26,11 +27,17 @@ pub fn group_or_404(state: &AppState, t: &'static Texts, gid: u32) -> Result<Gro
 
 /// Whether the group's basic order is marked 成功 (it unlocks the optional
 /// sections and silences the mode switch's warning).
-pub fn basic_passed(state: &AppState, gid: u32) -> bool {
-    state
+pub async fn basic_passed(
+    state: &AppState,
+    t: &'static Texts,
+    gid: u32,
+) -> Result<bool, PageError> {
+    Ok(state
         .store
         .latest_mark(gid, super::po::BASIC_SCENARIO)
-        .is_some_and(|m| m.result == TestResult::Success)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?
+        .is_some_and(|m| m.result == TestResult::Success))
 }
 
 #[derive(Template)]
@@ -47,9 +54,16 @@ struct SettingsPage {
     ship_notice_url: String,
     notice: Option<String>,
     error: Option<String>,
+    fault_kinds: Vec<&'static str>,
+    fault_count: String,
+    fault_share: String,
 }
 
 impl SettingsPage {
+    fn fault_kind_is(&self, kind: &str) -> bool {
+        self.group.faults.kind.is_some_and(|k| k.as_str() == kind)
+    }
+
     fn is_active(&self) -> bool {
         self.group.mode == Mode::Active
     }
@@ -69,6 +83,17 @@ fn page(state: &AppState, ctx: &Ctx, group: Group) -> SettingsPage {
         po_url: state.po_url(&group),
         confirmation_url: group.order_confirmation_url.clone().unwrap_or_default(),
         ship_notice_url: group.ship_notice_url.clone().unwrap_or_default(),
+        fault_kinds: FAULT_KINDS.iter().map(|k| k.as_str()).collect(),
+        fault_count: group
+            .faults
+            .remaining
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        fault_share: group
+            .faults
+            .share_percent
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
         group,
         notice: None,
         error: None,
@@ -114,19 +139,22 @@ pub async fn save(
     PageForm(form): PageForm<SettingsForm>,
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid)?;
-    let result = state.store.update_group(gid, |g| {
-        let identity = form.identity.trim();
-        let secret = form.shared_secret.trim();
-        validate_identity(identity)?;
-        validate_secret(secret)?;
-        g.purchasing_system = PurchasingSystem::parse(&form.purchasing_system)?;
-        g.identity = identity.to_owned();
-        g.shared_secret = secret.to_owned();
-        g.order_confirmation_url = validate_endpoint(&form.order_confirmation_url)?;
-        g.ship_notice_url = validate_endpoint(&form.ship_notice_url)?;
-        g.cart_field = CartField::parse(&form.cart_field)?;
-        Ok(())
-    });
+    let result = state
+        .store
+        .update_group(gid, |g| {
+            let identity = form.identity.trim();
+            let secret = form.shared_secret.trim();
+            validate_identity(identity)?;
+            validate_secret(secret)?;
+            g.purchasing_system = PurchasingSystem::parse(&form.purchasing_system)?;
+            g.identity = identity.to_owned();
+            g.shared_secret = secret.to_owned();
+            g.order_confirmation_url = validate_endpoint(&form.order_confirmation_url)?;
+            g.ship_notice_url = validate_endpoint(&form.ship_notice_url)?;
+            g.cart_field = CartField::parse(&form.cart_field)?;
+            Ok(())
+        })
+        .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response()),
         Err(message) => {
@@ -159,7 +187,7 @@ pub async fn confirm_mode(
     Ok(render(&ModePage {
         t: ctx.t,
         chrome: ctx.chrome(ctx.t.switch_active, Some(gid)),
-        basic_passed: basic_passed(&state, gid),
+        basic_passed: basic_passed(&state, ctx.t, gid).await?,
         group,
     }))
 }
@@ -192,6 +220,79 @@ pub async fn switch_mode(
             g.mode = mode;
             Ok(())
         })
+        .await
         .map_err(|m| PageError::new(ctx.t, StatusCode::BAD_REQUEST, m))?;
     Ok(Redirect::to(&format!("/groups/{gid}/settings")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct FaultForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    count: String,
+    #[serde(default)]
+    share: String,
+    #[serde(default)]
+    delay_ms: String,
+    #[serde(default)]
+    timeout_secs: String,
+}
+
+fn number<T: std::str::FromStr>(label: &str, s: &str) -> Result<Option<T>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse()
+        .map(Some)
+        .map_err(|_| format!("{label}: '{s}' is not a whole number"))
+}
+
+/// Saves the group's fault injection (障害の注入).
+pub async fn save_faults(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(gid): PagePath<u32>,
+    PageForm(form): PageForm<FaultForm>,
+) -> Result<Response, PageError> {
+    let group = group_or_404(&state, ctx.t, gid)?;
+    let t = ctx.t;
+    let plan = (|| -> Result<FaultPlan, String> {
+        let kind = match form.kind.trim() {
+            "" => None,
+            k => Some(FaultKind::parse(k)?),
+        };
+        let plan = FaultPlan {
+            kind,
+            remaining: number(t.fault_count, &form.count)?,
+            share_percent: number(t.fault_share, &form.share)?,
+            delay_ms: number(t.fault_delay, &form.delay_ms)?.unwrap_or(0),
+            timeout_secs: number(t.fault_timeout, &form.timeout_secs)?.unwrap_or(60),
+        };
+        plan.validate()?;
+        Ok(plan)
+    })();
+    let result = match plan {
+        Ok(plan) => {
+            state
+                .store
+                .update_group(gid, |g| {
+                    g.faults = plan;
+                    Ok(())
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response()),
+        Err(message) => {
+            let mut p = page(&state, &ctx, group);
+            p.error = Some(message);
+            let mut r = render(&p);
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+    }
 }

@@ -52,10 +52,12 @@ fn rows<'a>(products: impl IntoIterator<Item = &'a Product>) -> Vec<Row<'a>> {
         .collect()
 }
 
-fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Session, Mode), PageError> {
+async fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Session, Mode), PageError> {
     let session = state
         .store
         .session(sid)
+        .await
+        .map_err(|e| PageError::internal(ctx.t, &e))?
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
     let mode = state
         .store
@@ -98,7 +100,7 @@ pub async fn home(
     ctx: Ctx,
     PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let (session, mode) = load(&state, &ctx, &sid)?;
+    let (session, mode) = load(&state, &ctx, &sid).await?;
     Ok(render(&HomePage {
         t: ctx.t,
         chrome: chrome(&ctx, ctx.t.store_tagline, mode),
@@ -132,7 +134,7 @@ pub async fn search(
     PagePath(sid): PagePath<String>,
     PageQuery(q): PageQuery<SearchQuery>,
 ) -> Result<Response, PageError> {
-    let (session, mode) = load(&state, &ctx, &sid)?;
+    let (session, mode) = load(&state, &ctx, &sid).await?;
     let category = state.catalog.category(q.category.trim());
     let found = state
         .catalog
@@ -169,7 +171,7 @@ pub async fn product(
     ctx: Ctx,
     PagePath((sid, asin)): PagePath<(String, String)>,
 ) -> Result<Response, PageError> {
-    let (session, mode) = load(&state, &ctx, &sid)?;
+    let (session, mode) = load(&state, &ctx, &sid).await?;
     let p = state
         .catalog
         .get(&asin)
@@ -290,7 +292,7 @@ pub async fn cart(
     ctx: Ctx,
     PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let (session, mode) = load(&state, &ctx, &sid)?;
+    let (session, mode) = load(&state, &ctx, &sid).await?;
     Ok(render(&CartPage {
         t: ctx.t,
         chrome: chrome(&ctx, ctx.t.cart, mode),
@@ -337,9 +339,12 @@ pub async fn add(
         .catalog
         .get(&form.asin)
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.product_unknown))?;
+    let asin = product.asin.clone();
     state
         .store
-        .with_session(&sid, |s| s.cart.add(&product.asin, quantity))
+        .update_session(&sid, move |s| (s.cart.add(&asin, quantity), None))
+        .await
+        .map_err(|e| PageError::internal(ctx.t, &e))?
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
     Ok(Redirect::to(&format!("/s/{sid}/cart")).into_response())
 }
@@ -364,9 +369,12 @@ pub async fn update(
     } else {
         parse_quantity(ctx.t, form.quantity.as_deref(), true)?
     };
+    let line = form.line;
     state
         .store
-        .with_session(&sid, |s| s.cart.set_quantity(form.line, quantity))
+        .update_session(&sid, move |s| (s.cart.set_quantity(line, quantity), None))
+        .await
+        .map_err(|e| PageError::internal(ctx.t, &e))?
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
     Ok(Redirect::to(&format!("/s/{sid}/cart")).into_response())
 }
@@ -386,7 +394,7 @@ pub async fn checkout(
     ctx: Ctx,
     PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let (session, mode) = load(&state, &ctx, &sid)?;
+    let (session, mode) = load(&state, &ctx, &sid).await?;
     Ok(render(&CheckoutPage {
         t: ctx.t,
         chrome: chrome(&ctx, ctx.t.checkout_title, mode),
@@ -421,7 +429,7 @@ pub async fn submit(
     PagePath(sid): PagePath<String>,
     PageForm(form): PageForm<SubmitForm>,
 ) -> Result<Response, PageError> {
-    let (mut session, mode) = load(&state, &ctx, &sid)?;
+    let (mut session, mode) = load(&state, &ctx, &sid).await?;
     let group = state
         .store
         .group(session.group_id)
@@ -444,19 +452,22 @@ pub async fn submit(
     ));
     let sent_at = time::now();
     let field = group.cart_field;
-    state.store.with_session(&sid, |s| {
-        s.returns.push(CartReturn {
-            sent_at,
-            payload_id,
-            field: field.name().to_owned(),
-            item_count: session.cart.lines.len(),
-        });
-        s.documents.push(Document {
-            kind: DocKind::OrderMessage,
-            at: sent_at,
-            body: poom.clone(),
-        });
-    });
+    let record = CartReturn {
+        sent_at,
+        payload_id,
+        field: field.name().to_owned(),
+        item_count: session.cart.lines.len(),
+    };
+    let doc = Document {
+        kind: DocKind::OrderMessage,
+        at: sent_at,
+        body: poom.clone().into_bytes(),
+    };
+    state
+        .store
+        .update_session(&sid, move |s| (s.returns.push(record), Some(doc)))
+        .await
+        .map_err(|e| PageError::internal(ctx.t, &e))?;
     let value = match field {
         CartField::UrlEncoded => poom,
         CartField::Base64 => base64::engine::general_purpose::STANDARD.encode(poom.as_bytes()),

@@ -13,11 +13,12 @@ use super::{Chrome, Ctx, PageError, PageForm, PagePath, PageQuery, render, show_
 use crate::AppState;
 use crate::cxml::Deviation;
 use crate::domain::Group;
-use crate::domain::order::{Delivery, DocKind, Document, Mark, Order, TestResult};
+use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
+use crate::domain::order::{DocKind, DocumentMeta, Mark, Order, TestResult};
 use crate::domain::pricing::yen;
 use crate::domain::session::Session;
 use crate::i18n::Texts;
-use crate::store::OrderFilter;
+use crate::store::{FaultRecord, OrderFilter, StoreError};
 
 use super::po::BASIC_SCENARIO;
 
@@ -56,25 +57,39 @@ pub async fn scenarios(
     ctx: Ctx,
     PagePath(gid): PagePath<u32>,
 ) -> Result<Response, PageError> {
-    let group = group_or_404(&state, ctx.t, gid)?;
-    let mark = state.store.latest_mark(gid, BASIC_SCENARIO);
+    let t = ctx.t;
+    let group = group_or_404(&state, t, gid)?;
+    let internal = |e: StoreError| PageError::internal(t, &e);
+    let mark = state
+        .store
+        .latest_mark(gid, BASIC_SCENARIO)
+        .await
+        .map_err(internal)?;
     Ok(render(&ScenariosPage {
-        t: ctx.t,
+        t,
         chrome: ctx.chrome(
-            ctx.t.f(ctx.t.tests_title, group.purchasing_system.as_str()),
+            t.f(t.tests_title, group.purchasing_system.as_str()),
             Some(gid),
         ),
-        total_logs: state.store.orders(gid, &OrderFilter::default()).len(),
-        basic_logs: state.store.count_orders(gid, BASIC_SCENARIO),
+        total_logs: state
+            .store
+            .count_orders(gid, None)
+            .await
+            .map_err(internal)?,
+        basic_logs: state
+            .store
+            .count_orders(gid, Some(BASIC_SCENARIO))
+            .await
+            .map_err(internal)?,
         mark_failed: mark
             .as_ref()
             .is_some_and(|m| m.result == TestResult::Failure),
-        mark: mark.as_ref().map(|m| mark_line(ctx.t, m)),
-        unlocked: basic_passed(&state, gid),
+        mark: mark.as_ref().map(|m| mark_line(t, m)),
+        unlocked: basic_passed(&state, t, gid).await?,
         sections: [
-            (ctx.t.optional_tests, ctx.t.optional_locked),
-            (ctx.t.safeguard_tests, ctx.t.safeguard_locked),
-            (ctx.t.advanced_tests, ctx.t.advanced_locked),
+            (t.optional_tests, t.optional_locked),
+            (t.safeguard_tests, t.safeguard_locked),
+            (t.advanced_tests, t.advanced_locked),
         ],
         group,
     }))
@@ -165,6 +180,31 @@ fn log_rows(t: &'static Texts, orders: &[Order]) -> Vec<LogRow> {
         .collect()
 }
 
+/// Most rows a log page lists.
+const PAGE_ROWS: usize = 200;
+
+/// An injected fault as the log shows it.
+pub struct FaultRow {
+    pub at: String,
+    pub kind: &'static str,
+    pub payload_id: String,
+    pub order_id: String,
+    pub detail: String,
+}
+
+fn fault_rows(faults: &[FaultRecord]) -> Vec<FaultRow> {
+    faults
+        .iter()
+        .map(|f| FaultRow {
+            at: show_time(&f.at),
+            kind: f.kind.as_str(),
+            payload_id: f.payload_id.clone().unwrap_or_default(),
+            order_id: f.order_id.clone().unwrap_or_default(),
+            detail: f.detail.clone(),
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "testing/log.html")]
 struct LogPage {
@@ -175,6 +215,15 @@ struct LogPage {
     rows: Vec<LogRow>,
     showing: String,
     scenarios: Vec<(String, String)>,
+    faults: Vec<FaultRow>,
+}
+
+fn showing(t: &Texts, shown: usize, total: usize) -> String {
+    if shown == total {
+        t.f(t.showing, total)
+    } else {
+        t.f(t.f(t.showing_of, shown).as_str(), total)
+    }
 }
 
 pub async fn log(
@@ -183,17 +232,28 @@ pub async fn log(
     PagePath(gid): PagePath<u32>,
     PageQuery(query): PageQuery<LogQuery>,
 ) -> Result<Response, PageError> {
-    let group = group_or_404(&state, ctx.t, gid)?;
-    let orders = state.store.orders(gid, &query.filter(ctx.t)?);
-    let rows = log_rows(ctx.t, &orders);
+    let t = ctx.t;
+    let group = group_or_404(&state, t, gid)?;
+    let (orders, total) = state
+        .store
+        .orders(gid, &query.filter(t)?, PAGE_ROWS)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?;
+    let faults = state
+        .store
+        .faults(gid, 50)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?;
+    let rows = log_rows(t, &orders);
     Ok(render(&LogPage {
-        t: ctx.t,
+        t,
         chrome: ctx.chrome(
-            ctx.t.f(ctx.t.log_title, group.purchasing_system.as_str()),
+            t.f(t.log_title, group.purchasing_system.as_str()),
             Some(gid),
         ),
-        showing: ctx.t.f(ctx.t.showing, rows.len()),
-        scenarios: vec![(BASIC_SCENARIO.to_owned(), ctx.t.basic_order.to_owned())],
+        showing: showing(t, rows.len(), total),
+        scenarios: vec![(BASIC_SCENARIO.to_owned(), t.basic_order.to_owned())],
+        faults: fault_rows(&faults),
         rows,
         query,
         group,
@@ -217,13 +277,18 @@ pub async fn order_search(
     PagePath(gid): PagePath<u32>,
     PageQuery(query): PageQuery<LogQuery>,
 ) -> Result<Response, PageError> {
-    let group = group_or_404(&state, ctx.t, gid)?;
-    let orders = state.store.orders(gid, &query.filter(ctx.t)?);
-    let rows = log_rows(ctx.t, &orders);
+    let t = ctx.t;
+    let group = group_or_404(&state, t, gid)?;
+    let (orders, total) = state
+        .store
+        .orders(gid, &query.filter(t)?, PAGE_ROWS)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?;
+    let rows = log_rows(t, &orders);
     Ok(render(&SearchPage {
-        t: ctx.t,
-        chrome: ctx.chrome(ctx.t.search_title, Some(gid)),
-        showing: ctx.t.f(ctx.t.showing, rows.len()),
+        t,
+        chrome: ctx.chrome(t.search_title, Some(gid)),
+        showing: showing(t, rows.len(), total),
         rows,
         query,
         group,
@@ -247,38 +312,77 @@ pub struct EntryLine {
     pub total: String,
 }
 
-/// 注文の確認 / 事前出荷通知 delivery state.
+/// 注文の確認 / 事前出荷通知: where a delivery stands and its attempts.
 pub struct DeliveryView {
+    pub id: Option<i64>,
     pub state: &'static str,
     pub state_class: &'static str,
     pub sent_at: String,
+    pub next_try: String,
     pub target: Option<String>,
-    pub http_status: String,
-    pub cxml_status: String,
     pub error: Option<String>,
+    pub attempts: Vec<AttemptRow>,
+    pub can_resend: bool,
 }
 
-fn delivery_view(t: &'static Texts, d: Option<&Delivery>) -> DeliveryView {
-    let Some(d) = d else {
+pub struct AttemptRow {
+    pub at: String,
+    pub http_status: String,
+    pub cxml_status: String,
+    pub error: String,
+    pub duration_ms: u64,
+}
+
+fn delivery_view(
+    t: &'static Texts,
+    d: Option<&(Delivery, Vec<Attempt>)>,
+    clock: &crate::clock::Clock,
+) -> DeliveryView {
+    let Some((d, attempts)) = d else {
         return DeliveryView {
+            id: None,
             state: t.scheduled,
             state_class: "pending",
             sent_at: String::new(),
+            next_try: String::new(),
             target: None,
-            http_status: String::new(),
-            cxml_status: String::new(),
             error: None,
+            attempts: Vec::new(),
+            can_resend: false,
         };
     };
-    let ok = d.succeeded();
+    let (state, state_class) = match d.state {
+        DeliveryState::Pending if d.attempts == 0 => (t.scheduled, "pending"),
+        DeliveryState::Pending => (t.retrying, "retrying"),
+        DeliveryState::InFlight => (t.sending, "pending"),
+        DeliveryState::Delivered => (t.sent, "success"),
+        DeliveryState::Failed => (t.delivery_failed, "failure"),
+    };
+    let next_try = if d.state == DeliveryState::Pending && d.attempts > 0 {
+        let wait_s = ((d.due_at_ms - clock.now_ms()).max(0) + 999) / 1000;
+        t.f(t.next_try_in, wait_s)
+    } else {
+        String::new()
+    };
     DeliveryView {
-        state: if ok { t.sent } else { t.delivery_failed },
-        state_class: if ok { "success" } else { "failure" },
+        id: Some(d.id),
+        state,
+        state_class,
         sent_at: d.sent_at.as_ref().map(show_time).unwrap_or_default(),
+        next_try,
         target: d.target.clone(),
-        http_status: d.http_status.map(|s| s.to_string()).unwrap_or_default(),
-        cxml_status: d.cxml_status.map(|s| s.to_string()).unwrap_or_default(),
-        error: d.error.clone(),
+        error: d.last_error.clone(),
+        attempts: attempts
+            .iter()
+            .map(|a| AttemptRow {
+                at: show_time(&a.at),
+                http_status: a.http_status.map(|s| s.to_string()).unwrap_or_default(),
+                cxml_status: a.cxml_status.map(|s| s.to_string()).unwrap_or_default(),
+                error: a.error.clone().unwrap_or_default(),
+                duration_ms: a.duration_ms,
+            })
+            .collect(),
+        can_resend: matches!(d.state, DeliveryState::Failed | DeliveryState::Delivered),
     }
 }
 
@@ -394,10 +498,17 @@ fn setup_fields(t: &'static Texts, s: &Session) -> Vec<SetupField> {
     ]
 }
 
-fn load_order(state: &AppState, t: &'static Texts, gid: u32, no: u64) -> Result<Order, PageError> {
+async fn load_order(
+    state: &AppState,
+    t: &'static Texts,
+    gid: u32,
+    no: u64,
+) -> Result<Order, PageError> {
     state
         .store
         .order(no)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?
         .filter(|o| o.group_id == gid)
         .ok_or_else(|| PageError::new(t, StatusCode::NOT_FOUND, t.not_found))
 }
@@ -408,19 +519,24 @@ pub async fn entry(
     PagePath((gid, no)): PagePath<(u32, u64)>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
+    let internal = |e: StoreError| PageError::internal(t, &e);
     let group = group_or_404(&state, t, gid)?;
-    let order = load_order(&state, t, gid, no)?;
-    let session = order
-        .session_id
-        .as_deref()
-        .and_then(|s| state.store.session(s));
-    let mut documents = Vec::new();
+    let order = load_order(&state, t, gid, no).await?;
+    let session = match order.session_id.as_deref() {
+        Some(s) => state.store.session(s).await.map_err(internal)?,
+        None => None,
+    };
+    let docs = state
+        .store
+        .documents_of(no, session.as_ref().map(|s| s.id.clone()))
+        .await
+        .map_err(internal)?;
+    let deliveries = state.store.deliveries_of(no).await.map_err(internal)?;
+    let of_kind = |k: DeliveryKind| deliveries.iter().find(|(d, _)| d.kind == k);
     let mut deviations = Vec::new();
     if let Some(s) = &session {
         deviations.extend(s.setup.deviations.iter().cloned());
-        documents.extend(doc_links(t, gid, no, "session", &s.documents));
     }
-    documents.extend(doc_links(t, gid, no, "order", &order.documents));
     deviations.extend(order.deviations.iter().cloned());
     let q = order.quote;
     Ok(render(&EntryPage {
@@ -455,37 +571,27 @@ pub async fn entry(
                 total: format!("{:.2}", l.total()),
             })
             .collect(),
-        po_total: order
-            .po_total
-            .map(|t| format!("{:.2}", t))
-            .unwrap_or_else(|| format!("{:.2}", q.subtotal)),
+        po_total: format!("{:.2}", order.po_total.unwrap_or(q.subtotal)),
         tax: yen(q.tax),
         shipping: yen(q.shipping),
         discount: yen(q.discount),
         total: yen(q.total),
-        confirmation: delivery_view(t, order.confirmation.as_ref()),
-        ship_notice: delivery_view(t, order.ship_notice.as_ref()),
+        confirmation: delivery_view(t, of_kind(DeliveryKind::Confirmation), &state.clock),
+        ship_notice: delivery_view(t, of_kind(DeliveryKind::ShipNotice), &state.clock),
         mark: order.mark.as_ref().map(|m| mark_line(t, m)),
-        documents,
+        documents: doc_links(t, gid, no, &docs),
         deviations,
         group,
         order,
     }))
 }
 
-fn doc_links(
-    t: &'static Texts,
-    gid: u32,
-    no: u64,
-    source: &str,
-    docs: &[Document],
-) -> Vec<DocLink> {
+fn doc_links(t: &'static Texts, gid: u32, no: u64, docs: &[DocumentMeta]) -> Vec<DocLink> {
     docs.iter()
-        .enumerate()
-        .map(|(i, d)| DocLink {
+        .map(|d| DocLink {
             label: doc_label(t, d.kind),
             at: show_time(&d.at),
-            href: format!("/groups/{gid}/log/{no}/docs/{source}/{i}"),
+            href: format!("/groups/{gid}/log/{no}/docs/{}", d.id),
         })
         .collect()
 }
@@ -514,15 +620,45 @@ pub async fn mark(
             ),
         )
     })?;
-    load_order(&state, ctx.t, gid, no)?;
-    state.store.with_order(no, |o| {
-        o.mark = Some(Mark {
-            result,
-            by: "SystemAdmin".into(),
-            at: crate::cxml::time::now(),
-        })
-    });
+    load_order(&state, ctx.t, gid, no).await?;
+    let mark = Mark {
+        result,
+        by: "SystemAdmin".into(),
+        at: crate::cxml::time::now(),
+    };
+    state
+        .store
+        .set_mark(no, mark)
+        .await
+        .map_err(|e| PageError::internal(ctx.t, &e))?;
     Ok(Redirect::to(&format!("/groups/{gid}/tests")).into_response())
+}
+
+/// 再送: queues a failed (or delivered) document again, due now.
+pub async fn resend(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath((gid, no, id)): PagePath<(u32, u64, i64)>,
+) -> Result<Response, PageError> {
+    let t = ctx.t;
+    load_order(&state, t, gid, no).await?;
+    let delivery = state
+        .store
+        .delivery(id)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?
+        .filter(|d| d.order_no == no)
+        .ok_or_else(|| PageError::new(t, StatusCode::NOT_FOUND, t.not_found))?;
+    let queued = state
+        .store
+        .resend(delivery.id, state.clock.now_ms())
+        .await
+        .map_err(|e| PageError::internal(t, &e))?;
+    if !queued {
+        return Err(PageError::new(t, StatusCode::CONFLICT, t.resend_pending));
+    }
+    state.outbox.wake();
+    Ok(Redirect::to(&format!("/groups/{gid}/log/{no}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -536,27 +672,22 @@ pub struct DocQuery {
 pub async fn document(
     State(state): State<AppState>,
     ctx: Ctx,
-    PagePath((gid, no, source, index)): PagePath<(u32, u64, String, usize)>,
+    PagePath((gid, no, id)): PagePath<(u32, u64, i64)>,
     PageQuery(q): PageQuery<DocQuery>,
 ) -> Result<Response, PageError> {
-    let order = load_order(&state, ctx.t, gid, no)?;
-    let not_found = || PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.not_found);
-    let doc = match source.as_str() {
-        "order" => order.documents.get(index).cloned(),
-        "session" => order
-            .session_id
-            .as_deref()
-            .and_then(|s| state.store.session(s))
-            .and_then(|s| s.documents.get(index).cloned()),
-        _ => None,
-    }
-    .ok_or_else(not_found)?;
+    let order = load_order(&state, ctx.t, gid, no).await?;
+    let doc = state
+        .store
+        .document(id)
+        .await
+        .map_err(|e| PageError::internal(ctx.t, &e))?
+        .filter(|d| {
+            d.order_no == Some(no) || (d.session_id.is_some() && d.session_id == order.session_id)
+        })
+        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.not_found))?;
     let headers = if q.download.is_some() {
         [
-            (
-                header::CONTENT_TYPE,
-                "application/xml; charset=utf-8".to_owned(),
-            ),
+            (header::CONTENT_TYPE, "application/xml".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!(
@@ -564,7 +695,7 @@ pub async fn document(
                     order
                         .order_id
                         .replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
-                    doc.kind.file_stem()
+                    doc.meta.kind.file_stem()
                 ),
             ),
         ]

@@ -259,7 +259,7 @@ async fn the_basic_order_runs_end_to_end_and_is_marked_successful() {
             expected
         );
     }
-    assert!(texts_of(&entry, "#confirmation tbody tr")[0].contains("ORDERED"));
+    assert!(texts_of(&entry, "#confirmation table.lines tbody tr")[0].contains("ORDERED"));
     assert!(text_of(&entry, "#confirmation .delivery").starts_with("送信済み"));
     assert!(text_of(&entry, "#asn .delivery").starts_with("送信済み"));
     assert_eq!(
@@ -323,6 +323,7 @@ async fn cxml_base64_carries_japanese_text_intact() {
             g.cart_field = absim::domain::CartField::Base64;
             Ok(())
         })
+        .await
         .unwrap();
     let start = app.punch_out().await;
     let sid = start.rsplit('/').next().unwrap().to_owned();
@@ -382,32 +383,38 @@ async fn without_endpoints_documents_are_produced_recorded_and_shown_as_sent() {
 
     // One step produces the confirmation; it queues the ship notice, which
     // (with no delay) the same call delivers too.
-    let done = absim::outbound::deliver_all_due(&app.state).await;
+    use absim::domain::delivery::{DeliveryKind, DeliveryState};
+    use absim::outbound::{Outcome, deliver_all_due, deliver_next};
+    let done = deliver_all_due(&app.state).await.unwrap();
     assert_eq!(done.len(), 2, "{done:?}");
+    assert_eq!(deliver_next(&app.state).await.unwrap(), Outcome::Idle);
+    let deliveries = app.state.store.deliveries_of(1).await.unwrap();
+    let kinds: Vec<DeliveryKind> = deliveries.iter().map(|(d, _)| d.kind).collect();
     assert_eq!(
-        absim::outbound::deliver_next(&app.state).await,
-        absim::outbound::Outcome::Idle
+        kinds,
+        [DeliveryKind::Confirmation, DeliveryKind::ShipNotice]
     );
-    let order = app.state.store.order(1).unwrap();
-    let conf = order.confirmation.clone().expect("confirmation produced");
-    assert!(conf.target.is_none() && conf.succeeded());
-    assert!(
-        order
-            .ship_notice
-            .clone()
-            .expect("ship notice produced")
-            .succeeded()
-    );
+    for (d, attempts) in &deliveries {
+        assert_eq!(d.state, DeliveryState::Delivered);
+        assert!(d.target.is_none() && d.sent_at.is_some());
+        assert!(attempts.is_empty(), "nothing was posted");
+    }
     let entry = app.get_page("/groups/1/log/1").await.html();
     assert!(text_of(&entry, "#confirmation .delivery").starts_with("送信済み"));
     assert!(text_of(&entry, "#confirmation").contains("送信先URLが未設定"));
     assert!(text_of(&entry, "#asn .delivery").starts_with("送信済み"));
-    for kind in [
-        absim::domain::order::DocKind::Confirmation,
-        absim::domain::order::DocKind::ShipNotice,
-    ] {
-        let doc = order.documents.iter().find(|d| d.kind == kind).unwrap();
-        app.emitted.push((format!("{kind:?}"), doc.body.clone()));
+    for (d, _) in &deliveries {
+        let doc = app
+            .state
+            .store
+            .document(d.document_id.unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        app.emitted.push((
+            format!("{:?}", d.kind),
+            String::from_utf8(doc.body).unwrap(),
+        ));
     }
     app.validate_emitted();
 }
@@ -430,12 +437,18 @@ async fn a_buyer_answering_a_cxml_error_shows_as_a_failed_delivery() {
         }],
     );
     assert_eq!(app.post_order(&po).await.status, 200);
-    absim::outbound::deliver_all_due(&app.state).await;
-    let order = app.state.store.order(1).unwrap();
-    let conf = order.confirmation.unwrap();
-    assert_eq!(conf.http_status, Some(200));
-    assert_eq!(conf.cxml_status, Some(400));
-    assert!(!conf.succeeded());
+    absim::outbound::deliver_all_due(&app.state).await.unwrap();
+    let deliveries = app.state.store.deliveries_of(1).await.unwrap();
+    assert_eq!(
+        deliveries.len(),
+        1,
+        "no ship notice after a refused confirmation"
+    );
+    let (conf, attempts) = &deliveries[0];
+    assert_eq!(conf.state, absim::domain::delivery::DeliveryState::Failed);
+    assert_eq!(attempts.len(), 1, "a cXML 4xx is not retried");
+    assert_eq!(attempts[0].http_status, Some(200));
+    assert_eq!(attempts[0].cxml_status, Some(400));
     let entry = app.get_page("/groups/1/log/1").await.html();
     assert!(text_of(&entry, "#confirmation .delivery").starts_with("送信失敗"));
     assert!(text_of(&entry, "#confirmation .error-box").contains("cXML 400"));

@@ -183,7 +183,7 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), worker: bool) -> TestApp {
         ..Settings::default()
     };
     adjust(&mut settings);
-    let state = AppState::new(settings).expect("absim starts");
+    let state = AppState::new(settings).await.expect("absim starts");
     let run_state = state.clone();
     tokio::spawn(async move {
         if worker {

@@ -73,7 +73,10 @@ async fn update_and_delete_orders_are_refused_with_001_001() {
         assert_eq!(text, "001-001");
         assert!(message.contains(&format!("type=\"{kind}\"")), "{message}");
     }
-    assert!(app.state.store.order(1).is_none(), "nothing was recorded");
+    assert!(
+        app.state.store.order(1).await.unwrap().is_none(),
+        "nothing was recorded"
+    );
 }
 
 #[tokio::test]

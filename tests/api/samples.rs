@@ -57,10 +57,12 @@ async fn the_friendsofcxml_and_officeluv_order_requests_are_accepted() {
         assert_eq!(r.status, 200, "{name}: {}", r.body);
         assert_eq!(r.cxml_status().0, 200);
     }
-    let orders = app
+    let (orders, _) = app
         .state
         .store
-        .orders(1, &absim::store::OrderFilter::default());
+        .orders(1, &absim::store::OrderFilter::default(), 10)
+        .await
+        .unwrap();
     assert_eq!(orders.len(), 2);
     let officeluv = orders.iter().find(|o| o.order_id == "6112").unwrap();
     assert_eq!(officeluv.lines.len(), 2);

@@ -1,0 +1,154 @@
+//! Fault injection: per group, absim can answer the next N POs (or a share
+//! of them) badly, so that a buyer's retry logic can be exercised. Each fault
+//! is recorded in the test log.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaultKind {
+    /// HTTP 500 with an HTML error page.
+    Http500Html,
+    /// HTTP 503 with Retry-After.
+    Http503,
+    /// HTTP 200 carrying a cXML Status 500.
+    Cxml500,
+    /// No answer within the buyer's patience.
+    Timeout,
+    /// The PO is accepted, but the answer comes after a delay.
+    Delay,
+    /// HTTP 200 with a body cut off mid-document.
+    Malformed,
+}
+
+pub const FAULT_KINDS: [FaultKind; 6] = [
+    FaultKind::Http500Html,
+    FaultKind::Http503,
+    FaultKind::Cxml500,
+    FaultKind::Timeout,
+    FaultKind::Delay,
+    FaultKind::Malformed,
+];
+
+impl FaultKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::Http500Html => "http500-html",
+            FaultKind::Http503 => "http503",
+            FaultKind::Cxml500 => "cxml500",
+            FaultKind::Timeout => "timeout",
+            FaultKind::Delay => "delay",
+            FaultKind::Malformed => "malformed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<FaultKind, String> {
+        FAULT_KINDS
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| {
+                format!(
+                    "unknown fault '{}'; use one of {}",
+                    s.trim(),
+                    FAULT_KINDS.map(FaultKind::as_str).join(", ")
+                )
+            })
+    }
+
+    /// Whether the PO is still accepted and recorded.
+    pub fn accepts_order(self) -> bool {
+        self == FaultKind::Delay
+    }
+}
+
+/// What a group's POs get. Off when `kind` is None, or when neither a count
+/// nor a share is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct FaultPlan {
+    pub kind: Option<FaultKind>,
+    /// Answer this many more POs with the fault.
+    pub remaining: Option<u32>,
+    /// Or this percentage of POs (0 to 100).
+    pub share_percent: Option<u8>,
+    /// For `delay`: how long.
+    pub delay_ms: u64,
+    /// For `timeout`: how long absim holds the request before giving up.
+    pub timeout_secs: u64,
+}
+
+impl FaultPlan {
+    pub fn is_on(&self) -> bool {
+        self.kind.is_some()
+            && (self.remaining.is_some_and(|n| n > 0) || self.share_percent.is_some_and(|p| p > 0))
+    }
+
+    /// Decides whether this PO gets the fault, counting it down. `unit` in
+    /// [0, 1) decides the share.
+    pub fn take(&mut self, unit: f64) -> Option<FaultKind> {
+        let kind = self.kind?;
+        if let Some(n) = self.remaining
+            && n > 0
+        {
+            self.remaining = Some(n - 1);
+            return Some(kind);
+        }
+        match self.share_percent {
+            Some(p) if unit * 100.0 < f64::from(p.min(100)) => Some(kind),
+            _ => None,
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        if self.share_percent.is_some_and(|p| p > 100) {
+            return Err("the share of faulty answers is a percentage (0 to 100)".into());
+        }
+        if self.delay_ms > 600_000 {
+            return Err("the delay is at most 600000 ms".into());
+        }
+        if self.timeout_secs > 3600 {
+            return Err("the timeout is at most 3600 s".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_n_pos_get_the_fault_then_none() {
+        let mut p = FaultPlan {
+            kind: Some(FaultKind::Http503),
+            remaining: Some(2),
+            ..FaultPlan::default()
+        };
+        assert!(p.is_on());
+        assert_eq!(p.take(0.99), Some(FaultKind::Http503));
+        assert_eq!(p.take(0.99), Some(FaultKind::Http503));
+        assert_eq!(p.take(0.0), None);
+        assert!(!p.is_on());
+    }
+
+    #[test]
+    fn a_share_applies_by_chance() {
+        let mut p = FaultPlan {
+            kind: Some(FaultKind::Cxml500),
+            share_percent: Some(30),
+            ..FaultPlan::default()
+        };
+        assert_eq!(p.take(0.29), Some(FaultKind::Cxml500));
+        assert_eq!(p.take(0.30), None);
+        assert!(p.is_on());
+    }
+
+    #[test]
+    fn kinds_parse_by_name() {
+        for k in FAULT_KINDS {
+            assert_eq!(FaultKind::parse(k.as_str()), Ok(k));
+        }
+        assert!(FaultKind::parse("boom").unwrap_err().contains("http503"));
+    }
+}

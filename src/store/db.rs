@@ -1,0 +1,222 @@
+//! The SQLite connection layer: one writer thread that commits in batches
+//! (group commit), and reader connections used from tokio's blocking pool.
+//! No SQLite call ever runs on an async executor thread.
+//!
+//! Writes are closures sent to the writer thread. It takes every job waiting
+//! (up to [`MAX_BATCH`]), runs each inside its own SAVEPOINT within one
+//! transaction, commits once, and only then answers each caller: a caller
+//! that got `Ok` knows its change is committed. One failing job rolls back to
+//! its savepoint and does not disturb the others in the batch.
+//!
+//! Reads run on pooled read-only connections (WAL lets them proceed while
+//! the writer commits). With an in-memory database there is one connection,
+//! so reads are sent to the writer thread too.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::{Semaphore, oneshot};
+
+use super::StoreError;
+use super::schema;
+
+/// Most jobs committed in one transaction.
+pub const MAX_BATCH: usize = 1024;
+/// Most read connections open at once.
+const MAX_READERS: usize = 8;
+
+type Finish = Box<dyn FnOnce(Result<(), Arc<str>>) + Send>;
+/// A write: run on the connection (None when the transaction could not
+/// begin), then finished with the commit's outcome.
+type Job = Box<dyn FnOnce(Option<&Connection>) -> Finish + Send>;
+
+/// How durable a commit is. `Normal` survives a crash of absim (kill -9);
+/// `Full` also survives a power loss, at the cost of an fsync per batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sync {
+    #[default]
+    Normal,
+    Full,
+}
+
+pub struct Db {
+    writer: Mutex<Option<mpsc::Sender<Job>>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    /// None for an in-memory database: reads go to the writer.
+    path: Option<PathBuf>,
+    readers: Mutex<Vec<Connection>>,
+    reader_slots: Semaphore,
+}
+
+fn configure(conn: &Connection, sync: Sync) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(
+        None,
+        "synchronous",
+        match sync {
+            Sync::Normal => "NORMAL",
+            Sync::Full => "FULL",
+        },
+    )?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+impl Db {
+    /// Opens (creating and migrating) the database at `path`, or an
+    /// in-memory one.
+    pub fn open(path: Option<&Path>, sync: Sync) -> Result<Db, StoreError> {
+        let mut conn = match path {
+            Some(p) => Connection::open(p)?,
+            None => Connection::open_in_memory()?,
+        };
+        configure(&conn, sync)?;
+        schema::migrate(&mut conn)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        let thread = std::thread::Builder::new()
+            .name("absim-db-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| StoreError::Internal(format!("starting the writer thread: {e}")))?;
+        Ok(Db {
+            writer: Mutex::new(Some(tx)),
+            thread: Mutex::new(Some(thread)),
+            path: path.map(Path::to_path_buf),
+            readers: Mutex::new(Vec::new()),
+            reader_slots: Semaphore::new(MAX_READERS),
+        })
+    }
+
+    fn send(&self, job: Job) -> Result<(), StoreError> {
+        let guard = self.writer.lock().expect("writer lock");
+        let tx = guard.as_ref().ok_or(StoreError::Closed)?;
+        tx.send(job).map_err(|_| StoreError::Closed)
+    }
+
+    /// Runs `f` in the writer's next batch; resolves once it is committed.
+    pub async fn write<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = match conn {
+                Some(conn) => run_in_savepoint(conn, f),
+                None => Err(StoreError::Internal(
+                    "the transaction could not begin".into(),
+                )),
+            };
+            Box::new(move |commit: Result<(), Arc<str>>| {
+                let _ = tx.send(match commit {
+                    Ok(()) => result,
+                    Err(e) => Err(StoreError::Internal(format!("commit failed: {e}"))),
+                });
+            })
+        });
+        self.send(job)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Runs `f` on a read connection, off the async threads.
+    pub async fn read<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let Some(path) = self.path.clone() else {
+            // One in-memory connection: the writer serves reads in order.
+            return self.write(f).await;
+        };
+        let _slot = self
+            .reader_slots
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        let pooled = self.readers.lock().expect("readers lock").pop();
+        let (conn, result) = tokio::task::spawn_blocking(move || {
+            let conn = match pooled {
+                Some(c) => c,
+                None => {
+                    let c = Connection::open_with_flags(
+                        &path,
+                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )?;
+                    c.busy_timeout(std::time::Duration::from_secs(5))?;
+                    c
+                }
+            };
+            let result = f(&conn);
+            Ok::<_, StoreError>((conn, result))
+        })
+        .await
+        .map_err(|e| StoreError::Internal(format!("a read task failed: {e}")))??;
+        self.readers.lock().expect("readers lock").push(conn);
+        result
+    }
+
+    /// Stops the writer after it has committed everything sent so far.
+    pub fn close(&self) {
+        self.writer.lock().expect("writer lock").take();
+        if let Some(t) = self.thread.lock().expect("thread lock").take() {
+            let _ = t.join();
+        }
+        self.readers.lock().expect("readers lock").clear();
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+fn run_in_savepoint<R>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> Result<R, StoreError>,
+) -> Result<R, StoreError> {
+    conn.execute_batch("SAVEPOINT job")?;
+    let result = f(conn);
+    let end = if result.is_ok() {
+        conn.execute_batch("RELEASE job")
+    } else {
+        conn.execute_batch("ROLLBACK TO job; RELEASE job")
+    };
+    match (result, end) {
+        (Ok(r), Ok(())) => Ok(r),
+        (Err(e), _) => Err(e),
+        (Ok(_), Err(e)) => Err(e.into()),
+    }
+}
+
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = Vec::with_capacity(64);
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let begun = conn.execute_batch("BEGIN IMMEDIATE");
+        if let Err(e) = begun {
+            let e: Arc<str> = e.to_string().into();
+            for job in batch {
+                job(None)(Err(e.clone()));
+            }
+            continue;
+        }
+        let finishers: Vec<Finish> = batch.into_iter().map(|job| job(Some(&conn))).collect();
+        let commit = conn.execute_batch("COMMIT").map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            Arc::<str>::from(e.to_string())
+        });
+        for finish in finishers {
+            finish(commit.clone());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The database schema, as versioned migrations applied at start
+//! (rusqlite_migration keeps the version in SQLite's `user_version`). Add a
+//! migration at the end; never edit one that has shipped.
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+use super::StoreError;
+
+const MIGRATIONS: &[M<'static>] = &[M::up(
+    r#"
+-- Punchout groups: credentials and settings (the Group as JSON), with the
+-- lookups that must be unique as columns.
+CREATE TABLE groups (
+    id          INTEGER PRIMARY KEY,
+    identity    TEXT NOT NULL UNIQUE,
+    po_token    TEXT NOT NULL UNIQUE,
+    body        TEXT NOT NULL
+);
+
+-- Punchout sessions: the setup record, the cart and its returns (JSON).
+CREATE TABLE sessions (
+    id          TEXT PRIMARY KEY,
+    group_id    INTEGER NOT NULL REFERENCES groups(id),
+    cart_ref    TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    body        TEXT NOT NULL
+);
+
+-- Accepted purchase orders: the test log's entries.
+CREATE TABLE orders (
+    no           INTEGER PRIMARY KEY,
+    group_id     INTEGER NOT NULL REFERENCES groups(id),
+    order_id     TEXT NOT NULL,
+    payload_id   TEXT NOT NULL UNIQUE,
+    scenario     TEXT NOT NULL,
+    session_id   TEXT,
+    received_at  TEXT NOT NULL,
+    received_day TEXT NOT NULL,
+    asins        TEXT NOT NULL,
+    search       TEXT NOT NULL,
+    mark_result  TEXT,
+    mark_by      TEXT,
+    mark_at      TEXT,
+    body         TEXT NOT NULL,
+    UNIQUE (group_id, order_id)
+);
+CREATE INDEX orders_by_group ON orders (group_id, no);
+CREATE INDEX orders_by_scenario ON orders (group_id, scenario, no);
+
+-- Every document received or sent, bytes as they were.
+CREATE TABLE documents (
+    id          INTEGER PRIMARY KEY,
+    session_id  TEXT,
+    order_no    INTEGER,
+    kind        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    body        BLOB NOT NULL
+);
+CREATE INDEX documents_by_order ON documents (order_no);
+CREATE INDEX documents_by_session ON documents (session_id);
+
+-- The outbound queue: one row per document owed to the buyer.
+CREATE TABLE deliveries (
+    id           INTEGER PRIMARY KEY,
+    order_no     INTEGER NOT NULL REFERENCES orders(no),
+    kind         TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    due_at       INTEGER NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    payload_id   TEXT,
+    document_id  INTEGER REFERENCES documents(id),
+    target       TEXT,
+    last_http    INTEGER,
+    last_cxml    INTEGER,
+    last_error   TEXT,
+    sent_at      TEXT
+);
+CREATE INDEX deliveries_due ON deliveries (state, due_at);
+CREATE INDEX deliveries_by_order ON deliveries (order_no);
+
+-- Every delivery attempt.
+CREATE TABLE attempts (
+    id           INTEGER PRIMARY KEY,
+    delivery_id  INTEGER NOT NULL REFERENCES deliveries(id),
+    at           TEXT NOT NULL,
+    http_status  INTEGER,
+    cxml_status  INTEGER,
+    error        TEXT,
+    duration_ms  INTEGER NOT NULL
+);
+CREATE INDEX attempts_by_delivery ON attempts (delivery_id);
+
+-- Faults injected into PO answers, for the test log.
+CREATE TABLE faults (
+    id          INTEGER PRIMARY KEY,
+    group_id    INTEGER NOT NULL REFERENCES groups(id),
+    at          TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    payload_id  TEXT,
+    order_id    TEXT,
+    detail      TEXT NOT NULL
+);
+CREATE INDEX faults_by_group ON faults (group_id, id);
+"#,
+)];
+
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    Migrations::from_slice(MIGRATIONS)
+        .to_latest(conn)
+        .map_err(|e| StoreError::Internal(format!("migrating the database: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(
+            rusqlite_migration::Migrations::from_slice(super::MIGRATIONS)
+                .validate()
+                .is_ok()
+        );
+    }
+}
