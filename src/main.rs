@@ -8,7 +8,9 @@ use absim::{AppState, Settings};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Logs go to stderr; stdout carries the connection values only.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "absim=info,tower_http=warn".into()),
@@ -19,8 +21,16 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => args,
         None => cli.serve,
     };
-    let settings = Settings::resolve(&args)?;
+    let mut settings = Settings::resolve(&args)?;
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
+    // With port 0 the system picks the port: show and use the real one.
+    let bound = listener.local_addr()?;
+    if bound != settings.addr {
+        if args.base_url.is_none() {
+            settings.base_url = format!("http://{bound}");
+        }
+        settings.addr = bound;
+    }
     let state = AppState::new(settings).await?;
     print_connection(&state);
     absim::run(listener, state, shutdown_signal()).await

@@ -32,6 +32,13 @@ pub struct Answer {
 }
 
 impl Answer {
+    pub fn html(http: u16) -> Answer {
+        Answer {
+            http,
+            body: "<html><body><h1>Server Error</h1></body></html>".into(),
+        }
+    }
+
     pub fn cxml(code: u16) -> Answer {
         Answer {
             http: 200,
@@ -42,10 +49,13 @@ impl Answer {
     }
 }
 
+/// Answers per path: each post takes the next; the last one repeats.
+type Answers = Arc<Mutex<HashMap<String, std::collections::VecDeque<Answer>>>>;
+
 #[derive(Clone)]
 struct ReceiverState {
     tx: mpsc::UnboundedSender<(String, Received)>,
-    answers: Arc<Mutex<HashMap<String, Answer>>>,
+    answers: Answers,
 }
 
 /// A local HTTP server standing in for the buyer: records every POST by
@@ -54,7 +64,7 @@ pub struct Receiver {
     pub base: String,
     rx: mpsc::UnboundedReceiver<(String, Received)>,
     pending: Vec<(String, Received)>,
-    answers: Arc<Mutex<HashMap<String, Answer>>>,
+    answers: Answers,
 }
 
 impl Receiver {
@@ -85,13 +95,14 @@ impl Receiver {
                     body: String::from_utf8_lossy(&body).into_owned(),
                 },
             ));
-            let answer = s
-                .answers
-                .lock()
-                .unwrap()
-                .get(&path)
-                .cloned()
-                .unwrap_or_else(|| Answer::cxml(200));
+            let answer = {
+                let mut answers = s.answers.lock().unwrap();
+                match answers.get_mut(&path) {
+                    Some(queue) if queue.len() > 1 => queue.pop_front().unwrap(),
+                    Some(queue) => queue.front().cloned().unwrap_or_else(|| Answer::cxml(200)),
+                    None => Answer::cxml(200),
+                }
+            };
             (
                 axum::http::StatusCode::from_u16(answer.http).unwrap(),
                 [("content-type", "text/xml")],
@@ -118,7 +129,23 @@ impl Receiver {
     }
 
     pub fn answer(&self, path: &str, answer: Answer) {
-        self.answers.lock().unwrap().insert(path.to_owned(), answer);
+        self.answer_in_turn(path, vec![answer]);
+    }
+
+    /// Answers the posts to `path` in turn; the last answer repeats.
+    pub fn answer_in_turn(&self, path: &str, answers: Vec<Answer>) {
+        self.answers
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), answers.into());
+    }
+
+    /// Posts received but not yet taken with [`Receiver::next`].
+    pub fn drain(&mut self) -> Vec<(String, Received)> {
+        while let Ok(got) = self.rx.try_recv() {
+            self.pending.push(got);
+        }
+        std::mem::take(&mut self.pending)
     }
 
     /// The next post to `path`, waiting for it (at most 10 s).
@@ -148,6 +175,8 @@ pub struct TestApp {
     pub receiver: Receiver,
     /// Every document absim emitted during the test, for the DTD check.
     pub emitted: Vec<(String, String)>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -167,7 +196,15 @@ pub async fn spawn_app_steppable(adjust: impl FnOnce(&mut Settings)) -> TestApp 
 }
 
 async fn spawn(adjust: impl FnOnce(&mut Settings), worker: bool) -> TestApp {
-    let receiver = Receiver::start().await;
+    spawn_with_receiver(Receiver::start().await, adjust, worker).await
+}
+
+/// Starts absim with a given receiver (to keep the buyer across a restart).
+pub async fn spawn_with_receiver(
+    receiver: Receiver,
+    adjust: impl FnOnce(&mut Settings),
+    worker: bool,
+) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let mut settings = Settings {
@@ -185,13 +222,19 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), worker: bool) -> TestApp {
     adjust(&mut settings);
     let state = AppState::new(settings).await.expect("absim starts");
     let run_state = state.clone();
-    tokio::spawn(async move {
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        let _ = stop_rx.await;
+    };
+    let server = tokio::spawn(async move {
         if worker {
-            absim::run(listener, run_state, std::future::pending())
-                .await
-                .unwrap()
+            absim::run(listener, run_state, shutdown).await.unwrap()
         } else {
-            axum::serve(listener, absim::app(run_state)).await.unwrap()
+            axum::serve(listener, absim::app(run_state.clone()))
+                .with_graceful_shutdown(shutdown)
+                .await
+                .unwrap();
+            run_state.store.close();
         }
     });
     TestApp {
@@ -203,6 +246,8 @@ async fn spawn(adjust: impl FnOnce(&mut Settings), worker: bool) -> TestApp {
             .unwrap(),
         receiver,
         emitted: Vec::new(),
+        stop: Some(stop_tx),
+        server: Some(server),
     }
 }
 
@@ -245,6 +290,18 @@ async fn reply(r: reqwest::Response) -> Reply {
 }
 
 impl TestApp {
+    /// Shuts absim down gracefully (as on SIGTERM) and gives back the
+    /// receiver, so that a new absim can be started for the same buyer.
+    pub async fn stop(mut self) -> Receiver {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap();
+        }
+        self.receiver
+    }
+
     pub fn group(&self) -> absim::domain::Group {
         self.state.default_group()
     }

@@ -2,6 +2,8 @@
 
 mod basic_order;
 mod helpers;
+mod process;
 mod rejections;
+mod reliability;
 mod samples;
 mod ui;

@@ -1,0 +1,199 @@
+//! The absim binary as an operator runs it: killed with SIGKILL while POs
+//! arrive (nothing that was answered `200 OK` is lost or half-written), and
+//! stopped with SIGTERM (in-flight work finishes, the queue is kept).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::helpers::*;
+
+struct Running {
+    child: Child,
+    po_url: String,
+}
+
+/// Starts the binary on a free port and reads the PO Request URL it prints.
+fn start(dir: &Path) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_absim"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--identity",
+            IDENTITY,
+            "--shared-secret",
+            SECRET,
+        ])
+        .args(["--confirmation-delay", "3600"])
+        .arg("--data-dir")
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the absim binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let po_url = loop {
+        let line = lines
+            .next()
+            .expect("absim printed its connection values")
+            .unwrap();
+        if let Some(url) = line.split("PO Request URL:").nth(1) {
+            break url.trim().to_owned();
+        }
+    };
+    // Keep reading so that absim never writes into a closed pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Running { child, po_url }
+}
+
+fn po(order_id: &str) -> String {
+    order_request(
+        &format!("{order_id}@crash.example"),
+        order_id,
+        "new",
+        true,
+        &[PoLine {
+            asin: "B087JWRCP5",
+            aux: None,
+            quantity: 1,
+            price: "16182",
+        }],
+    )
+}
+
+fn open_db(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join("absim.db")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_while_pos_arrive_loses_nothing_that_was_answered_ok() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut absim = start(dir.path());
+    let accepted = Arc::new(Mutex::new(Vec::<String>::new()));
+    let client = reqwest::Client::new();
+    let mut senders = Vec::new();
+    for worker in 0..8 {
+        let (client, url, accepted) = (client.clone(), absim.po_url.clone(), accepted.clone());
+        senders.push(tokio::spawn(async move {
+            for n in 0.. {
+                let id = format!("CRASH-{worker}-{n}");
+                let Ok(r) = client
+                    .post(&url)
+                    .header("content-type", "text/xml")
+                    .body(po(&id))
+                    .send()
+                    .await
+                else {
+                    return; // absim is gone
+                };
+                let ok = r.status().as_u16() == 200;
+                let Ok(body) = r.bytes().await else { return };
+                let cxml_ok = absim::cxml::read::read_status(&body).is_ok_and(|s| s.code == 200);
+                if ok && cxml_ok {
+                    accepted.lock().unwrap().push(id);
+                }
+            }
+        }));
+    }
+    // Let a few hundred POs through, then kill -9 mid-stream.
+    for _ in 0..400 {
+        if accepted.lock().unwrap().len() >= 300 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    absim.child.kill().unwrap();
+    absim.child.wait().unwrap();
+    for s in senders {
+        s.await.unwrap();
+    }
+    let accepted = accepted.lock().unwrap().clone();
+    assert!(
+        accepted.len() >= 50,
+        "only {} POs got through",
+        accepted.len()
+    );
+
+    let db = open_db(dir.path());
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let mut stmt = db.prepare("SELECT order_id FROM orders").unwrap();
+    let stored: std::collections::HashSet<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    eprintln!(
+        "kill -9 test: {} POs answered 200 OK before the kill, {} orders stored",
+        accepted.len(),
+        stored.len()
+    );
+    let lost: Vec<&String> = accepted.iter().filter(|id| !stored.contains(*id)).collect();
+    assert!(lost.is_empty(), "answered 200 OK but lost: {lost:?}");
+    // No order is half-written: each has its PO, its answer and its queued
+    // confirmation.
+    let broken: i64 = db
+        .query_row(
+            "SELECT count(*) FROM orders o WHERE
+               (SELECT count(*) FROM documents d WHERE d.order_no = o.no) <> 2
+               OR (SELECT count(*) FROM deliveries q WHERE q.order_no = o.no) <> 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(broken, 0);
+    drop(stmt);
+    drop(db);
+
+    // absim starts again on the same data and keeps serving.
+    let mut again = start(dir.path());
+    let r = client
+        .post(&again.po_url)
+        .header("content-type", "text/xml")
+        .body(po("AFTER-CRASH"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    again.child.kill().unwrap();
+    again.child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn sigterm_stops_gracefully_and_keeps_the_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut absim = start(dir.path());
+    let client = reqwest::Client::new();
+    let r = client
+        .post(&absim.po_url)
+        .header("content-type", "text/xml")
+        .body(po("TERM-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let pid = absim.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = absim.child.wait().unwrap();
+    assert!(status.success(), "absim exits cleanly on SIGTERM: {status}");
+    let db = open_db(dir.path());
+    let (order_id, state): (String, String) = db
+        .query_row(
+            "SELECT o.order_id, q.state FROM orders o JOIN deliveries q ON q.order_no = o.no",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((order_id.as_str(), state.as_str()), ("TERM-1", "pending"));
+}

@@ -1,0 +1,378 @@
+//! Durable state and reliable delivery: retries with backoff, permanent
+//! failures, 再送, restarts, and injected faults as a buyer sees them.
+
+use std::time::Duration;
+
+use absim::domain::delivery::{DeliveryKind, DeliveryState, RetryPolicy};
+use absim::domain::fault::{FaultKind, FaultPlan};
+use absim::outbound::{Outcome, deliver_next};
+
+use crate::helpers::*;
+
+fn po(order_id: &str) -> String {
+    order_request(
+        &format!("{order_id}@buyer.example"),
+        order_id,
+        "new",
+        true,
+        &[PoLine {
+            asin: "B087JWRCP5",
+            aux: None,
+            quantity: 1,
+            price: "16182",
+        }],
+    )
+}
+
+/// Moves tokio's clock (and so absim's due times) forward, with no I/O in
+/// flight.
+async fn advance(by: Duration) {
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
+}
+
+fn schedule(attempts: u32, base_secs: u64) -> RetryPolicy {
+    RetryPolicy {
+        attempts,
+        base: Duration::from_secs(base_secs),
+        jitter_percent: 0,
+    }
+}
+
+async fn step(app: &TestApp) -> Outcome {
+    deliver_next(&app.state).await.unwrap()
+}
+
+fn state_of(o: &Outcome) -> DeliveryState {
+    match o {
+        Outcome::Attempted { state, .. } => *state,
+        other => panic!("expected an attempt, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_endpoint_failing_twice_then_succeeding_gets_the_document_once_after_three_attempts() {
+    let mut app = spawn_app_steppable(|s| {
+        s.retry = schedule(6, 60);
+        s.ship_notice_url = None;
+    })
+    .await;
+    app.receiver.answer_in_turn(
+        "/confirm",
+        vec![Answer::html(500), Answer::html(503), Answer::cxml(200)],
+    );
+    assert_eq!(app.post_order(&po("RETRY-1")).await.status, 200);
+
+    assert_eq!(state_of(&step(&app).await), DeliveryState::Pending);
+    assert!(
+        matches!(step(&app).await, Outcome::NotDue(_)),
+        "the retry waits"
+    );
+    advance(Duration::from_secs(59)).await;
+    assert!(matches!(step(&app).await, Outcome::NotDue(_)));
+    advance(Duration::from_secs(1)).await;
+    assert_eq!(state_of(&step(&app).await), DeliveryState::Pending);
+    advance(Duration::from_secs(119)).await;
+    assert!(
+        matches!(step(&app).await, Outcome::NotDue(_)),
+        "the wait doubles"
+    );
+    advance(Duration::from_secs(1)).await;
+    assert_eq!(state_of(&step(&app).await), DeliveryState::Delivered);
+
+    let mut received = Vec::new();
+    for _ in 0..3 {
+        received.push(app.receiver.next("/confirm").await.body);
+    }
+    assert!(app.receiver.drain().iter().all(|(p, _)| p != "/confirm"));
+    assert!(
+        received.iter().all(|b| b == &received[0]),
+        "every attempt resends the same document (same payloadID)"
+    );
+    let deliveries = app.state.store.deliveries_of(1).await.unwrap();
+    let (conf, attempts) = &deliveries[0];
+    assert_eq!(conf.state, DeliveryState::Delivered);
+    let seen: Vec<(Option<u16>, Option<u16>)> = attempts
+        .iter()
+        .map(|a| (a.http_status, a.cxml_status))
+        .collect();
+    assert_eq!(
+        seen,
+        [(Some(500), None), (Some(503), None), (Some(200), Some(200))]
+    );
+    let entry = app.get_page("/groups/1/log/1").await.html();
+    assert!(text_of(&entry, "#confirmation .delivery").starts_with("送信済み"));
+    assert_eq!(
+        texts_of(&entry, "#confirmation table.attempts tbody tr").len(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn a_permanently_failing_endpoint_ends_failed_visibly_and_resend_delivers_it() {
+    let mut app = spawn_app_steppable(|s| {
+        s.retry = schedule(3, 10);
+        s.ship_notice_url = None;
+    })
+    .await;
+    app.receiver.answer("/confirm", Answer::html(500));
+    assert_eq!(app.post_order(&po("FAIL-1")).await.status, 200);
+    assert_eq!(state_of(&step(&app).await), DeliveryState::Pending);
+    advance(Duration::from_secs(10)).await;
+    assert_eq!(state_of(&step(&app).await), DeliveryState::Pending);
+    advance(Duration::from_secs(20)).await;
+    assert_eq!(state_of(&step(&app).await), DeliveryState::Failed);
+    assert_eq!(step(&app).await, Outcome::Idle);
+
+    let entry = app.get_page("/groups/1/log/1").await.html();
+    assert!(text_of(&entry, "#confirmation .delivery").starts_with("送信失敗"));
+    let error = text_of(&entry, "#confirmation .error-box");
+    assert!(error.contains("no attempt left after 3"), "{error}");
+    assert_eq!(
+        texts_of(&entry, "#confirmation table.attempts tbody tr").len(),
+        3
+    );
+
+    // The buyer fixes its endpoint; 再送 from the page delivers it.
+    app.receiver.answer("/confirm", Answer::cxml(200));
+    let resend = attr_of(&entry, "#confirmation form.resend", "action");
+    let page = app.post_form(&resend, &[]).await;
+    assert_eq!(page.status, 200);
+    assert!(page.url.ends_with("/groups/1/log/1"));
+    assert_eq!(state_of(&step(&app).await), DeliveryState::Delivered);
+    let entry = app.get_page("/groups/1/log/1").await.html();
+    assert!(text_of(&entry, "#confirmation .delivery").starts_with("送信済み"));
+    assert_eq!(
+        texts_of(&entry, "#confirmation table.attempts tbody tr").len(),
+        4
+    );
+    let mut posts = 0;
+    while posts < 4 {
+        app.receiver.next("/confirm").await;
+        posts += 1;
+    }
+}
+
+#[tokio::test]
+async fn a_restart_keeps_logs_marks_settings_and_queued_deliveries() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_path_buf();
+    let settings = move |s: &mut absim::Settings| {
+        s.data_dir = Some(data_dir.clone());
+    };
+    // First run: no worker, so the confirmation stays owed.
+    let mut app = spawn_app_steppable(settings.clone()).await;
+    app.punch_out().await;
+    assert_eq!(app.post_order(&po("KEEP-1")).await.status, 200);
+    assert_eq!(app.post_order(&po("KEEP-2")).await.status, 200);
+    app.post_form("/groups/1/log/1/mark", &[("result", "success")])
+        .await;
+    app.state
+        .store
+        .update_group(1, |g| {
+            g.cart_field = absim::domain::CartField::Base64;
+            g.faults = FaultPlan {
+                kind: Some(FaultKind::Http503),
+                remaining: Some(2),
+                ..FaultPlan::default()
+            };
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let group_before = app.group();
+    let log_before = app.get_page("/groups/1/log").await.html();
+    let rows_before = texts_of(&log_before, "#log-rows tbody tr");
+    let entry_before = texts_of(&app.get_page("/groups/1/log/1").await.html(), "#setup tr");
+    assert_eq!(app.state.store.pending_deliveries().await.unwrap(), 2);
+    let receiver = app.stop().await;
+
+    // Second run, same data dir, with the worker: what was owed goes out.
+    let mut app = spawn_with_receiver(receiver, settings, true).await;
+    assert_eq!(
+        app.group(),
+        group_before,
+        "settings and credentials survive"
+    );
+    let log_after = app.get_page("/groups/1/log").await.html();
+    assert_eq!(texts_of(&log_after, "#log-rows tbody tr"), rows_before);
+    assert!(
+        rows_before.iter().any(|r| r.contains("成功")),
+        "the mark survives"
+    );
+    assert_eq!(
+        texts_of(&app.get_page("/groups/1/log/1").await.html(), "#setup tr"),
+        entry_before
+    );
+    let confirmed = [
+        app.receiver.next("/confirm").await.body,
+        app.receiver.next("/confirm").await.body,
+    ];
+    for id in ["KEEP-1", "KEEP-2"] {
+        assert!(
+            confirmed.iter().any(|b| b.contains(id)),
+            "{id} was confirmed"
+        );
+    }
+    app.receiver.next("/ship").await;
+    app.receiver.next("/ship").await;
+    let docs = app.state.store.documents_of(1, None).await.unwrap();
+    assert!(
+        docs.len() >= 4,
+        "PO, response, confirmation, its answer: {docs:?}"
+    );
+}
+
+async fn with_fault(app: &TestApp, kind: FaultKind, adjust: impl FnOnce(&mut FaultPlan)) {
+    app.state
+        .store
+        .update_group(1, |g| {
+            let mut plan = FaultPlan {
+                kind: Some(kind),
+                remaining: Some(1),
+                ..FaultPlan::default()
+            };
+            adjust(&mut plan);
+            g.faults = plan;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn each_injected_fault_is_what_the_client_receives_and_is_recorded() {
+    let app = spawn_app_steppable(|_| {}).await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let post = |body: String| {
+        let client = client.clone();
+        let url = app.po_url();
+        async move {
+            client
+                .post(url)
+                .header("content-type", "text/xml")
+                .body(body)
+                .send()
+                .await
+        }
+    };
+
+    with_fault(&app, FaultKind::Http500Html, |_| {}).await;
+    let r = post(po("F-500")).await.unwrap();
+    assert_eq!(r.status().as_u16(), 500);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(r.text().await.unwrap().contains("<h1>"));
+
+    with_fault(&app, FaultKind::Http503, |_| {}).await;
+    let r = post(po("F-503")).await.unwrap();
+    assert_eq!(r.status().as_u16(), 503);
+    assert_eq!(r.headers()["retry-after"], "5");
+
+    with_fault(&app, FaultKind::Cxml500, |_| {}).await;
+    let r = post(po("F-CXML")).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let status = absim::cxml::read::read_status(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(status.code, 500);
+
+    with_fault(&app, FaultKind::Malformed, |_| {}).await;
+    let r = post(po("F-BAD")).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(absim::cxml::read::read_status(&r.bytes().await.unwrap()).is_err());
+
+    with_fault(&app, FaultKind::Timeout, |p| p.timeout_secs = 2).await;
+    let err = post(po("F-TIME")).await.unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+
+    with_fault(&app, FaultKind::Delay, |p| p.delay_ms = 250).await;
+    let started = std::time::Instant::now();
+    let r = post(po("F-SLOW")).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(250));
+    assert_eq!(r.status().as_u16(), 200);
+
+    // Only the delayed PO was accepted; a faulted PO sent again is accepted.
+    let (orders, _) = app
+        .state
+        .store
+        .orders(1, &Default::default(), 10)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = orders.iter().map(|o| o.order_id.as_str()).collect();
+    assert_eq!(ids, ["F-SLOW"]);
+    assert_eq!(post(po("F-503")).await.unwrap().status().as_u16(), 200);
+
+    let faults = app.state.store.faults(1, 10).await.unwrap();
+    let kinds: Vec<&str> = faults.iter().rev().map(|f| f.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "http500-html",
+            "http503",
+            "cxml500",
+            "malformed",
+            "timeout",
+            "delay"
+        ]
+    );
+    assert_eq!(faults[0].order_id.as_deref(), Some("F-SLOW"));
+    let log = app.get_page("/groups/1/log").await.html();
+    assert_eq!(texts_of(&log, "#faults tbody tr").len(), 6);
+    assert!(!app.group().faults.is_on(), "each fault was used once");
+}
+
+#[tokio::test]
+async fn faults_are_set_from_the_settings_page_for_a_share_of_pos() {
+    let app = spawn_app().await;
+    let r = app
+        .post_form(
+            "/groups/1/faults",
+            &[
+                ("kind", "http503"),
+                ("count", ""),
+                ("share", "100"),
+                ("delay_ms", ""),
+                ("timeout_secs", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let plan = app.group().faults;
+    assert_eq!(plan.kind, Some(FaultKind::Http503));
+    assert_eq!(plan.share_percent, Some(100));
+    assert_eq!(app.post_order(&po("SHARE-1")).await.status, 503);
+    assert_eq!(app.post_order(&po("SHARE-1")).await.status, 503);
+    let bad = app
+        .post_form("/groups/1/faults", &[("kind", "http503"), ("share", "150")])
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(text_of(&bad.html(), ".error-box").contains("percentage"));
+    app.post_form("/groups/1/faults", &[("kind", "")]).await;
+    assert!(!app.group().faults.is_on());
+    assert_eq!(app.post_order(&po("SHARE-1")).await.status, 200);
+}
+
+#[tokio::test]
+async fn the_ship_notice_follows_a_delivered_confirmation_only() {
+    let app = spawn_app_steppable(|s| s.retry = schedule(1, 1)).await;
+    app.receiver.answer("/confirm", Answer::html(500));
+    assert_eq!(app.post_order(&po("ONLY-CONF")).await.status, 200);
+    assert_eq!(state_of(&step(&app).await), DeliveryState::Failed);
+    let kinds: Vec<DeliveryKind> = app
+        .state
+        .store
+        .deliveries_of(1)
+        .await
+        .unwrap()
+        .iter()
+        .map(|(d, _)| d.kind)
+        .collect();
+    assert_eq!(kinds, [DeliveryKind::Confirmation]);
+}
