@@ -23,6 +23,29 @@ pub struct Cli {
 pub enum Command {
     /// Start the simulator (the default).
     Serve(ServeArgs),
+    /// The load benchmark: absim beside a bare floor server, same client.
+    Bench(BenchArgs),
+    /// The floor server of `absim bench` (prints its address, serves a
+    /// fixed cXML answer).
+    #[command(hide = true)]
+    BenchFloor,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// Seconds per run.
+    #[arg(long, default_value_t = 10)]
+    pub duration: u64,
+    /// Connection counts to run, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "32,64")]
+    pub connections: Vec<usize>,
+    /// Fill the store to this many orders, then report memory, database size
+    /// and start-up time (0 skips).
+    #[arg(long, default_value_t = 100_000)]
+    pub orders: u64,
+    /// Keep the temporary data directory.
+    #[arg(long)]
+    pub keep: bool,
 }
 
 #[derive(Debug, Clone, Default, Args)]

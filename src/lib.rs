@@ -7,6 +7,7 @@
 //! answer -> `web::testing` shows the same records in the test log. Nothing
 //! travels back up: `cxml` and `domain` never import `web` or `store`.
 
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -19,6 +19,8 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
+        Some(Command::Bench(args)) => return absim::bench::run(args).await,
+        Some(Command::BenchFloor) => return absim::bench::floor().await,
         None => cli.serve,
     };
     let mut settings = Settings::resolve(&args)?;

@@ -1,0 +1,417 @@
+//! `absim bench`: the load benchmark. It starts absim (this executable, as
+//! a child process with a durable store in a temporary directory) and, in the
+//! same run, a floor server (a bare hyper handler answering a fixed cXML
+//! Response, also a child process), drives both with the same client at each
+//! connection count for a fixed time, and prints requests/s, latency
+//! percentiles, errors and absim's ratio to the floor. Then it fills the
+//! store to a number of orders and reports the database size per order, the
+//! resident memory, and the start-up time with that many orders stored.
+//!
+//! Every figure is a ratio against the floor measured in the same run,
+//! because these machines are noisy.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use tokio::net::TcpStream;
+
+use crate::cli::BenchArgs;
+
+const IDENTITY: &str = "BenchBuyer01";
+const SECRET: &str = "benchSecret01";
+
+/// A running child server and where to reach it.
+struct Server {
+    child: Child,
+    base: String,
+    po_url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn_absim(exe: &Path, data_dir: &Path) -> anyhow::Result<(Server, Duration)> {
+    let started = Instant::now();
+    let mut child = Command::new(exe)
+        .args(["serve", "--addr", "127.0.0.1:0", "--identity", IDENTITY])
+        .args(["--shared-secret", SECRET, "--confirmation-delay", "86400"])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting absim")?;
+    let mut lines = BufReader::new(child.stdout.take().context("absim's stdout")?).lines();
+    let (mut base, mut po_url) = (String::new(), String::new());
+    for line in lines.by_ref() {
+        let line = line?;
+        if let Some(u) = line.split("PO Request URL:").nth(1) {
+            po_url = u.trim().to_owned();
+        }
+        if let Some(u) = line.split("(test UI):").nth(1) {
+            base = u.trim().trim_end_matches('/').to_owned();
+            break;
+        }
+    }
+    anyhow::ensure!(
+        !po_url.is_empty() && !base.is_empty(),
+        "absim did not print its URLs"
+    );
+    let ready = started.elapsed();
+    std::thread::spawn(move || for _ in lines {});
+    Ok((
+        Server {
+            child,
+            base,
+            po_url,
+        },
+        ready,
+    ))
+}
+
+fn spawn_floor(exe: &Path) -> anyhow::Result<Server> {
+    let mut child = Command::new(exe)
+        .arg("bench-floor")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting the floor server")?;
+    let mut lines = BufReader::new(child.stdout.take().context("floor's stdout")?).lines();
+    let addr = lines.next().context("the floor printed no address")??;
+    std::thread::spawn(move || for _ in lines {});
+    let base = format!("http://{}", addr.trim());
+    Ok(Server {
+        child,
+        po_url: format!("{base}/po/floor"),
+        base,
+    })
+}
+
+/// `absim bench-floor`: a bare hyper server answering every request with a
+/// fixed cXML Response. Prints its address, then serves until killed.
+pub async fn floor() -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("{}", listener.local_addr()?);
+    let body = Bytes::from_static(
+        br#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">
+<cXML payloadID="1.1.1@floor" timestamp="2026-01-01T00:00:00+09:00"><Response><Status code="200" text="OK"/></Response></cXML>"#,
+    );
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let body = body.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+                let body = body.clone();
+                async move {
+                    // Read the request body, as absim does.
+                    let _ = req.into_body().collect().await;
+                    Ok::<_, std::convert::Infallible>(
+                        hyper::Response::builder()
+                            .header("content-type", "text/xml; charset=utf-8")
+                            .body(Full::new(body))
+                            .expect("a fixed response"),
+                    )
+                }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// A 3 KB OrderRequest with a unique orderID and payloadID.
+pub fn order_request(n: u64, lines: usize) -> String {
+    let items: String = (1..=lines)
+        .map(|i| {
+            format!(
+                r#"
+      <ItemOut quantity="1" lineNumber="{i}">
+        <ItemID><SupplierPartID>B087JWRCP5</SupplierPartID><SupplierPartAuxiliaryID>000-0000000-0000000,{i}</SupplierPartAuxiliaryID></ItemID>
+        <ItemDetail>
+          <UnitPrice><Money currency="JPY">16182.00</Money></UnitPrice>
+          <Description xml:lang="ja">[山善] パソコンデスク (手動昇降式) 幅81cm 在宅勤務 ゲーミングデスク マットブラック</Description>
+          <UnitOfMeasure>EA</UnitOfMeasure>
+          <Classification domain="UNSPSC">56101703</Classification>
+          <ManufacturerPartID>CGD-8055(MBK)</ManufacturerPartID>
+          <ManufacturerName>山善(YAMAZEN)</ManufacturerName>
+          <Extrinsic name="soldBy">Amazon.co.jp</Extrinsic>
+          <Extrinsic name="fulfilledBy">Amazon</Extrinsic>
+          <Extrinsic name="category">FURNITURE</Extrinsic>
+        </ItemDetail>
+      </ItemOut>"#
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">
+<cXML payloadID="{n}.{pid}@bench.example" timestamp="2026-11-29T10:05:00+09:00" xml:lang="ja-JP">
+  <Header>
+    <From><Credential domain="NetworkId"><Identity>{IDENTITY}</Identity></Credential></From>
+    <To><Credential domain="NetworkId"><Identity>Amazon</Identity></Credential></To>
+    <Sender><Credential domain="NetworkId"><Identity>{IDENTITY}</Identity><SharedSecret>{SECRET}</SharedSecret></Credential><UserAgent>absim bench</UserAgent></Sender>
+  </Header>
+  <Request deploymentMode="test">
+    <OrderRequest>
+      <OrderRequestHeader orderID="BENCH-{pid}-{n}" orderDate="2026-11-29T10:04:00+09:00" type="new">
+        <Total><Money currency="JPY">16182.00</Money></Total>
+        <ShipTo><Address isoCountryCode="JP" addressID="HQ"><Name xml:lang="ja">本社</Name><PostalAddress name="default"><DeliverTo>田中 太郎</DeliverTo><Street>目黒区下目黒1-8-1</Street><City>東京都</City><PostalCode>153-0064</PostalCode><Country isoCountryCode="JP">日本</Country></PostalAddress></Address></ShipTo>
+        <BillTo><Address isoCountryCode="JP" addressID="HQ"><Name xml:lang="ja">経理部</Name><PostalAddress name="default"><Street>目黒区下目黒1-8-1</Street><City>東京都</City><PostalCode>153-0064</PostalCode><Country isoCountryCode="JP">日本</Country></PostalAddress></Address></BillTo>
+        <Contact role="endUser"><Name xml:lang="ja">田中 太郎</Name><Email>tanaka@example.co.jp</Email></Contact>
+      </OrderRequestHeader>{items}
+    </OrderRequest>
+  </Request>
+</cXML>"#,
+        pid = std::process::id()
+    )
+}
+
+/// What one load run measured.
+#[derive(Debug, Clone)]
+pub struct LoadResult {
+    pub requests: u64,
+    pub errors: u64,
+    pub elapsed: Duration,
+    pub p50_us: u64,
+    pub p99_us: u64,
+    pub p999_us: u64,
+}
+
+impl LoadResult {
+    pub fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// Drives `url` with `connections` keep-alive HTTP/1.1 connections for
+/// `duration`, each request's body made by `body(n)`. A request counts as an
+/// error unless it is answered 200 with a cXML 200.
+pub async fn load(
+    url: &str,
+    connections: usize,
+    duration: Duration,
+    body: Arc<dyn Fn(u64) -> String + Send + Sync>,
+) -> anyhow::Result<LoadResult> {
+    let uri: hyper::Uri = url.parse()?;
+    let authority = uri.authority().context("a host and port")?.clone();
+    let path = uri
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or("/".into());
+    let counter = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (authority, path, counter, body) = (
+            authority.clone(),
+            path.clone(),
+            counter.clone(),
+            body.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(100_000);
+            let mut errors = 0u64;
+            let stream = TcpStream::connect(authority.as_str()).await?;
+            stream.set_nodelay(true)?;
+            let (mut sender, conn) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+            tokio::spawn(conn);
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let req = Request::post(path.as_str())
+                    .header("host", authority.as_str())
+                    .header("content-type", "text/xml; charset=utf-8")
+                    .body(Full::new(Bytes::from(body(n))))?;
+                let t = Instant::now();
+                let ok = match sender.send_request(req).await {
+                    Ok(resp) => {
+                        let status = resp.status();
+                        let bytes = resp.into_body().collect().await?.to_bytes();
+                        status == 200 && memchr_ok(&bytes)
+                    }
+                    Err(_) => false,
+                };
+                latencies.push(t.elapsed().as_micros() as u32);
+                if !ok {
+                    errors += 1;
+                }
+            }
+            anyhow::Ok((latencies, errors))
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (lat, err) = t.await??;
+        all.extend(lat);
+        errors += err;
+    }
+    let elapsed = started.elapsed();
+    all.sort_unstable();
+    let pct = |p: f64| -> u64 {
+        if all.is_empty() {
+            0
+        } else {
+            u64::from(all[((all.len() as f64 * p) as usize).min(all.len() - 1)])
+        }
+    };
+    Ok(LoadResult {
+        requests: all.len() as u64 - errors,
+        errors,
+        elapsed,
+        p50_us: pct(0.50),
+        p99_us: pct(0.99),
+        p999_us: pct(0.999),
+    })
+}
+
+/// Whether an answer carries a cXML Status 200.
+fn memchr_ok(body: &[u8]) -> bool {
+    const OK: &[u8] = b"code=\"200\"";
+    body.windows(OK.len()).any(|w| w == OK)
+}
+
+fn rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn row(name: &str, conns: usize, r: &LoadResult, floor: Option<&LoadResult>) -> String {
+    let ratio = floor
+        .map(|f| format!("{:.2}x", r.per_second() / f.per_second().max(1.0)))
+        .unwrap_or_else(|| "—".into());
+    format!(
+        "| {name} | {conns} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {ratio} |",
+        r.per_second(),
+        r.p50_us as f64 / 1000.0,
+        r.p99_us as f64 / 1000.0,
+        r.p999_us as f64 / 1000.0,
+        r.errors
+    )
+}
+
+/// Orders in the store, read from the database file (read-only, WAL lets
+/// absim keep writing).
+fn count_orders(dir: &Path) -> anyhow::Result<u64> {
+    let db = rusqlite::Connection::open_with_flags(
+        dir.join("absim.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    Ok(db.query_row("SELECT count(*) FROM orders", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// Runs the whole benchmark and prints the tables.
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let exe = std::env::current_exe()?;
+    let dir = tempfile_dir()?;
+    let duration = Duration::from_secs(args.duration);
+    let (absim, ready) = spawn_absim(&exe, &dir)?;
+    let floor = spawn_floor(&exe)?;
+    println!(
+        "absim bench: {} s per run, connections {:?}, data in {}",
+        args.duration,
+        args.connections,
+        dir.display()
+    );
+    println!(
+        "absim at {} started in {:.0} ms with an empty store; floor at {}",
+        absim.base,
+        ready.as_secs_f64() * 1000.0,
+        floor.base
+    );
+    println!();
+    println!(
+        "| workload | connections | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ratio to floor |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    let po: Arc<dyn Fn(u64) -> String + Send + Sync> = Arc::new(|n| order_request(n, 1));
+    // Warm up both servers.
+    load(&floor.po_url, 8, Duration::from_secs(1), po.clone()).await?;
+    let offset = Arc::new(AtomicU64::new(1_000_000_000));
+    for &c in &args.connections {
+        let f = load(&floor.po_url, c, duration, po.clone()).await?;
+        let base = offset.fetch_add(10_000_000, Ordering::Relaxed);
+        let body: Arc<dyn Fn(u64) -> String + Send + Sync> =
+            Arc::new(move |n| order_request(base + n, 1));
+        let a = load(&absim.po_url, c, duration, body).await?;
+        println!("{}", row("floor (bare hyper, fixed answer)", c, &f, None));
+        println!("{}", row("PO intake, durable commit", c, &a, Some(&f)));
+    }
+
+    if args.orders > 0 {
+        let stored = count_orders(&dir)?;
+        if stored < args.orders {
+            let base = offset.fetch_add(1_000_000_000, Ordering::Relaxed);
+            let body: Arc<dyn Fn(u64) -> String + Send + Sync> =
+                Arc::new(move |n| order_request(base + n, 1));
+            // Fill in slices until the store holds enough orders.
+            let mut have = stored;
+            while have < args.orders {
+                let r = load(&absim.po_url, 32, Duration::from_secs(2), body.clone()).await?;
+                have += r.requests;
+            }
+        }
+        let stored = count_orders(&dir)?;
+        let rss = rss_kb(absim.child.id()).unwrap_or(0);
+        let size = dir_size(&dir);
+        println!();
+        println!("| measure | value |");
+        println!("|---|---|");
+        println!("| orders stored | {stored} |");
+        println!("| RSS of absim | {:.1} MB |", rss as f64 / 1024.0);
+        println!(
+            "| database size | {:.1} MB ({:.0} bytes per order, documents included) |",
+            size as f64 / 1_048_576.0,
+            size as f64 / stored.max(1) as f64
+        );
+        drop(absim);
+        let (again, ready) = spawn_absim(&exe, &dir)?;
+        println!(
+            "| start-up with {stored} orders stored | {:.0} ms |",
+            ready.as_secs_f64() * 1000.0
+        );
+        drop(again);
+    }
+    drop(floor);
+    if !args.keep {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(())
+}
+
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("absim-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
