@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the simulator (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// The load benchmark: absim beside a bare floor server, same client.
     Bench(BenchArgs),
     /// The floor server of `absim bench` (prints its address, serves a

@@ -18,7 +18,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let args = match cli.command {
-        Some(Command::Serve(args)) => args,
+        Some(Command::Serve(args)) => *args,
         Some(Command::Bench(args)) => return absim::bench::run(args).await,
         Some(Command::BenchFloor) => return absim::bench::floor().await,
         None => cli.serve,
