@@ -15,6 +15,7 @@
 
 pub mod common;
 pub mod confirmation;
+pub mod invoice;
 pub mod order_message;
 pub mod order_request;
 pub mod punchout_setup;
@@ -37,15 +38,26 @@ pub const CXML_VERSION: &str = "1.2.063";
 pub enum Dtd {
     Cxml,
     Fulfill,
+    /// Invoices: InvoiceDetail.dtd, whose published copy is 1.2.037.
+    InvoiceDetail,
 }
 
 impl Dtd {
     pub fn system_id(self) -> String {
-        let file = match self {
-            Dtd::Cxml => "cXML.dtd",
-            Dtd::Fulfill => "Fulfill.dtd",
+        let (version, file) = match self {
+            Dtd::Cxml => (CXML_VERSION, "cXML.dtd"),
+            Dtd::Fulfill => (CXML_VERSION, "Fulfill.dtd"),
+            Dtd::InvoiceDetail => ("1.2.037", "InvoiceDetail.dtd"),
         };
-        format!("http://xml.cxml.org/schemas/cXML/{CXML_VERSION}/{file}")
+        format!("http://xml.cxml.org/schemas/cXML/{version}/{file}")
+    }
+
+    /// The version written in the cXML element.
+    pub fn version(self) -> &'static str {
+        match self {
+            Dtd::InvoiceDetail => "1.2.037",
+            _ => CXML_VERSION,
+        }
     }
 }
 
@@ -150,6 +162,9 @@ pub struct Message<P> {
         default
     )]
     pub in_reply_to: Option<String>,
+    /// 204 on an empty cart: the session ended without items.
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     #[serde(rename = "$value")]
     pub payload: P,
 }

@@ -72,9 +72,9 @@ pub fn request<P>(
 }
 
 /// A Response envelope: a Status and, on success, a payload.
-pub fn response<P>(payload_id: String, status: Status, payload: Option<P>) -> Cxml<P> {
+pub fn response<P: Payload>(payload_id: String, status: Status, payload: Option<P>) -> Cxml<P> {
     Cxml {
-        version: Some(super::CXML_VERSION.into()),
+        version: Some(P::DTD.version().into()),
         payload_id,
         timestamp: time::format(&time::now()),
         lang: Some("ja-JP".into()),

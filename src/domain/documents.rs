@@ -150,6 +150,7 @@ pub fn order_message(
     doc.message = Some(Message {
         deployment_mode: request.deployment_mode,
         in_reply_to: Some(session.setup.payload_id.clone()).filter(|p| !p.is_empty()),
+        status: None,
         payload: request.payload,
     });
     doc

@@ -8,9 +8,12 @@ pub mod catalog;
 pub mod delivery;
 pub mod documents;
 pub mod fault;
+pub mod fulfilment;
 pub mod ids;
 pub mod order;
 pub mod pricing;
+pub mod safeguard;
+pub mod scenario;
 pub mod session;
 
 pub use account::{CartField, Group, Mode, PurchasingSystem};

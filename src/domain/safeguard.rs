@@ -1,0 +1,114 @@
+//! Order safeguards (許容値設定): per group, what Amazon does when a price,
+//! the stock, the shipping price or the delivery time changed between the
+//! cart and the purchase order. The defaults follow Amazon's release-note
+//! examples (REFERENCE.md §10.8).
+
+use serde::{Deserialize, Serialize};
+
+/// What to do with a line (or the order) beyond a tolerance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Remove the line from the order (it is confirmed as rejected).
+    RemoveLine,
+    /// Cancel the whole order.
+    CancelOrder,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::RemoveLine => "remove-line",
+            Action::CancelOrder => "cancel-order",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Action, String> {
+        match s.trim() {
+            "remove-line" => Ok(Action::RemoveLine),
+            "cancel-order" => Ok(Action::CancelOrder),
+            other => Err(format!(
+                "unknown action '{other}'; use remove-line or cancel-order"
+            )),
+        }
+    }
+}
+
+/// What to do when fewer units are in stock than ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuantityAction {
+    /// Send what is available; the rest of the line is rejected.
+    ShipAvailable,
+    /// Send what is available; the rest is back-ordered.
+    Backorder,
+    /// Cancel the whole order.
+    CancelOrder,
+}
+
+impl QuantityAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuantityAction::ShipAvailable => "ship-available",
+            QuantityAction::Backorder => "backorder",
+            QuantityAction::CancelOrder => "cancel-order",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<QuantityAction, String> {
+        match s.trim() {
+            "ship-available" => Ok(QuantityAction::ShipAvailable),
+            "backorder" => Ok(QuantityAction::Backorder),
+            "cancel-order" => Ok(QuantityAction::CancelOrder),
+            other => Err(format!(
+                "unknown quantity action '{other}'; use ship-available, backorder or cancel-order"
+            )),
+        }
+    }
+}
+
+/// A group's order safeguards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Tolerances {
+    /// Largest accepted unit-price rise, in percent.
+    pub price_increase_percent: u32,
+    pub price_action: Action,
+    pub quantity_action: QuantityAction,
+    /// Largest accepted shipping price in yen (None: any).
+    pub max_shipping_yen: Option<u64>,
+    /// Largest accepted delivery time in days (None: any).
+    pub max_delivery_days: Option<u32>,
+    pub delivery_action: Action,
+    /// Only items fulfilled by Amazon; others are removed.
+    pub amazon_only: bool,
+}
+
+impl Default for Tolerances {
+    /// Price rises up to 20 % accepted, beyond that the line is removed; not
+    /// enough stock sends what is available; delivery over 15 days removes
+    /// the line.
+    fn default() -> Self {
+        Tolerances {
+            price_increase_percent: 20,
+            price_action: Action::RemoveLine,
+            quantity_action: QuantityAction::ShipAvailable,
+            max_shipping_yen: None,
+            max_delivery_days: Some(15),
+            delivery_action: Action::RemoveLine,
+            amazon_only: false,
+        }
+    }
+}
+
+impl Tolerances {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.price_increase_percent > 1000 {
+            return Err("the price tolerance is at most 1000 %".into());
+        }
+        if self.max_delivery_days.is_some_and(|d| d > 365) {
+            return Err("the delivery time is at most 365 days".into());
+        }
+        Ok(())
+    }
+}
