@@ -113,6 +113,9 @@ pub struct ServeArgs {
     /// A catalogue file replacing the embedded scenarios/catalog.toml.
     #[arg(long, env = "ABSIM_CATALOG")]
     pub catalog: Option<PathBuf>,
+    /// A folder of scenario files replacing the embedded scenarios/*.toml.
+    #[arg(long, env = "ABSIM_SCENARIOS")]
+    pub scenarios: Option<PathBuf>,
     /// A TOML file with the same settings (flags and environment win).
     #[arg(long, env = "ABSIM_CONFIG")]
     pub config: Option<PathBuf>,

@@ -33,6 +33,8 @@ pub struct Settings {
     pub ship_notice_delay: Duration,
     /// A catalogue file replacing the embedded one.
     pub catalog: Option<PathBuf>,
+    /// A folder of scenario files replacing the embedded ones.
+    pub scenarios: Option<PathBuf>,
     /// How long absim waits for a buyer endpoint.
     pub outbound_timeout: Duration,
 }
@@ -53,6 +55,7 @@ impl Default for Settings {
             confirmation_delay: Duration::from_secs(15),
             ship_notice_delay: Duration::from_secs(5),
             catalog: None,
+            scenarios: None,
             outbound_timeout: Duration::from_secs(30),
         }
     }
@@ -82,6 +85,7 @@ struct FileSettings {
     confirmation_delay: Option<u64>,
     ship_notice_delay: Option<u64>,
     catalog: Option<PathBuf>,
+    scenarios: Option<PathBuf>,
 }
 
 impl Settings {
@@ -169,6 +173,7 @@ impl Settings {
                     .unwrap_or(5),
             ),
             catalog: args.catalog.clone().or(file.catalog),
+            scenarios: args.scenarios.clone().or(file.scenarios),
             outbound_timeout: args
                 .outbound_timeout
                 .or(file.outbound_timeout)

@@ -135,6 +135,9 @@ texts! {
     session_unknown: "このパンチアウトセッションは見つかりません。購入システムからもう一度パンチアウトしてください。", "This punchout session does not exist. Punch out again from your purchasing system.";
     product_unknown: "この商品は見つかりません。", "This product does not exist.";
     no_hook: "このセッションにはフックURLがないため、カートを返せません。", "This session has no hook URL, so the cart cannot be returned.";
+    read_only_cart: "このカートは参照専用 (inspect) のため変更できません。", "This cart is open for inspection only and cannot change.";
+    read_only_banner: "参照専用 (operation=\"inspect\"): カートは変更できません。", "Read-only (operation=\"inspect\"): the cart cannot change.";
+    return_cart: "購入システムに戻る", "Return to the purchasing system";
     // settings
     setup_title: "購入システムのセットアップ", "Purchasing system setup";
     setup_intro: "Amazonでは、cXMLおよびFOCIベースのPunchoutシステムと、cXMLおよびOAGベースの注文システムをサポートしています。", "Amazon supports cXML and FOCI based punchout systems and cXML and OAG based order systems.";
@@ -296,6 +299,29 @@ texts! {
     doc_confirmation_answer: "ConfirmationRequest への応答 (受信)", "Answer to the ConfirmationRequest (received)";
     doc_ship_notice: "ShipNoticeRequest (送信)", "ShipNoticeRequest (sent)";
     doc_ship_notice_answer: "ShipNoticeRequest への応答 (受信)", "Answer to the ShipNoticeRequest (received)";
+    doc_invoice: "InvoiceDetailRequest (送信)", "InvoiceDetailRequest (sent)";
+    doc_invoice_answer: "InvoiceDetailRequest への応答 (受信)", "Answer to the InvoiceDetailRequest (received)";
+    backordered: "BACKORDERED", "BACKORDERED";
+    rejected: "REJECTED", "REJECTED";
+    delivery_in_days: "お届けまで{}日", "delivery in {} days";
+    price_changed_from: "発注時の単価 {} から変更", "changed from the PO's {}";
+    line_quantity: "行{}: {}点", "line {}: {}";
+    shipment_n: "出荷 {}", "Shipment {}";
+    invoice: "請求書 (InvoiceDetailRequest)", "Invoice (InvoiceDetailRequest)";
+    decisions: "absim の判断 (シナリオと許容値設定)", "absim's decisions (scenario and safeguards)";
+    checks: "自動チェック", "Automatic checks";
+    suggested: "推奨される結果", "Suggested result";
+    verdict_success: "成功 (すべてのチェックに合格)", "Success (every check passed)";
+    verdict_failure: "失敗 (不合格のチェックがあります)", "Failure (a check failed)";
+    verdict_pending: "保留 (まだ送信していない文書があります)", "Pending (documents are still owed)";
+    refused_with: "受付拒否: {}", "Refused: {}";
+    refusal_heading: "この発注書は受け付けられませんでした", "This PO was refused";
+    header_type: "確認の種類", "Confirmation type";
+    select_scenario: "このシナリオを選択", "Select this scenario";
+    selected: "選択中のシナリオ", "Selected scenario";
+    scenario_locked: "先に「{}」を成功としてマークしてください。", "Mark “{}” successful first.";
+    waits_for: "次のシナリオの成功が必要です: {}", "Needs these scenarios marked successful: {}";
+    safeguard_intro: "許容値設定 (注文セーフガード) に従って、価格や在庫の変化に対する動作を確認します。", "Check how price and stock changes are handled under your order safeguards.";
     // order search
     search_title: "発注の検索", "Order search";
     result_any: "すべての結果", "Any result";

@@ -40,6 +40,8 @@ pub struct Inner {
     pub store: Store,
     /// Read-only after start: no lock needed.
     pub catalog: Catalog,
+    /// The test scenarios, read-only after start.
+    pub scenarios: domain::scenario::Catalogue,
     pub outbox: Outbox,
     pub payload_ids: PayloadIds,
     /// Due times of the durable queue follow this clock.
@@ -67,6 +69,11 @@ impl AppState {
             }
             None => Catalog::embedded(),
         };
+        let scenarios = match &settings.scenarios {
+            Some(dir) => domain::scenario::Catalogue::load_dir(dir),
+            None => domain::scenario::Catalogue::embedded(),
+        }
+        .map_err(|e| anyhow::anyhow!("a scenario file is invalid: {e}"))?;
         if let Some(id) = &settings.identity {
             domain::account::validate_identity(id).map_err(anyhow::Error::msg)?;
         }
@@ -144,6 +151,7 @@ impl AppState {
             settings,
             store,
             catalog,
+            scenarios,
             outbox: Outbox::default(),
             payload_ids: PayloadIds::new(format!("absim.{host}")),
             clock: clock::Clock::new(),
@@ -158,6 +166,34 @@ impl AppState {
 
     pub fn punchout_url(&self) -> String {
         format!("{}/eprocurement/punchout", self.settings.base_url)
+    }
+
+    /// The scenario an order or session belongs to: the one named by an
+    /// `absim.scenario` extrinsic if it exists, else `fallback` (the
+    /// session's, or the group's selection). An unknown name is a deviation.
+    pub fn choose_scenario(
+        &self,
+        named: Option<&str>,
+        fallback: &str,
+    ) -> (String, Option<cxml::Deviation>) {
+        let fallback = if self.scenarios.get(fallback).is_some() {
+            fallback
+        } else {
+            domain::scenario::BASIC
+        };
+        match named {
+            Some(id) if self.scenarios.get(id).is_some() => (id.to_owned(), None),
+            Some(id) => (
+                fallback.to_owned(),
+                Some(cxml::Deviation::new(
+                    "unknown-scenario",
+                    format!(
+                        "Extrinsic absim.scenario names '{id}', which is not a scenario; used '{fallback}'"
+                    ),
+                )),
+            ),
+            None => (fallback.to_owned(), None),
+        }
     }
 
     pub fn po_url(&self, group: &domain::Group) -> String {

@@ -19,7 +19,8 @@ use crate::AppState;
 use crate::cxml::{self, time, write};
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState, Verdict, judge};
 use crate::domain::documents;
-use crate::domain::order::{DocKind, Document};
+use crate::domain::fulfilment::PlannedShipment;
+use crate::domain::order::{DocKind, Document, Order};
 use crate::store::{AttemptResult, NewDelivery, StoreError};
 
 /// Wakes the worker when something new is queued.
@@ -119,6 +120,7 @@ pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
 async fn document_of(
     state: &AppState,
     d: &Delivery,
+    order: Option<&Order>,
 ) -> Result<Result<Vec<u8>, String>, StoreError> {
     if let Some(id) = d.document_id {
         return Ok(match state.store.document(id).await? {
@@ -126,21 +128,43 @@ async fn document_of(
             None => Err(format!("document {id} of the delivery is missing")),
         });
     }
-    let Some(order) = state.store.order(d.order_no).await? else {
+    let Some(order) = order else {
         return Ok(Err(format!("order {} is missing", d.order_no)));
     };
     let Some(group) = state.store.group(order.group_id) else {
         return Ok(Err(format!("group {} is missing", order.group_id)));
     };
+    let Some(plan) = &order.fulfilment else {
+        return Ok(Err(format!("order {} has no fulfilment plan", d.order_no)));
+    };
     let payload_id = state.payload_ids.next();
     let (body, kind) = match d.kind {
         DeliveryKind::Confirmation => (
-            write::document(&documents::confirmation(payload_id.clone(), &group, &order)),
+            write::document(&documents::confirmation(
+                payload_id.clone(),
+                &group,
+                order,
+                plan,
+            )),
             DocKind::Confirmation,
         ),
-        DeliveryKind::ShipNotice => (
-            write::document(&documents::ship_notice(payload_id.clone(), &group, &order)),
-            DocKind::ShipNotice,
+        DeliveryKind::ShipNotice => {
+            let Some(shipment) = plan.shipments.get(d.step as usize) else {
+                return Ok(Err(format!("the plan has no shipment {}", d.step + 1)));
+            };
+            (
+                write::document(&documents::ship_notice(
+                    payload_id.clone(),
+                    &group,
+                    order,
+                    shipment,
+                )),
+                DocKind::ShipNotice,
+            )
+        }
+        DeliveryKind::Invoice => (
+            write::document(&documents::invoice(payload_id.clone(), &group, order, plan)),
+            DocKind::Invoice,
         ),
     };
     let bytes = body.into_bytes();
@@ -161,12 +185,43 @@ fn target_of(state: &AppState, d: &Delivery, group_id: Option<u32>) -> Option<St
     match d.kind {
         DeliveryKind::Confirmation => group.order_confirmation_url,
         DeliveryKind::ShipNotice => group.ship_notice_url,
+        DeliveryKind::Invoice => group.invoice_url,
     }
+}
+
+/// What the plan owes after this delivery: the first ship notice after the
+/// confirmation, the next ship notice, then the invoice.
+fn follow_up(state: &AppState, d: &Delivery, order: Option<&Order>) -> Option<NewDelivery> {
+    let plan = order?.fulfilment.as_ref()?;
+    let default_delay = state.settings.ship_notice_delay;
+    let delay_of = |s: &PlannedShipment| {
+        s.delay_secs
+            .map(Duration::from_secs)
+            .unwrap_or(default_delay)
+    };
+    let (kind, step, delay) = match d.kind {
+        DeliveryKind::Confirmation => {
+            let first = plan.shipments.first()?;
+            (DeliveryKind::ShipNotice, 0, delay_of(first))
+        }
+        DeliveryKind::ShipNotice => match plan.shipments.get(d.step as usize + 1) {
+            Some(next) => (DeliveryKind::ShipNotice, d.step + 1, delay_of(next)),
+            None if plan.invoice => (DeliveryKind::Invoice, 0, default_delay),
+            None => return None,
+        },
+        DeliveryKind::Invoice => return None,
+    };
+    Some(NewDelivery {
+        kind,
+        step,
+        due_at_ms: state.clock.after(delay),
+        target: None,
+    })
 }
 
 async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreError> {
     let order = state.store.order(d.order_no).await?;
-    let body = match document_of(state, d).await? {
+    let body = match document_of(state, d, order.as_ref()).await? {
         Ok(b) => b,
         Err(reason) => {
             let result = AttemptResult {
@@ -188,11 +243,7 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
     };
     let group_id = order.as_ref().map(|o| o.group_id);
     let target = target_of(state, d, group_id);
-    let follow_up = (d.kind == DeliveryKind::Confirmation).then(|| NewDelivery {
-        kind: DeliveryKind::ShipNotice,
-        due_at_ms: state.clock.after(state.settings.ship_notice_delay),
-        target: None,
-    });
+    let follow_up = follow_up(state, d, order.as_ref());
     let Some(url) = target.clone() else {
         // Nowhere to post: produced and recorded is delivered.
         let result = AttemptResult {
@@ -275,6 +326,7 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
     let answer_kind = match d.kind {
         DeliveryKind::Confirmation => DocKind::ConfirmationAnswer,
         DeliveryKind::ShipNotice => DocKind::ShipNoticeAnswer,
+        DeliveryKind::Invoice => DocKind::InvoiceAnswer,
     };
     let result = AttemptResult {
         attempt: Attempt {

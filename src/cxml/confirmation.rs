@@ -42,6 +42,8 @@ pub struct ConfirmationHeader {
     pub shipping: Option<Shipping>,
     #[serde(rename = "Tax", skip_serializing_if = "Option::is_none")]
     pub tax: Option<Tax>,
+    #[serde(rename = "Comments", default)]
+    pub comments: Vec<Comments>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

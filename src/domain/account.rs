@@ -101,10 +101,26 @@ pub struct Group {
     pub mode: Mode,
     pub order_confirmation_url: Option<String>,
     pub ship_notice_url: Option<String>,
+    /// Where invoices (InvoiceDetailRequest) go, for scenarios that send one.
+    #[serde(default)]
+    pub invoice_url: Option<String>,
     pub cart_field: CartField,
     /// Faults injected into this group's PO answers (off by default).
     #[serde(default)]
     pub faults: super::fault::FaultPlan,
+    /// テストシナリオを選択します: the scenario new punchouts and orders get.
+    #[serde(default = "basic_scenario")]
+    pub selected_scenario: String,
+    /// 許容値設定: the order safeguards.
+    #[serde(default)]
+    pub tolerances: super::safeguard::Tolerances,
+    /// How many POs each scenario's injected faults have answered.
+    #[serde(default)]
+    pub scenario_fault_uses: std::collections::BTreeMap<String, u32>,
+}
+
+fn basic_scenario() -> String {
+    super::scenario::BASIC.to_owned()
 }
 
 pub const DEFAULT_GROUP_NAME: &str = "パンチアウトグループ";
@@ -122,8 +138,12 @@ impl Group {
             mode: Mode::Test,
             order_confirmation_url: None,
             ship_notice_url: None,
+            invoice_url: None,
             cart_field: CartField::UrlEncoded,
             faults: Default::default(),
+            selected_scenario: basic_scenario(),
+            tolerances: Default::default(),
+            scenario_fault_uses: Default::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub enum DeliveryKind {
     Confirmation,
     ShipNotice,
+    Invoice,
 }
 
 impl DeliveryKind {
@@ -20,6 +21,7 @@ impl DeliveryKind {
         match self {
             DeliveryKind::Confirmation => "confirmation",
             DeliveryKind::ShipNotice => "ship_notice",
+            DeliveryKind::Invoice => "invoice",
         }
     }
 
@@ -27,6 +29,7 @@ impl DeliveryKind {
         match s {
             "confirmation" => Some(DeliveryKind::Confirmation),
             "ship_notice" => Some(DeliveryKind::ShipNotice),
+            "invoice" => Some(DeliveryKind::Invoice),
             _ => None,
         }
     }
@@ -72,6 +75,8 @@ pub struct Delivery {
     pub id: i64,
     pub order_no: u64,
     pub kind: DeliveryKind,
+    /// Which ship notice of the order (0 for the others).
+    pub step: u32,
     pub state: DeliveryState,
     /// When it is (or was) due, in Unix milliseconds.
     pub due_at_ms: i64,

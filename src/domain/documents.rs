@@ -6,11 +6,17 @@ use rust_decimal::Decimal;
 
 use super::account::Group;
 use super::catalog::Catalog;
+use super::fulfilment::{Fulfilment, PlannedShipment};
 use super::order::Order;
 use super::pricing::Quote;
+use super::scenario::PartStatus;
 use super::session::Session;
 use crate::cxml::confirmation::{
     ConfirmationHeader, ConfirmationItem, ConfirmationRequest, ConfirmationStatus,
+};
+use crate::cxml::invoice::{
+    InvoiceDetailItem, InvoiceDetailItemReference, InvoiceDetailOrder, InvoiceDetailOrderInfo,
+    InvoiceDetailRequest, InvoiceDetailRequestHeader, InvoiceDetailSummary,
 };
 use crate::cxml::order_message::{ItemIn, PunchOutOrderMessage, PunchOutOrderMessageHeader};
 use crate::cxml::punchout_setup::PunchOutSetupResponse;
@@ -137,7 +143,12 @@ pub fn order_message(
         PunchOutOrderMessage {
             buyer_cookie: session.setup.buyer_cookie.clone(),
             header: PunchOutOrderMessageHeader {
-                operation_allowed: "create".into(),
+                operation_allowed: if session.read_only {
+                    "inspect"
+                } else {
+                    "create"
+                }
+                .into(),
                 total: MoneyHolder::jpy(quote.subtotal),
                 shipping: Some(shipping(&quote)),
                 tax: Some(tax(&quote)),
@@ -150,7 +161,11 @@ pub fn order_message(
     doc.message = Some(Message {
         deployment_mode: request.deployment_mode,
         in_reply_to: Some(session.setup.payload_id.clone()).filter(|p| !p.is_empty()),
-        status: None,
+        // An empty cart: the session ended without items (Status 204).
+        status: session
+            .cart
+            .is_empty()
+            .then(|| Status::new(204, "No Content", "")),
         payload: request.payload,
     });
     doc
@@ -169,29 +184,68 @@ fn order_reference(order: &Order) -> OrderReference {
     }
 }
 
-/// The order confirmation: `type="detail"`, one ConfirmationItem per PO line
-/// (shown as ORDERED), header Total, Shipping (with the discount) and Tax.
-pub fn confirmation(payload_id: String, group: &Group, order: &Order) -> Cxml<ConfirmationRequest> {
-    let q = &order.quote;
-    let items = order
+fn comment(kind: &str, text: impl Into<String>) -> Comments {
+    Comments {
+        lang: Some("ja".into()),
+        kind: Some(kind.into()),
+        text: text.into(),
+    }
+}
+
+/// The order confirmation, written from the fulfilment plan: the header
+/// type, one ConfirmationItem per PO line with a ConfirmationStatus per part
+/// (accepted parts as `detail`, shown as ORDERED; `backordered` with a
+/// delivery date; `reject` with the reason in Comments), the confirmed unit
+/// price, and the header Total, Shipping (with the discount) and Tax.
+pub fn confirmation(
+    payload_id: String,
+    group: &Group,
+    order: &Order,
+    plan: &Fulfilment,
+) -> Cxml<ConfirmationRequest> {
+    let q = &plan.quote;
+    let now = time::now();
+    let items = plan
         .lines
         .iter()
-        .map(|l| ConfirmationItem {
-            quantity: quantity_text(l.quantity),
-            line_number: l.line_number.to_string(),
-            unit_of_measure: l.unit_of_measure.clone(),
-            statuses: vec![ConfirmationStatus {
-                quantity: quantity_text(l.quantity),
-                kind: "detail".into(),
-                delivery_date: None,
-                unit_of_measure: l.unit_of_measure.clone(),
-                unit_price: Some(MoneyHolder::jpy(l.unit_price)),
-                comments: vec![Comments {
-                    lang: Some("ja".into()),
-                    kind: Some("confirmID".into()),
-                    text: order.confirm_id.clone(),
-                }],
-            }],
+        .map(|l| {
+            let uom = order
+                .lines
+                .iter()
+                .find(|o| o.line_number == l.line_number)
+                .map(|o| o.unit_of_measure.clone())
+                .unwrap_or_else(|| "EA".into());
+            ConfirmationItem {
+                quantity: quantity_text(l.ordered),
+                line_number: l.line_number.to_string(),
+                unit_of_measure: uom.clone(),
+                statuses: l
+                    .parts
+                    .iter()
+                    .map(|p| ConfirmationStatus {
+                        quantity: quantity_text(p.quantity),
+                        kind: match p.status {
+                            PartStatus::Accept => "detail",
+                            PartStatus::Backordered => "backordered",
+                            PartStatus::Reject => "reject",
+                        }
+                        .into(),
+                        delivery_date: p
+                            .delivery_days
+                            .map(|d| time::format(&(now + chrono::Duration::days(i64::from(d))))),
+                        unit_of_measure: uom.clone(),
+                        unit_price: (p.status != PartStatus::Reject)
+                            .then(|| MoneyHolder::jpy(l.unit_price)),
+                        comments: match p.status {
+                            PartStatus::Reject => vec![comment(
+                                "reason",
+                                p.reason.clone().unwrap_or_else(|| "取り消し".into()),
+                            )],
+                            _ => vec![comment("confirmID", order.confirm_id.clone())],
+                        },
+                    })
+                    .collect(),
+            }
         })
         .collect();
     write::request(
@@ -202,11 +256,16 @@ pub fn confirmation(payload_id: String, group: &Group, order: &Order) -> Cxml<Co
             header: ConfirmationHeader {
                 confirm_id: Some(order.confirm_id.clone()),
                 operation: "new".into(),
-                kind: "detail".into(),
-                notice_date: time::format(&time::now()),
+                kind: plan.header_type.clone(),
+                notice_date: time::format(&now),
                 total: Some(MoneyHolder::jpy(q.total)),
                 shipping: Some(shipping(q)),
                 tax: Some(tax(q)),
+                comments: plan
+                    .header_reason
+                    .iter()
+                    .map(|r| comment("reason", r.clone()))
+                    .collect(),
             },
             order_reference: order_reference(order),
             items,
@@ -214,17 +273,31 @@ pub fn confirmation(payload_id: String, group: &Group, order: &Order) -> Cxml<Co
     )
 }
 
-/// The ship notice: every line shipped in one package by the order's carrier.
-pub fn ship_notice(payload_id: String, group: &Group, order: &Order) -> Cxml<ShipNoticeRequest> {
+/// One ship notice of the plan: what that shipment carries, by the order's
+/// carrier.
+pub fn ship_notice(
+    payload_id: String,
+    group: &Group,
+    order: &Order,
+    shipment: &PlannedShipment,
+) -> Cxml<ShipNoticeRequest> {
     let now = time::now();
     let delivery = now + chrono::Duration::days(2);
+    let uom = |line: u32| {
+        order
+            .lines
+            .iter()
+            .find(|o| o.line_number == line)
+            .map(|o| o.unit_of_measure.clone())
+            .unwrap_or_else(|| "EA".into())
+    };
     write::request(
         payload_id,
         amazon_header(group, true),
         &order.deployment_mode,
         ShipNoticeRequest {
             header: ShipNoticeHeader {
-                shipment_id: order.delivery_number.clone(),
+                shipment_id: shipment.shipment_id.clone(),
                 operation: "new".into(),
                 notice_date: time::format(&now),
                 shipment_date: Some(time::format(&now)),
@@ -236,7 +309,7 @@ pub fn ship_notice(payload_id: String, group: &Group, order: &Order) -> Cxml<Shi
                     domain: "companyName".into(),
                     value: order.carrier.clone(),
                 }],
-                shipment_identifiers: vec![order.shipment_identifier.clone()],
+                shipment_identifiers: vec![shipment.tracking.clone()],
                 package: Some(PackageIdentification {
                     range_begin: 1,
                     range_end: 1,
@@ -244,16 +317,85 @@ pub fn ship_notice(payload_id: String, group: &Group, order: &Order) -> Cxml<Shi
             }],
             portions: vec![ShipNoticePortion {
                 order_reference: order_reference(order),
-                items: order
-                    .lines
+                items: shipment
+                    .items
                     .iter()
-                    .map(|l| ShipNoticeItem {
-                        quantity: quantity_text(l.quantity),
-                        line_number: l.line_number.to_string(),
-                        unit_of_measure: l.unit_of_measure.clone(),
+                    .map(|(line, q)| ShipNoticeItem {
+                        quantity: quantity_text(*q),
+                        line_number: line.to_string(),
+                        unit_of_measure: uom(*line),
                     })
                     .collect(),
             }],
+        },
+    )
+}
+
+/// The invoice after shipment: every shipped unit at its confirmed price,
+/// with tax, shipping and the discount in the summary.
+pub fn invoice(
+    payload_id: String,
+    group: &Group,
+    order: &Order,
+    plan: &Fulfilment,
+) -> Cxml<InvoiceDetailRequest> {
+    let q = &plan.quote;
+    let items = plan
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let shipped = l.quantity(PartStatus::Accept) + l.quantity(PartStatus::Backordered);
+            if shipped.is_zero() {
+                return None;
+            }
+            let po = order.lines.iter().find(|o| o.line_number == l.line_number);
+            Some(InvoiceDetailItem {
+                invoice_line_number: l.line_number.to_string(),
+                quantity: quantity_text(shipped),
+                unit_of_measure: po
+                    .map(|o| o.unit_of_measure.clone())
+                    .unwrap_or_else(|| "EA".into()),
+                unit_price: MoneyHolder::jpy(l.unit_price),
+                reference: InvoiceDetailItemReference {
+                    line_number: l.line_number.to_string(),
+                    item_id: po.map(|o| ItemId {
+                        supplier_part_id: o.asin.clone(),
+                        supplier_part_auxiliary_id: o.aux_id.clone(),
+                        buyer_part_id: None,
+                    }),
+                    description: po.map(|o| Description::new("ja", o.description.clone())),
+                },
+                subtotal: Some(MoneyHolder::jpy(l.unit_price * shipped)),
+            })
+        })
+        .collect();
+    write::request(
+        payload_id,
+        amazon_header(group, true),
+        &order.deployment_mode,
+        InvoiceDetailRequest {
+            header: InvoiceDetailRequestHeader {
+                invoice_id: format!("INV-{}", order.confirm_id),
+                purpose: "standard".into(),
+                operation: "new".into(),
+                invoice_date: time::format(&time::now()),
+                header_indicator: Default::default(),
+                line_indicator: Default::default(),
+            },
+            orders: vec![InvoiceDetailOrder {
+                info: InvoiceDetailOrderInfo {
+                    order_reference: order_reference(order),
+                },
+                items,
+            }],
+            summary: InvoiceDetailSummary {
+                subtotal: MoneyHolder::jpy(q.subtotal),
+                tax: tax(q),
+                shipping: Some(MoneyHolder::jpy(q.shipping)),
+                discount: (!q.discount.is_zero()).then(|| MoneyHolder::jpy(q.discount)),
+                net: MoneyHolder::jpy(q.total),
+                due: Some(MoneyHolder::jpy(q.total)),
+            },
         },
     )
 }
@@ -272,9 +414,33 @@ pub fn quantity_text(q: Decimal) -> String {
 mod tests {
     use super::*;
     use crate::domain::account::{DEFAULT_GROUP_NAME, Group};
+    use crate::domain::fulfilment::plan;
     use crate::domain::order::OrderLine;
+    use crate::domain::safeguard::Tolerances;
+    use crate::domain::scenario::Catalogue;
 
     fn order(order_date: &str) -> Order {
+        let lines = vec![OrderLine {
+            line_number: 7,
+            asin: "B087JWRCP5".into(),
+            aux_id: None,
+            description: "desk".into(),
+            unit_price: Decimal::from(16182),
+            currency: "JPY".into(),
+            quantity: Decimal::from(2),
+            unit_of_measure: "EA".into(),
+        }];
+        let catalog = Catalog::embedded();
+        let scenarios = Catalogue::embedded().unwrap();
+        let mut fulfilment = plan(
+            &lines,
+            scenarios.basic(),
+            &Tolerances::default(),
+            &catalog.pricing,
+            None,
+        );
+        fulfilment.shipments[0].shipment_id = "test12345678901234567".into();
+        fulfilment.shipments[0].tracking = TEST_SHIPMENT_IDENTIFIER.into();
         Order {
             no: 1,
             group_id: 1,
@@ -284,18 +450,9 @@ mod tests {
             scenario: "basic".into(),
             session_id: None,
             received_at: time::now(),
-            lines: vec![OrderLine {
-                line_number: 7,
-                asin: "B087JWRCP5".into(),
-                aux_id: None,
-                description: "desk".into(),
-                unit_price: Decimal::from(16182),
-                currency: "JPY".into(),
-                quantity: Decimal::from(2),
-                unit_of_measure: "EA".into(),
-            }],
+            quote: catalog.pricing.price(Decimal::from(32364)),
+            lines,
             po_total: None,
-            quote: Catalog::embedded().pricing.price(Decimal::from(32364)),
             confirm_id: "111-2222222-3333333".into(),
             delivery_number: "test12345678901234567".into(),
             shipment_identifier: TEST_SHIPMENT_IDENTIFIER.into(),
@@ -303,16 +460,22 @@ mod tests {
             deployment_mode: "test".into(),
             mark: None,
             deviations: vec![],
+            fulfilment: Some(fulfilment),
+            refusal: None,
         }
+    }
+
+    fn confirm(o: &Order) -> Cxml<ConfirmationRequest> {
+        let g = Group::generate(1, DEFAULT_GROUP_NAME);
+        confirmation("x@absim".into(), &g, o, o.fulfilment.as_ref().unwrap())
     }
 
     #[test]
     fn the_order_reference_is_written_with_a_numeric_offset() {
-        let g = Group::generate(1, DEFAULT_GROUP_NAME);
-        let c = confirmation("x@absim".into(), &g, &order("2026-11-29T01:04:00Z"));
+        let c = confirm(&order("2026-11-29T01:04:00Z"));
         let r = &c.payload().unwrap().order_reference;
         assert_eq!(r.order_date.as_deref(), Some("2026-11-29T01:04:00+00:00"));
-        let unreadable = confirmation("y@absim".into(), &g, &order("someday"));
+        let unreadable = confirm(&order("someday"));
         assert_eq!(
             unreadable.payload().unwrap().order_reference.order_date,
             None
@@ -323,13 +486,14 @@ mod tests {
     fn confirmation_and_ship_notice_use_the_po_line_numbers() {
         let g = Group::generate(1, DEFAULT_GROUP_NAME);
         let o = order("2026-11-29T10:04:00+09:00");
-        let c = confirmation("x@absim".into(), &g, &o);
+        let c = confirm(&o);
         let item = &c.payload().unwrap().items[0];
         assert_eq!(
             (item.line_number.as_str(), item.quantity.as_str()),
             ("7", "2")
         );
-        let s = ship_notice("z@absim".into(), &g, &o);
+        let plan = o.fulfilment.as_ref().unwrap();
+        let s = ship_notice("z@absim".into(), &g, &o, &plan.shipments[0]);
         let sn = &s.payload().unwrap().portions[0].items[0];
         assert_eq!((sn.line_number.as_str(), sn.quantity.as_str()), ("7", "2"));
         assert_eq!(

@@ -114,6 +114,17 @@ impl FaultPlan {
     }
 }
 
+/// A fault injected into a PO answer, as the test log lists it.
+#[derive(Debug, Clone)]
+pub struct FaultRecord {
+    pub group_id: u32,
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    pub kind: FaultKind,
+    pub payload_id: Option<String>,
+    pub order_id: Option<String>,
+    pub detail: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

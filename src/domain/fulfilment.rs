@@ -55,6 +55,12 @@ pub struct PlannedShipment {
     pub delay_secs: Option<u64>,
     /// (PO line, quantity).
     pub items: Vec<(u32, Decimal)>,
+    /// 納品番号 (shipmentID), given when the order is accepted.
+    #[serde(default)]
+    pub shipment_id: String,
+    /// 発送識別子 (ShipmentIdentifier: the tracking number).
+    #[serde(default)]
+    pub tracking: String,
 }
 
 /// A safeguard or scenario decision, for the test log.
@@ -401,12 +407,16 @@ fn plan_shipments(lines: &[PlannedLine], scenario: &Scenario) -> Vec<PlannedShip
             out.push(PlannedShipment {
                 delay_secs: None,
                 items: first,
+                shipment_id: String::new(),
+                tracking: String::new(),
             });
         }
         if !backordered.is_empty() {
             out.push(PlannedShipment {
                 delay_secs: None,
                 items: backordered,
+                shipment_id: String::new(),
+                tracking: String::new(),
             });
         }
         return out;
@@ -436,6 +446,8 @@ fn plan_shipments(lines: &[PlannedLine], scenario: &Scenario) -> Vec<PlannedShip
             out.push(PlannedShipment {
                 delay_secs: s.delay,
                 items,
+                shipment_id: String::new(),
+                tracking: String::new(),
             });
         }
     }

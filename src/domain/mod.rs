@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod checks;
 pub mod delivery;
 pub mod documents;
 pub mod fault;

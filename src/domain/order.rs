@@ -11,7 +11,7 @@ use super::pricing::{PricingRules, Quote};
 use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Cxml, Deviation, Header, Status};
 
-pub const ALL_DOC_KINDS: [DocKind; 9] = [
+pub const ALL_DOC_KINDS: [DocKind; 11] = [
     DocKind::SetupRequest,
     DocKind::SetupResponse,
     DocKind::OrderMessage,
@@ -21,6 +21,8 @@ pub const ALL_DOC_KINDS: [DocKind; 9] = [
     DocKind::ConfirmationAnswer,
     DocKind::ShipNotice,
     DocKind::ShipNoticeAnswer,
+    DocKind::Invoice,
+    DocKind::InvoiceAnswer,
 ];
 
 /// Which document of an exchange a record holds.
@@ -35,6 +37,8 @@ pub enum DocKind {
     ConfirmationAnswer,
     ShipNotice,
     ShipNoticeAnswer,
+    Invoice,
+    InvoiceAnswer,
 }
 
 impl DocKind {
@@ -57,6 +61,8 @@ impl DocKind {
             DocKind::ConfirmationAnswer => "confirmation-answer",
             DocKind::ShipNotice => "ship-notice-request",
             DocKind::ShipNoticeAnswer => "ship-notice-answer",
+            DocKind::Invoice => "invoice-detail-request",
+            DocKind::InvoiceAnswer => "invoice-answer",
         }
     }
 
@@ -69,6 +75,7 @@ impl DocKind {
                 | DocKind::OrderResponse
                 | DocKind::Confirmation
                 | DocKind::ShipNotice
+                | DocKind::Invoice
         )
     }
 }
@@ -172,6 +179,18 @@ pub struct Order {
     pub deployment_mode: String,
     pub mark: Option<Mark>,
     pub deviations: Vec<Deviation>,
+    /// What absim confirms, ships and invoices.
+    pub fulfilment: Option<super::fulfilment::Fulfilment>,
+    /// Set when the PO was refused: the answer it got.
+    pub refusal: Option<Refusal>,
+}
+
+/// How a refused PO was answered.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: u16,
+    pub text: String,
+    pub message: String,
 }
 
 /// A PO that passed every check but the duplicate checks the store makes.

@@ -59,6 +59,18 @@ impl Cart {
         });
     }
 
+    /// Puts a line back with its number (an edit rebuilding the cart).
+    pub fn restore(&mut self, line: u32, asin: &str, quantity: u32) {
+        self.lines.retain(|l| l.line != line);
+        self.lines.push(CartLine {
+            line,
+            asin: asin.to_owned(),
+            quantity: quantity.min(MAX_LINE_QUANTITY),
+        });
+        self.lines.sort_by_key(|l| l.line);
+        self.next_line = self.next_line.max(line);
+    }
+
     /// Sets a line's quantity; zero removes it. False when there is no such
     /// line.
     pub fn set_quantity(&mut self, line: u32, quantity: u32) -> bool {
@@ -97,13 +109,23 @@ impl Cart {
     }
 }
 
-/// When the cart went back to the buyer (POOM 送信済み).
+/// A cart line as it went back to the buyer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReturnedLine {
+    pub aux_id: String,
+    pub asin: String,
+    pub quantity: u32,
+    pub unit_price: Decimal,
+    pub description: String,
+}
+
+/// When the cart went back to the buyer (POOM 送信済み), and what it held.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CartReturn {
     pub sent_at: DateTime<FixedOffset>,
     pub payload_id: String,
     pub field: String,
-    pub item_count: usize,
+    pub lines: Vec<ReturnedLine>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -115,6 +137,10 @@ pub struct Session {
     pub cart_ref: String,
     pub cart: Cart,
     pub returns: Vec<CartReturn>,
+    /// The scenario this punchout belongs to.
+    pub scenario: String,
+    /// operation="inspect": nothing can change.
+    pub read_only: bool,
 }
 
 impl Session {

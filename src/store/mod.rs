@@ -84,6 +84,8 @@ pub struct OrderFilter {
 #[derive(Debug, Clone)]
 pub struct NewDelivery {
     pub kind: DeliveryKind,
+    /// Which ship notice (0 for the others).
+    pub step: u32,
     pub due_at_ms: i64,
     pub target: Option<String>,
 }
@@ -102,16 +104,7 @@ pub struct AttemptResult {
     pub follow_up: Option<NewDelivery>,
 }
 
-/// A fault injected into a PO answer.
-#[derive(Debug, Clone)]
-pub struct FaultRecord {
-    pub group_id: u32,
-    pub at: DateTime<FixedOffset>,
-    pub kind: FaultKind,
-    pub payload_id: Option<String>,
-    pub order_id: Option<String>,
-    pub detail: String,
-}
+pub use crate::domain::fault::FaultRecord;
 
 /// A stored document with its body and owners.
 #[derive(Debug, Clone)]
@@ -164,9 +157,9 @@ fn insert_document(
 
 fn insert_delivery(c: &Connection, order_no: u64, d: &NewDelivery) -> Result<i64, StoreError> {
     c.prepare_cached(
-        "INSERT INTO deliveries (order_no, kind, state, due_at, target) VALUES (?1, ?2, 'pending', ?3, ?4)",
+        "INSERT INTO deliveries (order_no, kind, step, state, due_at, target) VALUES (?1, ?2, ?3, 'pending', ?4, ?5)",
     )?
-    .execute(params![order_no as i64, d.kind.as_str(), d.due_at_ms, d.target])?;
+    .execute(params![order_no as i64, d.kind.as_str(), d.step, d.due_at_ms, d.target])?;
     Ok(c.last_insert_rowid())
 }
 
@@ -212,7 +205,7 @@ fn build_order((no, body, result, by, at): OrderRow) -> Result<Order, StoreError
     Ok(order)
 }
 
-const DELIVERY_COLUMNS: &str = "id, order_no, kind, state, due_at, attempts, payload_id, document_id, target, last_http, last_cxml, last_error, sent_at";
+const DELIVERY_COLUMNS: &str = "id, order_no, kind, state, due_at, attempts, payload_id, document_id, target, last_http, last_cxml, last_error, sent_at, step";
 
 fn delivery_from_row(r: &Row) -> rusqlite::Result<Result<Delivery, StoreError>> {
     let kind: String = r.get(2)?;
@@ -224,6 +217,7 @@ fn delivery_from_row(r: &Row) -> rusqlite::Result<Result<Delivery, StoreError>> 
             order_no: r.get::<_, i64>(1)? as u64,
             kind: DeliveryKind::parse(&kind)
                 .ok_or_else(|| StoreError::Corrupt(format!("delivery kind '{kind}'")))?,
+            step: r.get(13)?,
             state: DeliveryState::parse(&state)
                 .ok_or_else(|| StoreError::Corrupt(format!("delivery state '{state}'")))?,
             due_at_ms: r.get(4)?,
@@ -369,6 +363,45 @@ impl Store {
         Ok(kind)
     }
 
+    /// Decides whether this PO gets the scenario's injected fault, counting
+    /// uses per group and scenario.
+    pub async fn take_scenario_fault(
+        &self,
+        group_id: u32,
+        scenario: &str,
+        plan: &crate::domain::fault::FaultPlan,
+    ) -> Result<Option<FaultKind>, StoreError> {
+        let Some(kind) = plan.kind else {
+            return Ok(None);
+        };
+        let (scenario, plan) = (scenario.to_owned(), plan.clone());
+        let unit: f64 = rand::random();
+        let (taken, group) = self
+            .db
+            .write(move |c| {
+                let body: String =
+                    c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
+                        r.get(0)
+                    })?;
+                let mut g: Group = serde_json::from_str(&body)?;
+                let used = g.scenario_fault_uses.get(&scenario).copied().unwrap_or(0);
+                let taken = match plan.remaining {
+                    Some(n) => used < n,
+                    None => plan
+                        .share_percent
+                        .is_some_and(|p| unit * 100.0 < f64::from(p.min(100))),
+                };
+                if taken {
+                    g.scenario_fault_uses.insert(scenario, used + 1);
+                    save_group(c, &g)?;
+                }
+                Ok((taken.then_some(kind), g))
+            })
+            .await?;
+        self.cache_group(&group);
+        Ok(taken)
+    }
+
     pub async fn record_fault(&self, f: FaultRecord) -> Result<(), StoreError> {
         self.db
             .write(move |c| {
@@ -486,15 +519,34 @@ impl Store {
             .await
     }
 
+    /// Every session of a cart (its create, and any edit or inspect), oldest
+    /// first.
+    pub async fn sessions_for_cart(&self, cart_ref: &str) -> Result<Vec<Session>, StoreError> {
+        let cart_ref = cart_ref.to_owned();
+        self.db
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT body FROM sessions WHERE cart_ref = ?1 ORDER BY rowid",
+                )?;
+                let rows = stmt.query_map([&cart_ref], |r| r.get::<_, String>(0))?;
+                let mut out = Vec::new();
+                for body in rows {
+                    out.push(serde_json::from_str(&body?)?);
+                }
+                Ok(out)
+            })
+            .await
+    }
+
     pub async fn session_for_cart(&self, cart_ref: &str) -> Result<Option<String>, StoreError> {
         let cart_ref = cart_ref.to_owned();
         self.db
             .read(move |c| {
-                Ok(
-                    c.prepare_cached("SELECT id FROM sessions WHERE cart_ref = ?1")?
-                        .query_row([&cart_ref], |r| r.get(0))
-                        .optional()?,
-                )
+                Ok(c.prepare_cached(
+                    "SELECT id FROM sessions WHERE cart_ref = ?1 ORDER BY rowid DESC LIMIT 1",
+                )?
+                .query_row([&cart_ref], |r| r.get(0))
+                .optional()?)
             })
             .await
     }
@@ -514,47 +566,18 @@ impl Store {
             .db
             .write(move |c| {
                 let seen: bool = c
-                    .prepare_cached("SELECT 1 FROM orders WHERE payload_id = ?1")?
+                    .prepare_cached("SELECT 1 FROM orders WHERE payload_id = ?1 AND refused = 0")?
                     .exists([&order.payload_id])?;
                 if seen {
                     return Ok(Err(Conflict::PayloadId(order.payload_id.clone())));
                 }
                 let repeated: bool = c
-                    .prepare_cached("SELECT 1 FROM orders WHERE group_id = ?1 AND order_id = ?2")?
+                    .prepare_cached("SELECT 1 FROM orders WHERE group_id = ?1 AND order_id = ?2 AND refused = 0")?
                     .exists(params![order.group_id, order.order_id])?;
                 if repeated {
                     return Ok(Err(Conflict::OrderId(order.order_id.clone())));
                 }
-                let asins: Vec<&str> = order.lines.iter().map(|l| l.asin.as_str()).collect();
-                let search = normalize(&format!(
-                    "{} {} {} {}",
-                    order.order_id,
-                    order.confirm_id,
-                    asins.join(" "),
-                    order
-                        .lines
-                        .iter()
-                        .map(|l| l.description.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                ));
-                c.prepare_cached(
-                    "INSERT INTO orders (group_id, order_id, payload_id, scenario, session_id, received_at, received_day, asins, search, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                )?
-                .execute(params![
-                    order.group_id,
-                    order.order_id,
-                    order.payload_id,
-                    order.scenario,
-                    order.session_id,
-                    time_text(&order.received_at),
-                    order.received_at.format("%Y-%m-%d").to_string(),
-                    normalize(&asins.join(" ")),
-                    search,
-                    serde_json::to_string(&order)?
-                ])?;
-                order.no = c.last_insert_rowid() as u64;
+                insert_order_row(c, &mut order, false)?;
                 for d in &documents {
                     insert_document(c, None, Some(order.no), d)?;
                 }
@@ -563,6 +586,24 @@ impl Store {
             })
             .await?;
         Ok(result?)
+    }
+
+    /// Records a refused PO, with what it was answered, so that the test
+    /// log shows it.
+    pub async fn insert_refused(
+        &self,
+        mut order: Order,
+        documents: Vec<Document>,
+    ) -> Result<Order, StoreError> {
+        self.db
+            .write(move |c| {
+                insert_order_row(c, &mut order, true)?;
+                for d in &documents {
+                    insert_document(c, None, Some(order.no), d)?;
+                }
+                Ok(order)
+            })
+            .await
     }
 
     pub async fn order(&self, no: u64) -> Result<Option<Order>, StoreError> {
@@ -941,8 +982,10 @@ impl Store {
                     && let Some(next) = &result.follow_up
                 {
                     let exists: bool = c
-                        .prepare_cached("SELECT 1 FROM deliveries WHERE order_no = ?1 AND kind = ?2")?
-                        .exists(params![order_no as i64, next.kind.as_str()])?;
+                        .prepare_cached(
+                            "SELECT 1 FROM deliveries WHERE order_no = ?1 AND kind = ?2 AND step = ?3",
+                        )?
+                        .exists(params![order_no as i64, next.kind.as_str(), next.step])?;
                     if !exists {
                         insert_delivery(c, order_no, next)?;
                     }
@@ -965,6 +1008,42 @@ impl Store {
             })
             .await
     }
+}
+
+/// Inserts an order row and sets the order's number.
+fn insert_order_row(c: &Connection, order: &mut Order, refused: bool) -> Result<(), StoreError> {
+    let asins: Vec<&str> = order.lines.iter().map(|l| l.asin.as_str()).collect();
+    let search = normalize(&format!(
+        "{} {} {} {}",
+        order.order_id,
+        order.confirm_id,
+        asins.join(" "),
+        order
+            .lines
+            .iter()
+            .map(|l| l.description.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
+    c.prepare_cached(
+        "INSERT INTO orders (group_id, refused, order_id, payload_id, scenario, session_id, received_at, received_day, asins, search, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        order.group_id,
+        refused,
+        order.order_id,
+        order.payload_id,
+        order.scenario,
+        order.session_id,
+        time_text(&order.received_at),
+        order.received_at.format("%Y-%m-%d").to_string(),
+        normalize(&asins.join(" ")),
+        search,
+        serde_json::to_string(&order)?
+    ])?;
+    order.no = c.last_insert_rowid() as u64;
+    Ok(())
 }
 
 fn attempts_of(c: &Connection, delivery_id: i64) -> Result<Vec<Attempt>, StoreError> {

@@ -22,17 +22,20 @@ CREATE TABLE groups (
 CREATE TABLE sessions (
     id          TEXT PRIMARY KEY,
     group_id    INTEGER NOT NULL REFERENCES groups(id),
-    cart_ref    TEXT NOT NULL UNIQUE,
+    cart_ref    TEXT NOT NULL,
     created_at  TEXT NOT NULL,
     body        TEXT NOT NULL
 );
+-- An edit reopens a cart in a new session with the same cart reference.
+CREATE INDEX sessions_by_cart ON sessions (cart_ref);
 
--- Accepted purchase orders: the test log's entries.
+-- Purchase orders, accepted or refused: the test log's entries.
 CREATE TABLE orders (
     no           INTEGER PRIMARY KEY,
     group_id     INTEGER NOT NULL REFERENCES groups(id),
+    refused      INTEGER NOT NULL DEFAULT 0,
     order_id     TEXT NOT NULL,
-    payload_id   TEXT NOT NULL UNIQUE,
+    payload_id   TEXT NOT NULL,
     scenario     TEXT NOT NULL,
     session_id   TEXT,
     received_at  TEXT NOT NULL,
@@ -42,9 +45,11 @@ CREATE TABLE orders (
     mark_result  TEXT,
     mark_by      TEXT,
     mark_at      TEXT,
-    body         TEXT NOT NULL,
-    UNIQUE (group_id, order_id)
+    body         TEXT NOT NULL
 );
+-- Accepted orders have unique payloadIDs and, per group, unique orderIDs.
+CREATE UNIQUE INDEX orders_payload ON orders (payload_id) WHERE refused = 0;
+CREATE UNIQUE INDEX orders_order_id ON orders (group_id, order_id) WHERE refused = 0;
 CREATE INDEX orders_by_group ON orders (group_id, no);
 CREATE INDEX orders_by_scenario ON orders (group_id, scenario, no);
 
@@ -65,6 +70,7 @@ CREATE TABLE deliveries (
     id           INTEGER PRIMARY KEY,
     order_no     INTEGER NOT NULL REFERENCES orders(no),
     kind         TEXT NOT NULL,
+    step         INTEGER NOT NULL DEFAULT 0,
     state        TEXT NOT NULL,
     due_at       INTEGER NOT NULL,
     attempts     INTEGER NOT NULL DEFAULT 0,

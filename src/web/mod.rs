@@ -51,6 +51,10 @@ pub fn router(state: AppState) -> Router {
             get(settings::confirm_mode).post(settings::switch_mode),
         )
         .route("/groups/{gid}/tests", get(testing::scenarios))
+        .route(
+            "/groups/{gid}/scenarios/{id}/select",
+            post(testing::select_scenario),
+        )
         .route("/groups/{gid}/log", get(testing::log))
         .route("/groups/{gid}/log/{no}", get(testing::entry))
         .route("/groups/{gid}/log/{no}/mark", post(testing::mark))

@@ -12,17 +12,17 @@ use axum::response::{IntoResponse, Response};
 
 use super::{cxml_error, cxml_internal, cxml_reply};
 use crate::AppState;
+use crate::cxml::Cxml;
 use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Status, read, time, write};
 use crate::domain::delivery::DeliveryKind;
 use crate::domain::documents::{self, TEST_CARRIER, TEST_SHIPMENT_IDENTIFIER};
-use crate::domain::fault::FaultKind;
-use crate::domain::order::{DocKind, Document, Order, price_order, validate_order};
-use crate::domain::{Group, Mode, ids};
+use crate::domain::fault::{FaultKind, FaultPlan};
+use crate::domain::order::{
+    DocKind, Document, Order, OrderLine, Refusal, price_order, validate_order,
+};
+use crate::domain::{Group, Mode, fulfilment, ids};
 use crate::store::{FaultRecord, InsertError, NewDelivery};
-
-/// The scenario every order belongs to in this version.
-pub const BASIC_SCENARIO: &str = "basic";
 
 pub async fn intake(
     State(state): State<AppState>,
@@ -42,72 +42,140 @@ pub async fn intake(
     };
     match state.store.take_fault(group.id).await {
         Ok(Some(kind)) => {
-            if let Some(answer) = inject(&state, &group, kind, &body).await {
+            if let Some(answer) = inject(&state, &group, kind, &group.faults, &body).await {
                 return answer;
             }
         }
         Ok(None) => {}
         Err(e) => return cxml_internal(&state, &e),
     }
+    let po = Intake {
+        state: &state,
+        group: &group,
+        received_at,
+        body: &body,
+    };
     let inbound = match read::<OrderRequest>(&body) {
         Ok(d) => d,
-        Err(e) => return cxml_error(&state, e.status()),
+        Err(e) => {
+            return po
+                .refuse(None, None, group.selected_scenario.clone(), e.status())
+                .await;
+        }
     };
-    let valid = match validate_order(&inbound.doc, &group, inbound.deviations.clone()) {
-        Ok(v) => v,
-        Err(status) => return cxml_error(&state, status),
-    };
-    let mut session_id = None;
-    for (cart, _) in valid
-        .lines
+    let doc = &inbound.doc;
+    let request = doc.payload().expect("read() guarantees the payload");
+
+    // The punchout session, through the lines' SupplierPartAuxiliaryIDs.
+    let mut session = None;
+    for (cart, _) in request
+        .items
         .iter()
-        .filter_map(|l| ids::parse_aux_id(l.aux_id.as_deref()?))
+        .filter_map(|i| ids::parse_aux_id(i.item_id.supplier_part_auxiliary_id.as_deref()?))
     {
-        match state.store.session_for_cart(cart).await {
-            Ok(Some(s)) => {
-                session_id = Some(s);
-                break;
+        let found = match state.store.session_for_cart(cart).await {
+            Ok(found) => found,
+            Err(e) => return cxml_internal(&state, &e),
+        };
+        if let Some(id) = found {
+            match state.store.session(&id).await {
+                Ok(s) => session = s,
+                Err(e) => return cxml_internal(&state, &e),
+            }
+            break;
+        }
+    }
+    let fallback = session
+        .as_ref()
+        .map(|s| s.scenario.clone())
+        .unwrap_or_else(|| group.selected_scenario.clone());
+    let (scenario_id, scenario_note) = state.choose_scenario(
+        crate::cxml::extrinsic(&request.header.extrinsics, "absim.scenario"),
+        &fallback,
+    );
+    let session_id = session.as_ref().map(|s| s.id.clone());
+    let scenario = state
+        .scenarios
+        .get(&scenario_id)
+        .expect("choose_scenario returns a known scenario");
+
+    if let Some(plan) = &scenario.po_faults {
+        match state
+            .store
+            .take_scenario_fault(group.id, &scenario.id, plan)
+            .await
+        {
+            Ok(Some(kind)) => {
+                if let Some(answer) = inject(&state, &group, kind, plan, &body).await {
+                    return answer;
+                }
             }
             Ok(None) => {}
             Err(e) => return cxml_internal(&state, &e),
         }
     }
+
+    let mut deviations = inbound.deviations.clone();
+    deviations.extend(scenario_note);
+    let valid = match validate_order(doc, &group, deviations) {
+        Ok(v) => v,
+        Err(status) => {
+            return po.refuse(Some(doc), session_id, scenario_id, status).await;
+        }
+    };
     let response = write::document(&documents::status_response(
         state.payload_ids.next(),
         Status::ok(),
     ));
     let quote = price_order(&valid.lines, &state.catalog.pricing);
-    let (carrier, shipment_identifier, delivery_number) = match group.mode {
-        Mode::Test => (
-            TEST_CARRIER.to_owned(),
-            TEST_SHIPMENT_IDENTIFIER.to_owned(),
-            ids::test_delivery_number(),
-        ),
-        Mode::Active => (
-            "ヤマト運輸".to_owned(),
-            ids::tracking_number(),
-            ids::tracking_number(),
-        ),
-    };
+    let cart_age_days = session
+        .as_ref()
+        .and_then(|s| s.returns.last())
+        .map(|r| (received_at - r.sent_at).num_days().max(0) as u32);
+    let mut plan = fulfilment::plan(
+        &valid.lines,
+        scenario,
+        &group.tolerances,
+        &state.catalog.pricing,
+        cart_age_days,
+    );
+    let (carrier, shipment_id, tracking): (String, fn() -> String, fn() -> String) =
+        match group.mode {
+            Mode::Test => (TEST_CARRIER.to_owned(), ids::test_delivery_number, || {
+                TEST_SHIPMENT_IDENTIFIER.to_owned()
+            }),
+            Mode::Active => (
+                "ヤマト運輸".to_owned(),
+                ids::tracking_number,
+                ids::tracking_number,
+            ),
+        };
+    for s in &mut plan.shipments {
+        s.shipment_id = shipment_id();
+        s.tracking = tracking();
+    }
+    let first = plan.shipments.first();
     let order = Order {
         no: 0,
         group_id: group.id,
         order_id: valid.order_id,
         order_date: valid.order_date,
         payload_id: valid.payload_id,
-        scenario: BASIC_SCENARIO.into(),
+        scenario: scenario_id,
         session_id,
         received_at,
         lines: valid.lines,
         po_total: valid.po_total,
         quote,
         confirm_id: ids::amazon_order_number(),
-        delivery_number,
-        shipment_identifier,
+        delivery_number: first.map(|s| s.shipment_id.clone()).unwrap_or_default(),
+        shipment_identifier: first.map(|s| s.tracking.clone()).unwrap_or_default(),
         carrier,
         deployment_mode: group.mode.deployment_mode().into(),
         mark: None,
         deviations: valid.deviations,
+        fulfilment: Some(plan),
+        refusal: None,
     };
     let documents = vec![
         Document {
@@ -119,32 +187,150 @@ pub async fn intake(
     ];
     let first = NewDelivery {
         kind: DeliveryKind::Confirmation,
+        step: 0,
         due_at_ms: state.clock.after(state.settings.confirmation_delay),
         target: None,
     };
+    let (session_id, scenario_id) = (order.session_id.clone(), order.scenario.clone());
     match state.store.insert_order(order, documents, first).await {
         Ok(order) => {
-            tracing::info!(group = group.id, order = %order.order_id, no = order.no, "purchase order accepted");
+            tracing::info!(group = group.id, order = %order.order_id, no = order.no, scenario = %order.scenario, "purchase order accepted");
             state.outbox.wake();
             cxml_reply(200, response)
         }
         Err(InsertError::Conflict(c)) => {
-            cxml_error(&state, Status::new(409, "Conflict", c.to_string()))
+            po.refuse(
+                Some(doc),
+                session_id,
+                scenario_id,
+                Status::new(409, "Conflict", c.to_string()),
+            )
+            .await
         }
         Err(InsertError::Store(e)) => cxml_internal(&state, &e),
     }
 }
 
+/// One PO being taken in, for the refusal path.
+struct Intake<'a> {
+    state: &'a AppState,
+    group: &'a Group,
+    received_at: chrono::DateTime<chrono::FixedOffset>,
+    body: &'a [u8],
+}
+
+impl Intake<'_> {
+    /// Answers a refused PO with its Status and records it in the test log
+    /// with what could be read of it.
+    async fn refuse(
+        &self,
+        doc: Option<&Cxml<OrderRequest>>,
+        session_id: Option<String>,
+        scenario: String,
+        status: Status,
+    ) -> Response {
+        let state = self.state;
+        tracing::info!(code = status.code, text = %status.text, reason = %status.message, "refused a PO");
+        let code = status.code;
+        let answer = write::document(&documents::status_response(
+            state.payload_ids.next(),
+            status.clone(),
+        ));
+        let header = doc.and_then(|d| d.payload()).map(|p| &p.header);
+        let order = Order {
+            no: 0,
+            group_id: self.group.id,
+            order_id: header
+                .map(|h| h.order_id.trim().to_owned())
+                .unwrap_or_default(),
+            order_date: header.map(|h| h.order_date.clone()).unwrap_or_default(),
+            payload_id: doc.map(|d| d.payload_id.clone()).unwrap_or_default(),
+            scenario,
+            session_id,
+            received_at: self.received_at,
+            lines: doc.map(readable_lines).unwrap_or_default(),
+            po_total: header
+                .and_then(|h| h.total.as_ref())
+                .and_then(|t| t.money.amount()),
+            quote: Default::default(),
+            confirm_id: String::new(),
+            delivery_number: String::new(),
+            shipment_identifier: String::new(),
+            carrier: String::new(),
+            deployment_mode: self.group.mode.deployment_mode().into(),
+            mark: None,
+            deviations: Vec::new(),
+            fulfilment: None,
+            refusal: Some(Refusal {
+                code: status.code,
+                text: status.text,
+                message: status.message,
+            }),
+        };
+        let documents = vec![
+            Document {
+                kind: DocKind::OrderRequest,
+                at: self.received_at,
+                body: self.body.to_vec(),
+            },
+            Document::new(DocKind::OrderResponse, answer.clone()),
+        ];
+        if let Err(e) = state.store.insert_refused(order, documents).await {
+            return cxml_internal(state, &e);
+        }
+        cxml_reply(code, answer)
+    }
+}
+
+/// The lines of a refused PO, as far as they can be read.
+fn readable_lines(doc: &Cxml<OrderRequest>) -> Vec<OrderLine> {
+    let Some(po) = doc.payload() else {
+        return Vec::new();
+    };
+    po.items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let detail = item.item_detail.as_ref();
+            OrderLine {
+                line_number: item
+                    .line_number
+                    .as_deref()
+                    .and_then(|n| n.trim().parse().ok())
+                    .unwrap_or(i as u32 + 1),
+                asin: item.item_id.supplier_part_id.trim().to_owned(),
+                aux_id: item.item_id.supplier_part_auxiliary_id.clone(),
+                description: detail.map(|d| d.description_text()).unwrap_or_default(),
+                unit_price: detail
+                    .and_then(|d| d.unit_price.money.amount())
+                    .unwrap_or_default(),
+                currency: detail
+                    .map(|d| d.unit_price.money.currency.clone())
+                    .unwrap_or_default(),
+                quantity: item.quantity.trim().parse().unwrap_or_default(),
+                unit_of_measure: detail
+                    .map(|d| d.unit_of_measure.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
 /// Applies an injected fault: records it, and returns the faulty answer, or
 /// None when the PO goes on to be accepted (a delay).
-async fn inject(state: &AppState, group: &Group, kind: FaultKind, body: &[u8]) -> Option<Response> {
+async fn inject(
+    state: &AppState,
+    group: &Group,
+    kind: FaultKind,
+    plan: &FaultPlan,
+    body: &[u8],
+) -> Option<Response> {
     let parsed = read::<OrderRequest>(body).ok();
     let payload_id = parsed.as_ref().map(|p| p.doc.payload_id.clone());
     let order_id = parsed
         .as_ref()
         .and_then(|p| p.doc.payload())
         .map(|o| o.header.order_id.clone());
-    let plan = &group.faults;
     let detail = match kind {
         FaultKind::Http500Html => "HTTP 500 with an HTML body; the PO was not accepted".to_owned(),
         FaultKind::Http503 => "HTTP 503 with Retry-After: 5; the PO was not accepted".to_owned(),

@@ -44,16 +44,14 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
     };
 
     match request.operation.trim() {
-        "create" => {}
-        op @ ("edit" | "inspect") => {
+        "create" | "edit" | "inspect" => {}
+        "source" => {
             return cxml_error(
                 &state,
                 Status::new(
                     450,
                     "Not Implemented",
-                    format!(
-                        "operation=\"{op}\" is not supported by this version of absim; only operation=\"create\" is"
-                    ),
+                    "operation=\"source\" (sourcing) is not supported; use create, edit or inspect",
                 ),
             );
         }
@@ -114,6 +112,18 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         doc.header.as_ref(),
         &group,
     ));
+    let operation = request.operation.trim().to_owned();
+    let (scenario, note) = state.choose_scenario(
+        crate::cxml::extrinsic(&request.extrinsics, "absim.scenario"),
+        &group.selected_scenario,
+    );
+    deviations.extend(note);
+    // edit and inspect reopen the returned cart from its ItemOut.
+    let (cart_ref, cart) = if operation == "create" {
+        (ids::cart_reference(), Cart::default())
+    } else {
+        rebuild_cart(&state, request, &mut deviations)
+    };
     let session_id = generate_token(32);
     let start_page = format!("{}/s/{session_id}", state.settings.base_url);
     let response = write::document(&documents::setup_response(
@@ -126,7 +136,7 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         setup: SetupRecord {
             received_at,
             payload_id: doc.payload_id.clone(),
-            operation: request.operation.trim().to_owned(),
+            operation: operation.clone(),
             buyer_cookie: request.buyer_cookie.clone(),
             credentials_valid: true,
             email: email.map(str::to_owned),
@@ -136,9 +146,11 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
             ubu: request.user_business_unit().map(str::to_owned),
             deviations,
         },
-        cart_ref: ids::cart_reference(),
-        cart: Cart::default(),
+        cart_ref,
+        cart,
         returns: Vec::new(),
+        read_only: operation == "inspect",
+        scenario,
     };
     let documents = vec![
         Document {
@@ -154,4 +166,70 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
     }
     tracing::info!(group = group.id, session = %session_id, "punchout session opened");
     cxml_reply(200, response)
+}
+
+/// The cart an edit or inspect punchout carries back in its ItemOut: the
+/// same cart reference and line numbers when the SupplierPartAuxiliaryIDs
+/// are absim's, so that they stay stable.
+fn rebuild_cart(
+    state: &AppState,
+    request: &PunchOutSetupRequest,
+    deviations: &mut Vec<crate::cxml::Deviation>,
+) -> (String, Cart) {
+    let refs: Vec<(String, u32)> = request
+        .items
+        .iter()
+        .filter_map(|i| {
+            ids::parse_aux_id(i.item_id.supplier_part_auxiliary_id.as_deref()?)
+                .map(|(c, l)| (c.to_owned(), l))
+        })
+        .collect();
+    let cart_ref = refs
+        .first()
+        .map(|(c, _)| c.clone())
+        .filter(|c| refs.iter().all(|(other, _)| other == c))
+        .unwrap_or_else(ids::cart_reference);
+    if request.items.is_empty() {
+        deviations.push(crate::cxml::Deviation::new(
+            "edit-without-items",
+            format!(
+                "operation=\"{}\" carried no ItemOut, so the cart starts empty",
+                request.operation.trim()
+            ),
+        ));
+    }
+    let mut cart = Cart::default();
+    let mut next = refs.iter().map(|(_, l)| *l).max().unwrap_or(0);
+    for item in &request.items {
+        let asin = item.item_id.supplier_part_id.trim();
+        if state.catalog.get(asin).is_none() {
+            deviations.push(crate::cxml::Deviation::new(
+                "unknown-item",
+                format!("ItemOut {asin} is not in absim's catalogue; it was left out of the cart"),
+            ));
+            continue;
+        }
+        let quantity = item
+            .quantity
+            .trim()
+            .parse::<rust_decimal::Decimal>()
+            .ok()
+            .and_then(|q| rust_decimal::prelude::ToPrimitive::to_u32(&q.trunc()))
+            .filter(|q| *q > 0)
+            .unwrap_or(1);
+        let line = match item
+            .item_id
+            .supplier_part_auxiliary_id
+            .as_deref()
+            .and_then(ids::parse_aux_id)
+        {
+            Some((c, l)) if c == cart_ref => l,
+            _ => {
+                next += 1;
+                next
+            }
+        };
+        cart.restore(line, asin, quantity);
+    }
+    (cart_ref, cart)
 }

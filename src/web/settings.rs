@@ -34,7 +34,7 @@ pub async fn basic_passed(
 ) -> Result<bool, PageError> {
     Ok(state
         .store
-        .latest_mark(gid, super::po::BASIC_SCENARIO)
+        .latest_mark(gid, crate::domain::scenario::BASIC)
         .await
         .map_err(|e| PageError::internal(t, &e))?
         .is_some_and(|m| m.result == TestResult::Success))

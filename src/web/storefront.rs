@@ -17,13 +17,15 @@ use crate::domain::catalog::{Category, Product};
 use crate::domain::documents;
 use crate::domain::order::{DocKind, Document};
 use crate::domain::pricing::{Quote, yen};
-use crate::domain::session::{CartReturn, MAX_LINE_QUANTITY, Session};
+use crate::domain::session::{CartReturn, MAX_LINE_QUANTITY, ReturnedLine, Session};
 use crate::domain::{CartField, Mode};
 use crate::i18n::Texts;
 
 /// What every storefront page shows around its content.
 pub struct Store<'a> {
     pub sid: String,
+    /// An inspect session: nothing can change.
+    pub read_only: bool,
     pub cart_count: u32,
     pub categories: &'a [Category],
     pub query: String,
@@ -79,6 +81,7 @@ fn chrome(ctx: &Ctx, title: impl Into<String>, mode: Mode) -> Chrome {
 fn store<'a>(state: &'a AppState, ctx: &Ctx, session: &Session, query: &str) -> Store<'a> {
     Store {
         sid: session.id.clone(),
+        read_only: session.read_only,
         cart_count: session.cart.item_count(),
         categories: &state.catalog.categories,
         query: query.to_owned(),
@@ -340,12 +343,25 @@ pub async fn add(
         .get(&form.asin)
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.product_unknown))?;
     let asin = product.asin.clone();
-    state
+    let changed = state
         .store
-        .update_session(&sid, move |s| (s.cart.add(&asin, quantity), None))
+        .update_session(&sid, move |s| {
+            if s.read_only {
+                return (false, None);
+            }
+            s.cart.add(&asin, quantity);
+            (true, None)
+        })
         .await
         .map_err(|e| PageError::internal(ctx.t, &e))?
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
+    if !changed {
+        return Err(PageError::new(
+            ctx.t,
+            StatusCode::CONFLICT,
+            ctx.t.read_only_cart,
+        ));
+    }
     Ok(Redirect::to(&format!("/s/{sid}/cart")).into_response())
 }
 
@@ -370,12 +386,25 @@ pub async fn update(
         parse_quantity(ctx.t, form.quantity.as_deref(), true)?
     };
     let line = form.line;
-    state
+    let changed = state
         .store
-        .update_session(&sid, move |s| (s.cart.set_quantity(line, quantity), None))
+        .update_session(&sid, move |s| {
+            if s.read_only {
+                return (false, None);
+            }
+            s.cart.set_quantity(line, quantity);
+            (true, None)
+        })
         .await
         .map_err(|e| PageError::internal(ctx.t, &e))?
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
+    if !changed {
+        return Err(PageError::new(
+            ctx.t,
+            StatusCode::CONFLICT,
+            ctx.t.read_only_cart,
+        ));
+    }
     Ok(Redirect::to(&format!("/s/{sid}/cart")).into_response())
 }
 
@@ -456,7 +485,21 @@ pub async fn submit(
         sent_at,
         payload_id,
         field: field.name().to_owned(),
-        item_count: session.cart.lines.len(),
+        lines: session
+            .cart
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let p = state.catalog.get(&l.asin)?;
+                Some(ReturnedLine {
+                    aux_id: session.aux_id(l.line),
+                    asin: l.asin.clone(),
+                    quantity: l.quantity,
+                    unit_price: p.price,
+                    description: p.title.clone(),
+                })
+            })
+            .collect(),
     };
     let doc = Document {
         kind: DocKind::OrderMessage,

@@ -8,26 +8,27 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::settings::{basic_passed, group_or_404};
+use super::settings::group_or_404;
 use super::{Chrome, Ctx, PageError, PageForm, PagePath, PageQuery, render, show_time};
 use crate::AppState;
 use crate::cxml::Deviation;
 use crate::domain::Group;
+use crate::domain::checks::{self, Evidence, Outcome, Verdict};
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
 use crate::domain::order::{DocKind, DocumentMeta, Mark, Order, TestResult};
 use crate::domain::pricing::yen;
+use crate::domain::scenario::{PartStatus, Section};
 use crate::domain::session::Session;
 use crate::i18n::Texts;
 use crate::store::{FaultRecord, OrderFilter, StoreError};
 
-use super::po::BASIC_SCENARIO;
-
 /// The name of a scenario id in the page's language.
-fn scenario_name(t: &Texts, id: &str) -> String {
-    match id {
-        BASIC_SCENARIO => t.basic_order.to_owned(),
-        other => other.to_owned(),
-    }
+fn scenario_name(state: &AppState, t: &Texts, id: &str) -> String {
+    state
+        .scenarios
+        .get(id)
+        .map(|s| s.name.get(t.lang_code).to_owned())
+        .unwrap_or_else(|| id.to_owned())
 }
 
 fn mark_line(t: &Texts, mark: &Mark) -> String {
@@ -37,6 +38,29 @@ fn mark_line(t: &Texts, mark: &Mark) -> String {
     }
 }
 
+/// A scenario as its card shows it.
+pub struct ScenarioCard {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub steps: Vec<String>,
+    pub logs: usize,
+    pub mark: Option<String>,
+    pub mark_failed: bool,
+    pub selected: bool,
+    pub unlocked: bool,
+    /// The scenarios it waits for, by name.
+    pub waits_for: String,
+}
+
+pub struct SectionView {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub locked_text: &'static str,
+    pub cards: Vec<ScenarioCard>,
+}
+
 #[derive(Template)]
 #[template(path = "testing/scenarios.html")]
 struct ScenariosPage {
@@ -44,12 +68,7 @@ struct ScenariosPage {
     chrome: Chrome,
     group: Group,
     total_logs: usize,
-    basic_logs: usize,
-    mark: Option<String>,
-    mark_failed: bool,
-    unlocked: bool,
-    /// The optional sections: title and the text shown while locked.
-    sections: [(&'static str, &'static str); 3],
+    sections: Vec<SectionView>,
 }
 
 pub async fn scenarios(
@@ -58,13 +77,58 @@ pub async fn scenarios(
     PagePath(gid): PagePath<u32>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
+    let lang = t.lang_code;
     let group = group_or_404(&state, t, gid)?;
     let internal = |e: StoreError| PageError::internal(t, &e);
-    let mark = state
-        .store
-        .latest_mark(gid, BASIC_SCENARIO)
-        .await
-        .map_err(internal)?;
+    let marks = passed_scenarios(&state, t, gid).await?;
+    let mut sections = Vec::new();
+    for section in Section::ALL {
+        let (title, intro, locked_text) = match section {
+            Section::Basic => (t.first_test, t.first_test_desc, ""),
+            Section::Checkout => (t.optional_tests, "", t.optional_locked),
+            Section::Safeguard => (t.safeguard_tests, t.safeguard_intro, t.safeguard_locked),
+            Section::Advanced => (t.advanced_tests, "", t.advanced_locked),
+        };
+        let mut cards = Vec::new();
+        for sc in state.scenarios.section(section) {
+            let mark = state
+                .store
+                .latest_mark(gid, &sc.id)
+                .await
+                .map_err(internal)?;
+            let waiting: Vec<String> = sc
+                .requires
+                .iter()
+                .filter(|r| !marks.contains(*r))
+                .map(|r| scenario_name(&state, t, r))
+                .collect();
+            cards.push(ScenarioCard {
+                id: sc.id.clone(),
+                name: sc.name.get(lang).to_owned(),
+                description: sc.description.get(lang).to_owned(),
+                steps: sc.steps.iter().map(|s| s.get(lang).to_owned()).collect(),
+                logs: state
+                    .store
+                    .count_orders(gid, Some(&sc.id))
+                    .await
+                    .map_err(internal)?,
+                mark_failed: mark
+                    .as_ref()
+                    .is_some_and(|m| m.result == TestResult::Failure),
+                mark: mark.as_ref().map(|m| mark_line(t, m)),
+                selected: group.selected_scenario == sc.id,
+                unlocked: waiting.is_empty(),
+                waits_for: waiting.join(", "),
+            });
+        }
+        sections.push(SectionView {
+            id: section.as_str(),
+            title,
+            intro,
+            locked_text,
+            cards,
+        });
+    }
     Ok(render(&ScenariosPage {
         t,
         chrome: ctx.chrome(
@@ -76,23 +140,61 @@ pub async fn scenarios(
             .count_orders(gid, None)
             .await
             .map_err(internal)?,
-        basic_logs: state
-            .store
-            .count_orders(gid, Some(BASIC_SCENARIO))
-            .await
-            .map_err(internal)?,
-        mark_failed: mark
-            .as_ref()
-            .is_some_and(|m| m.result == TestResult::Failure),
-        mark: mark.as_ref().map(|m| mark_line(t, m)),
-        unlocked: basic_passed(&state, t, gid).await?,
-        sections: [
-            (t.optional_tests, t.optional_locked),
-            (t.safeguard_tests, t.safeguard_locked),
-            (t.advanced_tests, t.advanced_locked),
-        ],
+        sections,
         group,
     }))
+}
+
+/// The scenarios of a group whose latest mark is 成功.
+pub async fn passed_scenarios(
+    state: &AppState,
+    t: &'static Texts,
+    gid: u32,
+) -> Result<Vec<String>, PageError> {
+    let mut out = Vec::new();
+    for sc in state.scenarios.all() {
+        let mark = state
+            .store
+            .latest_mark(gid, &sc.id)
+            .await
+            .map_err(|e| PageError::internal(t, &e))?;
+        if mark.is_some_and(|m| m.result == TestResult::Success) {
+            out.push(sc.id.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// テストシナリオを選択します: new punchouts and orders of the group get
+/// this scenario.
+pub async fn select_scenario(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath((gid, id)): PagePath<(u32, String)>,
+) -> Result<Response, PageError> {
+    let t = ctx.t;
+    group_or_404(&state, t, gid)?;
+    let scenario = state
+        .scenarios
+        .get(&id)
+        .ok_or_else(|| PageError::new(t, StatusCode::NOT_FOUND, t.not_found))?;
+    let passed = passed_scenarios(&state, t, gid).await?;
+    if let Some(missing) = scenario.requires.iter().find(|r| !passed.contains(*r)) {
+        return Err(PageError::new(
+            t,
+            StatusCode::CONFLICT,
+            t.f(t.scenario_locked, scenario_name(&state, t, missing)),
+        ));
+    }
+    state
+        .store
+        .update_group(gid, |g| {
+            g.selected_scenario = id.clone();
+            Ok(())
+        })
+        .await
+        .map_err(|m| PageError::new(t, StatusCode::BAD_REQUEST, m))?;
+    Ok(Redirect::to(&format!("/groups/{gid}/tests#{id}")).into_response())
 }
 
 /// Query of the test log and the order search. Dates are `YYYY-MM-DD`.
@@ -152,6 +254,8 @@ impl LogQuery {
 /// A test-log row.
 pub struct LogRow {
     pub no: u64,
+    /// For a refused PO: what it was answered.
+    pub refused: Option<String>,
     pub order_id: String,
     pub scenario: String,
     pub received: String,
@@ -159,7 +263,7 @@ pub struct LogRow {
     pub result_class: &'static str,
 }
 
-fn log_rows(t: &'static Texts, orders: &[Order]) -> Vec<LogRow> {
+fn log_rows(state: &AppState, t: &'static Texts, orders: &[Order]) -> Vec<LogRow> {
     orders
         .iter()
         .map(|o| {
@@ -171,7 +275,11 @@ fn log_rows(t: &'static Texts, orders: &[Order]) -> Vec<LogRow> {
             LogRow {
                 no: o.no,
                 order_id: o.order_id.clone(),
-                scenario: scenario_name(t, &o.scenario),
+                scenario: scenario_name(state, t, &o.scenario),
+                refused: o
+                    .refusal
+                    .as_ref()
+                    .map(|r| t.f(t.refused_with, format!("{} {}", r.code, r.text))),
                 received: show_time(&o.received_at),
                 result,
                 result_class,
@@ -244,7 +352,7 @@ pub async fn log(
         .faults(gid, 50)
         .await
         .map_err(|e| PageError::internal(t, &e))?;
-    let rows = log_rows(t, &orders);
+    let rows = log_rows(&state, t, &orders);
     Ok(render(&LogPage {
         t,
         chrome: ctx.chrome(
@@ -252,7 +360,11 @@ pub async fn log(
             Some(gid),
         ),
         showing: showing(t, rows.len(), total),
-        scenarios: vec![(BASIC_SCENARIO.to_owned(), t.basic_order.to_owned())],
+        scenarios: Section::ALL
+            .iter()
+            .flat_map(|s| state.scenarios.section(*s))
+            .map(|s| (s.id.clone(), s.name.get(t.lang_code).to_owned()))
+            .collect(),
         faults: fault_rows(&faults),
         rows,
         query,
@@ -284,7 +396,7 @@ pub async fn order_search(
         .orders(gid, &query.filter(t)?, PAGE_ROWS)
         .await
         .map_err(|e| PageError::internal(t, &e))?;
-    let rows = log_rows(t, &orders);
+    let rows = log_rows(&state, t, &orders);
     Ok(render(&SearchPage {
         t,
         chrome: ctx.chrome(t.search_title, Some(gid)),
@@ -403,7 +515,34 @@ fn doc_label(t: &'static Texts, kind: DocKind) -> &'static str {
         DocKind::ConfirmationAnswer => t.doc_confirmation_answer,
         DocKind::ShipNotice => t.doc_ship_notice,
         DocKind::ShipNoticeAnswer => t.doc_ship_notice_answer,
+        DocKind::Invoice => t.doc_invoice,
+        DocKind::InvoiceAnswer => t.doc_invoice_answer,
     }
+}
+
+/// A confirmed part of a line (注文の確認).
+pub struct ConfirmedRow {
+    pub line_number: u32,
+    pub unit_price: String,
+    pub quantity: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub total: String,
+    pub note: String,
+}
+
+/// One ship notice of the order (事前出荷通知).
+pub struct ShipmentView {
+    pub n: usize,
+    pub delivery: DeliveryView,
+    pub shipment_id: String,
+    pub tracking: String,
+    pub items: String,
+}
+
+pub struct CheckRow {
+    pub class: &'static str,
+    pub text: String,
 }
 
 #[derive(Template)]
@@ -414,18 +553,28 @@ struct EntryPage {
     group: Group,
     order: Order,
     scenario: String,
+    scenario_description: String,
+    look_for: Vec<String>,
     received: String,
+    refusal: Option<String>,
     setup_received: Option<String>,
     setup_fields: Vec<SetupField>,
     poom_sent: Option<String>,
     lines: Vec<EntryLine>,
     po_total: String,
+    header_type: String,
+    confirmed: Vec<ConfirmedRow>,
     tax: String,
     shipping: String,
     discount: String,
     total: String,
     confirmation: DeliveryView,
-    ship_notice: DeliveryView,
+    shipments: Vec<ShipmentView>,
+    invoice: Option<DeliveryView>,
+    decisions: Vec<String>,
+    checks: Vec<CheckRow>,
+    verdict: &'static str,
+    verdict_class: &'static str,
     mark: Option<String>,
     documents: Vec<DocLink>,
     deviations: Vec<Deviation>,
@@ -519,6 +668,7 @@ pub async fn entry(
     PagePath((gid, no)): PagePath<(u32, u64)>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
+    let lang = t.lang_code;
     let internal = |e: StoreError| PageError::internal(t, &e);
     let group = group_or_404(&state, t, gid)?;
     let order = load_order(&state, t, gid, no).await?;
@@ -526,24 +676,114 @@ pub async fn entry(
         Some(s) => state.store.session(s).await.map_err(internal)?,
         None => None,
     };
+    let cart_sessions = match &session {
+        Some(s) => state
+            .store
+            .sessions_for_cart(&s.cart_ref)
+            .await
+            .map_err(internal)?,
+        None => Vec::new(),
+    };
     let docs = state
         .store
         .documents_of(no, session.as_ref().map(|s| s.id.clone()))
         .await
         .map_err(internal)?;
     let deliveries = state.store.deliveries_of(no).await.map_err(internal)?;
-    let of_kind = |k: DeliveryKind| deliveries.iter().find(|(d, _)| d.kind == k);
+    let faults = state.store.faults(gid, 500).await.map_err(internal)?;
+    let scenario = state
+        .scenarios
+        .get(&order.scenario)
+        .unwrap_or_else(|| state.scenarios.basic());
+    let checks = checks::run(&Evidence {
+        order: &order,
+        scenario,
+        session: session.as_ref(),
+        cart_sessions: &cart_sessions,
+        deliveries: &deliveries,
+        faults: &faults,
+    });
+    let (verdict, verdict_class) = match checks::verdict(&checks) {
+        Verdict::Success => (t.verdict_success, "success"),
+        Verdict::Failure => (t.verdict_failure, "failure"),
+        Verdict::Pending => (t.verdict_pending, "pending"),
+    };
+    let of_kind = |k: DeliveryKind, step: u32| {
+        deliveries
+            .iter()
+            .find(|(d, _)| d.kind == k && d.step == step)
+    };
     let mut deviations = Vec::new();
     if let Some(s) = &session {
         deviations.extend(s.setup.deviations.iter().cloned());
     }
     deviations.extend(order.deviations.iter().cloned());
-    let q = order.quote;
+    let plan = order.fulfilment.clone();
+    let q = plan.as_ref().map(|p| p.quote).unwrap_or_default();
+    let confirmed = plan
+        .iter()
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| {
+            l.parts.iter().map(move |part| {
+                let (status, status_class) = match part.status {
+                    PartStatus::Accept => (t.ordered.to_owned(), "success"),
+                    PartStatus::Backordered => (t.backordered.to_owned(), "pending"),
+                    PartStatus::Reject => (t.rejected.to_owned(), "failure"),
+                };
+                let mut note = part.reason.clone().unwrap_or_default();
+                if let Some(days) = part.delivery_days {
+                    note = t.f(t.delivery_in_days, days);
+                }
+                if l.price_changed() && part.status != PartStatus::Reject {
+                    note = t.f(t.price_changed_from, format!("{:.2}", l.po_price));
+                }
+                ConfirmedRow {
+                    line_number: l.line_number,
+                    unit_price: format!("{:.2}", l.unit_price),
+                    quantity: part.quantity.normalize().to_string(),
+                    status,
+                    status_class,
+                    total: if part.status == PartStatus::Reject {
+                        "0.00".to_owned()
+                    } else {
+                        format!("{:.2}", l.unit_price * part.quantity)
+                    },
+                    note,
+                }
+            })
+        })
+        .collect();
+    let shipments = plan
+        .iter()
+        .flat_map(|p| p.shipments.iter().enumerate())
+        .map(|(i, s)| ShipmentView {
+            n: i + 1,
+            delivery: delivery_view(t, of_kind(DeliveryKind::ShipNotice, i as u32), &state.clock),
+            shipment_id: s.shipment_id.clone(),
+            tracking: s.tracking.clone(),
+            items: s
+                .items
+                .iter()
+                .map(|(line, q)| t.f(t.f(t.line_quantity, line).as_str(), q.normalize()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
     Ok(render(&EntryPage {
         t,
         chrome: ctx.chrome(format!("{} {}", t.po_number, order.order_id), Some(gid)),
-        scenario: scenario_name(t, &order.scenario),
+        scenario: scenario.name.get(lang).to_owned(),
+        scenario_description: scenario.description.get(lang).to_owned(),
+        look_for: scenario
+            .look_for
+            .iter()
+            .map(|l| l.get(lang).to_owned())
+            .collect(),
         received: show_time(&order.received_at),
+        refusal: order
+            .refusal
+            .as_ref()
+            .map(|r| format!("cXML {} {} — {}", r.code, r.text, r.message)),
         setup_received: session.as_ref().map(|s| show_time(&s.setup.received_at)),
         setup_fields: session
             .as_ref()
@@ -571,13 +811,52 @@ pub async fn entry(
                 total: format!("{:.2}", l.total()),
             })
             .collect(),
-        po_total: format!("{:.2}", order.po_total.unwrap_or(q.subtotal)),
+        po_total: format!(
+            "{:.2}",
+            order
+                .po_total
+                .unwrap_or_else(|| order.lines.iter().map(|l| l.total()).sum())
+        ),
+        header_type: plan
+            .as_ref()
+            .map(|p| p.header_type.clone())
+            .unwrap_or_default(),
+        confirmed,
         tax: yen(q.tax),
         shipping: yen(q.shipping),
         discount: yen(q.discount),
         total: yen(q.total),
-        confirmation: delivery_view(t, of_kind(DeliveryKind::Confirmation), &state.clock),
-        ship_notice: delivery_view(t, of_kind(DeliveryKind::ShipNotice), &state.clock),
+        confirmation: delivery_view(t, of_kind(DeliveryKind::Confirmation, 0), &state.clock),
+        shipments,
+        invoice: plan
+            .as_ref()
+            .filter(|p| p.invoice)
+            .map(|_| delivery_view(t, of_kind(DeliveryKind::Invoice, 0), &state.clock)),
+        decisions: plan
+            .iter()
+            .flat_map(|p| &p.decisions)
+            .map(|d| {
+                if lang == "en" {
+                    d.en.clone()
+                } else {
+                    d.ja.clone()
+                }
+            })
+            .collect(),
+        checks: checks
+            .iter()
+            .map(|c| CheckRow {
+                class: match c.outcome {
+                    Outcome::Pass => "pass",
+                    Outcome::Fail => "fail",
+                    Outcome::Pending => "pending",
+                    Outcome::NotApplicable => "na",
+                },
+                text: c.text(lang).to_owned(),
+            })
+            .collect(),
+        verdict,
+        verdict_class,
         mark: order.mark.as_ref().map(|m| mark_line(t, m)),
         documents: doc_links(t, gid, no, &docs),
         deviations,

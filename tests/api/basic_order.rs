@@ -305,7 +305,7 @@ async fn the_basic_order_runs_end_to_end_and_is_marked_successful() {
         scenarios.url
     );
     assert_eq!(
-        text_of(&scenarios.html(), "#basic-mark"),
+        text_of(&scenarios.html(), "#basic .mark"),
         "✔ SystemAdmin これをテストに成功したとしてマークしました"
     );
     let log = app.get_page("/groups/1/log").await.html();

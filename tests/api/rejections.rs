@@ -73,10 +73,16 @@ async fn update_and_delete_orders_are_refused_with_001_001() {
         assert_eq!(text, "001-001");
         assert!(message.contains(&format!("type=\"{kind}\"")), "{message}");
     }
-    assert!(
-        app.state.store.order(1).await.unwrap().is_none(),
-        "nothing was recorded"
-    );
+    // Refused POs are shown in the test log with their answer; no order is
+    // accepted and nothing is queued.
+    for no in [1, 2] {
+        let entry = app.state.store.order(no).await.unwrap().unwrap();
+        assert_eq!(entry.refusal.unwrap().text, "001-001");
+        assert!(app.state.store.deliveries_of(no).await.unwrap().is_empty());
+    }
+    let log = app.get_page("/groups/1/log").await.html();
+    let rows = texts_of(&log, "#log-rows tbody tr");
+    assert!(rows.iter().all(|r| r.contains("001-001")), "{rows:?}");
 }
 
 #[tokio::test]
@@ -234,19 +240,19 @@ async fn the_email_is_found_in_each_of_the_four_places() {
 }
 
 #[tokio::test]
-async fn edit_and_inspect_are_answered_450_for_now() {
+async fn sourcing_is_answered_450_and_an_unknown_operation_400() {
     let app = spawn_app().await;
     let setup = setup_request(IDENTITY, SECRET, "http://127.0.0.1:9/hook");
-    for op in ["edit", "inspect"] {
-        let r = app
-            .post_punchout_setup(
-                &setup.replace("operation=\"create\"", &format!("operation=\"{op}\"")),
-            )
-            .await;
-        let (code, _, message) = r.cxml_status();
-        assert_eq!(code, 450);
-        assert!(message.contains(op), "{message}");
-    }
+    let r = app
+        .post_punchout_setup(&setup.replace("operation=\"create\"", "operation=\"source\""))
+        .await;
+    let (code, _, message) = r.cxml_status();
+    assert_eq!(code, 450);
+    assert!(message.contains("source"), "{message}");
+    let r = app
+        .post_punchout_setup(&setup.replace("operation=\"create\"", "operation=\"buy\""))
+        .await;
+    assert_eq!(r.cxml_status().0, 400);
 }
 
 #[tokio::test]
