@@ -35,6 +35,8 @@ pub const SHIPPING_TEXT: &str = "Cost of shipping, not including shipping tax.";
 pub const TAX_TEXT: &str = "Cost of tax, including shipping tax.";
 /// The carrier of test-mode ship notices (配送業者識別子).
 pub const TEST_CARRIER: &str = "Test Mode Carrier";
+/// The carrier of active-mode ship notices: a realistic Japanese carrier.
+pub const ACTIVE_CARRIER: &str = "ヤマト運輸";
 /// 発送識別子 in test mode.
 pub const TEST_SHIPMENT_IDENTIFIER: &str = "000000000";
 

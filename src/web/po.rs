@@ -16,7 +16,7 @@ use crate::cxml::Cxml;
 use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Status, read, time, write};
 use crate::domain::delivery::DeliveryKind;
-use crate::domain::documents::{self, TEST_CARRIER, TEST_SHIPMENT_IDENTIFIER};
+use crate::domain::documents::{self, ACTIVE_CARRIER, TEST_CARRIER, TEST_SHIPMENT_IDENTIFIER};
 use crate::domain::fault::{FaultKind, FaultPlan};
 use crate::domain::order::{
     DocKind, Document, Order, OrderLine, Refusal, price_order, validate_order,
@@ -139,20 +139,19 @@ pub async fn intake(
         &state.catalog.pricing,
         cart_age_days,
     );
-    let (carrier, shipment_id, tracking): (String, fn() -> String, fn() -> String) =
-        match group.mode {
-            Mode::Test => (TEST_CARRIER.to_owned(), ids::test_delivery_number, || {
-                TEST_SHIPMENT_IDENTIFIER.to_owned()
-            }),
-            Mode::Active => (
-                "ヤマト運輸".to_owned(),
-                ids::tracking_number,
-                ids::tracking_number,
-            ),
-        };
+    let carrier = match group.mode {
+        Mode::Test => TEST_CARRIER,
+        Mode::Active => ACTIVE_CARRIER,
+    }
+    .to_owned();
     for s in &mut plan.shipments {
-        s.shipment_id = shipment_id();
-        s.tracking = tracking();
+        (s.shipment_id, s.tracking) = match group.mode {
+            Mode::Test => (
+                ids::test_delivery_number(),
+                TEST_SHIPMENT_IDENTIFIER.to_owned(),
+            ),
+            Mode::Active => (ids::tracking_number(), ids::tracking_number()),
+        };
     }
     let first = plan.shipments.first();
     let order = Order {
