@@ -72,6 +72,10 @@ pub struct ServeArgs {
     /// Where the default group's ship notices are posted.
     #[arg(long, env = "ABSIM_SHIP_NOTICE_URL")]
     pub ship_notice_url: Option<String>,
+    /// Where the default group's invoices are posted (scenarios with an
+    /// invoice).
+    #[arg(long, env = "ABSIM_INVOICE_URL")]
+    pub invoice_url: Option<String>,
     /// Seconds between a PO and its confirmation (default 15).
     #[arg(long, env = "ABSIM_CONFIRMATION_DELAY")]
     pub confirmation_delay: Option<u64>,

@@ -29,6 +29,7 @@ pub struct Settings {
     pub shared_secret: Option<String>,
     pub order_confirmation_url: Option<String>,
     pub ship_notice_url: Option<String>,
+    pub invoice_url: Option<String>,
     pub confirmation_delay: Duration,
     pub ship_notice_delay: Duration,
     /// A catalogue file replacing the embedded one.
@@ -52,6 +53,7 @@ impl Default for Settings {
             shared_secret: None,
             order_confirmation_url: None,
             ship_notice_url: None,
+            invoice_url: None,
             confirmation_delay: Duration::from_secs(15),
             ship_notice_delay: Duration::from_secs(5),
             catalog: None,
@@ -82,6 +84,7 @@ struct FileSettings {
     shared_secret: Option<String>,
     order_confirmation_url: Option<String>,
     ship_notice_url: Option<String>,
+    invoice_url: Option<String>,
     confirmation_delay: Option<u64>,
     ship_notice_delay: Option<u64>,
     catalog: Option<PathBuf>,
@@ -162,6 +165,7 @@ impl Settings {
             shared_secret: pick(&args.shared_secret, file.shared_secret),
             order_confirmation_url: pick(&args.order_confirmation_url, file.order_confirmation_url),
             ship_notice_url: pick(&args.ship_notice_url, file.ship_notice_url),
+            invoice_url: pick(&args.invoice_url, file.invoice_url),
             confirmation_delay: Duration::from_secs(
                 args.confirmation_delay
                     .or(file.confirmation_delay)

@@ -8,6 +8,7 @@
 //! travels back up: `cxml` and `domain` never import `web` or `store`.
 
 pub mod bench;
+pub mod buyer;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -87,6 +88,13 @@ impl AppState {
             .transpose()
             .map_err(anyhow::Error::msg)?
             .flatten();
+        let invoice_url = settings
+            .invoice_url
+            .as_deref()
+            .map(domain::account::validate_endpoint)
+            .transpose()
+            .map_err(anyhow::Error::msg)?
+            .flatten();
         let ship_notice_url = settings
             .ship_notice_url
             .as_deref()
@@ -130,6 +138,9 @@ impl AppState {
                 }
                 if ship_notice_url.is_some() {
                     g.ship_notice_url = ship_notice_url.clone();
+                }
+                if invoice_url.is_some() {
+                    g.invoice_url = invoice_url.clone();
                 }
                 if let Some(plan) = faults {
                     g.faults = plan;

@@ -119,8 +119,9 @@ pub fn plan(
 ) -> Fulfilment {
     let mut decisions = Vec::new();
     let mut cancel: Option<String> = None;
+    // A scenario's price change is what Amazon's price is at order time; a
+    // cart older than the hold period is re-priced, and the log says so.
     let age = scenario.cart_age_days.or(cart_age_days);
-    let prices_held = age.is_some_and(|d| d <= PRICE_HOLD_DAYS);
     if let Some(d) = age.filter(|d| *d > PRICE_HOLD_DAYS) {
         decisions.push(decision(
             format!("カートから{d}日後の発注のため、価格は発注時点で再計算されました。"),
@@ -139,14 +140,12 @@ pub fn plan(
             reason: None,
         }];
         for c in scenario.changes.iter().filter(|c| c.applies_to(position)) {
-            if !prices_held {
-                if let Some(p) = c.price_percent {
-                    unit_price = (unit_price * (Decimal::ONE_HUNDRED + p) / Decimal::ONE_HUNDRED)
-                        .round_dp(0);
-                }
-                if let Some(y) = c.price_yen {
-                    unit_price += y;
-                }
+            if let Some(p) = c.price_percent {
+                unit_price =
+                    (unit_price * (Decimal::ONE_HUNDRED + p) / Decimal::ONE_HUNDRED).round_dp(0);
+            }
+            if let Some(y) = c.price_yen {
+                unit_price += y;
             }
             if c.third_party && tolerances.amazon_only {
                 let reason =
@@ -556,16 +555,21 @@ mod tests {
     }
 
     #[test]
-    fn prices_are_held_for_seven_days_then_recalculated() {
+    fn a_cart_older_than_the_hold_is_repriced_and_the_log_says_so() {
         let s = scenario("[[changes]]\nline = 1\nprice_percent = 5\n");
-        let held = plan(
+        let fresh = plan(
             &[line(1, 1, 1000)],
             &s,
             &Tolerances::default(),
             &rules(),
             Some(3),
         );
-        assert_eq!(held.lines[0].unit_price, Decimal::from(1000));
+        assert!(
+            !fresh
+                .decisions
+                .iter()
+                .any(|d| d.en.contains("days after the cart"))
+        );
         let late = plan(
             &[line(1, 1, 1000)],
             &s,

@@ -6,4 +6,5 @@ mod process;
 mod rejections;
 mod reliability;
 mod samples;
+mod scenarios;
 mod ui;

@@ -1,0 +1,260 @@
+//! The reference buyer's cXML side: what a procurement system sends and how
+//! it reads the returned cart, written with absim's own models. The suite
+//! runner, the tests and `absim buyer` use it.
+
+use base64::Engine as _;
+use rust_decimal::Decimal;
+
+use crate::cxml::order_message::{ItemIn, PunchOutOrderMessage};
+use crate::cxml::order_request::{ItemOut, OrderRequest, OrderRequestHeader};
+use crate::cxml::punchout_setup::{PunchOutSetupRequest, SetupItemOut};
+use crate::cxml::{
+    Address, AddressHolder, Contact, Country, Credential, Cxml, Email, Extrinsic, Header,
+    MoneyHolder, Name, Party, PostalAddress, ReadError, Sender, UrlHolder, read, write,
+};
+
+/// Who the buyer is and where its cart comes back.
+#[derive(Debug, Clone)]
+pub struct BuyerConfig {
+    pub identity: String,
+    pub shared_secret: String,
+    pub hook_url: String,
+    pub user_email: String,
+    pub user_agent: String,
+}
+
+impl BuyerConfig {
+    fn header(&self) -> Header {
+        let mut sender = Credential::new("NetworkId", &self.identity);
+        sender.shared_secret = Some(self.shared_secret.clone());
+        Header {
+            from: Party {
+                credentials: vec![Credential::new("NetworkId", &self.identity)],
+            },
+            to: Party {
+                credentials: vec![Credential::new("NetworkId", "Amazon")],
+            },
+            sender: Sender {
+                credentials: vec![sender],
+                user_agent: Some(self.user_agent.clone()),
+            },
+        }
+    }
+}
+
+/// A payloadID for the buyer's documents.
+pub fn payload_id(n: impl std::fmt::Display) -> String {
+    format!(
+        "{}.{}.{n}@buyer.absim",
+        chrono::Utc::now().timestamp_millis(),
+        std::process::id()
+    )
+}
+
+/// A PunchOutSetupRequest. `cart` carries the returned items for `edit`
+/// and `inspect`; `scenario` names an absim scenario through an extrinsic.
+pub fn setup_request(
+    cfg: &BuyerConfig,
+    operation: &str,
+    buyer_cookie: &str,
+    cart: &[ItemIn],
+    scenario: Option<&str>,
+) -> String {
+    let mut extrinsics = vec![Extrinsic::new("UserEmail", cfg.user_email.clone())];
+    if let Some(s) = scenario {
+        extrinsics.push(Extrinsic::new("absim.scenario", s));
+    }
+    let items = cart
+        .iter()
+        .enumerate()
+        .map(|(i, item)| SetupItemOut {
+            quantity: item.quantity.clone(),
+            line_number: Some((i + 1).to_string()),
+            item_id: item.item_id.clone(),
+            item_detail: Some(item.item_detail.clone()),
+        })
+        .collect();
+    let doc = write::request(
+        payload_id("setup"),
+        cfg.header(),
+        "test",
+        PunchOutSetupRequest {
+            operation: operation.into(),
+            buyer_cookie: buyer_cookie.into(),
+            extrinsics,
+            browser_form_post: Some(UrlHolder {
+                url: cfg.hook_url.clone(),
+            }),
+            contacts: Vec::new(),
+            supplier_setup: None,
+            ship_to: None,
+            selected_item: None,
+            items,
+        },
+    );
+    write::document(&doc)
+}
+
+/// Why a returned cart could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum CartError {
+    #[error("the form has no cxml-urlencoded or cxml-base64 field")]
+    NoField,
+    #[error("the cxml-base64 field is not base64: {0}")]
+    Base64(String),
+    #[error("the cart is not a PunchOutOrderMessage: {0}")]
+    Cxml(#[from] ReadError),
+}
+
+/// Reads the cart from the fields of the form posted to the hook, as a
+/// careful buyer does: either field, any case.
+pub fn cart_from_form(
+    fields: &[(String, String)],
+) -> Result<Cxml<PunchOutOrderMessage>, CartError> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let xml = if let Some(v) = field("cxml-urlencoded") {
+        v.as_bytes().to_vec()
+    } else if let Some(v) = field("cxml-base64") {
+        base64::engine::general_purpose::STANDARD
+            .decode(v.trim())
+            .map_err(|e| CartError::Base64(e.to_string()))?
+    } else {
+        return Err(CartError::NoField);
+    };
+    Ok(read::<PunchOutOrderMessage>(&xml)?.doc)
+}
+
+/// A Japanese head-office address for ShipTo and BillTo.
+pub fn address(name: &str) -> AddressHolder {
+    AddressHolder {
+        address: Address {
+            iso_country_code: Some("JP".into()),
+            address_id: Some("HQ".into()),
+            name: Name {
+                lang: Some("ja".into()),
+                value: name.into(),
+            },
+            postal_address: Some(PostalAddress {
+                name: Some("default".into()),
+                deliver_to: vec!["総務部".into()],
+                street: vec!["目黒区下目黒1-8-1".into()],
+                city: "東京都".into(),
+                state: None,
+                postal_code: Some("153-0064".into()),
+                country: Country {
+                    iso_country_code: "JP".into(),
+                    name: "日本".into(),
+                },
+            }),
+            email: None,
+        },
+    }
+}
+
+/// The PO a buyer sends for a returned cart: every ItemIn echoed as an
+/// ItemOut with its line number, the cart's Total, ShipTo and BillTo.
+pub fn order_request(
+    cfg: &BuyerConfig,
+    cart: &PunchOutOrderMessage,
+    order_id: &str,
+    payload_id: &str,
+) -> Cxml<OrderRequest> {
+    let items: Vec<ItemOut> = cart
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| ItemOut {
+            quantity: item.quantity.clone(),
+            line_number: Some((i + 1).to_string()),
+            requested_delivery_date: None,
+            item_id: item.item_id.clone(),
+            item_detail: Some(item.item_detail.clone()),
+        })
+        .collect();
+    let total: Decimal = cart
+        .items
+        .iter()
+        .map(|i| {
+            i.item_detail.unit_price.money.amount().unwrap_or_default()
+                * i.quantity.trim().parse::<Decimal>().unwrap_or_default()
+        })
+        .sum();
+    let mut doc = write::request(
+        payload_id.to_owned(),
+        cfg.header(),
+        "test",
+        OrderRequest {
+            header: OrderRequestHeader {
+                order_id: order_id.into(),
+                order_date: crate::cxml::time::format(&crate::cxml::time::now()),
+                kind: Some("new".into()),
+                total: Some(MoneyHolder::jpy(total)),
+                ship_to: Some(address("本社")),
+                bill_to: Some(address("経理部")),
+                contacts: vec![Contact {
+                    role: Some("endUser".into()),
+                    name: Name {
+                        lang: Some("ja".into()),
+                        value: "購買担当".into(),
+                    },
+                    email: vec![Email {
+                        name: None,
+                        value: cfg.user_email.clone(),
+                    }],
+                }],
+                extrinsics: Vec::new(),
+            },
+            items,
+        },
+    );
+    doc.payload_id = payload_id.to_owned();
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cxml::punchout_setup::PunchOutSetupRequest;
+
+    fn cfg() -> BuyerConfig {
+        BuyerConfig {
+            identity: "Buyer01".into(),
+            shared_secret: "secret1".into(),
+            hook_url: "http://127.0.0.1:9/hook".into(),
+            user_email: "a@example.jp".into(),
+            user_agent: "absim reference buyer".into(),
+        }
+    }
+
+    #[test]
+    fn the_setup_request_reads_back_strictly() {
+        let xml = setup_request(&cfg(), "create", "c1", &[], Some("basic"));
+        let got = read::<PunchOutSetupRequest>(xml.as_bytes()).unwrap();
+        assert!(got.deviations.is_empty(), "{:?}", got.deviations);
+        let p = got.doc.payload().unwrap();
+        assert_eq!(p.user_email(), Some("a@example.jp"));
+        assert_eq!(
+            crate::cxml::extrinsic(&p.extrinsics, "absim.scenario"),
+            Some("basic")
+        );
+    }
+
+    #[test]
+    fn a_cart_field_is_found_in_any_case_and_encoding() {
+        let poom = "<cXML payloadID=\"x\" timestamp=\"2026-01-01T00:00:00+09:00\"><Message><PunchOutOrderMessage><BuyerCookie>c</BuyerCookie><PunchOutOrderMessageHeader operationAllowed=\"create\"><Total><Money currency=\"JPY\">0</Money></Total></PunchOutOrderMessageHeader></PunchOutOrderMessage></Message></cXML>";
+        let b64 = base64::engine::general_purpose::STANDARD.encode(poom);
+        for fields in [
+            vec![("cXML-urlencoded".to_owned(), poom.to_owned())],
+            vec![("CXML-BASE64".to_owned(), b64)],
+        ] {
+            let cart = cart_from_form(&fields).unwrap();
+            assert_eq!(cart.payload().unwrap().buyer_cookie, "c");
+        }
+        assert!(matches!(cart_from_form(&[]), Err(CartError::NoField)));
+    }
+}
