@@ -86,6 +86,46 @@ impl CartField {
     }
 }
 
+/// 共通 (set by the administrator) or 個別 (each user's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    #[default]
+    Shared,
+    Individual,
+}
+
+/// 支払い方法.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PaymentMethod {
+    /// クレジットカード
+    CreditCard,
+    /// 請求書払い
+    Invoice,
+}
+
+/// PO確認のメール: who gets the order confirmation e-mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailSettings {
+    /// パンチアウトユーザー: the user whose e-mail came with the punchout.
+    pub to_user: bool,
+    /// 管理者
+    pub to_admin: bool,
+    pub admin_email: Option<String>,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            to_user: true,
+            to_admin: false,
+            admin_email: None,
+        }
+    }
+}
+
 /// A punchout group (パンチアウトグループ) and its purchasing-system settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
@@ -117,6 +157,19 @@ pub struct Group {
     /// How many POs each scenario's injected faults have answered.
     #[serde(default)]
     pub scenario_fault_uses: std::collections::BTreeMap<String, u32>,
+    /// 支払い方法: 共通 or 個別, and the shared method.
+    #[serde(default)]
+    pub payment_scope: Scope,
+    #[serde(default)]
+    pub payment_method: Option<PaymentMethod>,
+    /// 配送先住所: 共通 or 個別, and the shared addresses.
+    #[serde(default)]
+    pub address_scope: Scope,
+    #[serde(default)]
+    pub delivery_addresses: Vec<String>,
+    /// PO確認のメール.
+    #[serde(default)]
+    pub mail: MailSettings,
 }
 
 fn basic_scenario() -> String {
@@ -144,6 +197,11 @@ impl Group {
             selected_scenario: basic_scenario(),
             tolerances: Default::default(),
             scenario_fault_uses: Default::default(),
+            payment_scope: Scope::Shared,
+            payment_method: None,
+            address_scope: Scope::Shared,
+            delivery_addresses: Vec::new(),
+            mail: MailSettings::default(),
         }
     }
 }

@@ -337,6 +337,34 @@ impl Store {
         Ok(g)
     }
 
+    /// グループを追加: a new group in test mode with generated, unique
+    /// credentials and its own PO Request URL.
+    pub async fn add_group(
+        &self,
+        name: &str,
+        payment_scope: crate::domain::account::Scope,
+        address_scope: crate::domain::account::Scope,
+    ) -> Result<Group, StoreError> {
+        let name = name.to_owned();
+        let group = self
+            .db
+            .write(move |c| {
+                let groups = load_groups(c)?;
+                let id = groups.iter().map(|g| g.id).max().unwrap_or(0) + 1;
+                let mut g = Group::generate(id, &name);
+                while groups.iter().any(|o| o.identity == g.identity) {
+                    g.identity = crate::domain::account::generate_identity();
+                }
+                g.payment_scope = payment_scope;
+                g.address_scope = address_scope;
+                save_group(c, &g)?;
+                Ok(g)
+            })
+            .await?;
+        self.cache_group(&group);
+        Ok(group)
+    }
+
     /// Decides, atomically with other POs, whether this PO of the group gets
     /// the injected fault, counting it down.
     pub async fn take_fault(&self, group_id: u32) -> Result<Option<FaultKind>, StoreError> {

@@ -64,6 +64,12 @@ pub fn router(state: AppState) -> Router {
             post(testing::resend),
         )
         .route("/groups/{gid}/faults", post(settings::save_faults))
+        .route(
+            "/groups/{gid}/tolerances",
+            get(settings::show_tolerances).post(settings::save_tolerances),
+        )
+        .route("/groups/{gid}/payment", post(settings::save_payment))
+        .route("/groups", get(settings::groups).post(settings::add_group))
         .route("/groups/{gid}/orders", get(testing::order_search))
         .route("/assets/absim.css", get(assets::css))
         .route("/assets/autopost.js", get(assets::autopost_js))

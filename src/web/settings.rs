@@ -13,8 +13,10 @@ use crate::AppState;
 use crate::domain::account::{
     PURCHASING_SYSTEMS, PurchasingSystem, validate_endpoint, validate_identity, validate_secret,
 };
+use crate::domain::account::{PaymentMethod, Scope};
 use crate::domain::fault::{FAULT_KINDS, FaultKind, FaultPlan};
 use crate::domain::order::TestResult;
+use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
 use crate::domain::{CartField, Group, Mode};
 use crate::i18n::Texts;
 
@@ -57,9 +59,18 @@ struct SettingsPage {
     fault_kinds: Vec<&'static str>,
     fault_count: String,
     fault_share: String,
+    addresses: String,
+    admin_email: String,
 }
 
 impl SettingsPage {
+    fn payment_is(&self, method: &str) -> bool {
+        matches!(
+            (self.group.payment_method, method),
+            (Some(PaymentMethod::CreditCard), "card") | (Some(PaymentMethod::Invoice), "invoice")
+        )
+    }
+
     fn fault_kind_is(&self, kind: &str) -> bool {
         self.group.faults.kind.is_some_and(|k| k.as_str() == kind)
     }
@@ -94,6 +105,8 @@ fn page(state: &AppState, ctx: &Ctx, group: Group) -> SettingsPage {
             .share_percent
             .map(|n| n.to_string())
             .unwrap_or_default(),
+        addresses: group.delivery_addresses.join("\n"),
+        admin_email: group.mail.admin_email.clone().unwrap_or_default(),
         group,
         notice: None,
         error: None,
@@ -285,6 +298,245 @@ pub async fn save_faults(
         }
         Err(e) => Err(e),
     };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response()),
+        Err(message) => {
+            let mut p = page(&state, &ctx, group);
+            p.error = Some(message);
+            let mut r = render(&p);
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "testing/tolerances.html")]
+struct TolerancesPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    group: Group,
+    error: Option<String>,
+    max_shipping: String,
+    max_delivery: String,
+}
+
+impl TolerancesPage {
+    fn is(&self, field: &str, value: &str) -> bool {
+        let tol = &self.group.tolerances;
+        match field {
+            "price_action" => tol.price_action.as_str() == value,
+            "quantity_action" => tol.quantity_action.as_str() == value,
+            "delivery_action" => tol.delivery_action.as_str() == value,
+            _ => false,
+        }
+    }
+}
+
+fn tolerances_page(ctx: &Ctx, group: Group, error: Option<String>) -> TolerancesPage {
+    TolerancesPage {
+        t: ctx.t,
+        chrome: ctx.chrome(ctx.t.tolerances_title, Some(group.id)),
+        max_shipping: group
+            .tolerances
+            .max_shipping_yen
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        max_delivery: group
+            .tolerances
+            .max_delivery_days
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        group,
+        error,
+    }
+}
+
+/// 許容値設定: the order safeguards.
+pub async fn show_tolerances(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(gid): PagePath<u32>,
+) -> Result<Response, PageError> {
+    let group = group_or_404(&state, ctx.t, gid)?;
+    Ok(render(&tolerances_page(&ctx, group, None)))
+}
+
+#[derive(Deserialize)]
+pub struct TolerancesForm {
+    #[serde(default)]
+    price_increase_percent: String,
+    price_action: String,
+    quantity_action: String,
+    #[serde(default)]
+    max_shipping_yen: String,
+    #[serde(default)]
+    max_delivery_days: String,
+    delivery_action: String,
+    #[serde(default)]
+    amazon_only: Option<String>,
+}
+
+pub async fn save_tolerances(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(gid): PagePath<u32>,
+    PageForm(form): PageForm<TolerancesForm>,
+) -> Result<Response, PageError> {
+    let group = group_or_404(&state, ctx.t, gid)?;
+    let t = ctx.t;
+    let parsed = (|| -> Result<Tolerances, String> {
+        let tol = Tolerances {
+            price_increase_percent: number(t.price_tolerance, &form.price_increase_percent)?
+                .unwrap_or(0),
+            price_action: Action::parse(&form.price_action)?,
+            quantity_action: QuantityAction::parse(&form.quantity_action)?,
+            max_shipping_yen: number(t.max_shipping, &form.max_shipping_yen)?,
+            max_delivery_days: number(t.max_delivery, &form.max_delivery_days)?,
+            delivery_action: Action::parse(&form.delivery_action)?,
+            amazon_only: form.amazon_only.is_some(),
+        };
+        tol.validate()?;
+        Ok(tol)
+    })();
+    let result = match parsed {
+        Ok(tol) => {
+            state
+                .store
+                .update_group(gid, |g| {
+                    g.tolerances = tol;
+                    Ok(())
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response()),
+        Err(message) => {
+            let mut r = render(&tolerances_page(&ctx, group, Some(message)));
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "testing/groups.html")]
+struct GroupsPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    groups: Vec<Group>,
+    error: Option<String>,
+}
+
+/// グループ: the groups, and グループを追加.
+pub async fn groups(State(state): State<AppState>, ctx: Ctx) -> Response {
+    render(&GroupsPage {
+        t: ctx.t,
+        chrome: ctx.chrome(ctx.t.groups_title, None),
+        groups: state.store.groups(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewGroupForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    payment_scope: String,
+    #[serde(default)]
+    address_scope: String,
+}
+
+pub async fn add_group(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(form): PageForm<NewGroupForm>,
+) -> Result<Response, PageError> {
+    let t = ctx.t;
+    let name = form.name.trim();
+    let scope = |s: &str| match s {
+        "individual" => Ok(Scope::Individual),
+        "shared" | "" => Ok(Scope::Shared),
+        other => Err(format!("'{other}' is neither shared nor individual")),
+    };
+    let made = if name.is_empty() {
+        Err(t.group_name_required.to_owned())
+    } else {
+        match (scope(&form.payment_scope), scope(&form.address_scope)) {
+            (Ok(p), Ok(a)) => state
+                .store
+                .add_group(name, p, a)
+                .await
+                .map_err(|e| e.to_string()),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    };
+    match made {
+        Ok(g) => Ok(Redirect::to(&format!("/groups/{}/settings", g.id)).into_response()),
+        Err(message) => {
+            let mut r = render(&GroupsPage {
+                t,
+                chrome: ctx.chrome(t.groups_title, None),
+                groups: state.store.groups(),
+                error: Some(message),
+            });
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PaymentForm {
+    #[serde(default)]
+    payment_method: String,
+    #[serde(default)]
+    addresses: String,
+    #[serde(default)]
+    mail_to_user: Option<String>,
+    #[serde(default)]
+    mail_to_admin: Option<String>,
+    #[serde(default)]
+    admin_email: String,
+}
+
+/// 支払い方法, 配送先住所 and PO確認のメール of a group.
+pub async fn save_payment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(gid): PagePath<u32>,
+    PageForm(form): PageForm<PaymentForm>,
+) -> Result<Response, PageError> {
+    let group = group_or_404(&state, ctx.t, gid)?;
+    let result = state
+        .store
+        .update_group(gid, |g| {
+            g.payment_method = match form.payment_method.as_str() {
+                "" => None,
+                "card" => Some(PaymentMethod::CreditCard),
+                "invoice" => Some(PaymentMethod::Invoice),
+                other => return Err(format!("unknown payment method '{other}'")),
+            };
+            g.delivery_addresses = form
+                .addresses
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect();
+            g.mail.to_user = form.mail_to_user.is_some();
+            g.mail.to_admin = form.mail_to_admin.is_some();
+            let admin = form.admin_email.trim();
+            if !admin.is_empty() && !admin.contains('@') {
+                return Err(format!("'{admin}' is not an e-mail address"));
+            }
+            g.mail.admin_email = Some(admin.to_owned()).filter(|a| !a.is_empty());
+            Ok(())
+        })
+        .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response()),
         Err(message) => {

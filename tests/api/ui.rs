@@ -329,3 +329,164 @@ async fn bad_page_input_gets_a_readable_error_page() {
     assert_eq!(r.status, 404);
     assert!(text_of(&r.html(), ".message").contains("見つかりません"));
 }
+
+#[tokio::test]
+async fn the_safeguard_page_edits_the_tolerances_and_refuses_nonsense() {
+    let app = spawn_app().await;
+    let page = app.get_page("/groups/1/tolerances").await.html();
+    assert_eq!(
+        attr_of(&page, "input[name=price_increase_percent]", "value"),
+        "20"
+    );
+    let saved = app
+        .post_form(
+            "/groups/1/tolerances",
+            &[
+                ("price_increase_percent", "5"),
+                ("price_action", "cancel-order"),
+                ("quantity_action", "backorder"),
+                ("max_shipping_yen", "1000"),
+                ("max_delivery_days", ""),
+                ("delivery_action", "remove-line"),
+                ("amazon_only", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 200);
+    let t = app.group().tolerances;
+    assert_eq!(t.price_increase_percent, 5);
+    assert_eq!(
+        t.price_action,
+        absim::domain::safeguard::Action::CancelOrder
+    );
+    assert_eq!(
+        t.quantity_action,
+        absim::domain::safeguard::QuantityAction::Backorder
+    );
+    assert_eq!(
+        (t.max_shipping_yen, t.max_delivery_days, t.amazon_only),
+        (Some(1000), None, true)
+    );
+    let bad = app
+        .post_form(
+            "/groups/1/tolerances",
+            &[
+                ("price_increase_percent", "lots"),
+                ("price_action", "remove-line"),
+                ("quantity_action", "backorder"),
+                ("delivery_action", "remove-line"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(text_of(&bad.html(), ".error-box").contains("lots"));
+}
+
+#[tokio::test]
+async fn a_new_group_has_its_own_credentials_url_and_log() {
+    let mut app = spawn_app().await;
+    let r = app
+        .post_form(
+            "/groups",
+            &[
+                ("name", "購買部グループ"),
+                ("payment_scope", "individual"),
+                ("address_scope", "shared"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.url.ends_with("/groups/2/settings"), "{}", r.url);
+    let g2 = app.state.store.group(2).unwrap();
+    let g1 = app.group();
+    assert_eq!(g2.name, "購買部グループ");
+    assert_eq!(g2.payment_scope, absim::domain::account::Scope::Individual);
+    assert_ne!(g2.identity, g1.identity);
+    assert_ne!(g2.po_token, g1.po_token);
+    let list = app.get_page("/groups").await.html();
+    assert_eq!(texts_of(&list, "#groups tbody tr").len(), 2);
+
+    // Its credentials open its own punchouts; its PO URL fills its own log.
+    let setup = setup_request(&g2.identity, &g2.shared_secret, &app.receiver.url("/hook"));
+    assert_eq!(app.post_punchout_setup(&setup).await.status, 200);
+    let po = order_request_as(
+        &g2.identity,
+        &g2.shared_secret,
+        "g2@b",
+        "G2-1",
+        "new",
+        true,
+        &[PoLine {
+            asin: "B087JWRCP5",
+            aux: None,
+            quantity: 1,
+            price: "16182",
+        }],
+    );
+    assert_eq!(app.post_xml(&app.state.po_url(&g2), &po).await.status, 200);
+    // The default group's PO URL does not take group 2's credentials.
+    assert_eq!(
+        app.post_order(&po.replace("G2-1", "G2-2").replace("g2@b", "g2b@b"))
+            .await
+            .status,
+        401
+    );
+    let log2 = app.get_page("/groups/2/log").await.html();
+    let rows: Vec<String> = texts_of(&log2, "#log-rows tbody tr");
+    assert!(rows.iter().any(|r| r.contains("G2-1")));
+    let log1 = app.get_page("/groups/1/log").await.html();
+    assert!(
+        !texts_of(&log1, "#log-rows tbody tr")
+            .iter()
+            .any(|r| r.contains("G2-1"))
+    );
+
+    // Credentials stay unique across groups.
+    let clash = app
+        .post_form(
+            "/groups/2/settings",
+            &[
+                ("purchasing_system", "Kobuy"),
+                ("identity", &g1.identity),
+                ("shared_secret", "abc123"),
+                ("cart_field", "cxml-urlencoded"),
+            ],
+        )
+        .await;
+    assert_eq!(clash.status, 400);
+    assert!(text_of(&clash.html(), ".error-box").contains("別のグループ"));
+    app.receiver.drain();
+}
+
+#[tokio::test]
+async fn payment_method_addresses_and_mail_recipients_are_saved() {
+    let app = spawn_app().await;
+    let r = app
+        .post_form(
+            "/groups/1/payment",
+            &[
+                ("payment_method", "invoice"),
+                (
+                    "addresses",
+                    "東京都目黒区下目黒1-8-1\n\n大阪府大阪市北区1-1",
+                ),
+                ("mail_to_user", "1"),
+                ("mail_to_admin", "1"),
+                ("admin_email", "admin@example.co.jp"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let g = app.group();
+    assert_eq!(
+        g.payment_method,
+        Some(absim::domain::account::PaymentMethod::Invoice)
+    );
+    assert_eq!(g.delivery_addresses.len(), 2);
+    assert!(g.mail.to_user && g.mail.to_admin);
+    assert_eq!(g.mail.admin_email.as_deref(), Some("admin@example.co.jp"));
+    let bad = app
+        .post_form("/groups/1/payment", &[("payment_method", "cash")])
+        .await;
+    assert_eq!(bad.status, 400);
+}
