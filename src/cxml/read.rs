@@ -95,6 +95,7 @@ struct Sniff {
 pub fn read<P: Payload + DeserializeOwned>(bytes: &[u8]) -> Result<Inbound<P>, ReadError> {
     let mut deviations = Vec::new();
     let text = decode(bytes, &mut deviations)?;
+    let text: &str = &text;
     let sniff = scan(text, &mut deviations)?;
 
     if sniff.root != "cXML" {
@@ -140,6 +141,7 @@ pub fn read<P: Payload + DeserializeOwned>(bytes: &[u8]) -> Result<Inbound<P>, R
 pub fn read_status(bytes: &[u8]) -> Result<Status, ReadError> {
     let mut deviations = Vec::new();
     let text = decode(bytes, &mut deviations)?;
+    let text: &str = &text;
     let sniff = scan(text, &mut deviations)?;
     if !sniff.root.eq_ignore_ascii_case("cxml") {
         return Err(ReadError::WrongRoot(sniff.root));
@@ -166,7 +168,30 @@ pub fn read_status(bytes: &[u8]) -> Result<Status, ReadError> {
     Ok(env.response.status)
 }
 
-fn decode<'a>(bytes: &'a [u8], deviations: &mut Vec<Deviation>) -> Result<&'a str, ReadError> {
+/// The encoding named in the XML declaration, if any (the declaration is
+/// ASCII in every encoding cXML senders use).
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(256)];
+    let head = String::from_utf8_lossy(head);
+    let decl = head.strip_prefix("<?xml")?;
+    let end = decl.find("?>")?;
+    let decl = &decl[..end];
+    let at = decl.find("encoding")?;
+    let rest = decl[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..];
+    Some(value[..value.find(quote)?].to_owned())
+}
+
+/// Turns the body into text: UTF-8 as sent, or the declared encoding
+/// (Shift_JIS, EUC-JP, ...) decoded with encoding_rs.
+fn decode<'a>(
+    bytes: &'a [u8],
+    deviations: &mut Vec<Deviation>,
+) -> Result<std::borrow::Cow<'a, str>, ReadError> {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => {
             deviations.push(Deviation::new(
@@ -180,12 +205,43 @@ fn decode<'a>(bytes: &'a [u8], deviations: &mut Vec<Deviation>) -> Result<&'a st
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ReadError::Empty);
     }
-    std::str::from_utf8(bytes).map_err(|e| {
-        ReadError::NotUtf8(format!(
-            "invalid byte at offset {}; send UTF-8",
-            e.valid_up_to()
-        ))
-    })
+    let utf8_error = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(std::borrow::Cow::Borrowed(text)),
+        Err(e) => e,
+    };
+    let declared = declared_encoding(bytes);
+    let encoding = declared
+        .as_deref()
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .filter(|e| *e != encoding_rs::UTF_8);
+    let Some(encoding) = encoding else {
+        return Err(ReadError::NotUtf8(match declared {
+            Some(label) => format!(
+                "invalid byte at offset {}; the declared encoding '{label}' is not one absim can decode; send UTF-8",
+                utf8_error.valid_up_to()
+            ),
+            None => format!(
+                "invalid byte at offset {}; send UTF-8 (or declare the encoding, e.g. Shift_JIS)",
+                utf8_error.valid_up_to()
+            ),
+        }));
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(ReadError::NotUtf8(format!(
+            "the body is declared {} but has bytes that are not {}",
+            encoding.name(),
+            encoding.name()
+        )));
+    }
+    deviations.push(Deviation::new(
+        "encoding-decoded",
+        format!(
+            "the document is encoded in {}; absim decoded it (cXML senders should use UTF-8)",
+            encoding.name()
+        ),
+    ));
+    Ok(std::borrow::Cow::Owned(text.into_owned()))
 }
 
 fn line_of(text: &str, pos: u64) -> usize {
@@ -215,7 +271,8 @@ fn scan(text: &str, deviations: &mut Vec<Deviation>) -> Result<Sniff, ReadError>
                 saw_decl = true;
                 if let Some(Ok(enc)) = d.encoding() {
                     let enc = enc.to_ascii_lowercase();
-                    if enc != "utf-8" && enc != "utf8" {
+                    let decoded = deviations.iter().any(|d| d.code == "encoding-decoded");
+                    if enc != "utf-8" && enc != "utf8" && !decoded {
                         deviations.push(Deviation::new(
                             "encoding-declared",
                             format!(
@@ -415,6 +472,34 @@ mod tests {
             read::<OrderRequest>(b"<cXML>\xff</cXML>").unwrap_err(),
             ReadError::NotUtf8(_)
         ));
+    }
+
+    #[test]
+    fn shift_jis_is_decoded_and_named_and_unknown_encodings_are_refused() {
+        let doc = MINIMAL_SETUP
+            .replace("encoding=\"UTF-8\"", "encoding=\"Shift_JIS\"")
+            .replace("a@example.com", "山田@example.com");
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(&doc);
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "really Shift_JIS bytes"
+        );
+        let got = read::<PunchOutSetupRequest>(&bytes).unwrap();
+        assert_eq!(
+            got.doc.payload().unwrap().user_email(),
+            Some("山田@example.com")
+        );
+        let codes: Vec<&str> = got.deviations.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["encoding-decoded"]);
+        let odd = [
+            b"<?xml version=\"1.0\" encoding=\"x-martian\"?><cXML>".as_slice(),
+            b"\xff</cXML>",
+        ]
+        .concat();
+        match read::<PunchOutSetupRequest>(&odd).unwrap_err() {
+            ReadError::NotUtf8(m) => assert!(m.contains("x-martian"), "{m}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
