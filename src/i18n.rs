@@ -359,6 +359,12 @@ texts! {
     mail_user: "パンチアウトユーザー: 注文後にAmazonから送信されるEメールには、承認および否認されたすべての商品が含まれます", "Punchout user: the e-mail sent after ordering lists every accepted and refused item";
     mail_admin: "管理者: 注文後にAmazonから送信されるEメールには、承認および否認されたすべての商品が含まれます", "Administrator: the e-mail sent after ordering lists every accepted and refused item";
     admin_email: "管理者のメールアドレス", "Administrator's e-mail address";
+    doc_oci_cart: "OCI カート (NEW_ITEM フィールド、送信)", "OCI cart (NEW_ITEM fields, sent)";
+    oci_unauthorized: "USERNAME と PASSWORD がどのグループのシステムログインとパスワードとも一致しません。", "USERNAME and PASSWORD match no group's system login and password.";
+    recent_sessions: "最近のパンチアウト", "Recent punchouts";
+    operation: "操作", "Operation";
+    returns: "カート返却", "Carts returned";
+    no_sessions: "パンチアウトはまだありません。", "No punchouts yet.";
     // order search
     search_title: "発注の検索", "Order search";
     result_any: "すべての結果", "Any result";

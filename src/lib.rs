@@ -15,6 +15,7 @@ pub mod config;
 pub mod cxml;
 pub mod domain;
 pub mod i18n;
+pub mod oci;
 pub mod outbound;
 pub mod store;
 pub mod web;

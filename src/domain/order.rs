@@ -11,7 +11,7 @@ use super::pricing::{PricingRules, Quote};
 use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Cxml, Deviation, Header, Status};
 
-pub const ALL_DOC_KINDS: [DocKind; 11] = [
+pub const ALL_DOC_KINDS: [DocKind; 12] = [
     DocKind::SetupRequest,
     DocKind::SetupResponse,
     DocKind::OrderMessage,
@@ -23,6 +23,7 @@ pub const ALL_DOC_KINDS: [DocKind; 11] = [
     DocKind::ShipNoticeAnswer,
     DocKind::Invoice,
     DocKind::InvoiceAnswer,
+    DocKind::OciCart,
 ];
 
 /// Which document of an exchange a record holds.
@@ -39,6 +40,8 @@ pub enum DocKind {
     ShipNoticeAnswer,
     Invoice,
     InvoiceAnswer,
+    /// An SAP OCI cart: the NEW_ITEM fields, form-encoded.
+    OciCart,
 }
 
 impl DocKind {
@@ -63,6 +66,7 @@ impl DocKind {
             DocKind::ShipNoticeAnswer => "ship-notice-answer",
             DocKind::Invoice => "invoice-detail-request",
             DocKind::InvoiceAnswer => "invoice-answer",
+            DocKind::OciCart => "oci-cart",
         }
     }
 
@@ -76,6 +80,7 @@ impl DocKind {
                 | DocKind::Confirmation
                 | DocKind::ShipNotice
                 | DocKind::Invoice
+                | DocKind::OciCart
         )
     }
 }

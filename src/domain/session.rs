@@ -141,6 +141,9 @@ pub struct Session {
     pub scenario: String,
     /// operation="inspect": nothing can change.
     pub read_only: bool,
+    /// Set for SAP OCI sessions: the cart goes back as NEW_ITEM fields.
+    #[serde(default)]
+    pub oci: Option<crate::oci::OciReturnInfo>,
 }
 
 impl Session {

@@ -547,6 +547,28 @@ impl Store {
             .await
     }
 
+    /// A group's newest punchout sessions.
+    pub async fn recent_sessions(
+        &self,
+        group_id: u32,
+        limit: usize,
+    ) -> Result<Vec<Session>, StoreError> {
+        self.db
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT body FROM sessions WHERE group_id = ?1 ORDER BY rowid DESC LIMIT ?2",
+                )?;
+                let rows =
+                    stmt.query_map(params![group_id, limit as i64], |r| r.get::<_, String>(0))?;
+                let mut out = Vec::new();
+                for body in rows {
+                    out.push(serde_json::from_str(&body?)?);
+                }
+                Ok(out)
+            })
+            .await
+    }
+
     /// Every session of a cart (its create, and any edit or inspect), oldest
     /// first.
     pub async fn sessions_for_cart(&self, cart_ref: &str) -> Result<Vec<Session>, StoreError> {

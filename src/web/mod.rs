@@ -7,6 +7,7 @@
 //! never with credentials.
 
 mod assets;
+mod oci;
 mod po;
 mod punchout;
 mod settings;
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/eprocurement/punchout", post(punchout::setup))
         .route("/eprocurement/punchout/test", post(punchout::setup))
         .route("/po/{token}", post(po::intake))
+        .route("/eprocurement/oci", get(oci::get).post(oci::post))
         .route("/s/{sid}", get(storefront::home))
         .route("/s/{sid}/search", get(storefront::search))
         .route("/s/{sid}/dp/{asin}", get(storefront::product))

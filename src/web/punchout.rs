@@ -151,6 +151,7 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         returns: Vec::new(),
         read_only: operation == "inspect",
         scenario,
+        oci: None,
     };
     let documents = vec![
         Document {

@@ -471,6 +471,9 @@ pub async fn submit(
     if form.empty.is_some() {
         session.cart.lines.clear();
     }
+    if let Some(ret) = session.oci.clone() {
+        return oci_return(&state, &ctx, &sid, &session, &ret, hook, mode).await;
+    }
     let payload_id = state.payload_ids.next();
     let poom = write::document(&documents::order_message(
         payload_id.clone(),
@@ -521,5 +524,95 @@ pub async fn submit(
         action: hook,
         field: field.name(),
         value,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "storefront/oci_return.html")]
+struct OciReturnPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    action: String,
+    target: String,
+    fields: Vec<(String, String)>,
+}
+
+/// The cart of an SAP OCI session: NEW_ITEM fields posted to HOOK_URL into
+/// `~TARGET`, with any field cut to OCI's lengths reported in the log.
+async fn oci_return(
+    state: &AppState,
+    ctx: &Ctx,
+    sid: &str,
+    session: &Session,
+    ret: &crate::oci::OciReturnInfo,
+    hook: String,
+    mode: Mode,
+) -> Result<Response, PageError> {
+    let lines: Vec<(&crate::domain::session::CartLine, &Product)> = session
+        .cart
+        .lines
+        .iter()
+        .filter_map(|l| Some((l, state.catalog.get(&l.asin)?)))
+        .collect();
+    let items: Vec<crate::oci::OciItem> = lines
+        .iter()
+        .map(|(l, p)| crate::oci::OciItem {
+            description: p.title.clone(),
+            quantity: l.quantity,
+            unit: "EA".into(),
+            price: p.price,
+            currency: state.catalog.pricing.currency.clone(),
+            lead_time_days: 2,
+            vendor_material: p.asin.clone(),
+            manufacturer_material: p.part_number.clone(),
+            material_group: p.unspsc.clone(),
+            product_id: p.asin.clone(),
+        })
+        .collect();
+    let cart = crate::oci::cart_fields(&items, ret);
+    let encoded = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&cart.fields)
+        .finish();
+    let now = time::now();
+    let record = CartReturn {
+        sent_at: now,
+        payload_id: String::new(),
+        field: "oci".into(),
+        lines: lines
+            .iter()
+            .map(|(l, p)| ReturnedLine {
+                aux_id: session.aux_id(l.line),
+                asin: p.asin.clone(),
+                quantity: l.quantity,
+                unit_price: p.price,
+                description: p.title.clone(),
+            })
+            .collect(),
+    };
+    let truncations = cart.truncations.clone();
+    let doc = Document {
+        kind: DocKind::OciCart,
+        at: now,
+        body: encoded.into_bytes(),
+    };
+    state
+        .store
+        .update_session(sid, move |s| {
+            s.returns.push(record);
+            s.setup.deviations.extend(
+                truncations
+                    .into_iter()
+                    .map(|m| crate::cxml::Deviation::new("oci-truncated", m)),
+            );
+            ((), Some(doc))
+        })
+        .await
+        .map_err(|e| PageError::internal(ctx.t, &e))?;
+    Ok(render(&OciReturnPage {
+        t: ctx.t,
+        chrome: chrome(ctx, ctx.t.returning, mode),
+        action: hook,
+        target: ret.target.clone(),
+        fields: cart.fields,
     }))
 }

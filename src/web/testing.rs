@@ -313,6 +313,34 @@ fn fault_rows(faults: &[FaultRecord]) -> Vec<FaultRow> {
         .collect()
 }
 
+/// A punchout session as the log lists it.
+pub struct SessionRow {
+    pub at: String,
+    pub operation: String,
+    pub scenario: String,
+    pub returns: usize,
+    pub last_items: String,
+    pub deviations: Vec<Deviation>,
+}
+
+fn session_rows(state: &AppState, t: &Texts, sessions: &[Session]) -> Vec<SessionRow> {
+    sessions
+        .iter()
+        .map(|s| SessionRow {
+            at: show_time(&s.setup.received_at),
+            operation: s.setup.operation.clone(),
+            scenario: scenario_name(state, t, &s.scenario),
+            returns: s.returns.len(),
+            last_items: s
+                .returns
+                .last()
+                .map(|r| r.lines.len().to_string())
+                .unwrap_or_else(|| "—".into()),
+            deviations: s.setup.deviations.clone(),
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "testing/log.html")]
 struct LogPage {
@@ -324,6 +352,7 @@ struct LogPage {
     showing: String,
     scenarios: Vec<(String, String)>,
     faults: Vec<FaultRow>,
+    sessions: Vec<SessionRow>,
 }
 
 fn showing(t: &Texts, shown: usize, total: usize) -> String {
@@ -366,6 +395,15 @@ pub async fn log(
             .map(|s| (s.id.clone(), s.name.get(t.lang_code).to_owned()))
             .collect(),
         faults: fault_rows(&faults),
+        sessions: session_rows(
+            &state,
+            t,
+            &state
+                .store
+                .recent_sessions(gid, 20)
+                .await
+                .map_err(|e| PageError::internal(t, &e))?,
+        ),
         rows,
         query,
         group,
@@ -517,6 +555,7 @@ fn doc_label(t: &'static Texts, kind: DocKind) -> &'static str {
         DocKind::ShipNoticeAnswer => t.doc_ship_notice_answer,
         DocKind::Invoice => t.doc_invoice,
         DocKind::InvoiceAnswer => t.doc_invoice_answer,
+        DocKind::OciCart => t.doc_oci_cart,
     }
 }
 
