@@ -120,6 +120,13 @@ pub struct ServeArgs {
     /// A folder of scenario files replacing the embedded scenarios/*.toml.
     #[arg(long, env = "ABSIM_SCENARIOS")]
     pub scenarios: Option<PathBuf>,
+    /// Send order e-mails through this SMTP server (smtp://host:port);
+    /// without it they stay in the outbox pages.
+    #[arg(long, env = "ABSIM_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The From address of order e-mails (default no-reply@absim.local).
+    #[arg(long, env = "ABSIM_MAIL_FROM")]
+    pub mail_from: Option<String>,
     /// A TOML file with the same settings (flags and environment win).
     #[arg(long, env = "ABSIM_CONFIG")]
     pub config: Option<PathBuf>,

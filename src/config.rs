@@ -36,6 +36,11 @@ pub struct Settings {
     pub catalog: Option<PathBuf>,
     /// A folder of scenario files replacing the embedded ones.
     pub scenarios: Option<PathBuf>,
+    /// Where order e-mails are sent (`smtp://host:port`); None keeps them in
+    /// the outbox only.
+    pub smtp_url: Option<String>,
+    /// The From of order e-mails.
+    pub mail_from: String,
     /// How long absim waits for a buyer endpoint.
     pub outbound_timeout: Duration,
 }
@@ -58,6 +63,8 @@ impl Default for Settings {
             ship_notice_delay: Duration::from_secs(5),
             catalog: None,
             scenarios: None,
+            smtp_url: None,
+            mail_from: "no-reply@absim.local".into(),
             outbound_timeout: Duration::from_secs(30),
         }
     }
@@ -89,6 +96,8 @@ struct FileSettings {
     ship_notice_delay: Option<u64>,
     catalog: Option<PathBuf>,
     scenarios: Option<PathBuf>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 impl Settings {
@@ -178,6 +187,8 @@ impl Settings {
             ),
             catalog: args.catalog.clone().or(file.catalog),
             scenarios: args.scenarios.clone().or(file.scenarios),
+            smtp_url: pick(&args.smtp_url, file.smtp_url),
+            mail_from: pick(&args.mail_from, file.mail_from).unwrap_or(d.mail_from),
             outbound_timeout: args
                 .outbound_timeout
                 .or(file.outbound_timeout)

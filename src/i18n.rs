@@ -88,6 +88,7 @@ texts! {
     nav_log: "テストログ", "Test log";
     nav_search: "発注の検索", "Order search";
     nav_groups: "グループ", "Groups";
+    nav_mail: "メール", "E-mails";
     test_mode_banner: "テストモード: 注文は発送されず、請求も発生しません。", "Test mode: orders are neither shipped nor charged.";
     active_mode_banner: "アクティブモード (シミュレーション): 文書は本番形式 (deploymentMode=\"production\") で送られます。", "Active mode (simulated): documents are sent in production form (deploymentMode=\"production\").";
     error_title: "エラー", "Error";
@@ -365,6 +366,13 @@ texts! {
     operation: "操作", "Operation";
     returns: "カート返却", "Carts returned";
     no_sessions: "パンチアウトはまだありません。", "No punchouts yet.";
+    outbox_title: "送信したメール (PO確認のメール)", "E-mails sent (PO confirmation e-mails)";
+    mail_to: "宛先", "To";
+    mail_subject: "件名", "Subject";
+    smtp_none: "メールボックスのみ (SMTP未設定)", "Outbox only (no SMTP server)";
+    smtp_sent: "SMTPで送信済み", "Sent by SMTP";
+    smtp_failed: "SMTP送信失敗", "SMTP delivery failed";
+    no_mails: "メールはありません。", "No e-mails.";
     // order search
     search_title: "発注の検索", "Order search";
     result_any: "すべての結果", "Any result";

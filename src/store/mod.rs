@@ -611,6 +611,7 @@ impl Store {
         mut order: Order,
         documents: Vec<Document>,
         first: NewDelivery,
+        mails: Vec<crate::domain::mail::NewMail>,
     ) -> Result<Order, InsertError> {
         let result = self
             .db
@@ -632,6 +633,19 @@ impl Store {
                     insert_document(c, None, Some(order.no), d)?;
                 }
                 insert_delivery(c, order.no, &first)?;
+                for m in &mails {
+                    c.prepare_cached(
+                        "INSERT INTO mails (group_id, order_no, recipient, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        order.group_id,
+                        order.no as i64,
+                        m.recipient,
+                        m.subject,
+                        m.body,
+                        time_text(&order.received_at)
+                    ])?;
+                }
                 Ok(Ok(order))
             })
             .await?;
@@ -891,6 +905,64 @@ impl Store {
             .await
     }
 
+    // ---- the outbox of e-mails ----------------------------------------
+
+    /// E-mails of a group (or of one order), newest first.
+    pub async fn mails(
+        &self,
+        group_id: u32,
+        order_no: Option<u64>,
+    ) -> Result<Vec<Mail>, StoreError> {
+        self.db
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT id, order_no, recipient, subject, body, created_at, smtp, smtp_error FROM mails
+                     WHERE group_id = ?1 AND (?2 IS NULL OR order_no = ?2) ORDER BY id DESC LIMIT 200",
+                )?;
+                let rows = stmt.query_map(params![group_id, order_no.map(|n| n as i64)], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<i64>>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, Option<String>>(7)?,
+                    ))
+                })?;
+                let mut out = Vec::new();
+                for row in rows {
+                    let (id, order_no, recipient, subject, body, created_at, smtp, smtp_error) = row?;
+                    out.push(Mail {
+                        id,
+                        group_id,
+                        order_no: order_no.map(|n| n as u64),
+                        recipient,
+                        subject,
+                        body,
+                        created_at: parse_time(&created_at)?,
+                        smtp,
+                        smtp_error,
+                    });
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    pub async fn set_mail_sent(&self, id: i64, error: Option<String>) -> Result<(), StoreError> {
+        self.db
+            .write(move |c| {
+                c.execute(
+                    "UPDATE mails SET smtp = ?2, smtp_error = ?3 WHERE id = ?1",
+                    params![id, if error.is_none() { "sent" } else { "failed" }, error],
+                )?;
+                Ok(())
+            })
+            .await
+    }
+
     // ---- the outbound queue -------------------------------------------
 
     /// The deliveries of an order with their attempts, in the order queued.
@@ -1094,6 +1166,21 @@ fn insert_order_row(c: &Connection, order: &mut Order, refused: bool) -> Result<
     ])?;
     order.no = c.last_insert_rowid() as u64;
     Ok(())
+}
+
+/// An e-mail in the outbox.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub id: i64,
+    pub group_id: u32,
+    pub order_no: Option<u64>,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<FixedOffset>,
+    /// `none` (no SMTP server), `sent` or `failed`.
+    pub smtp: String,
+    pub smtp_error: Option<String>,
 }
 
 fn attempts_of(c: &Connection, delivery_id: i64) -> Result<Vec<Attempt>, StoreError> {

@@ -97,6 +97,21 @@ CREATE TABLE attempts (
 );
 CREATE INDEX attempts_by_delivery ON attempts (delivery_id);
 
+-- PO確認のメール: the order e-mails absim wrote (its outbox).
+CREATE TABLE mails (
+    id          INTEGER PRIMARY KEY,
+    group_id    INTEGER NOT NULL REFERENCES groups(id),
+    order_no    INTEGER REFERENCES orders(no),
+    recipient   TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    smtp        TEXT NOT NULL DEFAULT 'none',
+    smtp_error  TEXT
+);
+CREATE INDEX mails_by_group ON mails (group_id, id);
+CREATE INDEX mails_by_order ON mails (order_no);
+
 -- Faults injected into PO answers, for the test log.
 CREATE TABLE faults (
     id          INTEGER PRIMARY KEY,

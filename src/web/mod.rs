@@ -73,6 +73,8 @@ pub fn router(state: AppState) -> Router {
         .route("/groups/{gid}/payment", post(settings::save_payment))
         .route("/groups", get(settings::groups).post(settings::add_group))
         .route("/groups/{gid}/orders", get(testing::order_search))
+        .route("/groups/{gid}/mail", get(testing::outbox))
+        .route("/groups/{gid}/mail/{id}", get(testing::mail))
         .route("/assets/absim.css", get(assets::css))
         .route("/assets/autopost.js", get(assets::autopost_js))
         .fallback(not_found)

@@ -21,7 +21,7 @@ use crate::domain::fault::{FaultKind, FaultPlan};
 use crate::domain::order::{
     DocKind, Document, Order, OrderLine, Refusal, price_order, validate_order,
 };
-use crate::domain::{Group, Mode, fulfilment, ids};
+use crate::domain::{Group, Mode, fulfilment, ids, mail};
 use crate::store::{FaultRecord, InsertError, NewDelivery};
 
 pub async fn intake(
@@ -190,11 +190,35 @@ pub async fn intake(
         due_at_ms: state.clock.after(state.settings.confirmation_delay),
         target: None,
     };
+    let mails = order
+        .fulfilment
+        .as_ref()
+        .map(|plan| {
+            mail::order_mails(
+                &group,
+                &order,
+                plan,
+                session.as_ref().and_then(|s| s.setup.email.as_deref()),
+                |asin| {
+                    state
+                        .catalog
+                        .get(asin)
+                        .map(|p| p.title.clone())
+                        .unwrap_or_else(|| asin.to_owned())
+                },
+            )
+        })
+        .unwrap_or_default();
     let (session_id, scenario_id) = (order.session_id.clone(), order.scenario.clone());
-    match state.store.insert_order(order, documents, first).await {
+    match state
+        .store
+        .insert_order(order, documents, first, mails)
+        .await
+    {
         Ok(order) => {
             tracing::info!(group = group.id, order = %order.order_id, no = order.no, scenario = %order.scenario, "purchase order accepted");
             state.outbox.wake();
+            crate::mailer::send_later(&state, group.id, order.no);
             cxml_reply(200, response)
         }
         Err(InsertError::Conflict(c)) => {

@@ -617,6 +617,7 @@ struct EntryPage {
     mark: Option<String>,
     documents: Vec<DocLink>,
     deviations: Vec<Deviation>,
+    mails: Vec<MailRow>,
 }
 
 impl EntryPage {
@@ -899,6 +900,7 @@ pub async fn entry(
         mark: order.mark.as_ref().map(|m| mark_line(t, m)),
         documents: doc_links(t, gid, no, &docs),
         deviations,
+        mails: mail_rows(t, state.store.mails(gid, Some(no)).await.map_err(internal)?),
         group,
         order,
     }))
@@ -1024,4 +1026,97 @@ pub async fn document(
         ]
     };
     Ok((headers, doc.body).into_response())
+}
+
+/// An e-mail as the outbox shows it.
+pub struct MailRow {
+    pub id: i64,
+    pub order_no: Option<u64>,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub at: String,
+    pub smtp: &'static str,
+    pub smtp_error: Option<String>,
+}
+
+fn mail_rows(t: &'static Texts, mails: Vec<crate::store::Mail>) -> Vec<MailRow> {
+    mails
+        .into_iter()
+        .map(|m| MailRow {
+            id: m.id,
+            order_no: m.order_no,
+            smtp: match m.smtp.as_str() {
+                "sent" => t.smtp_sent,
+                "failed" => t.smtp_failed,
+                _ => t.smtp_none,
+            },
+            recipient: m.recipient,
+            subject: m.subject,
+            body: m.body,
+            at: show_time(&m.created_at),
+            smtp_error: m.smtp_error,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "testing/outbox.html")]
+struct OutboxPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    group: Group,
+    mails: Vec<MailRow>,
+    /// Showing one e-mail (with its body) rather than the list.
+    single: bool,
+}
+
+/// The outbox of order e-mails (PO確認のメール).
+pub async fn outbox(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(gid): PagePath<u32>,
+) -> Result<Response, PageError> {
+    let t = ctx.t;
+    let group = group_or_404(&state, t, gid)?;
+    let mails = state
+        .store
+        .mails(gid, None)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?;
+    Ok(render(&OutboxPage {
+        t,
+        chrome: ctx.chrome(t.outbox_title, Some(gid)),
+        group,
+        mails: mail_rows(t, mails),
+        single: false,
+    }))
+}
+
+/// One e-mail of the outbox.
+pub async fn mail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath((gid, id)): PagePath<(u32, i64)>,
+) -> Result<Response, PageError> {
+    let t = ctx.t;
+    let group = group_or_404(&state, t, gid)?;
+    let mails: Vec<crate::store::Mail> = state
+        .store
+        .mails(gid, None)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?
+        .into_iter()
+        .filter(|m| m.id == id)
+        .collect();
+    if mails.is_empty() {
+        return Err(PageError::new(t, StatusCode::NOT_FOUND, t.not_found));
+    }
+    Ok(render(&OutboxPage {
+        t,
+        chrome: ctx.chrome(t.outbox_title, Some(gid)),
+        group,
+        mails: mail_rows(t, mails),
+        single: true,
+    }))
 }

@@ -2,6 +2,7 @@
 
 mod basic_order;
 mod helpers;
+mod mail;
 mod oci;
 mod process;
 mod rejections;
