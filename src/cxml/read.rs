@@ -257,6 +257,9 @@ fn scan(text: &str, deviations: &mut Vec<Deviation>) -> Result<Sniff, ReadError>
     let mut reader = quick_xml::Reader::from_str(text);
     let mut sniff = Sniff::default();
     let mut depth = 0usize;
+    // One entry per open element: Some when its children's order is checked.
+    let mut open: Vec<Option<OrderTrack>> = Vec::new();
+    let mut reported: Vec<&'static str> = Vec::new();
     let mut saw_decl = false;
     let mut saw_doctype = false;
     loop {
@@ -291,14 +294,34 @@ fn scan(text: &str, deviations: &mut Vec<Deviation>) -> Result<Sniff, ReadError>
                 check_doctype(&body, deviations);
             }
             Event::Start(e) => {
-                note_element(&mut sniff, depth, e.name().into_inner());
+                let name = e.name().into_inner();
+                note_element(&mut sniff, depth, name);
+                check_child_order(&mut open, &mut reported, deviations, name);
+                open.push(
+                    CHILD_ORDER
+                        .iter()
+                        .find(|(p, _)| *p == name)
+                        .map(|(parent, order)| OrderTrack {
+                            parent,
+                            order,
+                            last: 0,
+                            last_name: String::new(),
+                        }),
+                );
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(ReadError::TooDeep);
                 }
             }
-            Event::Empty(e) => note_element(&mut sniff, depth, e.name().into_inner()),
-            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Empty(e) => {
+                let name = e.name().into_inner();
+                note_element(&mut sniff, depth, name);
+                check_child_order(&mut open, &mut reported, deviations, name);
+            }
+            Event::End(_) => {
+                open.pop();
+                depth = depth.saturating_sub(1);
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -321,6 +344,118 @@ fn scan(text: &str, deviations: &mut Vec<Deviation>) -> Result<Sniff, ReadError>
     Ok(sniff)
 }
 
+/// The DTD order of the children of the elements buyers most often write out
+/// of order; a child that comes before one it should follow is a deviation.
+const CHILD_ORDER: &[(&str, &[&str])] = &[
+    ("Header", &["From", "To", "Sender"]),
+    (
+        "PunchOutSetupRequest",
+        &[
+            "BuyerCookie",
+            "Extrinsic",
+            "BrowserFormPost",
+            "Contact",
+            "SupplierSetup",
+            "ShipTo",
+            "SelectedItem",
+            "ItemOut",
+        ],
+    ),
+    (
+        "OrderRequestHeader",
+        &[
+            "Total",
+            "ShipTo",
+            "BillTo",
+            "BusinessPartner",
+            "LegalEntity",
+            "OrganizationalUnit",
+            "Shipping",
+            "Tax",
+            "Payment",
+            "PaymentTerm",
+            "Contact",
+            "Comments",
+            "Followup",
+            "ControlKeys",
+            "DocumentReference",
+            "SupplierOrderInfo",
+            "TermsOfDelivery",
+            "DeliveryPeriod",
+            "IdReference",
+            "OrderRequestHeaderIndustry",
+            "Extrinsic",
+        ],
+    ),
+    ("OrderRequest", &["OrderRequestHeader", "ItemOut"]),
+    (
+        "ItemOut",
+        &[
+            "ItemID",
+            "Path",
+            "ItemDetail",
+            "BlanketItemDetail",
+            "SupplierID",
+            "SupplierList",
+            "ShipTo",
+            "Shipping",
+            "Tax",
+            "SpendDetail",
+            "Distribution",
+            "Contact",
+            "TermsOfDelivery",
+            "Comments",
+        ],
+    ),
+    (
+        "ItemDetail",
+        &[
+            "UnitPrice",
+            "Description",
+            "OverallLimit",
+            "ExpectedLimit",
+            "UnitOfMeasure",
+            "PriceBasisQuantity",
+            "Classification",
+            "ManufacturerPartID",
+            "ManufacturerName",
+            "URL",
+            "LeadTime",
+            "Dimension",
+            "ItemDetailIndustry",
+            "AttachmentReference",
+            "PlannedAcceptanceDays",
+            "Extrinsic",
+        ],
+    ),
+    (
+        "ItemID",
+        &[
+            "SupplierPartID",
+            "SupplierPartAuxiliaryID",
+            "BuyerPartID",
+            "IdReference",
+        ],
+    ),
+    (
+        "Credential",
+        &[
+            "Identity",
+            "SharedSecret",
+            "DigitalSignature",
+            "CredentialMac",
+        ],
+    ),
+];
+
+/// An open element whose children's order is checked.
+struct OrderTrack {
+    parent: &'static str,
+    order: &'static [&'static str],
+    last: usize,
+    last_name: String,
+}
+
 /// Records the root (depth 0), the container (depth 1) and the payload (the
 /// first element in the container other than its Status).
 fn note_element(sniff: &mut Sniff, depth: usize, name: &str) {
@@ -333,6 +468,36 @@ fn note_element(sniff: &mut Sniff, depth: usize, name: &str) {
             sniff.payload = Some(name.to_owned());
         }
         _ => {}
+    }
+}
+
+/// Notes a child that comes before a sibling the DTD puts earlier (once per
+/// parent element name).
+fn check_child_order(
+    open: &mut [Option<OrderTrack>],
+    reported: &mut Vec<&'static str>,
+    deviations: &mut Vec<Deviation>,
+    name: &str,
+) {
+    let Some(Some(track)) = open.last_mut() else {
+        return;
+    };
+    let Some(rank) = track.order.iter().position(|c| *c == name) else {
+        return;
+    };
+    if rank < track.last && !reported.contains(&track.parent) {
+        reported.push(track.parent);
+        deviations.push(Deviation::new(
+            "element-order",
+            format!(
+                "<{name}> comes after <{}> in <{}>; the DTD puts it first (accepted)",
+                track.last_name, track.parent
+            ),
+        ));
+    }
+    if rank >= track.last {
+        track.last = rank;
+        track.last_name = name.to_owned();
     }
 }
 
@@ -500,6 +665,30 @@ mod tests {
             ReadError::NotUtf8(m) => assert!(m.contains("x-martian"), "{m}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn elements_out_of_dtd_order_are_accepted_and_named() {
+        let doc = MINIMAL_SETUP.replace(
+            "<Extrinsic name=\"UserEmail\">a@example.com</Extrinsic>\n<BrowserFormPost><URL>http://buyer/hook</URL></BrowserFormPost>",
+            "<BrowserFormPost><URL>http://buyer/hook</URL></BrowserFormPost><Extrinsic name=\"UserEmail\">a@example.com</Extrinsic>",
+        );
+        let got = read::<PunchOutSetupRequest>(doc.as_bytes()).unwrap();
+        assert_eq!(
+            got.doc.payload().unwrap().user_email(),
+            Some("a@example.com")
+        );
+        let dev = got
+            .deviations
+            .iter()
+            .find(|d| d.code == "element-order")
+            .expect("the order deviation");
+        assert!(
+            dev.message
+                .contains("<Extrinsic> comes after <BrowserFormPost>"),
+            "{}",
+            dev.message
+        );
     }
 
     #[test]
