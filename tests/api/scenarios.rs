@@ -47,6 +47,21 @@ async fn order(app: &mut TestApp, scenario: &str, items: &[(&str, u32)]) -> u64 
     app.last_entry().await
 }
 
+/// The mistake most scenarios are about: the buyer cannot take the document
+/// the scenario produces (answers cXML 400 at `path`). The checks must say so.
+async fn buyer_refuses(app: &mut TestApp, path: &str, scenario: &str, items: &[(&str, u32)]) {
+    app.receiver.answer(path, Answer::cxml(400));
+    let no = order(app, scenario, items).await;
+    let checks = app.checks(no).await;
+    assert!(
+        checks.failure_mentions("could not be delivered"),
+        "{scenario}: {checks:?}"
+    );
+    assert!(checks.verdict.starts_with("Failure"), "{scenario}");
+    app.receiver.answer(path, Answer::cxml(200));
+    app.collect_posts();
+}
+
 fn confirmation(app: &mut TestApp) -> absim::cxml::Cxml<ConfirmationRequest> {
     let posts = app.collect_posts();
     let (_, conf) = posts
@@ -442,6 +457,8 @@ async fn safeguard_short_stock_ships_what_is_available_or_back_orders_the_rest()
         .map(|s| s.portions[0].items[0].quantity.as_str())
         .collect();
     assert_eq!(last_two, ["1", "2"], "the back-ordered units ship later");
+    assert!(app.checks(app.last_entry().await).await.all_pass());
+    buyer_refuses(&mut app, "/ship", "safeguard-stock", &[(PEN, 3)]).await;
     app.validate_emitted();
 }
 
@@ -470,6 +487,8 @@ async fn safeguard_shipping_over_the_maximum_cancels_the_order() {
     let h = &conf.payload().unwrap().header;
     assert_eq!(h.kind, "reject");
     assert!(h.comments[0].text.contains("5000"));
+    assert!(app.checks(app.last_entry().await).await.all_pass());
+    buyer_refuses(&mut app, "/confirm", "safeguard-shipping", &[(PEN, 1)]).await;
     app.validate_emitted();
 }
 
@@ -482,6 +501,14 @@ async fn safeguard_a_slow_delivery_removes_the_line() {
     assert_eq!(c.items[0].statuses[0].kind, "reject");
     assert!(c.items[0].statuses[0].comments[0].text.contains("20"));
     assert_eq!(c.items[1].statuses[0].kind, "detail");
+    assert!(app.checks(app.last_entry().await).await.all_pass());
+    buyer_refuses(
+        &mut app,
+        "/confirm",
+        "safeguard-delivery",
+        &[(DESK, 1), (PEN, 1)],
+    )
+    .await;
     app.validate_emitted();
 }
 
@@ -498,6 +525,13 @@ async fn advanced_split_shipment_sends_two_ship_notices() {
     assert!(app.checks(no).await.all_pass());
     let entry = app.get_page(&format!("/groups/1/log/{no}")).await.html();
     assert_eq!(texts_of(&entry, "#asn .shipment").len(), 2);
+    buyer_refuses(
+        &mut app,
+        "/ship",
+        "advanced-split-shipment",
+        &[(DESK, 1), (PEN, 2)],
+    )
+    .await;
     app.validate_emitted();
 }
 
@@ -513,6 +547,9 @@ async fn advanced_backorder_confirms_backordered_then_ships() {
     let sns = ship_notices(&app);
     assert_eq!(sns.len(), 1);
     assert_eq!(sns[0].portions[0].items[0].quantity, "1");
+    let no = app.last_entry().await;
+    assert!(app.checks(no).await.all_pass());
+    buyer_refuses(&mut app, "/confirm", "advanced-backorder", &[(DESK, 1)]).await;
     app.validate_emitted();
 }
 
@@ -529,6 +566,14 @@ async fn advanced_line_and_order_rejections() {
             .contains("お取り扱いできません")
     );
     assert_eq!(c.items[1].statuses[0].kind, "detail");
+    assert!(app.checks(app.last_entry().await).await.all_pass());
+    buyer_refuses(
+        &mut app,
+        "/confirm",
+        "advanced-line-rejected",
+        &[(DESK, 1), (PEN, 1)],
+    )
+    .await;
 
     let before = ship_notices(&app).len();
     order(&mut app, "advanced-order-rejected", &[(DESK, 1)]).await;
@@ -537,6 +582,14 @@ async fn advanced_line_and_order_rejections() {
     assert_eq!(c.header.kind, "reject");
     assert!(c.header.comments[0].text.contains("取り消しました"));
     assert_eq!(ship_notices(&app).len(), before);
+    assert!(app.checks(app.last_entry().await).await.all_pass());
+    buyer_refuses(
+        &mut app,
+        "/confirm",
+        "advanced-order-rejected",
+        &[(DESK, 1)],
+    )
+    .await;
     app.validate_emitted();
 }
 
@@ -637,6 +690,8 @@ async fn advanced_late_po_is_repriced() {
         .await
         .html();
     assert!(text_of(&entry, "ul.decisions").contains("8 days after the cart"));
+    assert!(app.checks(no).await.all_pass());
+    buyer_refuses(&mut app, "/confirm", "advanced-late-po", &[(DESK, 1)]).await;
     app.validate_emitted();
 }
 
@@ -653,6 +708,7 @@ async fn advanced_invoice_follows_the_ship_notice() {
     // 16182 + 2 × 528 = 17238; tax 1723; free shipping: 18961.
     assert_eq!(inv.summary.net.money.amount(), Some(dec("18961")));
     assert!(app.checks(no).await.all_pass());
+    buyer_refuses(&mut app, "/invoice", "advanced-invoice", &[(DESK, 1)]).await;
     app.validate_emitted();
 }
 
