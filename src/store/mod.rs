@@ -4,7 +4,7 @@
 //! and write through this module.
 //!
 //! SQLite is the truth (`<data-dir>/absim.db`, WAL), reached through
-//! [`db::Db`]: one writer thread committing in batches, reader connections on
+//! the `db` module: one writer thread committing in batches, reader connections on
 //! the blocking pool. A method that returns `Ok` after a write has committed
 //! it: a PO answered `200 OK` is on disk before the answer leaves.
 //!
