@@ -133,6 +133,32 @@ pub async fn show(
     Ok(render(&p))
 }
 
+/// Where a settings form goes after saving: back to the settings page, or,
+/// when the change was refused, the form's page with the reason (400).
+fn saved_or(
+    result: Result<Group, String>,
+    gid: u32,
+    show_error: impl FnOnce(String) -> Response,
+) -> Response {
+    match result {
+        Ok(_) => Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response(),
+        Err(message) => {
+            let mut r = show_error(message);
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            r
+        }
+    }
+}
+
+/// The settings page with an error message.
+fn settings_error(state: &AppState, ctx: &Ctx, group: Group) -> impl FnOnce(String) -> Response {
+    let mut p = page(state, ctx, group);
+    move |message| {
+        p.error = Some(message);
+        render(&p)
+    }
+}
+
 #[derive(Deserialize)]
 pub struct SettingsForm {
     purchasing_system: String,
@@ -168,16 +194,7 @@ pub async fn save(
             Ok(())
         })
         .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response()),
-        Err(message) => {
-            let mut p = page(&state, &ctx, group);
-            p.error = Some(message);
-            let mut r = render(&p);
-            *r.status_mut() = StatusCode::BAD_REQUEST;
-            Ok(r)
-        }
-    }
+    Ok(saved_or(result, gid, settings_error(&state, &ctx, group)))
 }
 
 #[derive(Template)]
@@ -298,16 +315,7 @@ pub async fn save_faults(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response()),
-        Err(message) => {
-            let mut p = page(&state, &ctx, group);
-            p.error = Some(message);
-            let mut r = render(&p);
-            *r.status_mut() = StatusCode::BAD_REQUEST;
-            Ok(r)
-        }
-    }
+    Ok(saved_or(result, gid, settings_error(&state, &ctx, group)))
 }
 
 #[derive(Template)]
@@ -411,14 +419,9 @@ pub async fn save_tolerances(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response()),
-        Err(message) => {
-            let mut r = render(&tolerances_page(&ctx, group, Some(message)));
-            *r.status_mut() = StatusCode::BAD_REQUEST;
-            Ok(r)
-        }
-    }
+    Ok(saved_or(result, gid, |message| {
+        render(&tolerances_page(&ctx, group, Some(message)))
+    }))
 }
 
 #[derive(Template)]
@@ -537,14 +540,5 @@ pub async fn save_payment(
             Ok(())
         })
         .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response()),
-        Err(message) => {
-            let mut p = page(&state, &ctx, group);
-            p.error = Some(message);
-            let mut r = render(&p);
-            *r.status_mut() = StatusCode::BAD_REQUEST;
-            Ok(r)
-        }
-    }
+    Ok(saved_or(result, gid, settings_error(&state, &ctx, group)))
 }
