@@ -266,6 +266,7 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
 
     let started = tokio::time::Instant::now();
     let at = time::now();
+    let request_copy = body.clone();
     let sent = state
         .http
         .post(&url)
@@ -288,6 +289,20 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
         Err(e) => (None, None, Some(describe_transport_error(&url, &e))),
     };
     let duration_ms = started.elapsed().as_millis() as u64;
+    state
+        .store
+        .record_exchange(crate::store::Exchange {
+            at,
+            direction: "out".into(),
+            method: "POST".into(),
+            target: url.clone(),
+            status: http_status,
+            group_id: order.as_ref().map(|o| o.group_id),
+            note: transport_error.clone(),
+            request: request_copy,
+            response: answer.clone().unwrap_or_default(),
+        })
+        .await?;
     let cxml = match &answer {
         Some(bytes) => cxml::read::read_status(bytes)
             .map(|s| (s.code, s.text))

@@ -154,6 +154,9 @@ pub struct Mark {
     pub result: TestResult,
     pub by: String,
     pub at: DateTime<FixedOffset>,
+    /// A note with the mark (the JSON API takes one).
+    #[serde(default)]
+    pub comment: Option<String>,
 }
 
 /// An accepted purchase order as the test log keeps it. Its documents and
@@ -273,10 +276,27 @@ pub fn validate_order(
     mut deviations: Vec<Deviation>,
 ) -> Result<ValidOrder, Status> {
     if !sender_matches(doc.header.as_ref(), group) {
+        let identities: Vec<&str> = doc
+            .header
+            .iter()
+            .flat_map(|h| &h.sender.credentials)
+            .map(|c| c.identity.trim())
+            .collect();
+        let why = if identities.contains(&group.identity.as_str()) {
+            format!(
+                "the Sender Identity is this group's system login '{}', but the SharedSecret (パスワード) differs",
+                group.identity
+            )
+        } else {
+            format!(
+                "the Sender Identity {:?} is not this PO Request URL's group's system login '{}'",
+                identities, group.identity
+            )
+        };
         return Err(reject(
             401,
             "Unauthorized",
-            "Invalid or unrecognized sender credentials: the Sender Identity and SharedSecret do not match this PO Request URL's group",
+            format!("Invalid or unrecognized sender credentials: {why}"),
         ));
     }
     deviations.extend(header_deviations(doc.header.as_ref(), group));

@@ -182,16 +182,30 @@ fn save_group(c: &Connection, g: &Group) -> Result<(), StoreError> {
     Ok(())
 }
 
-const ORDER_COLUMNS: &str = "no, body, mark_result, mark_by, mark_at";
+const ORDER_COLUMNS: &str = "no, body, mark_result, mark_by, mark_at, mark_comment";
 
 /// An order row as read: number, JSON body, and the mark's columns.
-type OrderRow = (i64, String, Option<String>, Option<String>, Option<String>);
+type OrderRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 fn order_from_row(r: &Row) -> rusqlite::Result<OrderRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
 }
 
-fn build_order((no, body, result, by, at): OrderRow) -> Result<Order, StoreError> {
+fn build_order((no, body, result, by, at, comment): OrderRow) -> Result<Order, StoreError> {
     let mut order: Order = serde_json::from_str(&body)?;
     order.no = no as u64;
     order.mark = match (result.as_deref().and_then(TestResult::parse), by, at) {
@@ -199,6 +213,7 @@ fn build_order((no, body, result, by, at): OrderRow) -> Result<Order, StoreError
             result,
             by,
             at: parse_time(&at)?,
+            comment,
         }),
         _ => None,
     };
@@ -798,6 +813,7 @@ impl Store {
                             .ok_or_else(|| StoreError::Corrupt(format!("mark '{result}'")))?,
                         by,
                         at: parse_time(&at)?,
+                        comment: None,
                     })
                 })
                 .transpose()
@@ -903,6 +919,139 @@ impl Store {
                 .transpose()
             })
             .await
+    }
+
+    // ---- the request journal -------------------------------------------
+
+    pub async fn record_exchange(&self, e: Exchange) -> Result<(), StoreError> {
+        self.db
+            .write(move |c| {
+                c.prepare_cached(
+                    "INSERT INTO journal (at, direction, method, target, status, group_id, note, request, response)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?
+                .execute(params![
+                    time_text(&e.at),
+                    e.direction,
+                    e.method,
+                    e.target,
+                    e.status,
+                    e.group_id,
+                    e.note,
+                    e.request,
+                    e.response
+                ])?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// Journal entries, newest first, filtered by direction, a part of the
+    /// target, and the status.
+    pub async fn journal(
+        &self,
+        direction: Option<String>,
+        target: Option<String>,
+        status: Option<u16>,
+        limit: usize,
+    ) -> Result<Vec<(i64, Exchange)>, StoreError> {
+        self.db
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT id, at, direction, method, target, status, group_id, note, request, response FROM journal
+                     WHERE (?1 IS NULL OR direction = ?1) AND (?2 IS NULL OR instr(target, ?2) > 0)
+                       AND (?3 IS NULL OR status = ?3)
+                     ORDER BY id DESC LIMIT ?4",
+                )?;
+                let rows = stmt.query_map(
+                    params![direction, target, status, limit as i64],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            Exchange {
+                                at: DateTime::default(),
+                                direction: r.get(2)?,
+                                method: r.get(3)?,
+                                target: r.get(4)?,
+                                status: r.get(5)?,
+                                group_id: r.get(6)?,
+                                note: r.get(7)?,
+                                request: r.get(8)?,
+                                response: r.get(9)?,
+                            },
+                        ))
+                    },
+                )?;
+                let mut out = Vec::new();
+                for row in rows {
+                    let (id, at, mut e) = row?;
+                    e.at = parse_time(&at)?;
+                    out.push((id, e));
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    // ---- resets ----------------------------------------------------------
+
+    /// Forgets one scenario of a group: its orders (with their documents,
+    /// deliveries, attempts and e-mails) and its punchout sessions. Other
+    /// scenarios are left as they are. Returns how many orders went.
+    pub async fn reset_scenario(&self, group_id: u32, scenario: &str) -> Result<usize, StoreError> {
+        let scenario = scenario.to_owned();
+        let (n, group) = self
+            .db
+            .write(move |c| {
+                let n = delete_orders(
+                    c,
+                    "group_id = ?1 AND scenario = ?2",
+                    params![group_id, scenario],
+                )?;
+                delete_sessions(
+                    c,
+                    "group_id = ?1 AND json_extract(body, '$.scenario') = ?2",
+                    params![group_id, scenario],
+                )?;
+                let body: String =
+                    c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
+                        r.get(0)
+                    })?;
+                let mut g: Group = serde_json::from_str(&body)?;
+                g.scenario_fault_uses.remove(&scenario);
+                save_group(c, &g)?;
+                Ok((n, g))
+            })
+            .await?;
+        self.cache_group(&group);
+        Ok(n)
+    }
+
+    /// Forgets a group's log: every order, session, fault and e-mail; the
+    /// selected scenario goes back to the basic order. Credentials and
+    /// settings stay.
+    pub async fn reset_group(&self, group_id: u32) -> Result<usize, StoreError> {
+        let (n, group) = self
+            .db
+            .write(move |c| {
+                let n = delete_orders(c, "group_id = ?1", params![group_id])?;
+                delete_sessions(c, "group_id = ?1", params![group_id])?;
+                c.execute("DELETE FROM faults WHERE group_id = ?1", [group_id])?;
+                c.execute("DELETE FROM mails WHERE group_id = ?1", [group_id])?;
+                let body: String =
+                    c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
+                        r.get(0)
+                    })?;
+                let mut g: Group = serde_json::from_str(&body)?;
+                g.scenario_fault_uses.clear();
+                g.selected_scenario = crate::domain::scenario::BASIC.into();
+                save_group(c, &g)?;
+                Ok((n, g))
+            })
+            .await?;
+        self.cache_group(&group);
+        Ok(n)
     }
 
     // ---- the outbox of e-mails ----------------------------------------
@@ -1166,6 +1315,64 @@ fn insert_order_row(c: &Connection, order: &mut Order, refused: bool) -> Result<
     ])?;
     order.no = c.last_insert_rowid() as u64;
     Ok(())
+}
+
+/// One HTTP exchange of the journal.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub at: DateTime<FixedOffset>,
+    /// `in` (a request to absim) or `out` (absim's post to a buyer).
+    pub direction: String,
+    pub method: String,
+    /// The path (inbound) or URL (outbound).
+    pub target: String,
+    pub status: Option<u16>,
+    pub group_id: Option<u32>,
+    /// Why a request matched nothing, or what went wrong.
+    pub note: Option<String>,
+    pub request: Vec<u8>,
+    pub response: Vec<u8>,
+}
+
+/// Deletes orders matching `filter` with everything that hangs off them.
+fn delete_orders(
+    c: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params + Clone,
+) -> Result<usize, StoreError> {
+    let nos = format!("SELECT no FROM orders WHERE {filter}");
+    c.execute(
+        &format!("DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE order_no IN ({nos}))"),
+        args.clone(),
+    )?;
+    c.execute(
+        &format!("DELETE FROM deliveries WHERE order_no IN ({nos})"),
+        args.clone(),
+    )?;
+    c.execute(
+        &format!("DELETE FROM documents WHERE order_no IN ({nos})"),
+        args.clone(),
+    )?;
+    c.execute(
+        &format!("DELETE FROM mails WHERE order_no IN ({nos})"),
+        args.clone(),
+    )?;
+    Ok(c.execute(&format!("DELETE FROM orders WHERE {filter}"), args)?)
+}
+
+/// Deletes sessions matching `filter` with their documents.
+fn delete_sessions(
+    c: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params + Clone,
+) -> Result<usize, StoreError> {
+    c.execute(
+        &format!(
+            "DELETE FROM documents WHERE session_id IN (SELECT id FROM sessions WHERE {filter})"
+        ),
+        args.clone(),
+    )?;
+    Ok(c.execute(&format!("DELETE FROM sessions WHERE {filter}"), args)?)
 }
 
 /// An e-mail in the outbox.

@@ -45,6 +45,7 @@ CREATE TABLE orders (
     mark_result  TEXT,
     mark_by      TEXT,
     mark_at      TEXT,
+    mark_comment TEXT,
     body         TEXT NOT NULL
 );
 -- Accepted orders have unique payloadIDs and, per group, unique orderIDs.
@@ -111,6 +112,22 @@ CREATE TABLE mails (
 );
 CREATE INDEX mails_by_group ON mails (group_id, id);
 CREATE INDEX mails_by_order ON mails (order_no);
+
+-- The request journal: every HTTP exchange, inbound and outbound, with the
+-- raw bodies and, when a request matched nothing, why.
+CREATE TABLE journal (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    direction   TEXT NOT NULL,
+    method      TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    status      INTEGER,
+    group_id    INTEGER,
+    note        TEXT,
+    request     BLOB NOT NULL,
+    response    BLOB NOT NULL
+);
+CREATE INDEX journal_by_id ON journal (id);
 
 -- Faults injected into PO answers, for the test log.
 CREATE TABLE faults (

@@ -7,6 +7,7 @@
 //! never with credentials.
 
 mod assets;
+mod journal;
 mod oci;
 mod po;
 mod punchout;
@@ -29,11 +30,19 @@ use crate::domain::documents;
 use crate::i18n::{Lang, Texts};
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(home))
+    // The cXML endpoints: every exchange goes into the request journal.
+    let cxml = Router::new()
         .route("/eprocurement/punchout", post(punchout::setup))
         .route("/eprocurement/punchout/test", post(punchout::setup))
         .route("/po/{token}", post(po::intake))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            journal::inbound,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(journal::BODY_LIMIT));
+    Router::new()
+        .route("/", get(home))
+        .merge(cxml)
         .route("/eprocurement/oci", get(oci::get).post(oci::post))
         .route("/s/{sid}", get(storefront::home))
         .route("/s/{sid}/search", get(storefront::search))

@@ -31,12 +31,36 @@ pub async fn intake(
 ) -> Response {
     let received_at = time::now();
     let Some(group) = state.store.group_by_token(&token) else {
+        // A near miss: a token that starts like a group's (a cut copy).
+        let near = state
+            .store
+            .groups()
+            .into_iter()
+            .filter(|g| {
+                let common = g
+                    .po_token
+                    .chars()
+                    .zip(token.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                common >= 8
+            })
+            .map(|g| {
+                format!(
+                    " (it starts like group {}'s, {}: check that it was copied whole)",
+                    g.id, g.name
+                )
+            })
+            .next()
+            .unwrap_or_default();
         return cxml_error(
             &state,
             Status::new(
                 404,
                 "Not Found",
-                "no group has this PO Request URL; copy the PO Request URL (c) from the purchasing system settings",
+                format!(
+                    "no group has this PO Request URL{near}; copy the PO Request URL (c) from the purchasing system settings"
+                ),
             ),
         );
     };

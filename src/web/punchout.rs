@@ -33,14 +33,7 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         secrets_match(secret, &g.shared_secret).then_some(g)
     });
     let Some(group) = group else {
-        return cxml_error(
-            &state,
-            Status::new(
-                401,
-                "Unauthorized",
-                "Invalid or unrecognized sender credentials: no group has this Sender Identity (システムログイン) and SharedSecret (パスワード)",
-            ),
-        );
+        return cxml_error(&state, unauthorized(&state, sender));
     };
 
     match request.operation.trim() {
@@ -233,4 +226,29 @@ fn rebuild_cart(
         cart.restore(line, asin, quantity);
     }
     (cart_ref, cart)
+}
+
+/// 401, saying how close the credentials came: a known system login with
+/// the wrong password, or a login no group has.
+pub fn unauthorized(state: &AppState, sender: &[crate::cxml::Credential]) -> Status {
+    let identities: Vec<&str> = sender.iter().map(|c| c.identity.trim()).collect();
+    let near = identities.iter().find_map(|id| {
+        state
+            .store
+            .group_by_identity(id)
+            .map(|g| (id.to_string(), g))
+    });
+    let why = match (near, identities.first()) {
+        (Some((id, g)), _) => format!(
+            "the Sender Identity '{id}' is the system login of group {} ({}), but the SharedSecret (パスワード) does not match it",
+            g.id, g.name
+        ),
+        (None, Some(id)) => format!("no group has the system login (Sender Identity) '{id}'"),
+        (None, None) => "the Sender has no Credential".to_owned(),
+    };
+    Status::new(
+        401,
+        "Unauthorized",
+        format!("Invalid or unrecognized sender credentials: {why}"),
+    )
 }

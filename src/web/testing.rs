@@ -945,6 +945,7 @@ pub async fn mark(
         result,
         by: "SystemAdmin".into(),
         at: crate::cxml::time::now(),
+        comment: None,
     };
     state
         .store

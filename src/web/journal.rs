@@ -1,0 +1,69 @@
+//! The request journal's inbound side: a middleware on the cXML endpoints
+//! that records each request and its answer, raw, with the reason when the
+//! answer was not a success (the cXML Status message, which names the near
+//! miss: which credential or token did not match, and how).
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::cxml::Status;
+use crate::store::Exchange;
+
+/// The largest request body absim reads.
+pub const BODY_LIMIT: usize = 5 * 1024 * 1024;
+
+pub async fn inbound(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let method = parts.method.to_string();
+    let target = parts.uri.path().to_owned();
+    let group_id = target
+        .strip_prefix("/po/")
+        .and_then(|token| state.store.group_by_token(token))
+        .map(|g| g.id);
+    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            let status = Status::new(
+                413,
+                "Request Entity Too Large",
+                format!("the body is larger than {BODY_LIMIT} bytes"),
+            );
+            return super::cxml_error(&state, status);
+        }
+    };
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes.clone())))
+        .await;
+    let (rparts, rbody) = response.into_parts();
+    let rbytes = axum::body::to_bytes(rbody, usize::MAX)
+        .await
+        .unwrap_or_else(|_| Bytes::new());
+    let status = rparts.status.as_u16();
+    let note = (status != 200 || !rbytes.windows(10).any(|w| w == b"code=\"200\"")).then(|| {
+        crate::cxml::read::read_status(&rbytes)
+            .map(|s| format!("{} {}: {}", s.code, s.text, s.message))
+            .unwrap_or_else(|_| format!("HTTP {status}, not a cXML answer"))
+    });
+    let exchange = Exchange {
+        at: crate::cxml::time::now(),
+        direction: "in".into(),
+        method,
+        target,
+        status: Some(status),
+        group_id,
+        note,
+        request: bytes.to_vec(),
+        response: rbytes.to_vec(),
+    };
+    // The journal is for diagnosis: record it beside the answer, not before.
+    let store_state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = store_state.store.record_exchange(exchange).await {
+            tracing::warn!(error = %e, "the journal could not record an exchange");
+        }
+    });
+    (rparts, Body::from(rbytes)).into_response()
+}
