@@ -127,6 +127,10 @@ pub struct ServeArgs {
     /// The From address of order e-mails (default no-reply@absim.local).
     #[arg(long, env = "ABSIM_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// Hosts the JSON API may post a returned cart to server-side
+    /// (repeatable; default 127.0.0.1, localhost, ::1).
+    #[arg(long, env = "ABSIM_ALLOW_HOOK_HOST", value_delimiter = ',')]
+    pub allow_hook_host: Vec<String>,
     /// A TOML file with the same settings (flags and environment win).
     #[arg(long, env = "ABSIM_CONFIG")]
     pub config: Option<PathBuf>,

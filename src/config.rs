@@ -43,6 +43,8 @@ pub struct Settings {
     pub mail_from: String,
     /// How long absim waits for a buyer endpoint.
     pub outbound_timeout: Duration,
+    /// Hosts the API may post a cart to server-side (loopback by default).
+    pub allowed_hook_hosts: Vec<String>,
 }
 
 impl Default for Settings {
@@ -66,6 +68,7 @@ impl Default for Settings {
             smtp_url: None,
             mail_from: "no-reply@absim.local".into(),
             outbound_timeout: Duration::from_secs(30),
+            allowed_hook_hosts: vec!["127.0.0.1".into(), "localhost".into(), "::1".into()],
         }
     }
 }
@@ -98,6 +101,7 @@ struct FileSettings {
     scenarios: Option<PathBuf>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    allow_hook_host: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -194,6 +198,11 @@ impl Settings {
                 .or(file.outbound_timeout)
                 .map(Duration::from_secs)
                 .unwrap_or(d.outbound_timeout),
+            allowed_hook_hosts: if args.allow_hook_host.is_empty() {
+                file.allow_hook_host.unwrap_or(d.allowed_hook_hosts)
+            } else {
+                args.allow_hook_host.clone()
+            },
         })
     }
 }

@@ -209,6 +209,19 @@ impl AppState {
         }
     }
 
+    /// Whether the API may post a cart to this hook URL server-side: only
+    /// to hosts the operator allowed.
+    pub fn hook_allowed(&self, hook: &str) -> bool {
+        url::Url::parse(hook)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned())
+            })
+            .is_some_and(|h| self.settings.allowed_hook_hosts.contains(&h))
+    }
+
     pub fn po_url(&self, group: &domain::Group) -> String {
         format!("{}/po/{}", self.settings.base_url, group.po_token)
     }

@@ -6,6 +6,7 @@
 //! ([`PageError`]). Client errors are logged at info level with their reason,
 //! never with credentials.
 
+mod api;
 mod assets;
 mod journal;
 mod oci;
@@ -29,6 +30,11 @@ use crate::cxml::{Status, write};
 use crate::domain::documents;
 use crate::i18n::{Lang, Texts};
 
+/// The OpenAPI document of the JSON API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::routes().1
+}
+
 pub fn router(state: AppState) -> Router {
     // The cXML endpoints: every exchange goes into the request journal.
     let cxml = Router::new()
@@ -40,9 +46,11 @@ pub fn router(state: AppState) -> Router {
             journal::inbound,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(journal::BODY_LIMIT));
+    let (api, _) = api::routes();
     Router::new()
         .route("/", get(home))
         .merge(cxml)
+        .merge(api)
         .route("/eprocurement/oci", get(oci::get).post(oci::post))
         .route("/s/{sid}", get(storefront::home))
         .route("/s/{sid}/search", get(storefront::search))

@@ -443,6 +443,119 @@ struct ReturnPage {
     value: String,
 }
 
+/// A cart as it went back to the buyer.
+pub enum Returned {
+    /// A PunchOutOrderMessage and the form field it travels in.
+    Cxml { field: &'static str, xml: String },
+    /// An SAP OCI cart's NEW_ITEM fields.
+    Oci { fields: Vec<(String, String)> },
+}
+
+/// Builds the returned cart of a session (its cart as given, emptied or
+/// not), records it with the session (POOM 送信済み, the document, any OCI
+/// cut) and gives it back for the browser form or the API.
+pub async fn record_return(
+    state: &AppState,
+    session: &Session,
+    group: &crate::domain::Group,
+) -> Result<Returned, crate::store::StoreError> {
+    let lines: Vec<(&crate::domain::session::CartLine, &Product)> = session
+        .cart
+        .lines
+        .iter()
+        .filter_map(|l| Some((l, state.catalog.get(&l.asin)?)))
+        .collect();
+    let snapshot: Vec<ReturnedLine> = lines
+        .iter()
+        .map(|(l, p)| ReturnedLine {
+            aux_id: session.aux_id(l.line),
+            asin: p.asin.clone(),
+            quantity: l.quantity,
+            unit_price: p.price,
+            description: p.title.clone(),
+        })
+        .collect();
+    let now = time::now();
+    let (returned, kind, body, field, payload_id, cuts) = match &session.oci {
+        Some(ret) => {
+            let items: Vec<crate::oci::OciItem> = lines
+                .iter()
+                .map(|(l, p)| crate::oci::OciItem {
+                    description: p.title.clone(),
+                    quantity: l.quantity,
+                    unit: "EA".into(),
+                    price: p.price,
+                    currency: state.catalog.pricing.currency.clone(),
+                    lead_time_days: 2,
+                    vendor_material: p.asin.clone(),
+                    manufacturer_material: p.part_number.clone(),
+                    material_group: p.unspsc.clone(),
+                    product_id: p.asin.clone(),
+                })
+                .collect();
+            let cart = crate::oci::cart_fields(&items, ret);
+            let encoded = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&cart.fields)
+                .finish();
+            (
+                Returned::Oci {
+                    fields: cart.fields,
+                },
+                DocKind::OciCart,
+                encoded,
+                "oci",
+                String::new(),
+                cart.truncations,
+            )
+        }
+        None => {
+            let payload_id = state.payload_ids.next();
+            let xml = write::document(&documents::order_message(
+                payload_id.clone(),
+                group,
+                session,
+                &state.catalog,
+                &state.settings.base_url,
+            ));
+            let field = group.cart_field.name();
+            (
+                Returned::Cxml {
+                    field,
+                    xml: xml.clone(),
+                },
+                DocKind::OrderMessage,
+                xml,
+                field,
+                payload_id,
+                Vec::new(),
+            )
+        }
+    };
+    let record = CartReturn {
+        sent_at: now,
+        payload_id,
+        field: field.to_owned(),
+        lines: snapshot,
+    };
+    let doc = Document {
+        kind,
+        at: now,
+        body: body.into_bytes(),
+    };
+    state
+        .store
+        .update_session(&session.id, move |s| {
+            s.returns.push(record);
+            s.setup.deviations.extend(
+                cuts.into_iter()
+                    .map(|m| crate::cxml::Deviation::new("oci-truncated", m)),
+            );
+            ((), Some(doc))
+        })
+        .await?;
+    Ok(returned)
+}
+
 #[derive(Deserialize)]
 pub struct SubmitForm {
     /// Present when the user leaves without sending the cart.
@@ -450,8 +563,8 @@ pub struct SubmitForm {
     empty: Option<String>,
 }
 
-/// 承認を依頼する: builds the PunchOutOrderMessage, records it, and answers a
-/// page whose form carries it to the buyer's BrowserFormPost URL.
+/// 承認を依頼する: records the returned cart and answers a page whose form
+/// carries it to the buyer's BrowserFormPost URL (HOOK_URL for OCI).
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -471,60 +584,34 @@ pub async fn submit(
     if form.empty.is_some() {
         session.cart.lines.clear();
     }
-    if let Some(ret) = session.oci.clone() {
-        return oci_return(&state, &ctx, &sid, &session, &ret, hook, mode).await;
-    }
-    let payload_id = state.payload_ids.next();
-    let poom = write::document(&documents::order_message(
-        payload_id.clone(),
-        &group,
-        &session,
-        &state.catalog,
-        &state.settings.base_url,
-    ));
-    let sent_at = time::now();
-    let field = group.cart_field;
-    let record = CartReturn {
-        sent_at,
-        payload_id,
-        field: field.name().to_owned(),
-        lines: session
-            .cart
-            .lines
-            .iter()
-            .filter_map(|l| {
-                let p = state.catalog.get(&l.asin)?;
-                Some(ReturnedLine {
-                    aux_id: session.aux_id(l.line),
-                    asin: l.asin.clone(),
-                    quantity: l.quantity,
-                    unit_price: p.price,
-                    description: p.title.clone(),
-                })
-            })
-            .collect(),
-    };
-    let doc = Document {
-        kind: DocKind::OrderMessage,
-        at: sent_at,
-        body: poom.clone().into_bytes(),
-    };
-    state
-        .store
-        .update_session(&sid, move |s| (s.returns.push(record), Some(doc)))
+    let returned = record_return(&state, &session, &group)
         .await
         .map_err(|e| PageError::internal(ctx.t, &e))?;
-    let value = match field {
-        CartField::UrlEncoded => poom,
-        CartField::Base64 => base64::engine::general_purpose::STANDARD.encode(poom.as_bytes()),
-    };
-    Ok(render(&ReturnPage {
-        t: ctx.t,
-        chrome: chrome(&ctx, ctx.t.returning, mode),
-        action: hook,
-        field: field.name(),
-        value,
-    }))
+    Ok(match returned {
+        Returned::Cxml { field, xml } => render(&ReturnPage {
+            t: ctx.t,
+            chrome: chrome(&ctx, ctx.t.returning, mode),
+            action: hook,
+            field,
+            value: match group.cart_field {
+                CartField::UrlEncoded => xml,
+                CartField::Base64 => {
+                    base64::engine::general_purpose::STANDARD.encode(xml.as_bytes())
+                }
+            },
+        }),
+        Returned::Oci { fields } => render(&OciReturnPage {
+            t: ctx.t,
+            chrome: chrome(&ctx, ctx.t.returning, mode),
+            action: hook,
+            target: session
+                .oci
+                .as_ref()
+                .map(|o| o.target.clone())
+                .unwrap_or_else(|| "_top".into()),
+            fields,
+        }),
+    })
 }
 
 #[derive(Template)]
@@ -535,84 +622,4 @@ struct OciReturnPage {
     action: String,
     target: String,
     fields: Vec<(String, String)>,
-}
-
-/// The cart of an SAP OCI session: NEW_ITEM fields posted to HOOK_URL into
-/// `~TARGET`, with any field cut to OCI's lengths reported in the log.
-async fn oci_return(
-    state: &AppState,
-    ctx: &Ctx,
-    sid: &str,
-    session: &Session,
-    ret: &crate::oci::OciReturnInfo,
-    hook: String,
-    mode: Mode,
-) -> Result<Response, PageError> {
-    let lines: Vec<(&crate::domain::session::CartLine, &Product)> = session
-        .cart
-        .lines
-        .iter()
-        .filter_map(|l| Some((l, state.catalog.get(&l.asin)?)))
-        .collect();
-    let items: Vec<crate::oci::OciItem> = lines
-        .iter()
-        .map(|(l, p)| crate::oci::OciItem {
-            description: p.title.clone(),
-            quantity: l.quantity,
-            unit: "EA".into(),
-            price: p.price,
-            currency: state.catalog.pricing.currency.clone(),
-            lead_time_days: 2,
-            vendor_material: p.asin.clone(),
-            manufacturer_material: p.part_number.clone(),
-            material_group: p.unspsc.clone(),
-            product_id: p.asin.clone(),
-        })
-        .collect();
-    let cart = crate::oci::cart_fields(&items, ret);
-    let encoded = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&cart.fields)
-        .finish();
-    let now = time::now();
-    let record = CartReturn {
-        sent_at: now,
-        payload_id: String::new(),
-        field: "oci".into(),
-        lines: lines
-            .iter()
-            .map(|(l, p)| ReturnedLine {
-                aux_id: session.aux_id(l.line),
-                asin: p.asin.clone(),
-                quantity: l.quantity,
-                unit_price: p.price,
-                description: p.title.clone(),
-            })
-            .collect(),
-    };
-    let truncations = cart.truncations.clone();
-    let doc = Document {
-        kind: DocKind::OciCart,
-        at: now,
-        body: encoded.into_bytes(),
-    };
-    state
-        .store
-        .update_session(sid, move |s| {
-            s.returns.push(record);
-            s.setup.deviations.extend(
-                truncations
-                    .into_iter()
-                    .map(|m| crate::cxml::Deviation::new("oci-truncated", m)),
-            );
-            ((), Some(doc))
-        })
-        .await
-        .map_err(|e| PageError::internal(ctx.t, &e))?;
-    Ok(render(&OciReturnPage {
-        t: ctx.t,
-        chrome: chrome(ctx, ctx.t.returning, mode),
-        action: hook,
-        target: ret.target.clone(),
-        fields: cart.fields,
-    }))
 }
