@@ -825,12 +825,13 @@ impl Store {
         self.db
             .write(move |c| {
                 let n = c.execute(
-                    "UPDATE orders SET mark_result = ?2, mark_by = ?3, mark_at = ?4 WHERE no = ?1",
+                    "UPDATE orders SET mark_result = ?2, mark_by = ?3, mark_at = ?4, mark_comment = ?5 WHERE no = ?1",
                     params![
                         no as i64,
                         result_text(mark.result),
                         mark.by,
-                        time_text(&mark.at)
+                        time_text(&mark.at),
+                        mark.comment
                     ],
                 )?;
                 Ok(n == 1)

@@ -58,12 +58,10 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
         request: bytes.to_vec(),
         response: rbytes.to_vec(),
     };
-    // The journal is for diagnosis: record it beside the answer, not before.
-    let store_state = state.clone();
-    tokio::spawn(async move {
-        if let Err(e) = store_state.store.record_exchange(exchange).await {
-            tracing::warn!(error = %e, "the journal could not record an exchange");
-        }
-    });
+    // Recorded before the answer leaves, so that a client reading the
+    // journal right after its answer finds the exchange there.
+    if let Err(e) = state.store.record_exchange(exchange).await {
+        tracing::warn!(error = %e, "the journal could not record an exchange");
+    }
     (rparts, Body::from(rbytes)).into_response()
 }

@@ -2,6 +2,7 @@
 
 mod basic_order;
 mod helpers;
+mod json_api;
 mod mail;
 mod oci;
 mod process;
