@@ -23,12 +23,49 @@ pub struct Cli {
 pub enum Command {
     /// Start the simulator (the default).
     Serve(Box<ServeArgs>),
+    /// Run scenarios end to end with the reference buyer; JUnit and JSON
+    /// reports; exit code 1 when a scenario fails.
+    Run(RunArgs),
     /// The load benchmark: absim beside a bare floor server, same client.
     Bench(BenchArgs),
     /// The floor server of `absim bench` (prints its address, serves a
     /// fixed cXML answer).
     #[command(hide = true)]
     BenchFloor,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Scenario ids to run (see the test UI or GET /api/v1/groups/1/scenarios).
+    pub scenarios: Vec<String>,
+    /// Run every scenario of the catalogue.
+    #[arg(long)]
+    pub all: bool,
+    /// A running absim to test against (its base URL); by default one is
+    /// started in-process, in memory, on a free port.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// The target group's system login (default: read through its API).
+    #[arg(long)]
+    pub identity: Option<String>,
+    /// The target group's password (default: read through its API).
+    #[arg(long)]
+    pub shared_secret: Option<String>,
+    /// Scenarios run at once.
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
+    /// Write a JUnit XML report here.
+    #[arg(long)]
+    pub junit: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Scenario files to use instead of the embedded ones.
+    #[arg(long)]
+    pub scenarios_dir: Option<PathBuf>,
+    /// Seconds one scenario may wait for its documents.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -45,6 +45,9 @@ pub struct Settings {
     pub outbound_timeout: Duration,
     /// Hosts the API may post a cart to server-side (loopback by default).
     pub allowed_hook_hosts: Vec<String>,
+    /// Multiplies the delays scenarios set between ship notices (the suite
+    /// runner uses 0 to run the catalogue quickly).
+    pub scenario_delay_scale: f64,
 }
 
 impl Default for Settings {
@@ -69,6 +72,7 @@ impl Default for Settings {
             mail_from: "no-reply@absim.local".into(),
             outbound_timeout: Duration::from_secs(30),
             allowed_hook_hosts: vec!["127.0.0.1".into(), "localhost".into(), "::1".into()],
+            scenario_delay_scale: 1.0,
         }
     }
 }
@@ -203,6 +207,7 @@ impl Settings {
             } else {
                 args.allow_hook_host.clone()
             },
+            scenario_delay_scale: d.scenario_delay_scale,
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod mailer;
 pub mod oci;
 pub mod outbound;
+pub mod runner;
 pub mod store;
 pub mod web;
 

@@ -8,18 +8,26 @@ use absim::{AppState, Settings};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Logs go to stderr; stdout carries the connection values only.
+    let cli = Cli::parse();
+    // Logs go to stderr; stdout carries the connection values or reports.
+    let quiet = matches!(cli.command, Some(Command::Run(_)) | Some(Command::Bench(_)));
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "absim=info,tower_http=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                if quiet {
+                    "absim=warn"
+                } else {
+                    "absim=info,tower_http=warn"
+                }
+                .into()
+            }),
         )
         .init();
-    let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => *args,
         Some(Command::Bench(args)) => return absim::bench::run(args).await,
+        Some(Command::Run(args)) => return run_scenarios(args).await,
         Some(Command::BenchFloor) => return absim::bench::floor().await,
         None => cli.serve,
     };
@@ -92,4 +100,32 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// `absim run`: the summary on stdout, the reports where asked, and exit
+/// code 1 when a scenario failed.
+async fn run_scenarios(args: absim::cli::RunArgs) -> anyhow::Result<()> {
+    let report = absim::runner::run(absim::runner::RunOptions {
+        scenarios: args.scenarios,
+        all: args.all,
+        target: args.target,
+        identity: args.identity,
+        shared_secret: args.shared_secret,
+        jobs: args.jobs,
+        scenarios_dir: args.scenarios_dir,
+        timeout: std::time::Duration::from_secs(args.timeout),
+    })
+    .await?;
+    print!("{}", report.summary());
+    println!("({:.1} s against {})", report.seconds, report.target);
+    if let Some(path) = &args.junit {
+        std::fs::write(path, report.junit())?;
+    }
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)?;
+    }
+    if report.failed() > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
 }

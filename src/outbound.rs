@@ -194,9 +194,10 @@ fn target_of(state: &AppState, d: &Delivery, group_id: Option<u32>) -> Option<St
 fn follow_up(state: &AppState, d: &Delivery, order: Option<&Order>) -> Option<NewDelivery> {
     let plan = order?.fulfilment.as_ref()?;
     let default_delay = state.settings.ship_notice_delay;
+    let scale = state.settings.scenario_delay_scale.max(0.0);
     let delay_of = |s: &PlannedShipment| {
         s.delay_secs
-            .map(Duration::from_secs)
+            .map(|d| Duration::from_secs_f64(d as f64 * scale))
             .unwrap_or(default_delay)
     };
     let (kind, step, delay) = match d.kind {

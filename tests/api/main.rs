@@ -8,6 +8,7 @@ mod oci;
 mod process;
 mod rejections;
 mod reliability;
+mod runner;
 mod samples;
 mod scenarios;
 mod ui;
