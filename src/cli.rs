@@ -26,6 +26,13 @@ pub enum Command {
     /// Run scenarios end to end with the reference buyer; JUnit and JSON
     /// reports; exit code 1 when a scenario fails.
     Run(RunArgs),
+    /// Read cXML documents as absim would receive them: every error and
+    /// deviation with its line and the DTD rule; exit code 1 on errors.
+    Lint {
+        /// The documents.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// The load benchmark: absim beside a bare floor server, same client.
     Bench(BenchArgs),
     /// The floor server of `absim bench` (prints its address, serves a

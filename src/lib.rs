@@ -15,6 +15,7 @@ pub mod config;
 pub mod cxml;
 pub mod domain;
 pub mod i18n;
+pub mod lint;
 pub mod mailer;
 pub mod oci;
 pub mod outbound;

@@ -10,7 +10,10 @@ use absim::{AppState, Settings};
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // Logs go to stderr; stdout carries the connection values or reports.
-    let quiet = matches!(cli.command, Some(Command::Run(_)) | Some(Command::Bench(_)));
+    let quiet = matches!(
+        cli.command,
+        Some(Command::Run(_)) | Some(Command::Bench(_)) | Some(Command::Lint { .. })
+    );
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -28,6 +31,11 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => *args,
         Some(Command::Bench(args)) => return absim::bench::run(args).await,
         Some(Command::Run(args)) => return run_scenarios(args).await,
+        Some(Command::Lint { files }) => {
+            let (text, failed) = absim::lint::lint_files(&files);
+            print!("{text}");
+            std::process::exit(i32::from(failed));
+        }
         Some(Command::BenchFloor) => return absim::bench::floor().await,
         None => cli.serve,
     };

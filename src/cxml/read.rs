@@ -27,6 +27,9 @@ const EVENT_BUFFER: usize = 200_000;
 pub struct Deviation {
     pub code: String,
     pub message: String,
+    /// The line it is on, where the reader knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl Deviation {
@@ -34,6 +37,7 @@ impl Deviation {
         Deviation {
             code: code.to_owned(),
             message: message.into(),
+            line: None,
         }
     }
 }
@@ -134,6 +138,20 @@ pub fn read<P: Payload + DeserializeOwned>(bytes: &[u8]) -> Result<Inbound<P>, R
         .map_err(|e| ReadError::Malformed(e.to_string()))?;
     check_envelope(&doc, &mut deviations);
     Ok(Inbound { doc, deviations })
+}
+
+/// The name of the payload element (what kind of document this is).
+pub fn payload_name(bytes: &[u8]) -> Result<String, ReadError> {
+    let mut deviations = Vec::new();
+    let text = decode(bytes, &mut deviations)?;
+    let sniff = scan(&text, &mut deviations)?;
+    if !sniff.root.eq_ignore_ascii_case("cxml") {
+        return Err(ReadError::WrongRoot(sniff.root));
+    }
+    sniff
+        .payload
+        .or(sniff.container.map(|c| format!("an empty {c}")))
+        .ok_or_else(|| ReadError::Malformed("no Request, Message or Response".into()))
 }
 
 /// Reads only the Status of a Response (what a buyer answers to a
@@ -296,7 +314,14 @@ fn scan(text: &str, deviations: &mut Vec<Deviation>) -> Result<Sniff, ReadError>
             Event::Start(e) => {
                 let name = e.name().into_inner();
                 note_element(&mut sniff, depth, name);
+                let before = deviations.len();
                 check_child_order(&mut open, &mut reported, deviations, name);
+                if deviations.len() > before {
+                    let line = line_of(text, reader.buffer_position());
+                    if let Some(d) = deviations.last_mut() {
+                        d.line = Some(line);
+                    }
+                }
                 open.push(
                     CHILD_ORDER
                         .iter()
