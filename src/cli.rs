@@ -33,6 +33,24 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// The reference buyer (the LINE WORKS bot's part) against a running
+    /// absim.
+    Buyer {
+        /// Where the buyer listens.
+        #[arg(long, default_value = "127.0.0.1:8081")]
+        addr: SocketAddr,
+        /// The simulator's base URL.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        simulator: String,
+    },
+    /// absim and the reference buyer in one process, the basic order run
+    /// headlessly; both keep serving.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[arg(long, default_value = "127.0.0.1:8081")]
+        buyer_addr: SocketAddr,
+    },
     /// The load benchmark: absim beside a bare floor server, same client.
     Bench(BenchArgs),
     /// The floor server of `absim bench` (prints its address, serves a

@@ -373,6 +373,27 @@ texts! {
     smtp_sent: "SMTPで送信済み", "Sent by SMTP";
     smtp_failed: "SMTP送信失敗", "SMTP delivery failed";
     no_mails: "メールはありません。", "No e-mails.";
+    buyer_title: "購買システム (LINE WORKS Bot の役)", "Purchasing system (the LINE WORKS bot's part)";
+    buyer_intro: "absim の参照用購買システムです。Amazonビジネス (absim) へのパンチアウト、カートの受け取り、決済 (発注書の送信)、受注確定と発送完了の受け取りを行います。", "absim's reference purchasing system: it punches out to Amazon Business (absim), receives the cart, pays (sends the PO) and receives the confirmation and the ship notice.";
+    buyer_register: "Amazonビジネスで利用するメールアドレスを登録します。", "Register the e-mail address you use on Amazon Business.";
+    buyer_registered: "登録済みのメールアドレス", "Registered e-mail address";
+    register: "登録", "Register";
+    select_address: "配送先を選択する", "Choose a delivery address";
+    shop: "買い物をする", "Go shopping";
+    carts_heading: "カート内容", "Carts";
+    pay: "決済する", "Pay";
+    ordered_already: "決済済み", "Paid";
+    orders_heading: "注文", "Orders";
+    order_answer: "Amazonの応答", "Amazon's answer";
+    confirmation_received: "受注確定のメッセージ", "Order confirmed";
+    ship_received: "発送完了のメッセージ", "Shipped";
+    invoice_received: "請求書", "Invoice";
+    waiting: "待っています… (ページを更新してください)", "Waiting… (refresh the page)";
+    admin_title: "購入通知 (管理者)", "Purchase notices (administrator)";
+    who: "誰が", "Who";
+    what: "何を", "What";
+    buyer_log: "送受信ログ", "Documents sent and received";
+    buyer_register_first: "先にメールアドレスを登録してください。", "Register an e-mail address first.";
     // order search
     search_title: "発注の検索", "Order search";
     result_any: "すべての結果", "Any result";

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod cxml;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod lint;

@@ -31,6 +31,21 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => *args,
         Some(Command::Bench(args)) => return absim::bench::run(args).await,
         Some(Command::Run(args)) => return run_scenarios(args).await,
+        Some(Command::Buyer { addr, simulator }) => {
+            return absim::demo::buyer(addr, &simulator, shutdown_signal()).await;
+        }
+        Some(Command::Demo { addr, buyer_addr }) => {
+            let demo = absim::demo::start(addr, buyer_addr).await?;
+            println!("absim demo: the basic order ran end to end.");
+            println!("  購買システム (buyer):       {}/", demo.buyer);
+            println!("  購入通知 (administrator):   {}/admin", demo.buyer);
+            println!("  テストログ (test log entry): {}", demo.entry);
+            println!("  absim:                      {}/", demo.absim);
+            println!("Ctrl-C stops both.");
+            shutdown_signal().await;
+            demo.stop().await;
+            return Ok(());
+        }
         Some(Command::Lint { files }) => {
             let (text, failed) = absim::lint::lint_files(&files);
             print!("{text}");

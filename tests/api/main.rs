@@ -1,6 +1,7 @@
 //! absim's integration tests: one binary, a module per area.
 
 mod basic_order;
+mod buyer;
 mod helpers;
 mod json_api;
 mod mail;
