@@ -193,6 +193,18 @@ pub struct ServeArgs {
     /// (repeatable; default 127.0.0.1, localhost, ::1).
     #[arg(long, env = "ABSIM_ALLOW_HOOK_HOST", value_delimiter = ',')]
     pub allow_hook_host: Vec<String>,
+    /// The largest request body in bytes (default 5 MB; 413 beyond).
+    #[arg(long, env = "ABSIM_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Seconds one request may take in all (default 120).
+    #[arg(long, env = "ABSIM_REQUEST_TIMEOUT")]
+    pub request_timeout: Option<u64>,
+    /// Most punchout sessions kept (default 10000; the oldest idle go).
+    #[arg(long, env = "ABSIM_MAX_SESSIONS")]
+    pub max_sessions: Option<usize>,
+    /// Hours an idle punchout session lives (default 24).
+    #[arg(long, env = "ABSIM_SESSION_LIFETIME")]
+    pub session_lifetime: Option<u64>,
     /// A TOML file with the same settings (flags and environment win).
     #[arg(long, env = "ABSIM_CONFIG")]
     pub config: Option<PathBuf>,

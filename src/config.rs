@@ -45,6 +45,14 @@ pub struct Settings {
     pub outbound_timeout: Duration,
     /// Hosts the API may post a cart to server-side (loopback by default).
     pub allowed_hook_hosts: Vec<String>,
+    /// The largest request body absim reads (413 beyond).
+    pub max_body_bytes: usize,
+    /// How long one request may take in all (408 beyond).
+    pub request_timeout: Duration,
+    /// Most punchout sessions kept; the oldest idle ones go first.
+    pub max_sessions: usize,
+    /// How long an idle punchout session lives.
+    pub session_lifetime: Duration,
     /// Multiplies the delays scenarios set between ship notices (the suite
     /// runner uses 0 to run the catalogue quickly).
     pub scenario_delay_scale: f64,
@@ -73,6 +81,10 @@ impl Default for Settings {
             outbound_timeout: Duration::from_secs(30),
             allowed_hook_hosts: vec!["127.0.0.1".into(), "localhost".into(), "::1".into()],
             scenario_delay_scale: 1.0,
+            max_body_bytes: 5 * 1024 * 1024,
+            request_timeout: Duration::from_secs(120),
+            max_sessions: 10_000,
+            session_lifetime: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -106,6 +118,10 @@ struct FileSettings {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     allow_hook_host: Option<Vec<String>>,
+    max_body_bytes: Option<usize>,
+    request_timeout: Option<u64>,
+    max_sessions: Option<usize>,
+    session_lifetime: Option<u64>,
 }
 
 impl Settings {
@@ -208,6 +224,25 @@ impl Settings {
                 args.allow_hook_host.clone()
             },
             scenario_delay_scale: d.scenario_delay_scale,
+            max_body_bytes: args
+                .max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(d.max_body_bytes),
+            request_timeout: args
+                .request_timeout
+                .or(file.request_timeout)
+                .map(Duration::from_secs)
+                .unwrap_or(d.request_timeout),
+            max_sessions: args
+                .max_sessions
+                .or(file.max_sessions)
+                .unwrap_or(d.max_sessions)
+                .max(1),
+            session_lifetime: args
+                .session_lifetime
+                .or(file.session_lifetime)
+                .map(|h| Duration::from_secs(h * 3600))
+                .unwrap_or(d.session_lifetime),
         })
     }
 }

@@ -134,6 +134,7 @@ texts! {
     unspsc: "UNSPSC", "UNSPSC";
     asin: "ASIN", "ASIN";
     sold_by: "販売: Amazon.co.jp / 発送: Amazon", "Sold by Amazon.co.jp, fulfilled by Amazon";
+    session_expired: "このパンチアウトセッションは期限切れです。購入システムからもう一度パンチアウトしてください。", "This punchout session has expired. Punch out again from your purchasing system.";
     session_unknown: "このパンチアウトセッションは見つかりません。購入システムからもう一度パンチアウトしてください。", "This punchout session does not exist. Punch out again from your purchasing system.";
     product_unknown: "この商品は見つかりません。", "This product does not exist.";
     no_hook: "このセッションにはフックURLがないため、カートを返せません。", "This session has no hook URL, so the cart cannot be returned.";

@@ -267,6 +267,9 @@ fn parse_quantity(s: &str) -> Option<Decimal> {
         .filter(|q| *q > Decimal::ZERO)
 }
 
+/// Most lines one PO may have.
+pub const MAX_LINES: usize = 1000;
+
 /// Every check of an OrderRequest that needs no memory of earlier orders.
 /// The Status names the problem; Amazon's rejection codes (001-001,
 /// 001-005) are in its `text`.

@@ -144,6 +144,9 @@ pub struct Session {
     /// Set for SAP OCI sessions: the cart goes back as NEW_ITEM fields.
     #[serde(default)]
     pub oci: Option<crate::oci::OciReturnInfo>,
+    /// When the session was last used (Unix ms), for expiry.
+    #[serde(default)]
+    pub touched_at_ms: i64,
 }
 
 impl Session {

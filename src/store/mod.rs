@@ -496,26 +496,35 @@ impl Store {
 
     // ---- sessions -----------------------------------------------------
 
-    /// Records a new punchout session with its setup documents.
+    /// Records a new punchout session with its setup documents. Beyond
+    /// `max_sessions`, the sessions idle longest are forgotten.
     pub async fn insert_session(
         &self,
         session: Session,
         documents: Vec<Document>,
+        max_sessions: usize,
     ) -> Result<(), StoreError> {
         self.db
             .write(move |c| {
                 c.prepare_cached(
-                    "INSERT INTO sessions (id, group_id, cart_ref, created_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO sessions (id, group_id, cart_ref, created_at, touched_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
                 .execute(params![
                     session.id,
                     session.group_id,
                     session.cart_ref,
                     time_text(&session.setup.received_at),
+                    session.touched_at_ms,
                     serde_json::to_string(&session)?
                 ])?;
                 for d in &documents {
                     insert_document(c, Some(&session.id), None, d)?;
+                }
+                let count: i64 = c.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?;
+                let excess = count - max_sessions as i64;
+                if excess > 0 {
+                    let filter = "id IN (SELECT id FROM sessions ORDER BY touched_at, rowid LIMIT ?1)";
+                    delete_sessions(c, filter, params![excess])?;
                 }
                 Ok(())
             })
@@ -552,8 +561,12 @@ impl Store {
                 let Some(body) = body else { return Ok(None) };
                 let mut session: Session = serde_json::from_str(&body)?;
                 let (r, doc) = change(&mut session);
-                c.prepare_cached("UPDATE sessions SET body = ?2 WHERE id = ?1")?
-                    .execute(params![id, serde_json::to_string(&session)?])?;
+                c.prepare_cached("UPDATE sessions SET body = ?2, touched_at = ?3 WHERE id = ?1")?
+                    .execute(params![
+                        id,
+                        serde_json::to_string(&session)?,
+                        session.touched_at_ms
+                    ])?;
                 if let Some(d) = doc {
                     insert_document(c, Some(&id), None, &d)?;
                 }

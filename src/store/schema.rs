@@ -24,8 +24,10 @@ CREATE TABLE sessions (
     group_id    INTEGER NOT NULL REFERENCES groups(id),
     cart_ref    TEXT NOT NULL,
     created_at  TEXT NOT NULL,
+    touched_at  INTEGER NOT NULL DEFAULT 0,
     body        TEXT NOT NULL
 );
+CREATE INDEX sessions_by_touch ON sessions (touched_at);
 -- An edit reopens a cart in a new session with the same cart reference.
 CREATE INDEX sessions_by_cart ON sessions (cart_ref);
 

@@ -12,9 +12,6 @@ use crate::AppState;
 use crate::cxml::Status;
 use crate::store::Exchange;
 
-/// The largest request body absim reads.
-pub const BODY_LIMIT: usize = 5 * 1024 * 1024;
-
 pub async fn inbound(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let method = parts.method.to_string();
@@ -23,15 +20,31 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
         .strip_prefix("/po/")
         .and_then(|token| state.store.group_by_token(token))
         .map(|g| g.id);
-    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+    let limit = state.settings.max_body_bytes;
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             let status = Status::new(
                 413,
                 "Request Entity Too Large",
-                format!("the body is larger than {BODY_LIMIT} bytes"),
+                format!("the body is larger than {limit} bytes (--max-body-bytes)"),
             );
-            return super::cxml_error(&state, status);
+            let answer = super::cxml_error(&state, status);
+            let exchange = Exchange {
+                at: crate::cxml::time::now(),
+                direction: "in".into(),
+                method,
+                target,
+                status: Some(413),
+                group_id,
+                note: Some(format!("body over {limit} bytes; not read")),
+                request: Vec::new(),
+                response: Vec::new(),
+            };
+            if let Err(e) = state.store.record_exchange(exchange).await {
+                tracing::warn!(error = %e, "the journal could not record an exchange");
+            }
+            return answer;
         }
     };
     let response = next

@@ -45,7 +45,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             journal::inbound,
         ))
-        .layer(axum::extract::DefaultBodyLimit::max(journal::BODY_LIMIT));
+        .layer(axum::extract::DefaultBodyLimit::disable());
     let (api, _) = api::routes();
     Router::new()
         .route("/", get(home))
@@ -96,6 +96,14 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/autopost.js", get(assets::autopost_js))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(remember_language))
+        .layer(axum::middleware::from_fn(security_headers))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.settings.request_timeout,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.settings.max_body_bytes,
+        ))
         .with_state(state)
 }
 
@@ -105,6 +113,43 @@ async fn home(axum::extract::State(state): axum::extract::State<AppState>) -> Re
 
 async fn not_found(ctx: Ctx) -> PageError {
     PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.not_found)
+}
+
+/// Security headers on every answer. Pages get a Content-Security-Policy
+/// that allows no inline script (the cart's auto-post is an absim-served
+/// file) and no external resource; the test UI may not be framed by other
+/// sites, while the storefront may (buyers embed it in iframes).
+async fn security_headers(request: Request, next: Next) -> Response {
+    let storefront = {
+        let p = request.uri().path();
+        p.starts_with("/s/") || p.starts_with("/dp/") || p.starts_with("/eprocurement/")
+    };
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        let csp = if storefront {
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
+        } else {
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+        };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
+    }
+    response
 }
 
 /// A `?lang=` choice is remembered in a first-party cookie.

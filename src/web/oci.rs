@@ -82,10 +82,11 @@ async fn open(
         scenario,
         read_only: false,
         oci: Some(login.ret.clone()),
+        touched_at_ms: state.clock.now_ms(),
     };
     state
         .store
-        .insert_session(session, Vec::new())
+        .insert_session(session, Vec::new(), state.settings.max_sessions)
         .await
         .map_err(|e| PageError::internal(t, &e))?;
     tracing::info!(group = group.id, session = %session_id, "OCI session opened");

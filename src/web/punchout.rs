@@ -145,6 +145,7 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         read_only: operation == "inspect",
         scenario,
         oci: None,
+        touched_at_ms: state.clock.now_ms(),
     };
     let documents = vec![
         Document {
@@ -155,7 +156,11 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         Document::new(DocKind::SetupResponse, response.clone()),
     ];
     let session_id = session.id.clone();
-    if let Err(e) = state.store.insert_session(session, documents).await {
+    if let Err(e) = state
+        .store
+        .insert_session(session, documents, state.settings.max_sessions)
+        .await
+    {
         return cxml_internal(&state, &e);
     }
     tracing::info!(group = group.id, session = %session_id, "punchout session opened");

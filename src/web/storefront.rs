@@ -61,6 +61,14 @@ async fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Session, Mode),
         .await
         .map_err(|e| PageError::internal(ctx.t, &e))?
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
+    let idle_ms = state.clock.now_ms() - session.touched_at_ms;
+    if idle_ms > state.settings.session_lifetime.as_millis() as i64 {
+        return Err(PageError::new(
+            ctx.t,
+            StatusCode::GONE,
+            ctx.t.session_expired,
+        ));
+    }
     let mode = state
         .store
         .group(session.group_id)
@@ -343,6 +351,7 @@ pub async fn add(
         .get(&form.asin)
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.product_unknown))?;
     let asin = product.asin.clone();
+    let now = state.clock.now_ms();
     let changed = state
         .store
         .update_session(&sid, move |s| {
@@ -350,6 +359,7 @@ pub async fn add(
                 return (false, None);
             }
             s.cart.add(&asin, quantity);
+            s.touched_at_ms = now;
             (true, None)
         })
         .await
@@ -386,6 +396,7 @@ pub async fn update(
         parse_quantity(ctx.t, form.quantity.as_deref(), true)?
     };
     let line = form.line;
+    let now = state.clock.now_ms();
     let changed = state
         .store
         .update_session(&sid, move |s| {
@@ -393,6 +404,7 @@ pub async fn update(
                 return (false, None);
             }
             s.cart.set_quantity(line, quantity);
+            s.touched_at_ms = now;
             (true, None)
         })
         .await
