@@ -347,6 +347,21 @@ fn scan(text: &str, deviations: &mut Vec<Deviation>) -> Result<Sniff, ReadError>
                 open.pop();
                 depth = depth.saturating_sub(1);
             }
+            Event::GeneralRef(r) if !r.is_char_ref() => {
+                let name = r.to_string();
+                if !matches!(name.as_str(), "amp" | "lt" | "gt" | "quot" | "apos") {
+                    return Err(ReadError::NotXml(format!(
+                        "the entity &{name}; is not declared (line {}); absim knows only &amp; &lt; &gt; &quot; &apos; and character references",
+                        line_of(text, reader.buffer_position())
+                    )));
+                }
+            }
+            Event::Eof if depth > 0 => {
+                return Err(ReadError::NotXml(format!(
+                    "the document ends with {depth} element(s) still open (line {}); was it cut off?",
+                    line_of(text, reader.buffer_position())
+                )));
+            }
             Event::Eof => break,
             _ => {}
         }

@@ -3,6 +3,7 @@
 mod basic_order;
 mod buyer;
 mod helpers;
+mod hostile;
 mod json_api;
 mod mail;
 mod oci;
