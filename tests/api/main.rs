@@ -4,6 +4,7 @@ mod basic_order;
 mod buyer;
 mod helpers;
 mod hostile;
+mod injection;
 mod json_api;
 mod mail;
 mod oci;
