@@ -42,6 +42,9 @@ pub enum Command {
         /// The simulator's base URL.
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         simulator: String,
+        /// The simulator's admin token (when it was started with one).
+        #[arg(long, env = "ABSIM_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
     },
     /// absim and the reference buyer in one process, the basic order run
     /// headlessly; both keep serving.
@@ -91,6 +94,9 @@ pub struct RunArgs {
     /// Seconds one scenario may wait for its documents.
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
+    /// The target's admin token (when it was started with one).
+    #[arg(long, env = "ABSIM_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -205,6 +211,13 @@ pub struct ServeArgs {
     /// Hours an idle punchout session lives (default 24).
     #[arg(long, env = "ABSIM_SESSION_LIFETIME")]
     pub session_lifetime: Option<u64>,
+    /// Require this token for the test UI, settings and the JSON API (the
+    /// UI asks once and keeps a cookie; the API takes `Authorization: Bearer`).
+    #[arg(long, env = "ABSIM_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Serve without an admin token on a non-loopback address anyway.
+    #[arg(long, env = "ABSIM_INSECURE_OPEN")]
+    pub insecure_open: bool,
     /// A TOML file with the same settings (flags and environment win).
     #[arg(long, env = "ABSIM_CONFIG")]
     pub config: Option<PathBuf>,

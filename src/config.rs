@@ -56,6 +56,11 @@ pub struct Settings {
     /// Multiplies the delays scenarios set between ship notices (the suite
     /// runner uses 0 to run the catalogue quickly).
     pub scenario_delay_scale: f64,
+    /// When set, the test UI, settings and the JSON API require it (a bearer
+    /// header or the cookie the login page sets). Never logged.
+    pub admin_token: Option<String>,
+    /// Accept serving without an admin token on a non-loopback address.
+    pub insecure_open: bool,
 }
 
 impl Default for Settings {
@@ -85,6 +90,8 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(120),
             max_sessions: 10_000,
             session_lifetime: Duration::from_secs(24 * 3600),
+            admin_token: None,
+            insecure_open: false,
         }
     }
 }
@@ -122,9 +129,25 @@ struct FileSettings {
     request_timeout: Option<u64>,
     max_sessions: Option<usize>,
     session_lifetime: Option<u64>,
+    admin_token: Option<String>,
+    insecure_open: Option<bool>,
 }
 
 impl Settings {
+    /// Refuses an open admin surface on a reachable address: bound to
+    /// anything but loopback, absim needs an admin token (or the operator's
+    /// explicit `--insecure-open`).
+    pub fn check_exposure(&self) -> anyhow::Result<()> {
+        if self.addr.ip().is_loopback() || self.admin_token.is_some() || self.insecure_open {
+            return Ok(());
+        }
+        anyhow::bail!(
+            "absim is bound to {}, which other machines can reach, and has no admin token: anyone could change its settings and read its test log.\n\
+             Set one with --admin-token <TOKEN> (or ABSIM_ADMIN_TOKEN), or pass --insecure-open to accept the risk.",
+            self.addr
+        )
+    }
+
     pub fn resolve(args: &ServeArgs) -> anyhow::Result<Settings> {
         let file: FileSettings = match &args.config {
             Some(path) => {
@@ -243,6 +266,12 @@ impl Settings {
                 .or(file.session_lifetime)
                 .map(|h| Duration::from_secs(h * 3600))
                 .unwrap_or(d.session_lifetime),
+            admin_token: args
+                .admin_token
+                .clone()
+                .or(file.admin_token)
+                .filter(|t| !t.is_empty()),
+            insecure_open: args.insecure_open || file.insecure_open.unwrap_or(false),
         })
     }
 }
@@ -285,5 +314,27 @@ mod tests {
         };
         let err = format!("{:#}", Settings::resolve(&args).unwrap_err());
         assert!(err.contains("adress"), "{err}");
+    }
+
+    #[test]
+    fn a_reachable_address_needs_a_token_or_insecure_open() {
+        let mut s = Settings {
+            addr: "0.0.0.0:8080".parse().unwrap(),
+            ..Settings::default()
+        };
+        let err = s.check_exposure().unwrap_err().to_string();
+        assert!(
+            err.contains("0.0.0.0:8080") && err.contains("--admin-token"),
+            "{err}"
+        );
+        s.insecure_open = true;
+        assert!(s.check_exposure().is_ok());
+        s.insecure_open = false;
+        s.admin_token = Some("t0ken".into());
+        assert!(s.check_exposure().is_ok());
+        assert!(
+            Settings::default().check_exposure().is_ok(),
+            "loopback may run open"
+        );
     }
 }

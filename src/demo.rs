@@ -15,11 +15,12 @@ use crate::{AppState, Settings};
 pub async fn buyer(
     addr: SocketAddr,
     simulator: &str,
+    admin_token: Option<&str>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let listener = TcpListener::bind(addr).await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let settings = web::connect(simulator, &base).await?;
+    let settings = web::connect(simulator, &base, admin_token).await?;
     println!("absim buyer (参照用購買システム): {base}/");
     println!("  管理者 (購入通知): {base}/admin");
     println!("  simulator: {}", settings.simulator);
@@ -86,7 +87,7 @@ pub async fn start(absim_addr: SocketAddr, buyer_addr: SocketAddr) -> anyhow::Re
         .await
         .context("binding the buyer")?;
     let buyer_base = format!("http://{}", buyer_listener.local_addr()?);
-    let buyer = Buyer::new(web::connect(&absim, &buyer_base).await?);
+    let buyer = Buyer::new(web::connect(&absim, &buyer_base, None).await?);
     let app = web::app(buyer.clone());
     let buyer_task = tokio::spawn(async move {
         let _ = axum::serve(buyer_listener, app).await;

@@ -134,6 +134,12 @@ texts! {
     unspsc: "UNSPSC", "UNSPSC";
     asin: "ASIN", "ASIN";
     sold_by: "販売: Amazon.co.jp / 発送: Amazon", "Sold by Amazon.co.jp, fulfilled by Amazon";
+    admin_login_title: "管理者トークン", "Admin token";
+    admin_login_help: "このabsimは管理者トークンで保護されています。一度入力すると、このブラウザーに保存されます。", "This absim is protected by an admin token. Enter it once; this browser keeps it.";
+    admin_login_token: "トークン", "Token";
+    admin_login_button: "続ける", "Continue";
+    admin_login_wrong: "トークンが違います。", "That token is not right.";
+    admin_login_needed: "この操作には管理者トークンが必要です。", "This action needs the admin token.";
     session_expired: "このパンチアウトセッションは期限切れです。購入システムからもう一度パンチアウトしてください。", "This punchout session has expired. Punch out again from your purchasing system.";
     session_unknown: "このパンチアウトセッションは見つかりません。購入システムからもう一度パンチアウトしてください。", "This punchout session does not exist. Punch out again from your purchasing system.";
     product_unknown: "この商品は見つかりません。", "This product does not exist.";

@@ -37,6 +37,25 @@ use domain::Catalog;
 use outbound::Outbox;
 use store::Store;
 
+/// An HTTP client for absim's JSON API that sends the admin token, when
+/// there is one, as a bearer header.
+pub fn api_client(
+    admin_token: Option<&str>,
+    timeout: std::time::Duration,
+) -> anyhow::Result<reqwest::Client> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(token) = admin_token {
+        let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+            .context("the admin token must be printable ASCII")?;
+        value.set_sensitive(true);
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+    }
+    Ok(reqwest::Client::builder()
+        .timeout(timeout)
+        .default_headers(headers)
+        .build()?)
+}
+
 /// Shared state: one cheap handle, cloned into every handler and the worker.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);

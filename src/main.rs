@@ -31,8 +31,13 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => *args,
         Some(Command::Bench(args)) => return absim::bench::run(args).await,
         Some(Command::Run(args)) => return run_scenarios(args).await,
-        Some(Command::Buyer { addr, simulator }) => {
-            return absim::demo::buyer(addr, &simulator, shutdown_signal()).await;
+        Some(Command::Buyer {
+            addr,
+            simulator,
+            admin_token,
+        }) => {
+            return absim::demo::buyer(addr, &simulator, admin_token.as_deref(), shutdown_signal())
+                .await;
         }
         Some(Command::Demo { addr, buyer_addr }) => {
             let demo = absim::demo::start(addr, buyer_addr).await?;
@@ -55,6 +60,7 @@ async fn main() -> anyhow::Result<()> {
         None => cli.serve,
     };
     let mut settings = Settings::resolve(&args)?;
+    settings.check_exposure()?;
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     // With port 0 the system picks the port: show and use the real one.
     let bound = listener.local_addr()?;
@@ -137,6 +143,7 @@ async fn run_scenarios(args: absim::cli::RunArgs) -> anyhow::Result<()> {
         jobs: args.jobs,
         scenarios_dir: args.scenarios_dir,
         timeout: std::time::Duration::from_secs(args.timeout),
+        admin_token: args.admin_token,
     })
     .await?;
     print!("{}", report.summary());

@@ -37,6 +37,8 @@ pub struct RunOptions {
     pub scenarios_dir: Option<std::path::PathBuf>,
     /// How long one scenario may wait for its documents.
     pub timeout: Duration,
+    /// The target's admin token, when it has one.
+    pub admin_token: Option<String>,
 }
 
 /// One scenario's result.
@@ -431,23 +433,23 @@ async fn run_one(
 pub async fn run(options: RunOptions) -> anyhow::Result<Report> {
     let started = Instant::now();
     let endpoints = start_endpoints().await?;
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()?;
+    let http = crate::api_client(options.admin_token.as_deref(), Duration::from_secs(30))?;
     // The absim to run against: in-process unless a target is given.
     let (target, scenarios, _server) = match &options.target {
         Some(base) => {
             let base = base.trim_end_matches('/').to_owned();
-            let g: Value = serde_json::from_str(
-                &http
-                    .get(format!("{base}/api/v1/groups/1"))
-                    .send()
-                    .await
-                    .with_context(|| format!("reaching {base}"))?
-                    .text()
-                    .await?,
-            )
-            .with_context(|| format!("{base} did not answer its API"))?;
+            let answer = http
+                .get(format!("{base}/api/v1/groups/1"))
+                .send()
+                .await
+                .with_context(|| format!("reaching {base}"))?;
+            if answer.status() == reqwest::StatusCode::UNAUTHORIZED {
+                anyhow::bail!(
+                    "{base} needs its admin token: pass --admin-token or set ABSIM_ADMIN_TOKEN"
+                );
+            }
+            let g: Value = serde_json::from_str(&answer.text().await?)
+                .with_context(|| format!("{base} did not answer its API"))?;
             let identity = options
                 .identity
                 .clone()

@@ -488,8 +488,12 @@ pub fn app(buyer: Buyer) -> axum::Router {
 
 /// Connects to a simulator: reads the default group's credentials and PO
 /// URL through its API and points the group's endpoints at this buyer.
-pub async fn connect(simulator: &str, base_url: &str) -> anyhow::Result<BuyerSettings> {
-    let http = reqwest::Client::new();
+pub async fn connect(
+    simulator: &str,
+    base_url: &str,
+    admin_token: Option<&str>,
+) -> anyhow::Result<BuyerSettings> {
+    let http = crate::api_client(admin_token, std::time::Duration::from_secs(30))?;
     let simulator = simulator.trim_end_matches('/').to_owned();
     let g: serde_json::Value = serde_json::from_str(
         &http

@@ -6,6 +6,7 @@
 //! ([`PageError`]). Client errors are logged at info level with their reason,
 //! never with credentials.
 
+mod admin;
 mod api;
 mod assets;
 mod journal;
@@ -92,9 +93,14 @@ pub fn router(state: AppState) -> Router {
         .route("/groups/{gid}/orders", get(testing::order_search))
         .route("/groups/{gid}/mail", get(testing::outbox))
         .route("/groups/{gid}/mail/{id}", get(testing::mail))
+        .route("/login", get(admin::show).post(admin::login))
         .route("/assets/absim.css", get(assets::css))
         .route("/assets/autopost.js", get(assets::autopost_js))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            admin::gate,
+        ))
         .layer(axum::middleware::from_fn(remember_language))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

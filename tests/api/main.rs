@@ -1,5 +1,6 @@
 //! absim's integration tests: one binary, a module per area.
 
+mod admin;
 mod basic_order;
 mod buyer;
 mod helpers;

@@ -197,3 +197,19 @@ async fn sigterm_stops_gracefully_and_keeps_the_queue() {
         .unwrap();
     assert_eq!((order_id.as_str(), state.as_str()), ("TERM-1", "pending"));
 }
+
+#[test]
+fn a_reachable_address_without_an_admin_token_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_absim"))
+        .args(["--addr", "0.0.0.0:0", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("ABSIM_ADMIN_TOKEN")
+        .env_remove("ABSIM_INSECURE_OPEN")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--admin-token"), "{err}");
+    assert!(err.contains("--insecure-open"), "{err}");
+}
