@@ -272,3 +272,60 @@ async fn a_bom_and_a_shift_jis_body_are_accepted_and_reported() {
     app.settle().await;
     app.collect_posts();
 }
+
+/// SSRF: a buyer endpoint that redirects elsewhere is not followed; the
+/// delivery is recorded with the redirect's status and nothing reaches the
+/// other host.
+#[tokio::test]
+async fn a_redirecting_buyer_endpoint_is_not_followed() {
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let target = format!("http://{}/internal", elsewhere.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let seen = connections.clone();
+    tokio::spawn(async move {
+        while elsewhere.accept().await.is_ok() {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let redirector = axum::Router::new().fallback(move || {
+        let target = target.clone();
+        async move { axum::response::Redirect::temporary(&target) }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let redirect_url = format!("http://{}/confirm", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, redirector).await.unwrap() });
+
+    let app = spawn_app_steppable(|s| s.order_confirmation_url = Some(redirect_url.clone())).await;
+    let po = order_request(
+        "redirect@b",
+        "PO-REDIRECT",
+        "new",
+        true,
+        &[PoLine {
+            asin: "B087JWRCP5",
+            aux: None,
+            quantity: 1,
+            price: "16182",
+        }],
+    );
+    assert_eq!(app.post_order(&po).await.status, 200);
+    absim::outbound::deliver_next(&app.state).await.unwrap();
+    let journal: Value = app
+        .http
+        .get(app.url("/api/v1/journal?direction=out"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let first = &journal.as_array().unwrap()[0];
+    assert_eq!(first["status"], 307, "{first}");
+    assert!(first["target"].as_str().unwrap().ends_with("/confirm"));
+    tokio::task::yield_now().await;
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        0,
+        "the redirect was followed"
+    );
+}

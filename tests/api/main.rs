@@ -2,6 +2,7 @@
 
 mod admin;
 mod basic_order;
+mod browser;
 mod buyer;
 mod helpers;
 mod hostile;
