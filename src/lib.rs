@@ -256,6 +256,51 @@ pub fn app(state: AppState) -> axum::Router {
 
 /// Serves `app` on `listener` with the delivery worker until `shutdown`
 /// completes, then finishes in-flight requests.
+/// How long a client may take to send a request's headers (slowloris); the
+/// body and the handling are bounded by `--request-timeout`.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serves HTTP/1.1 on `listener` until `shutdown`, then lets requests in
+/// flight finish. This is `axum::serve` plus what it cannot configure: a
+/// timer, so that hyper closes connections whose headers do not arrive
+/// within [`HEADER_READ_TIMEOUT`].
+pub async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait, go on.
+                        tracing::warn!(error = %e, "accepting a connection failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
 pub async fn run(
     listener: TcpListener,
     state: AppState,
@@ -264,10 +309,7 @@ pub async fn run(
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(outbound::run_worker(state.clone(), stop_rx));
     let state_for_close = state.clone();
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
+    serve(listener, app(state), shutdown).await;
     let _ = stop_tx.send(true);
     let _ = worker.await;
     // Everything accepted is committed; stop the writer cleanly.

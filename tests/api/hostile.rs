@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -328,4 +329,28 @@ async fn a_redirecting_buyer_endpoint_is_not_followed() {
         0,
         "the redirect was followed"
     );
+}
+
+/// Slowloris: a client that never finishes its headers is disconnected
+/// after the header read timeout, and absim keeps serving others.
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut app = spawn_app().await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"POST /eprocurement/punchout HTTP/1.1\r\nHost: absim\r\nX-Slow: 1")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    tokio::time::pause();
+    tokio::time::advance(absim::HEADER_READ_TIMEOUT + Duration::from_secs(1)).await;
+    tokio::time::resume();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
+    assert!(
+        matches!(read, Ok(Ok(_)) | Ok(Err(_))),
+        "the slow connection is still open"
+    );
+    app.punch_out().await;
 }
