@@ -256,9 +256,10 @@ pub fn app(state: AppState) -> axum::Router {
 
 /// Serves `app` on `listener` with the delivery worker until `shutdown`
 /// completes, then finishes in-flight requests.
-/// How long a client may take to send a request's headers (slowloris); the
+/// How long a client may take to send a request's headers (slowloris), and
+/// how long an idle keep-alive connection stays open (as nginx does); the
 /// body and the handling are bounded by `--request-timeout`.
-pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Serves HTTP/1.1 on `listener` until `shutdown`, then lets requests in
 /// flight finish. This is `axum::serve` plus what it cannot configure: a

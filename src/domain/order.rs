@@ -312,6 +312,16 @@ pub fn validate_order(
         ));
     }
     let order = doc.payload().expect("read() guarantees the payload");
+    if order.items.len() > MAX_LINES {
+        return Err(reject(
+            413,
+            "Request Entity Too Large",
+            format!(
+                "the OrderRequest has {} ItemOut lines; absim takes at most {MAX_LINES} per order (split it)",
+                order.items.len()
+            ),
+        ));
+    }
     let h = &order.header;
     let kind = h.order_type();
     if kind != "new" {

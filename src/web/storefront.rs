@@ -54,6 +54,9 @@ fn rows<'a>(products: impl IntoIterator<Item = &'a Product>) -> Vec<Row<'a>> {
         .collect()
 }
 
+/// How stale a session's last activity may be before a page view renews it.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
 async fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Session, Mode), PageError> {
     let session = state
         .store
@@ -61,13 +64,26 @@ async fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Session, Mode),
         .await
         .map_err(|e| PageError::internal(ctx.t, &e))?
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
-    let idle_ms = state.clock.now_ms() - session.touched_at_ms;
+    let now = state.clock.now_ms();
+    let idle_ms = now - session.touched_at_ms;
     if idle_ms > state.settings.session_lifetime.as_millis() as i64 {
         return Err(PageError::new(
             ctx.t,
             StatusCode::GONE,
             ctx.t.session_expired,
         ));
+    }
+    // Browsing is activity too; recorded at most once a minute so that
+    // page views do not each cost a write.
+    if idle_ms > TOUCH_EVERY_MS {
+        state
+            .store
+            .update_session(sid, move |s| {
+                s.touched_at_ms = now;
+                ((), None)
+            })
+            .await
+            .map_err(|e| PageError::internal(ctx.t, &e))?;
     }
     let mode = state
         .store

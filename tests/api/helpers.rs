@@ -243,6 +243,9 @@ pub async fn spawn_with_receiver(
         state,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::limited(5))
+            // Tests move the clock past absim's keep-alive timeout; fresh
+            // connections keep them from racing a closing one.
+            .pool_max_idle_per_host(0)
             .build()
             .unwrap(),
         receiver,

@@ -8,6 +8,7 @@ mod helpers;
 mod hostile;
 mod injection;
 mod json_api;
+mod limits;
 mod mail;
 mod oci;
 mod process;

@@ -1,0 +1,111 @@
+//! Limits: lines per PO, body size on pages, the session bound and
+//! lifetime, and the security headers pages carry.
+
+use std::time::Duration;
+
+use crate::helpers::*;
+
+fn sid_of(start_page: &str) -> String {
+    start_page.rsplit('/').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_po_with_more_than_1000_lines_gets_413_naming_the_cap() {
+    let app = spawn_app().await;
+    let lines: Vec<PoLine> = (0..1001)
+        .map(|_| PoLine {
+            asin: "B087JWRCP5",
+            aux: None,
+            quantity: 1,
+            price: "16182",
+        })
+        .collect();
+    let r = app
+        .post_order(&order_request("many@b", "PO-MANY", "new", true, &lines))
+        .await;
+    assert_eq!(r.status, 413);
+    let (code, _, message) = r.cxml_status();
+    assert_eq!(code, 413);
+    assert!(message.contains("1001 ItemOut lines"), "{message}");
+    assert!(message.contains("at most 1000"), "{message}");
+}
+
+#[tokio::test]
+async fn a_page_form_over_the_body_limit_gets_413() {
+    let mut app = spawn_app_with(|s| s.max_body_bytes = 64 * 1024).await;
+    let sid = sid_of(&app.punch_out().await);
+    let big = "x".repeat(100 * 1024);
+    let r = app
+        .post_form(&format!("/s/{sid}/cart/add"), &[("asin", &big)])
+        .await;
+    assert_eq!(r.status, 413);
+    // And the cXML endpoints answer it in cXML.
+    let r = app.post_punchout_setup(&big).await;
+    assert_eq!(r.status, 413);
+    assert_eq!(r.cxml_status().0, 413);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires_and_its_start_page_says_so() {
+    let mut app = spawn_app_with(|s| s.session_lifetime = Duration::from_secs(3600)).await;
+    let start = app.punch_out().await;
+    let path = start.strip_prefix(&app.base).unwrap().to_owned();
+    assert_eq!(app.get_page(&path).await.status, 200);
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(3601)).await;
+    tokio::time::resume();
+    let r = app.get_page_lang(&path, "ja").await;
+    assert_eq!(r.status, 410);
+    let message = text_of(&r.html(), ".message");
+    assert!(message.contains("期限切れ"), "{message}");
+    let r = app.get_page_lang(&path, "en").await;
+    assert!(text_of(&r.html(), ".message").contains("expired"));
+}
+
+#[tokio::test]
+async fn beyond_the_session_bound_the_oldest_idle_session_goes() {
+    let mut app = spawn_app_with(|s| s.max_sessions = 2).await;
+    async fn minutes_pass() {
+        tokio::time::pause();
+        tokio::time::advance(Duration::from_secs(61)).await;
+        tokio::time::resume();
+    }
+    let first = app.punch_out().await;
+    minutes_pass().await;
+    let second = app.punch_out().await;
+    minutes_pass().await;
+    // Browsing the first makes the second the oldest idle one.
+    let base = app.base.clone();
+    let path = |u: &str| u.strip_prefix(&base).unwrap().to_owned();
+    assert_eq!(app.get_page(&path(&first)).await.status, 200);
+    minutes_pass().await;
+    let third = app.punch_out().await;
+    assert_eq!(app.get_page(&path(&first)).await.status, 200);
+    assert_eq!(app.get_page(&path(&third)).await.status, 200);
+    assert_eq!(app.get_page(&path(&second)).await.status, 404);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_only_the_test_ui_refuses_framing() {
+    let mut app = spawn_app().await;
+    let start = app.punch_out().await;
+    let admin = app.http.get(app.url("/groups/1/log")).send().await.unwrap();
+    let store = app.http.get(&start).send().await.unwrap();
+    for r in [&admin, &store] {
+        let h = r.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert!(h.get("x-frame-options").is_none());
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+    }
+    let csp = |r: &reqwest::Response| {
+        r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(csp(&admin).contains("frame-ancestors 'self'"));
+    assert!(!csp(&store).contains("frame-ancestors"));
+}
