@@ -213,3 +213,89 @@ fn a_reachable_address_without_an_admin_token_is_refused_at_start() {
     assert!(err.contains("--admin-token"), "{err}");
     assert!(err.contains("--insecure-open"), "{err}");
 }
+
+/// The log (stderr, at debug level) never carries a shared secret or an
+/// admin token, right or wrong, however the requests fail.
+#[tokio::test]
+async fn secrets_and_tokens_never_reach_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = "adm1n-t0ken-never-logged";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_absim"))
+        .args(["--addr", "127.0.0.1:0", "--identity", IDENTITY])
+        .args(["--shared-secret", SECRET, "--admin-token", token])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("RUST_LOG", "absim=debug,tower_http=debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let po_url = loop {
+        let line = lines.next().expect("connection values").unwrap();
+        if let Some(url) = line.split("PO Request URL:").nth(1) {
+            break url.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let stderr = child.stderr.take().unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push_str(&(line + "\n"));
+        }
+    });
+    let base = po_url.split("/po/").next().unwrap().to_owned();
+    let http = reqwest::Client::new();
+    let wrong_secret = "wr0ngSecretX";
+    let bad = order_request_as(
+        IDENTITY,
+        wrong_secret,
+        "leak@b",
+        "PO-LEAK",
+        "new",
+        true,
+        &[],
+    );
+    let good = order_request(
+        "ok@b",
+        "PO-OK",
+        "new",
+        true,
+        &[PoLine {
+            asin: "B087JWRCP5",
+            aux: None,
+            quantity: 1,
+            price: "16182",
+        }],
+    );
+    for body in [bad, good] {
+        http.post(&po_url).body(body).send().await.unwrap();
+    }
+    let setup = setup_request(IDENTITY, wrong_secret, "http://127.0.0.1:9/hook");
+    http.post(format!("{base}/eprocurement/punchout"))
+        .body(setup)
+        .send()
+        .await
+        .unwrap();
+    http.post(format!("{base}/login"))
+        .form(&[("token", "wr0ng-admin-t0ken")])
+        .send()
+        .await
+        .unwrap();
+    http.get(format!("{base}/api/v1/groups"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    let _ = child.wait();
+    let log = log.lock().unwrap().clone();
+    assert!(log.contains("PO"), "the log should say something: {log}");
+    for secret in [SECRET, wrong_secret, token, "wr0ng-admin-t0ken"] {
+        assert!(!log.contains(secret), "{secret} is in the log:\n{log}");
+    }
+}
