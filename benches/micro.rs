@@ -1,0 +1,256 @@
+//! Micro benchmarks (criterion): reading cXML, writing absim's documents,
+//! pricing, and rendering two pages through the router in-process. After
+//! the timings, each operation's heap allocations per call are printed
+//! (counted by stats_alloc's instrumented system allocator).
+//!
+//! `cargo bench` runs them all; `cargo bench -- read/` a group.
+
+use std::alloc::System;
+use std::hint::black_box;
+
+use absim::buyer::{self, BuyerConfig};
+use absim::cxml::Cxml;
+use absim::cxml::confirmation::ConfirmationRequest;
+use absim::cxml::order_message::PunchOutOrderMessage;
+use absim::cxml::order_request::OrderRequest;
+use absim::cxml::punchout_setup::{PunchOutSetupRequest, PunchOutSetupResponse};
+use absim::cxml::read::read;
+use absim::cxml::ship_notice::ShipNoticeRequest;
+use absim::cxml::write;
+use absim::domain::PricingRules;
+use absim::domain::documents;
+use absim::domain::order::{OrderLine, price_order};
+use absim::{AppState, Settings};
+use axum::body::Body;
+use axum::http::Request;
+use criterion::{Criterion, criterion_group, criterion_main};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+use tower::ServiceExt;
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+const IDENTITY: &str = "BenchBuyer";
+const SECRET: &str = "bench1secret";
+
+/// Realistic inputs, made by running the basic order once in-process.
+struct Fixture {
+    rt: tokio::runtime::Runtime,
+    app: axum::Router,
+    setup: String,
+    po_3kb: String,
+    po_50_lines: String,
+    poom: Cxml<PunchOutOrderMessage>,
+    confirmation: Cxml<ConfirmationRequest>,
+    ship_notice: Cxml<ShipNoticeRequest>,
+    lines: Vec<OrderLine>,
+    rules: PricingRules,
+    entry_page: String,
+    search_page: String,
+}
+
+async fn call(app: &axum::Router, req: Request<Body>) -> Vec<u8> {
+    let r = app.clone().oneshot(req).await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    axum::body::to_bytes(r.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+fn post(path: &str, content_type: &str, body: String) -> Request<Body> {
+    Request::post(path)
+        .header("content-type", content_type)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn fixture() -> Fixture {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let settings = Settings {
+            identity: Some(IDENTITY.into()),
+            shared_secret: Some(SECRET.into()),
+            data_dir: None,
+            ..Settings::default()
+        };
+        let state = AppState::new(settings).await.unwrap();
+        let app = absim::app(state.clone());
+        let cfg = BuyerConfig {
+            identity: IDENTITY.into(),
+            shared_secret: SECRET.into(),
+            hook_url: "http://127.0.0.1:9/hook".into(),
+            user_email: "bench@example.co.jp".into(),
+            user_agent: "absim bench".into(),
+        };
+        let setup = buyer::setup_request(&cfg, "create", "bench-cookie", &[], None);
+        let answer = call(&app, post("/eprocurement/punchout", "text/xml", setup.clone())).await;
+        let response = read::<PunchOutSetupResponse>(&answer).unwrap().doc;
+        let start = response.payload().unwrap().start_page.url.clone();
+        let sid = start.rsplit('/').next().unwrap().to_owned();
+
+        let cart = r#"{"lines":[{"asin":"B087JWRCP5","quantity":1},{"asin":"B0009YD7P2","quantity":2},{"asin":"B000FQTVQK","quantity":3}]}"#;
+        let put = Request::put(format!("/api/v1/sessions/{sid}/cart"))
+            .header("content-type", "application/json")
+            .body(Body::from(cart))
+            .unwrap();
+        call(&app, put).await;
+        let checkout = call(
+            &app,
+            post(
+                &format!("/api/v1/sessions/{sid}/checkout"),
+                "application/json",
+                r#"{"empty":false,"post":false}"#.into(),
+            ),
+        )
+        .await;
+        let checkout: serde_json::Value = serde_json::from_slice(&checkout).unwrap();
+        let poom_xml = checkout["punch_out_order_message"].as_str().unwrap();
+        let poom = read::<PunchOutOrderMessage>(poom_xml.as_bytes()).unwrap().doc;
+
+        let po = buyer::order_request(&cfg, poom.payload().unwrap(), "PO-BENCH-1", "po-1@bench");
+        let po_3kb = write::document(&po);
+        let mut many = po.clone();
+        if let Some(order) = many.request.as_mut().map(|r| &mut r.payload) {
+            let items = order.items.clone();
+            order.items = (0..50)
+                .map(|i| {
+                    let mut item = items[i % items.len()].clone();
+                    item.line_number = Some((i + 1).to_string());
+                    item
+                })
+                .collect();
+        }
+        let po_50_lines = write::document(&many);
+        let group = state.default_group();
+        let token = group.po_token.clone();
+        call(&app, post(&format!("/po/{token}"), "text/xml", po_3kb.clone())).await;
+
+        let (orders, _) = state.store.orders(group.id, &Default::default(), 1).await.unwrap();
+        let no = orders[0].no;
+        let order = state.store.order(no).await.unwrap().unwrap();
+        let plan = order.fulfilment.clone().unwrap();
+        let confirmation = documents::confirmation("c@bench".into(), &group, &order, &plan);
+        let ship_notice =
+            documents::ship_notice("s@bench".into(), &group, &order, &plan.shipments[0]);
+        Fixture {
+            rt: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+            app,
+            setup,
+            po_3kb,
+            po_50_lines,
+            poom,
+            confirmation,
+            ship_notice,
+            lines: order.lines.clone(),
+            rules: state.catalog.pricing.clone(),
+            entry_page: format!("/groups/{}/log/{no}", group.id),
+            search_page: format!("/s/{sid}/search?q=%E3%83%87%E3%82%B9%E3%82%AF"),
+        }
+    })
+}
+
+fn get_page(f: &Fixture, path: &str) -> usize {
+    let req = Request::get(path).body(Body::empty()).unwrap();
+    f.rt.block_on(call(&f.app, req)).len()
+}
+
+/// Every operation measured, by name, so that timings and allocation counts
+/// cover the same list.
+type Operation<'a> = (&'static str, Box<dyn Fn() -> usize + 'a>);
+
+fn operations(f: &Fixture) -> Vec<Operation<'_>> {
+    vec![
+        (
+            "read/order_request_3kb",
+            Box::new(|| {
+                read::<OrderRequest>(f.po_3kb.as_bytes())
+                    .unwrap()
+                    .doc
+                    .payload_id
+                    .len()
+            }),
+        ),
+        (
+            "read/order_request_50_lines",
+            Box::new(|| {
+                read::<OrderRequest>(f.po_50_lines.as_bytes())
+                    .unwrap()
+                    .doc
+                    .payload_id
+                    .len()
+            }),
+        ),
+        (
+            "read/punchout_setup_request",
+            Box::new(|| {
+                read::<PunchOutSetupRequest>(f.setup.as_bytes())
+                    .unwrap()
+                    .doc
+                    .payload_id
+                    .len()
+            }),
+        ),
+        (
+            "write/punch_out_order_message",
+            Box::new(|| write::document(&f.poom).len()),
+        ),
+        (
+            "write/confirmation_request",
+            Box::new(|| write::document(&f.confirmation).len()),
+        ),
+        (
+            "write/ship_notice_request",
+            Box::new(|| write::document(&f.ship_notice).len()),
+        ),
+        (
+            "domain/price_order",
+            Box::new(|| price_order(&f.lines, &f.rules).total.scale() as usize),
+        ),
+        (
+            "page/test_log_entry",
+            Box::new(|| get_page(f, &f.entry_page)),
+        ),
+        (
+            "page/storefront_search",
+            Box::new(|| get_page(f, &f.search_page)),
+        ),
+    ]
+}
+
+fn benches(c: &mut Criterion) {
+    let f = fixture();
+    eprintln!(
+        "inputs: OrderRequest {} bytes (3 lines), {} bytes (50 lines)",
+        f.po_3kb.len(),
+        f.po_50_lines.len()
+    );
+    let ops = operations(&f);
+    for (name, op) in &ops {
+        c.bench_function(name, |b| b.iter(|| black_box(op())));
+    }
+    println!("\nheap allocations per call (stats_alloc):");
+    println!("{:<34} {:>8} {:>10}", "operation", "allocs", "bytes");
+    for (name, op) in &ops {
+        const RUNS: usize = 100;
+        let region = Region::new(GLOBAL);
+        for _ in 0..RUNS {
+            black_box(op());
+        }
+        let s = region.change();
+        println!(
+            "{name:<34} {:>8} {:>10}",
+            s.allocations / RUNS,
+            s.bytes_allocated / RUNS
+        );
+    }
+}
+
+criterion_group!(micro, benches);
+criterion_main!(micro);
