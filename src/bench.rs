@@ -134,6 +134,46 @@ pub async fn floor() -> anyhow::Result<()> {
     }
 }
 
+/// The path (and query) of a URL.
+fn path_of(url: &str) -> String {
+    url.parse::<hyper::Uri>()
+        .ok()
+        .and_then(|u| u.path_and_query().map(|p| p.to_string()))
+        .unwrap_or_else(|| "/".into())
+}
+
+/// A PunchOutSetupRequest with a unique payloadID, from the bench buyer.
+pub fn setup_request(n: u64) -> String {
+    let cfg = crate::buyer::BuyerConfig {
+        identity: IDENTITY.into(),
+        shared_secret: SECRET.into(),
+        hook_url: "http://127.0.0.1:9/hook".into(),
+        user_email: "bench@example.co.jp".into(),
+        user_agent: "absim bench".into(),
+    };
+    crate::buyer::setup_request(&cfg, "create", &format!("bench-{n}"), &[], None)
+}
+
+/// Punches out once and gives the storefront session id.
+async fn open_session(base: &str) -> anyhow::Result<String> {
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/eprocurement/punchout"))
+        .header("content-type", "text/xml")
+        .body(setup_request(0))
+        .send()
+        .await?
+        .bytes()
+        .await?;
+    let doc =
+        crate::cxml::read::read::<crate::cxml::punchout_setup::PunchOutSetupResponse>(&answer)?;
+    let url = doc
+        .doc
+        .payload()
+        .map(|p| p.start_page.url.clone())
+        .context("the punchout answer has no StartPage")?;
+    Ok(url.rsplit('/').next().unwrap_or_default().to_owned())
+}
+
 /// A 3 KB OrderRequest with a unique orderID and payloadID.
 pub fn order_request(n: u64, lines: usize) -> String {
     let items: String = (1..=lines)
@@ -198,32 +238,43 @@ impl LoadResult {
     }
 }
 
-/// Drives `url` with `connections` keep-alive HTTP/1.1 connections for
-/// `duration`, each request's body made by `body(n)`. A request counts as an
-/// error unless it is answered 200 with a cXML 200.
+/// One request of a workload: a POST of a cXML body, or a GET of a page.
+pub struct Call {
+    pub path: String,
+    /// None: a GET.
+    pub body: Option<String>,
+}
+
+impl Call {
+    pub fn post(path: &str, body: String) -> Call {
+        Call {
+            path: path.to_owned(),
+            body: Some(body),
+        }
+    }
+}
+
+/// Makes the `n`th request of a run.
+pub type Workload = Arc<dyn Fn(u64) -> Call + Send + Sync>;
+
+/// Drives the server at `base` with `connections` keep-alive HTTP/1.1
+/// connections for `duration`, the `n`th request made by `workload(n)`. A
+/// POST counts as an error unless it is answered 200 with a cXML 200; a GET
+/// unless it is answered 200.
 pub async fn load(
-    url: &str,
+    base: &str,
     connections: usize,
     duration: Duration,
-    body: Arc<dyn Fn(u64) -> String + Send + Sync>,
+    workload: Workload,
 ) -> anyhow::Result<LoadResult> {
-    let uri: hyper::Uri = url.parse()?;
+    let uri: hyper::Uri = base.parse()?;
     let authority = uri.authority().context("a host and port")?.clone();
-    let path = uri
-        .path_and_query()
-        .map(|p| p.to_string())
-        .unwrap_or("/".into());
     let counter = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + duration;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..connections {
-        let (authority, path, counter, body) = (
-            authority.clone(),
-            path.clone(),
-            counter.clone(),
-            body.clone(),
-        );
+        let (authority, counter, workload) = (authority.clone(), counter.clone(), workload.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(100_000);
             let mut errors = 0u64;
@@ -234,16 +285,23 @@ pub async fn load(
             tokio::spawn(conn);
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
-                let req = Request::post(path.as_str())
-                    .header("host", authority.as_str())
-                    .header("content-type", "text/xml; charset=utf-8")
-                    .body(Full::new(Bytes::from(body(n))))?;
+                let call = workload(n);
+                let is_post = call.body.is_some();
+                let req = match call.body {
+                    Some(body) => Request::post(call.path.as_str())
+                        .header("content-type", "text/xml; charset=utf-8")
+                        .header("host", authority.as_str())
+                        .body(Full::new(Bytes::from(body)))?,
+                    None => Request::get(call.path.as_str())
+                        .header("host", authority.as_str())
+                        .body(Full::new(Bytes::new()))?,
+                };
                 let t = Instant::now();
                 let ok = match sender.send_request(req).await {
                     Ok(resp) => {
                         let status = resp.status();
                         let bytes = resp.into_body().collect().await?.to_bytes();
-                        status == 200 && memchr_ok(&bytes)
+                        status == 200 && (!is_post || memchr_ok(&bytes))
                     }
                     Err(_) => false,
                 };
@@ -355,30 +413,84 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "| workload | connections | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ratio to floor |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    let po: Arc<dyn Fn(u64) -> String + Send + Sync> = Arc::new(|n| order_request(n, 1));
-    // Warm up both servers.
-    load(&floor.po_url, 8, Duration::from_secs(1), po.clone()).await?;
+    let floor_po = path_of(&floor.po_url);
+    let absim_po = path_of(&absim.po_url);
     let offset = Arc::new(AtomicU64::new(1_000_000_000));
-    for &c in &args.connections {
-        let f = load(&floor.po_url, c, duration, po.clone()).await?;
+    // A PO workload whose orderIDs never repeat across runs.
+    let pos = |path: String| -> Workload {
         let base = offset.fetch_add(10_000_000, Ordering::Relaxed);
-        let body: Arc<dyn Fn(u64) -> String + Send + Sync> =
-            Arc::new(move |n| order_request(base + n, 1));
-        let a = load(&absim.po_url, c, duration, body).await?;
-        println!("{}", row("floor (bare hyper, fixed answer)", c, &f, None));
-        println!("{}", row("PO intake, durable commit", c, &a, Some(&f)));
+        Arc::new(move |n| Call::post(&path, order_request(base + n, 1)))
+    };
+    let setups: Workload = Arc::new(|n| Call::post("/eprocurement/punchout", setup_request(n)));
+    // 90% storefront page views in one punchout session, 10% POs.
+    let sid = open_session(&absim.base).await?;
+    let mixed = |po_path: String| -> Workload {
+        let base = offset.fetch_add(10_000_000, Ordering::Relaxed);
+        let pages = [
+            format!("/s/{sid}"),
+            format!("/s/{sid}/search?q=%E3%83%87%E3%82%B9%E3%82%AF"),
+            format!("/s/{sid}/dp/B087JWRCP5"),
+            format!("/s/{sid}/cart"),
+        ];
+        Arc::new(move |n| {
+            if n % 10 == 9 {
+                Call::post(&po_path, order_request(base + n, 1))
+            } else {
+                Call {
+                    path: pages[(n % 4) as usize].clone(),
+                    body: None,
+                }
+            }
+        })
+    };
+    // Warm up both servers.
+    load(
+        &floor.base,
+        8,
+        Duration::from_secs(1),
+        pos(floor_po.clone()),
+    )
+    .await?;
+    load(
+        &absim.base,
+        8,
+        Duration::from_secs(1),
+        pos(absim_po.clone()),
+    )
+    .await?;
+    for &c in &args.connections {
+        let runs: [(&str, Workload, Workload); 3] = [
+            (
+                "PO intake, durable commit",
+                pos(floor_po.clone()),
+                pos(absim_po.clone()),
+            ),
+            ("punchout setup", setups.clone(), setups.clone()),
+            (
+                "mixed: 90% storefront pages, 10% POs",
+                mixed(floor_po.clone()),
+                mixed(absim_po.clone()),
+            ),
+        ];
+        for (name, on_floor, on_absim) in runs {
+            let f = load(&floor.base, c, duration, on_floor).await?;
+            let a = load(&absim.base, c, duration, on_absim).await?;
+            println!("{}", row(&format!("floor, for {name}"), c, &f, None));
+            println!("{}", row(name, c, &a, Some(&f)));
+        }
     }
 
     if args.orders > 0 {
         let stored = count_orders(&dir)?;
         if stored < args.orders {
             let base = offset.fetch_add(1_000_000_000, Ordering::Relaxed);
-            let body: Arc<dyn Fn(u64) -> String + Send + Sync> =
-                Arc::new(move |n| order_request(base + n, 1));
+            let po_path = absim_po.clone();
+            let body: Workload =
+                Arc::new(move |n| Call::post(&po_path, order_request(base + n, 1)));
             // Fill in slices until the store holds enough orders.
             let mut have = stored;
             while have < args.orders {
-                let r = load(&absim.po_url, 32, Duration::from_secs(2), body.clone()).await?;
+                let r = load(&absim.base, 32, Duration::from_secs(2), body.clone()).await?;
                 have += r.requests;
             }
         }
