@@ -7,8 +7,9 @@ use rusqlite_migration::{M, Migrations};
 
 use super::StoreError;
 
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    r#"
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        r#"
 -- Punchout groups: credentials and settings (the Group as JSON), with the
 -- lookups that must be unique as columns.
 CREATE TABLE groups (
@@ -143,7 +144,11 @@ CREATE TABLE faults (
 );
 CREATE INDEX faults_by_group ON faults (group_id, id);
 "#,
-)];
+    ),
+    // Deleting a document (evicting a session) checks the foreign key from
+    // deliveries; without this index each check scanned every delivery.
+    M::up("CREATE INDEX deliveries_by_document ON deliveries (document_id);"),
+];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Migrations::from_slice(MIGRATIONS)
