@@ -213,6 +213,7 @@ pub struct ServeArgs {
     pub session_lifetime: Option<u64>,
     /// Require this token for the test UI, settings and the JSON API (the
     /// UI asks once and keeps a cookie; the API takes `Authorization: Bearer`).
+    /// At least 8 letters, digits, '-', '_', '.' or '~'.
     #[arg(long, env = "ABSIM_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
     /// Serve without an admin token on a non-loopback address anyway.

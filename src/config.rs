@@ -134,10 +134,20 @@ struct FileSettings {
 }
 
 impl Settings {
-    /// Refuses an open admin surface on a reachable address: bound to
-    /// anything but loopback, absim needs an admin token (or the operator's
-    /// explicit `--insecure-open`).
+    /// Refuses an admin token that cannot travel in a cookie, and an open
+    /// admin surface on a reachable address: bound to anything but loopback,
+    /// absim needs an admin token (or the operator's explicit
+    /// `--insecure-open`).
     pub fn check_exposure(&self) -> anyhow::Result<()> {
+        if let Some(token) = &self.admin_token {
+            anyhow::ensure!(
+                token.len() >= 8
+                    && token
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b)),
+                "the admin token must be at least 8 characters of letters, digits, '-', '_', '.' or '~' (it travels in a cookie and a header)"
+            );
+        }
         if self.addr.ip().is_loopback() || self.admin_token.is_some() || self.insecure_open {
             return Ok(());
         }
@@ -331,6 +341,10 @@ mod tests {
         assert!(s.check_exposure().is_ok());
         s.insecure_open = false;
         s.admin_token = Some("t0ken".into());
+        assert!(s.check_exposure().is_err(), "too short");
+        s.admin_token = Some("t0ken with spaces".into());
+        assert!(s.check_exposure().is_err(), "spaces");
+        s.admin_token = Some("t0ken-long-enough".into());
         assert!(s.check_exposure().is_ok());
         assert!(
             Settings::default().check_exposure().is_ok(),
