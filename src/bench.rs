@@ -42,11 +42,32 @@ impl Drop for Server {
     }
 }
 
-fn spawn_absim(exe: &Path, data_dir: &Path) -> anyhow::Result<(Server, Duration)> {
+/// Starts absim on a free port. `delivery` is None to hold every
+/// confirmation back (the PO workloads), or the receiver's base URL to
+/// deliver at once (the full flow).
+fn spawn_absim(
+    exe: &Path,
+    data_dir: &Path,
+    delivery: Option<&str>,
+) -> anyhow::Result<(Server, Duration)> {
     let started = Instant::now();
+    let delivery_args = match delivery {
+        None => vec!["--confirmation-delay".to_owned(), "86400".to_owned()],
+        Some(r) => vec![
+            "--confirmation-delay".into(),
+            "0".into(),
+            "--ship-notice-delay".into(),
+            "0".into(),
+            "--order-confirmation-url".into(),
+            format!("{r}/confirm"),
+            "--ship-notice-url".into(),
+            format!("{r}/ship"),
+        ],
+    };
     let mut child = Command::new(exe)
         .args(["serve", "--addr", "127.0.0.1:0", "--identity", IDENTITY])
-        .args(["--shared-secret", SECRET, "--confirmation-delay", "86400"])
+        .args(["--shared-secret", SECRET])
+        .args(&delivery_args)
         .args(
             std::env::var("ABSIM_BENCH_SERVE_ARGS")
                 .ok()
@@ -140,6 +161,174 @@ pub async fn floor() -> anyhow::Result<()> {
     }
 }
 
+/// The buyer endpoints of the full flow: answers every post with a cXML 200
+/// and counts the ship notices.
+async fn start_receiver() -> anyhow::Result<(String, Arc<AtomicU64>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let ships = Arc::new(AtomicU64::new(0));
+    let counter = ships.clone();
+    let ok = Bytes::from_static(
+        br#"<?xml version="1.0" encoding="UTF-8"?><cXML payloadID="r@bench" timestamp="2026-01-01T00:00:00+09:00"><Response><Status code="200" text="OK"/></Response></cXML>"#,
+    );
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (ok, counter) = (ok.clone(), counter.clone());
+            tokio::spawn(async move {
+                let service =
+                    hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+                        let (ok, counter) = (ok.clone(), counter.clone());
+                        async move {
+                            if req.uri().path() == "/ship" {
+                                counter.fetch_add(1, Ordering::Relaxed);
+                            }
+                            let _ = req.into_body().collect().await;
+                            Ok::<_, std::convert::Infallible>(hyper::Response::new(Full::new(ok)))
+                        }
+                    });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    Ok((base, ships))
+}
+
+/// One whole order as a procurement system makes it: punchout, three cart
+/// lines through the JSON API, checkout, the PO for the returned cart.
+async fn one_flow(http: &reqwest::Client, base: &str, po_url: &str, n: u64) -> anyhow::Result<()> {
+    let sid = {
+        let answer = http
+            .post(format!("{base}/eprocurement/punchout"))
+            .body(setup_request(n))
+            .send()
+            .await?
+            .bytes()
+            .await?;
+        let doc =
+            crate::cxml::read::read::<crate::cxml::punchout_setup::PunchOutSetupResponse>(&answer)?;
+        let url = doc
+            .doc
+            .payload()
+            .map(|p| p.start_page.url.clone())
+            .unwrap_or_default();
+        url.rsplit('/').next().unwrap_or_default().to_owned()
+    };
+    http.put(format!("{base}/api/v1/sessions/{sid}/cart"))
+        .header("content-type", "application/json")
+        .body(r#"{"lines":[{"asin":"B087JWRCP5","quantity":1},{"asin":"B0009YD7P2","quantity":2},{"asin":"B000FQTVQK","quantity":1}]}"#)
+        .send()
+        .await?
+        .error_for_status()?;
+    let checkout: serde_json::Value = serde_json::from_slice(
+        &http
+            .post(format!("{base}/api/v1/sessions/{sid}/checkout"))
+            .header("content-type", "application/json")
+            .body(r#"{"empty":false,"post":false}"#)
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?,
+    )?;
+    let poom = checkout["punch_out_order_message"]
+        .as_str()
+        .unwrap_or_default();
+    let cart = crate::cxml::read::read::<crate::cxml::order_message::PunchOutOrderMessage>(
+        poom.as_bytes(),
+    )?;
+    let cfg = bench_buyer();
+    let po = crate::buyer::order_request(
+        &cfg,
+        cart.doc.payload().context("an empty checkout")?,
+        &format!("FLOW-{n}"),
+        &format!("flow-{n}@bench"),
+    );
+    let answer = http
+        .post(po_url)
+        .body(crate::cxml::write::document(&po))
+        .send()
+        .await?;
+    anyhow::ensure!(answer.status() == 200, "the PO got {}", answer.status());
+    Ok(())
+}
+
+/// The full flow for `duration` with `connections` buyers at once; then
+/// waits (up to 30 s) for every ship notice. Completed orders per second
+/// counts orders whose ship notice reached the receiver.
+async fn full_flow(
+    exe: &Path,
+    connections: usize,
+    duration: Duration,
+) -> anyhow::Result<(u64, u64, Duration, LoadResult)> {
+    let dir = tempfile_dir()?.join(format!("flow-{connections}"));
+    std::fs::create_dir_all(&dir)?;
+    let (receiver, ships) = start_receiver().await?;
+    let (absim, _) = spawn_absim(exe, &dir, Some(&receiver))?;
+    let counter = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (base, po_url, counter) = (absim.base.clone(), absim.po_url.clone(), counter.clone());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let (mut latencies, mut errors) = (Vec::new(), 0u64);
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let t = Instant::now();
+                if one_flow(&http, &base, &po_url, n).await.is_err() {
+                    errors += 1;
+                }
+                latencies.push(t.elapsed().as_micros() as u32);
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (lat, err) = t.await?;
+        all.extend(lat);
+        errors += err;
+    }
+    let placed = all.len() as u64 - errors;
+    let wait_until = Instant::now() + Duration::from_secs(30);
+    while ships.load(Ordering::Relaxed) < placed && Instant::now() < wait_until {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let elapsed = started.elapsed();
+    let completed = ships.load(Ordering::Relaxed);
+    all.sort_unstable();
+    let pct = |p: f64| -> u64 {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .map(|v| u64::from(*v))
+            .unwrap_or(0)
+    };
+    let flows = LoadResult {
+        requests: placed,
+        errors,
+        elapsed,
+        p50_us: pct(0.50),
+        p99_us: pct(0.99),
+        p999_us: pct(0.999),
+    };
+    drop(absim);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok((completed, placed, elapsed, flows))
+}
+
+fn bench_buyer() -> crate::buyer::BuyerConfig {
+    crate::buyer::BuyerConfig {
+        identity: IDENTITY.into(),
+        shared_secret: SECRET.into(),
+        hook_url: "http://127.0.0.1:9/hook".into(),
+        user_email: "bench@example.co.jp".into(),
+        user_agent: "absim bench".into(),
+    }
+}
+
 /// The path (and query) of a URL.
 fn path_of(url: &str) -> String {
     url.parse::<hyper::Uri>()
@@ -150,13 +339,7 @@ fn path_of(url: &str) -> String {
 
 /// A PunchOutSetupRequest with a unique payloadID, from the bench buyer.
 pub fn setup_request(n: u64) -> String {
-    let cfg = crate::buyer::BuyerConfig {
-        identity: IDENTITY.into(),
-        shared_secret: SECRET.into(),
-        hook_url: "http://127.0.0.1:9/hook".into(),
-        user_email: "bench@example.co.jp".into(),
-        user_agent: "absim bench".into(),
-    };
+    let cfg = bench_buyer();
     crate::buyer::setup_request(&cfg, "create", &format!("bench-{n}"), &[], None)
 }
 
@@ -400,7 +583,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     let dir = tempfile_dir()?;
     let duration = Duration::from_secs(args.duration);
-    let (absim, ready) = spawn_absim(&exe, &dir)?;
+    let (absim, ready) = spawn_absim(&exe, &dir, None)?;
     let floor = spawn_floor(&exe)?;
     println!(
         "absim bench: {} s per run, connections {:?}, data in {}",
@@ -488,6 +671,21 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             println!("{}", row(name, c, &a, Some(&f)));
         }
     }
+    println!();
+    println!(
+        "| full flow (setup, cart by API, checkout, PO, confirmation and ship notice delivered) | connections | completed orders/s | orders placed | ship notices received | p50 ms per order | p99 ms per order | errors |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for &c in &args.connections {
+        let (completed, placed, elapsed, flows) = full_flow(&exe, c, duration).await?;
+        println!(
+            "| full flow | {c} | {:.0} | {placed} | {completed} | {:.2} | {:.2} | {} |",
+            completed as f64 / elapsed.as_secs_f64(),
+            flows.p50_us as f64 / 1000.0,
+            flows.p99_us as f64 / 1000.0,
+            flows.errors
+        );
+    }
 
     if args.orders > 0 {
         let stored = count_orders(&dir)?;
@@ -517,7 +715,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             size as f64 / stored.max(1) as f64
         );
         drop(absim);
-        let (again, ready) = spawn_absim(&exe, &dir)?;
+        let (again, ready) = spawn_absim(&exe, &dir, None)?;
         println!(
             "| start-up with {stored} orders stored | {:.0} ms |",
             ready.as_secs_f64() * 1000.0
