@@ -132,24 +132,33 @@ fn spawn_floor(exe: &Path) -> anyhow::Result<Server> {
 pub async fn floor() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("{}", listener.local_addr()?);
-    let body = Bytes::from_static(
-        br#"<?xml version="1.0" encoding="UTF-8"?>
+    serve_fixed(listener, |_| {}).await?;
+    Ok(())
+}
+
+/// The fixed answer of the floor server and the full flow's receiver.
+const CXML_OK: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">
-<cXML payloadID="1.1.1@floor" timestamp="2026-01-01T00:00:00+09:00"><Response><Status code="200" text="OK"/></Response></cXML>"#,
-    );
+<cXML payloadID="1.1.1@floor" timestamp="2026-01-01T00:00:00+09:00"><Response><Status code="200" text="OK"/></Response></cXML>"#;
+
+/// Answers every request on `listener` with [`CXML_OK`] after reading its
+/// body (as absim does), telling `seen` each request's path.
+async fn serve_fixed(
+    listener: tokio::net::TcpListener,
+    seen: impl Fn(&str) + Clone + Send + Sync + 'static,
+) -> std::io::Result<()> {
     loop {
         let (stream, _) = listener.accept().await?;
-        let body = body.clone();
+        let seen = seen.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
-                let body = body.clone();
+                seen(req.uri().path());
                 async move {
-                    // Read the request body, as absim does.
                     let _ = req.into_body().collect().await;
                     Ok::<_, std::convert::Infallible>(
                         hyper::Response::builder()
                             .header("content-type", "text/xml; charset=utf-8")
-                            .body(Full::new(body))
+                            .body(Full::new(Bytes::from_static(CXML_OK)))
                             .expect("a fixed response"),
                     )
                 }
@@ -168,53 +177,18 @@ async fn start_receiver() -> anyhow::Result<(String, Arc<AtomicU64>)> {
     let base = format!("http://{}", listener.local_addr()?);
     let ships = Arc::new(AtomicU64::new(0));
     let counter = ships.clone();
-    let ok = Bytes::from_static(
-        br#"<?xml version="1.0" encoding="UTF-8"?><cXML payloadID="r@bench" timestamp="2026-01-01T00:00:00+09:00"><Response><Status code="200" text="OK"/></Response></cXML>"#,
-    );
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (ok, counter) = (ok.clone(), counter.clone());
-            tokio::spawn(async move {
-                let service =
-                    hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
-                        let (ok, counter) = (ok.clone(), counter.clone());
-                        async move {
-                            if req.uri().path() == "/ship" {
-                                counter.fetch_add(1, Ordering::Relaxed);
-                            }
-                            let _ = req.into_body().collect().await;
-                            Ok::<_, std::convert::Infallible>(hyper::Response::new(Full::new(ok)))
-                        }
-                    });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                    .await;
-            });
+    tokio::spawn(serve_fixed(listener, move |path| {
+        if path == "/ship" {
+            counter.fetch_add(1, Ordering::Relaxed);
         }
-    });
+    }));
     Ok((base, ships))
 }
 
 /// One whole order as a procurement system makes it: punchout, three cart
 /// lines through the JSON API, checkout, the PO for the returned cart.
 async fn one_flow(http: &reqwest::Client, base: &str, po_url: &str, n: u64) -> anyhow::Result<()> {
-    let sid = {
-        let answer = http
-            .post(format!("{base}/eprocurement/punchout"))
-            .body(setup_request(n))
-            .send()
-            .await?
-            .bytes()
-            .await?;
-        let doc =
-            crate::cxml::read::read::<crate::cxml::punchout_setup::PunchOutSetupResponse>(&answer)?;
-        let url = doc
-            .doc
-            .payload()
-            .map(|p| p.start_page.url.clone())
-            .unwrap_or_default();
-        url.rsplit('/').next().unwrap_or_default().to_owned()
-    };
+    let sid = open_session(http, base, n).await?;
     http.put(format!("{base}/api/v1/sessions/{sid}/cart"))
         .header("content-type", "application/json")
         .body(r#"{"lines":[{"asin":"B087JWRCP5","quantity":1},{"asin":"B0009YD7P2","quantity":2},{"asin":"B000FQTVQK","quantity":1}]}"#)
@@ -344,11 +318,11 @@ pub fn setup_request(n: u64) -> String {
 }
 
 /// Punches out once and gives the storefront session id.
-async fn open_session(base: &str) -> anyhow::Result<String> {
-    let answer = reqwest::Client::new()
+async fn open_session(http: &reqwest::Client, base: &str, n: u64) -> anyhow::Result<String> {
+    let answer = http
         .post(format!("{base}/eprocurement/punchout"))
         .header("content-type", "text/xml")
-        .body(setup_request(0))
+        .body(setup_request(n))
         .send()
         .await?
         .bytes()
@@ -658,7 +632,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 "punchout setup" => (setups.clone(), setups.clone()),
                 "PO intake, durable commit" => (pos(floor_po.clone()), pos(absim_po.clone())),
                 _ => {
-                    let sid = open_session(&absim.base).await?;
+                    let sid = open_session(&reqwest::Client::new(), &absim.base, 0).await?;
                     (
                         mixed(floor_po.clone(), sid.clone()),
                         mixed(absim_po.clone(), sid),

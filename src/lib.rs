@@ -203,6 +203,14 @@ impl AppState {
         format!("{}/eprocurement/punchout", self.settings.base_url)
     }
 
+    /// A recorded scenario id's scenario; the basic order for an id the
+    /// current scenario files no longer have.
+    pub fn scenario_or_basic(&self, id: &str) -> &domain::scenario::Scenario {
+        self.scenarios
+            .get(id)
+            .unwrap_or_else(|| self.scenarios.basic())
+    }
+
     /// The scenario an order or session belongs to: the one named by an
     /// `absim.scenario` extrinsic if it exists, else `fallback` (the
     /// session's, or the group's selection). An unknown name is a deviation.

@@ -163,14 +163,23 @@ fn insert_delivery(c: &Connection, order_no: u64, d: &NewDelivery) -> Result<i64
     Ok(c.last_insert_rowid())
 }
 
-fn load_groups(c: &Connection) -> Result<Vec<Group>, StoreError> {
-    let mut stmt = c.prepare("SELECT body FROM groups ORDER BY id")?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+/// Runs a query whose one column is a JSON body and reads each row.
+fn json_rows<T: serde::de::DeserializeOwned>(
+    c: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let rows = stmt.query_map(args, |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
     for body in rows {
         out.push(serde_json::from_str(&body?)?);
     }
     Ok(out)
+}
+
+fn load_groups(c: &Connection) -> Result<Vec<Group>, StoreError> {
+    json_rows(c, "SELECT body FROM groups ORDER BY id", [])
 }
 
 fn save_group(c: &Connection, g: &Group) -> Result<(), StoreError> {
@@ -582,16 +591,11 @@ impl Store {
     ) -> Result<Vec<Session>, StoreError> {
         self.db
             .read(move |c| {
-                let mut stmt = c.prepare_cached(
+                json_rows(
+                    c,
                     "SELECT body FROM sessions WHERE group_id = ?1 ORDER BY rowid DESC LIMIT ?2",
-                )?;
-                let rows =
-                    stmt.query_map(params![group_id, limit as i64], |r| r.get::<_, String>(0))?;
-                let mut out = Vec::new();
-                for body in rows {
-                    out.push(serde_json::from_str(&body?)?);
-                }
-                Ok(out)
+                    params![group_id, limit as i64],
+                )
             })
             .await
     }
@@ -602,15 +606,11 @@ impl Store {
         let cart_ref = cart_ref.to_owned();
         self.db
             .read(move |c| {
-                let mut stmt = c.prepare_cached(
+                json_rows(
+                    c,
                     "SELECT body FROM sessions WHERE cart_ref = ?1 ORDER BY rowid",
-                )?;
-                let rows = stmt.query_map([&cart_ref], |r| r.get::<_, String>(0))?;
-                let mut out = Vec::new();
-                for body in rows {
-                    out.push(serde_json::from_str(&body?)?);
-                }
-                Ok(out)
+                    [&cart_ref],
+                )
             })
             .await
     }

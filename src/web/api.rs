@@ -18,7 +18,7 @@ use crate::domain::account::{
     PurchasingSystem, generate_identity, generate_secret, generate_token, validate_endpoint,
     validate_identity, validate_secret,
 };
-use crate::domain::checks::{self, Evidence, Outcome, Verdict};
+use crate::domain::checks::{self, Outcome, Verdict};
 use crate::domain::fault::{FaultKind, FaultPlan};
 use crate::domain::order::{Mark, Order, TestResult};
 use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
@@ -944,28 +944,11 @@ pub async fn get_order(
     P((gid, no)): P<(u32, u64)>,
 ) -> ApiResult<OrderDetail> {
     let order = order_of(&state, gid, no).await?;
-    let session = match order.session_id.as_deref() {
-        Some(s) => state.store.session(s).await?,
-        None => None,
-    };
-    let cart_sessions = match &session {
-        Some(s) => state.store.sessions_for_cart(&s.cart_ref).await?,
-        None => Vec::new(),
-    };
-    let deliveries = state.store.deliveries_of(no).await?;
-    let faults = state.store.faults(gid, 500).await?;
-    let scenario = state
-        .scenarios
-        .get(&order.scenario)
-        .unwrap_or_else(|| state.scenarios.basic());
-    let found = checks::run(&Evidence {
-        order: &order,
-        scenario,
-        session: session.as_ref(),
-        cart_sessions: &cart_sessions,
-        deliveries: &deliveries,
-        faults: &faults,
-    });
+    let super::Checked {
+        session,
+        deliveries,
+        checks: found,
+    } = super::check_entry(&state, &order).await?;
     let docs = state
         .store
         .documents_of(no, session.as_ref().map(|s| s.id.clone()))

@@ -121,6 +121,46 @@ async fn not_found(ctx: Ctx) -> PageError {
     PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.not_found)
 }
 
+/// A log entry's evidence as read from the store, with its automatic
+/// checks: the test-log page and the JSON API show the same.
+pub(crate) struct Checked {
+    pub session: Option<crate::domain::session::Session>,
+    pub deliveries: Vec<(
+        crate::domain::delivery::Delivery,
+        Vec<crate::domain::delivery::Attempt>,
+    )>,
+    pub checks: Vec<crate::domain::checks::Check>,
+}
+
+pub(crate) async fn check_entry(
+    state: &AppState,
+    order: &crate::domain::order::Order,
+) -> Result<Checked, crate::store::StoreError> {
+    let session = match order.session_id.as_deref() {
+        Some(s) => state.store.session(s).await?,
+        None => None,
+    };
+    let cart_sessions = match &session {
+        Some(s) => state.store.sessions_for_cart(&s.cart_ref).await?,
+        None => Vec::new(),
+    };
+    let deliveries = state.store.deliveries_of(order.no).await?;
+    let faults = state.store.faults(order.group_id, 500).await?;
+    let checks = crate::domain::checks::run(&crate::domain::checks::Evidence {
+        order,
+        scenario: state.scenario_or_basic(&order.scenario),
+        session: session.as_ref(),
+        cart_sessions: &cart_sessions,
+        deliveries: &deliveries,
+        faults: &faults,
+    });
+    Ok(Checked {
+        session,
+        deliveries,
+        checks,
+    })
+}
+
 /// Security headers on every answer. Pages get a Content-Security-Policy
 /// that allows no inline script (the cart's auto-post is an absim-served
 /// file) and no external resource; the test UI may not be framed by other

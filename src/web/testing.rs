@@ -13,7 +13,7 @@ use super::{Chrome, Ctx, PageError, PageForm, PagePath, PageQuery, render, show_
 use crate::AppState;
 use crate::cxml::Deviation;
 use crate::domain::Group;
-use crate::domain::checks::{self, Evidence, Outcome, Verdict};
+use crate::domain::checks::{self, Outcome, Verdict};
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
 use crate::domain::order::{DocKind, DocumentMeta, Mark, Order, TestResult};
 use crate::domain::pricing::yen;
@@ -712,37 +712,17 @@ pub async fn entry(
     let internal = |e: StoreError| PageError::internal(t, &e);
     let group = group_or_404(&state, t, gid)?;
     let order = load_order(&state, t, gid, no).await?;
-    let session = match order.session_id.as_deref() {
-        Some(s) => state.store.session(s).await.map_err(internal)?,
-        None => None,
-    };
-    let cart_sessions = match &session {
-        Some(s) => state
-            .store
-            .sessions_for_cart(&s.cart_ref)
-            .await
-            .map_err(internal)?,
-        None => Vec::new(),
-    };
+    let super::Checked {
+        session,
+        deliveries,
+        checks,
+    } = super::check_entry(&state, &order).await.map_err(internal)?;
+    let scenario = state.scenario_or_basic(&order.scenario);
     let docs = state
         .store
         .documents_of(no, session.as_ref().map(|s| s.id.clone()))
         .await
         .map_err(internal)?;
-    let deliveries = state.store.deliveries_of(no).await.map_err(internal)?;
-    let faults = state.store.faults(gid, 500).await.map_err(internal)?;
-    let scenario = state
-        .scenarios
-        .get(&order.scenario)
-        .unwrap_or_else(|| state.scenarios.basic());
-    let checks = checks::run(&Evidence {
-        order: &order,
-        scenario,
-        session: session.as_ref(),
-        cart_sessions: &cart_sessions,
-        deliveries: &deliveries,
-        faults: &faults,
-    });
     let (verdict, verdict_class) = match checks::verdict(&checks) {
         Verdict::Success => (t.verdict_success, "success"),
         Verdict::Failure => (t.verdict_failure, "failure"),

@@ -326,7 +326,7 @@ async fn cxml_base64_carries_japanese_text_intact() {
         .await
         .unwrap();
     let start = app.punch_out().await;
-    let sid = start.rsplit('/').next().unwrap().to_owned();
+    let sid = session_id(&start);
     app.post_form(
         &format!("/s/{sid}/cart/add"),
         &[("asin", DESK), ("quantity", "2")],

@@ -51,7 +51,7 @@ async fn the_buyer_drives_a_full_order_through_its_pages() {
         store_url.starts_with(&format!("{}/s/", app.base)),
         "{store_url}"
     );
-    let sid = store_url.rsplit('/').next().unwrap().to_owned();
+    let sid = session_id(&store_url);
     post(
         format!("{}/s/{sid}/cart/add", app.base),
         vec![("asin", "B087JWRCP5".into()), ("quantity", "1".into())],

@@ -276,7 +276,7 @@ impl Reply {
     }
 }
 
-async fn reply(r: reqwest::Response) -> Reply {
+pub async fn reply(r: reqwest::Response) -> Reply {
     let status = r.status().as_u16();
     let url = r.url().to_string();
     let content_type = r
@@ -342,6 +342,19 @@ impl TestApp {
         self.post_xml(&self.po_url(), body).await
     }
 
+    /// The request journal through the JSON API (`query`: `?status=404`,
+    /// `?direction=out`, or empty).
+    pub async fn journal(&self, query: &str) -> serde_json::Value {
+        self.http
+            .get(self.url(&format!("/api/v1/journal{query}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn get_page(&self, path: &str) -> Reply {
         reply(self.http.get(self.url(path)).send().await.unwrap()).await
     }
@@ -396,6 +409,11 @@ pub fn start_page(body: &str) -> String {
         .start_page
         .url
         .clone()
+}
+
+/// The storefront session id at the end of a StartPage URL.
+pub fn session_id(start_page_url: &str) -> String {
+    start_page_url.rsplit('/').next().unwrap().to_owned()
 }
 
 fn shared_dir() -> Option<PathBuf> {
@@ -490,12 +508,22 @@ pub fn unique() -> String {
 }
 
 /// One line of an OrderRequest.
+#[derive(Clone, Copy)]
 pub struct PoLine<'a> {
     pub asin: &'a str,
     pub aux: Option<&'a str>,
     pub quantity: u32,
     pub price: &'a str,
 }
+
+/// The guide's desk (B087JWRCP5 at 16182 yen), once: the line most tests
+/// order.
+pub const DESK: PoLine<'static> = PoLine {
+    asin: "B087JWRCP5",
+    aux: None,
+    quantity: 1,
+    price: "16182",
+};
 
 /// An OrderRequest; `header_attrs` may override `type`, and `ship_to`
 /// toggles the ShipTo.
@@ -655,7 +683,7 @@ impl TestApp {
         assert_eq!(r.status, 200, "{}", r.body);
         self.emitted
             .push((format!("setup-{operation}"), r.body.clone()));
-        start_page(&r.body).rsplit('/').next().unwrap().to_owned()
+        session_id(&start_page(&r.body))
     }
 
     pub async fn add_to_cart(&self, sid: &str, asin: &str, quantity: u32) -> Reply {

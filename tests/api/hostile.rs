@@ -6,8 +6,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use serde_json::Value;
-
 use crate::helpers::*;
 
 fn corpus(name: &str) -> Vec<u8> {
@@ -24,14 +22,22 @@ async fn post_bytes(app: &TestApp, path: &str, body: Vec<u8>) -> Reply {
         .send()
         .await
         .unwrap();
-    let status = r.status().as_u16();
-    let url = r.url().to_string();
-    Reply {
-        status,
-        content_type: String::new(),
-        url,
-        body: r.text().await.unwrap(),
-    }
+    reply(r).await
+}
+
+/// A listener that only counts the connections it gets: absim must not
+/// reach it.
+async fn counting_listener() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let seen = connections.clone();
+    tokio::spawn(async move {
+        while listener.accept().await.is_ok() {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    (url, connections)
 }
 
 /// Posts `body` to the PO Request URL and to the Punchout URL and checks
@@ -50,15 +56,7 @@ async fn refused(name: &str, body: Vec<u8>, code: u16, needle: &str) -> TestApp 
             message.contains(needle),
             "{name} at {path}: {message:?} should mention {needle:?}"
         );
-        let journal: Value = app
-            .http
-            .get(app.url(&format!("/api/v1/journal?status={code}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let journal = app.journal(&format!("?status={code}")).await;
         assert!(
             journal
                 .as_array()
@@ -86,29 +84,13 @@ async fn billion_laughs_is_refused_without_expanding() {
 #[tokio::test]
 async fn an_external_file_entity_is_refused_and_nothing_is_read() {
     let app = refused("xxe_file", corpus("xxe_file.xml"), 400, "XXE").await;
-    let journal = app
-        .http
-        .get(app.url("/api/v1/journal"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let journal = app.journal("").await.to_string();
     assert!(!journal.contains("root:x:0"), "/etc/passwd leaked");
 }
 
 #[tokio::test]
 async fn an_external_http_entity_is_refused_and_never_fetched() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let connections = Arc::new(AtomicUsize::new(0));
-    let seen = connections.clone();
-    tokio::spawn(async move {
-        while listener.accept().await.is_ok() {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
-    });
+    let (url, connections) = counting_listener().await;
     let body = String::from_utf8(corpus("xxe_http.xml"))
         .unwrap()
         .replace("RECEIVER_URL", &url);
@@ -203,18 +185,7 @@ async fn a_valid_document_of_the_wrong_type_gets_406() {
     let setup = setup_request(IDENTITY, SECRET, "http://127.0.0.1:9/hook");
     let r = app.post_order(&setup).await;
     assert_eq!(r.cxml_status().0, 406);
-    let po = order_request(
-        "w@b",
-        "PO-WRONG",
-        "new",
-        true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
-    );
+    let po = order_request("w@b", "PO-WRONG", "new", true, &[DESK]);
     let r = app.post_punchout_setup(&po).await;
     assert_eq!(r.status, 406);
     let (code, _, message) = r.cxml_status();
@@ -223,15 +194,7 @@ async fn a_valid_document_of_the_wrong_type_gets_406() {
         message.contains("expected a PunchOutSetupRequest"),
         "{message}"
     );
-    let journal: Value = app
-        .http
-        .get(app.url("/api/v1/journal?status=406"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let journal = app.journal("?status=406").await;
     assert_eq!(journal.as_array().unwrap().len(), 2, "{journal}");
 }
 
@@ -240,12 +203,7 @@ async fn a_valid_document_of_the_wrong_type_gets_406() {
 #[tokio::test]
 async fn a_bom_and_a_shift_jis_body_are_accepted_and_reported() {
     let mut app = spawn_app().await;
-    let line = [PoLine {
-        asin: "B087JWRCP5",
-        aux: None,
-        quantity: 1,
-        price: "16182",
-    }];
+    let line = [DESK];
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend(order_request("bom@b", "PO-BOM", "new", true, &line).into_bytes());
     assert_eq!(post_bytes(&app, &app.po_url(), bom).await.status, 200);
@@ -279,15 +237,8 @@ async fn a_bom_and_a_shift_jis_body_are_accepted_and_reported() {
 /// other host.
 #[tokio::test]
 async fn a_redirecting_buyer_endpoint_is_not_followed() {
-    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let target = format!("http://{}/internal", elsewhere.local_addr().unwrap());
-    let connections = Arc::new(AtomicUsize::new(0));
-    let seen = connections.clone();
-    tokio::spawn(async move {
-        while elsewhere.accept().await.is_ok() {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
-    });
+    let (elsewhere, connections) = counting_listener().await;
+    let target = format!("{elsewhere}/internal");
     let redirector = axum::Router::new().fallback(move || {
         let target = target.clone();
         async move { axum::response::Redirect::temporary(&target) }
@@ -297,29 +248,10 @@ async fn a_redirecting_buyer_endpoint_is_not_followed() {
     tokio::spawn(async move { axum::serve(listener, redirector).await.unwrap() });
 
     let app = spawn_app_steppable(|s| s.order_confirmation_url = Some(redirect_url.clone())).await;
-    let po = order_request(
-        "redirect@b",
-        "PO-REDIRECT",
-        "new",
-        true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
-    );
+    let po = order_request("redirect@b", "PO-REDIRECT", "new", true, &[DESK]);
     assert_eq!(app.post_order(&po).await.status, 200);
     absim::outbound::deliver_next(&app.state).await.unwrap();
-    let journal: Value = app
-        .http
-        .get(app.url("/api/v1/journal?direction=out"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let journal = app.journal("?direction=out").await;
     let first = &journal.as_array().unwrap()[0];
     assert_eq!(first["status"], 307, "{first}");
     assert!(first["target"].as_str().unwrap().ends_with("/confirm"));

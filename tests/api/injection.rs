@@ -120,7 +120,7 @@ async fn markup_in_every_field_is_shown_as_text_on_every_page() {
     );
     let r = app.post_punchout_setup(&setup).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let sid = start_page(&r.body).rsplit('/').next().unwrap().to_owned();
+    let sid = session_id(&start_page(&r.body));
     app.add_to_cart(&sid, "B087JWRCP5", 1).await;
     let search = format!(
         "/s/{sid}/search?q={}",
@@ -134,12 +134,7 @@ async fn markup_in_every_field_is_shown_as_text_on_every_page() {
         &format!("PO-{}", xml_escape("\"><img src=x onerror=alert(2)>")),
         "new",
         true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
+        &[DESK],
     )
     .replace("本社", &e)
     .replace("田中 太郎", &e)

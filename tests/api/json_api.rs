@@ -83,7 +83,7 @@ async fn service_routes_and_groups() {
 async fn sessions_carts_and_checkout_through_the_api() {
     let mut app = spawn_app().await;
     let start = app.punch_out().await;
-    let sid = start.rsplit('/').next().unwrap().to_owned();
+    let sid = session_id(&start);
     let (status, s) = get(&app, &format!("/api/v1/sessions/{sid}")).await;
     assert_eq!(status, 200);
     assert_eq!(s["operation"], "create");
@@ -274,18 +274,7 @@ async fn the_journal_records_exchanges_and_explains_near_misses() {
     let token = app.group().po_token;
     app.post_xml(&format!("/po/{}", &token[..20]), "<cXML/>")
         .await;
-    let po = order_request(
-        "j@b",
-        "PO-J",
-        "new",
-        true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
-    );
+    let po = order_request("j@b", "PO-J", "new", true, &[DESK]);
     assert_eq!(app.post_order(&po).await.status, 200);
     absim::outbound::deliver_all_due(&app.state).await.unwrap();
     let (_, j) = get(&app, "/api/v1/journal?direction=in").await;

@@ -5,21 +5,10 @@ use std::time::Duration;
 
 use crate::helpers::*;
 
-fn sid_of(start_page: &str) -> String {
-    start_page.rsplit('/').next().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn a_po_with_more_than_1000_lines_gets_413_naming_the_cap() {
     let app = spawn_app().await;
-    let lines: Vec<PoLine> = (0..1001)
-        .map(|_| PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        })
-        .collect();
+    let lines = vec![DESK; 1001];
     let r = app
         .post_order(&order_request("many@b", "PO-MANY", "new", true, &lines))
         .await;
@@ -33,7 +22,7 @@ async fn a_po_with_more_than_1000_lines_gets_413_naming_the_cap() {
 #[tokio::test]
 async fn a_page_form_over_the_body_limit_gets_413() {
     let mut app = spawn_app_with(|s| s.max_body_bytes = 64 * 1024).await;
-    let sid = sid_of(&app.punch_out().await);
+    let sid = session_id(&app.punch_out().await);
     let big = "x".repeat(100 * 1024);
     let r = app
         .post_form(&format!("/s/{sid}/cart/add"), &[("asin", &big)])

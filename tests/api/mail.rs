@@ -147,18 +147,7 @@ async fn without_recipients_no_mail_is_written() {
         .await
         .unwrap();
     app.punch_out().await;
-    let po = order_request(
-        "m@b",
-        "PO-NOMAIL",
-        "new",
-        true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
-    );
+    let po = order_request("m@b", "PO-NOMAIL", "new", true, &[DESK]);
     assert_eq!(app.post_order(&po).await.status, 200);
     assert!(app.state.store.mails(1, None).await.unwrap().is_empty());
 }

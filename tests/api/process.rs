@@ -17,7 +17,16 @@ struct Running {
 
 /// Starts the binary on a free port and reads the PO Request URL it prints.
 fn start(dir: &Path) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_absim"))
+    start_with(dir, |c| {
+        c.args(["--confirmation-delay", "3600"]);
+    })
+}
+
+/// [`start`] with the command adjusted first (more flags, environment,
+/// stderr; stderr is discarded unless `adjust` says otherwise).
+fn start_with(dir: &Path, adjust: impl FnOnce(&mut Command)) -> Running {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_absim"));
+    command
         .args([
             "--addr",
             "127.0.0.1:0",
@@ -26,13 +35,12 @@ fn start(dir: &Path) -> Running {
             "--shared-secret",
             SECRET,
         ])
-        .args(["--confirmation-delay", "3600"])
         .arg("--data-dir")
         .arg(dir)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the absim binary starts");
+        .stderr(Stdio::null());
+    adjust(&mut command);
+    let mut child = command.spawn().expect("the absim binary starts");
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let po_url = loop {
@@ -55,12 +63,7 @@ fn po(order_id: &str) -> String {
         order_id,
         "new",
         true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
+        &[DESK],
     )
 }
 
@@ -220,25 +223,11 @@ fn a_reachable_address_without_an_admin_token_is_refused_at_start() {
 async fn secrets_and_tokens_never_reach_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let token = "adm1n-t0ken-never-logged";
-    let mut child = Command::new(env!("CARGO_BIN_EXE_absim"))
-        .args(["--addr", "127.0.0.1:0", "--identity", IDENTITY])
-        .args(["--shared-secret", SECRET, "--admin-token", token])
-        .arg("--data-dir")
-        .arg(dir.path())
-        .env("RUST_LOG", "absim=debug,tower_http=debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let po_url = loop {
-        let line = lines.next().expect("connection values").unwrap();
-        if let Some(url) = line.split("PO Request URL:").nth(1) {
-            break url.trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let Running { mut child, po_url } = start_with(dir.path(), |c| {
+        c.args(["--admin-token", token])
+            .env("RUST_LOG", "absim=debug,tower_http=debug")
+            .stderr(Stdio::piped());
+    });
     let stderr = child.stderr.take().unwrap();
     let log = Arc::new(Mutex::new(String::new()));
     let sink = log.clone();
@@ -259,18 +248,7 @@ async fn secrets_and_tokens_never_reach_the_log() {
         true,
         &[],
     );
-    let good = order_request(
-        "ok@b",
-        "PO-OK",
-        "new",
-        true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
-    );
+    let good = order_request("ok@b", "PO-OK", "new", true, &[DESK]);
     for body in [bad, good] {
         http.post(&po_url).body(body).send().await.unwrap();
     }

@@ -9,12 +9,7 @@ fn po(kind: &str, ship_to: bool) -> String {
         &format!("PO-{}", unique()),
         kind,
         ship_to,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
+        &[DESK],
     )
 }
 
@@ -44,12 +39,7 @@ async fn a_po_with_the_wrong_shared_secret_gets_401() {
         "PO-401",
         "new",
         true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
+        &[DESK],
     );
     let r = app.post_order(&body).await;
     assert_eq!(r.status, 401);
@@ -97,12 +87,7 @@ async fn an_order_without_ship_to_is_refused_with_001_005() {
 #[tokio::test]
 async fn a_repeated_order_id_is_refused_and_names_it() {
     let app = spawn_app().await;
-    let line = [PoLine {
-        asin: "B087JWRCP5",
-        aux: None,
-        quantity: 1,
-        price: "16182",
-    }];
+    let line = [DESK];
     let first = order_request("p-1@b", "PO-TWICE", "new", true, &line);
     let second = order_request("p-2@b", "PO-TWICE", "new", true, &line);
     assert_eq!(app.post_order(&first).await.status, 200);
@@ -116,12 +101,7 @@ async fn a_repeated_order_id_is_refused_and_names_it() {
 #[tokio::test]
 async fn a_repeated_payload_id_is_refused_and_a_missing_one_too() {
     let app = spawn_app().await;
-    let line = [PoLine {
-        asin: "B087JWRCP5",
-        aux: None,
-        quantity: 1,
-        price: "16182",
-    }];
+    let line = [DESK];
     let first = order_request("same@b", "PO-A", "new", true, &line);
     let second = order_request("same@b", "PO-B", "new", true, &line);
     assert_eq!(app.post_order(&first).await.status, 200);

@@ -15,12 +15,7 @@ fn po(order_id: &str) -> String {
         order_id,
         "new",
         true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
+        &[DESK],
     )
 }
 

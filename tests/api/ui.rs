@@ -109,18 +109,7 @@ async fn switching_to_active_warns_until_the_basic_test_is_marked_and_can_be_und
     // After a successful basic order, no warning.
     let mut app = app;
     app.punch_out().await;
-    let po = order_request(
-        "w@b",
-        "PO-W",
-        "new",
-        true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
-    );
+    let po = order_request("w@b", "PO-W", "new", true, &[DESK]);
     assert_eq!(app.post_order(&po).await.status, 200);
     let tests = app.get_page("/groups/1/tests").await.html();
     assert_eq!(
@@ -163,7 +152,7 @@ async fn pages_speak_english_on_request_and_remember_it() {
 async fn the_storefront_searches_by_width_and_case_and_the_cart_changes() {
     let mut app = spawn_app().await;
     let start = app.punch_out().await;
-    let sid = start.rsplit('/').next().unwrap().to_owned();
+    let sid = session_id(&start);
     let found = app
         .get_page(&format!(
             "/s/{sid}/search?q=%EF%BD%82%EF%BC%90%EF%BC%98%EF%BC%97jwrcp5"
@@ -416,12 +405,7 @@ async fn a_new_group_has_its_own_credentials_url_and_log() {
         "G2-1",
         "new",
         true,
-        &[PoLine {
-            asin: "B087JWRCP5",
-            aux: None,
-            quantity: 1,
-            price: "16182",
-        }],
+        &[DESK],
     );
     assert_eq!(app.post_xml(&app.state.po_url(&g2), &po).await.status, 200);
     // The default group's PO URL does not take group 2's credentials.
