@@ -10,7 +10,7 @@ use scraper::Selector;
 
 use crate::helpers::*;
 
-const DESK: &str = "B087JWRCP5";
+const DESK_LINE: &str = "B087JWRCP5";
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
@@ -29,21 +29,21 @@ async fn the_basic_order_runs_end_to_end_and_is_marked_successful() {
 
     // 2. Search by ASIN, add to cart with カートに追加.
     let results = app
-        .get_page(&format!("{search_action}?q={}", DESK.to_lowercase()))
+        .get_page(&format!("{search_action}?q={}", DESK_LINE.to_lowercase()))
         .await;
     let html = results.html();
     let add_buttons = texts_of(&html, "li.product form button");
     assert_eq!(add_buttons, ["カートに追加"]);
     let add_action = attr_of(&html, "li.product form", "action");
     let cart = app
-        .post_form(&add_action, &[("asin", DESK), ("quantity", "1")])
+        .post_form(&add_action, &[("asin", DESK_LINE), ("quantity", "1")])
         .await;
     assert_eq!(cart.status, 200);
     assert!(cart.url.ends_with("/cart"), "{}", cart.url);
     let cart_html = cart.html();
     assert_eq!(
         attr_of(&cart_html, "table.cart tbody tr", "data-asin"),
-        DESK
+        DESK_LINE
     );
     assert_eq!(text_of(&cart_html, "#proceed"), "レジに進む");
 
@@ -110,7 +110,7 @@ async fn the_basic_order_runs_end_to_end_and_is_marked_successful() {
     assert_eq!(message.items.len(), 1);
     let item = &message.items[0];
     assert_eq!(item.quantity, "1");
-    assert_eq!(item.item_id.supplier_part_id, DESK);
+    assert_eq!(item.item_id.supplier_part_id, DESK_LINE);
     let aux = item.item_id.supplier_part_auxiliary_id.clone().unwrap();
     assert!(aux.ends_with(",1"), "{aux}");
     let d = &item.item_detail;
@@ -145,7 +145,7 @@ async fn the_basic_order_runs_end_to_end_and_is_marked_successful() {
         "new",
         true,
         &[PoLine {
-            asin: DESK,
+            asin: DESK_LINE,
             aux: Some(&aux),
             quantity: 1,
             price: "16182.00",
@@ -329,7 +329,7 @@ async fn cxml_base64_carries_japanese_text_intact() {
     let sid = session_id(&start);
     app.post_form(
         &format!("/s/{sid}/cart/add"),
-        &[("asin", DESK), ("quantity", "2")],
+        &[("asin", DESK_LINE), ("quantity", "2")],
     )
     .await;
     let ret = app.post_form(&format!("/s/{sid}/submit"), &[]).await.html();
@@ -371,7 +371,7 @@ async fn without_endpoints_documents_are_produced_recorded_and_shown_as_sent() {
         "new",
         true,
         &[PoLine {
-            asin: DESK,
+            asin: DESK_LINE,
             aux: None,
             quantity: 1,
             price: "16182",
@@ -430,7 +430,7 @@ async fn a_buyer_answering_a_cxml_error_shows_as_a_failed_delivery() {
         "new",
         true,
         &[PoLine {
-            asin: DESK,
+            asin: DESK_LINE,
             aux: None,
             quantity: 1,
             price: "16182",

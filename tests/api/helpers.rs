@@ -518,7 +518,7 @@ pub struct PoLine<'a> {
 
 /// The guide's desk (B087JWRCP5 at 16182 yen), once: the line most tests
 /// order.
-pub const DESK: PoLine<'static> = PoLine {
+pub const DESK_LINE: PoLine<'static> = PoLine {
     asin: "B087JWRCP5",
     aux: None,
     quantity: 1,
@@ -655,6 +655,14 @@ impl Checks {
 
     pub fn failure_mentions(&self, text: &str) -> bool {
         self.failed.iter().any(|f| f.contains(text))
+    }
+
+    pub fn assert_all_pass(&self) {
+        assert!(self.all_pass(), "{self:?}");
+    }
+
+    pub fn assert_fails_with(&self, text: &str) {
+        assert!(self.failure_mentions(text), "{self:?}");
     }
 }
 

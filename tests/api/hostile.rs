@@ -185,7 +185,7 @@ async fn a_valid_document_of_the_wrong_type_gets_406() {
     let setup = setup_request(IDENTITY, SECRET, "http://127.0.0.1:9/hook");
     let r = app.post_order(&setup).await;
     assert_eq!(r.cxml_status().0, 406);
-    let po = order_request("w@b", "PO-WRONG", "new", true, &[DESK]);
+    let po = order_request("w@b", "PO-WRONG", "new", true, &[DESK_LINE]);
     let r = app.post_punchout_setup(&po).await;
     assert_eq!(r.status, 406);
     let (code, _, message) = r.cxml_status();
@@ -203,7 +203,7 @@ async fn a_valid_document_of_the_wrong_type_gets_406() {
 #[tokio::test]
 async fn a_bom_and_a_shift_jis_body_are_accepted_and_reported() {
     let mut app = spawn_app().await;
-    let line = [DESK];
+    let line = [DESK_LINE];
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend(order_request("bom@b", "PO-BOM", "new", true, &line).into_bytes());
     assert_eq!(post_bytes(&app, &app.po_url(), bom).await.status, 200);
@@ -248,7 +248,7 @@ async fn a_redirecting_buyer_endpoint_is_not_followed() {
     tokio::spawn(async move { axum::serve(listener, redirector).await.unwrap() });
 
     let app = spawn_app_steppable(|s| s.order_confirmation_url = Some(redirect_url.clone())).await;
-    let po = order_request("redirect@b", "PO-REDIRECT", "new", true, &[DESK]);
+    let po = order_request("redirect@b", "PO-REDIRECT", "new", true, &[DESK_LINE]);
     assert_eq!(app.post_order(&po).await.status, 200);
     absim::outbound::deliver_next(&app.state).await.unwrap();
     let journal = app.journal("?direction=out").await;

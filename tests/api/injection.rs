@@ -134,7 +134,7 @@ async fn markup_in_every_field_is_shown_as_text_on_every_page() {
         &format!("PO-{}", xml_escape("\"><img src=x onerror=alert(2)>")),
         "new",
         true,
-        &[DESK],
+        &[DESK_LINE],
     )
     .replace("本社", &e)
     .replace("田中 太郎", &e)

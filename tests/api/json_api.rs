@@ -274,7 +274,7 @@ async fn the_journal_records_exchanges_and_explains_near_misses() {
     let token = app.group().po_token;
     app.post_xml(&format!("/po/{}", &token[..20]), "<cXML/>")
         .await;
-    let po = order_request("j@b", "PO-J", "new", true, &[DESK]);
+    let po = order_request("j@b", "PO-J", "new", true, &[DESK_LINE]);
     assert_eq!(app.post_order(&po).await.status, 200);
     absim::outbound::deliver_all_due(&app.state).await.unwrap();
     let (_, j) = get(&app, "/api/v1/journal?direction=in").await;

@@ -8,7 +8,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn a_po_with_more_than_1000_lines_gets_413_naming_the_cap() {
     let app = spawn_app().await;
-    let lines = vec![DESK; 1001];
+    let lines = vec![DESK_LINE; 1001];
     let r = app
         .post_order(&order_request("many@b", "PO-MANY", "new", true, &lines))
         .await;

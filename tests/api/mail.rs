@@ -147,7 +147,7 @@ async fn without_recipients_no_mail_is_written() {
         .await
         .unwrap();
     app.punch_out().await;
-    let po = order_request("m@b", "PO-NOMAIL", "new", true, &[DESK]);
+    let po = order_request("m@b", "PO-NOMAIL", "new", true, &[DESK_LINE]);
     assert_eq!(app.post_order(&po).await.status, 200);
     assert!(app.state.store.mails(1, None).await.unwrap().is_empty());
 }

@@ -63,7 +63,7 @@ fn po(order_id: &str) -> String {
         order_id,
         "new",
         true,
-        &[DESK],
+        &[DESK_LINE],
     )
 }
 
@@ -248,7 +248,7 @@ async fn secrets_and_tokens_never_reach_the_log() {
         true,
         &[],
     );
-    let good = order_request("ok@b", "PO-OK", "new", true, &[DESK]);
+    let good = order_request("ok@b", "PO-OK", "new", true, &[DESK_LINE]);
     for body in [bad, good] {
         http.post(&po_url).body(body).send().await.unwrap();
     }

@@ -9,7 +9,7 @@ fn po(kind: &str, ship_to: bool) -> String {
         &format!("PO-{}", unique()),
         kind,
         ship_to,
-        &[DESK],
+        &[DESK_LINE],
     )
 }
 
@@ -39,7 +39,7 @@ async fn a_po_with_the_wrong_shared_secret_gets_401() {
         "PO-401",
         "new",
         true,
-        &[DESK],
+        &[DESK_LINE],
     );
     let r = app.post_order(&body).await;
     assert_eq!(r.status, 401);
@@ -87,7 +87,7 @@ async fn an_order_without_ship_to_is_refused_with_001_005() {
 #[tokio::test]
 async fn a_repeated_order_id_is_refused_and_names_it() {
     let app = spawn_app().await;
-    let line = [DESK];
+    let line = [DESK_LINE];
     let first = order_request("p-1@b", "PO-TWICE", "new", true, &line);
     let second = order_request("p-2@b", "PO-TWICE", "new", true, &line);
     assert_eq!(app.post_order(&first).await.status, 200);
@@ -101,7 +101,7 @@ async fn a_repeated_order_id_is_refused_and_names_it() {
 #[tokio::test]
 async fn a_repeated_payload_id_is_refused_and_a_missing_one_too() {
     let app = spawn_app().await;
-    let line = [DESK];
+    let line = [DESK_LINE];
     let first = order_request("same@b", "PO-A", "new", true, &line);
     let second = order_request("same@b", "PO-B", "new", true, &line);
     assert_eq!(app.post_order(&first).await.status, 200);

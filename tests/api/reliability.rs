@@ -15,7 +15,7 @@ fn po(order_id: &str) -> String {
         order_id,
         "new",
         true,
-        &[DESK],
+        &[DESK_LINE],
     )
 }
 

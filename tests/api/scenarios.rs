@@ -100,7 +100,7 @@ async fn basic_a_matching_po_passes_and_a_changed_quantity_fails() {
     let mut app = app().await;
     let no = order(&mut app, "basic", &[(DESK, 1)]).await;
     let checks = app.checks(no).await;
-    assert!(checks.all_pass(), "{checks:?}");
+    checks.assert_all_pass();
     assert!(checks.verdict.starts_with("Success"), "{}", checks.verdict);
     assert!(
         checks
@@ -120,10 +120,7 @@ async fn basic_a_matching_po_passes_and_a_changed_quantity_fails() {
     assert_eq!(app.send_po(&po).await.status, 200);
     app.settle().await;
     let checks = app.checks(app.last_entry().await).await;
-    assert!(
-        checks.failure_mentions("Line 1: quantity — expected '1', received '2'"),
-        "{checks:?}"
-    );
+    checks.assert_fails_with("Line 1: quantity — expected '1', received '2'");
     assert!(checks.verdict.starts_with("Failure"));
     app.collect_posts();
     app.validate_emitted();
@@ -158,18 +155,15 @@ async fn checkout_edit_keeps_auxiliary_ids_and_the_po_must_follow_the_edited_car
     let good = app.po_for(&edited, "PO-EDIT-GOOD");
     assert_eq!(app.send_po(&good).await.status, 200);
     app.settle().await;
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(checks.all_pass(), "{checks:?}");
+    app.checks(app.last_entry().await).await.assert_all_pass();
 
     // The mistake: ordering the cart as it was before the edit.
     let stale = app.po_for(&first, "PO-EDIT-STALE");
     assert_eq!(app.send_po(&stale).await.status, 200);
     app.settle().await;
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(
-        checks.failure_mentions("is not in the last cart returned"),
-        "{checks:?}"
-    );
+    app.checks(app.last_entry().await)
+        .await
+        .assert_fails_with("is not in the last cart returned");
 
     // Emptying the cart in an edit returns no items with Status 204.
     let again = app.open_store("edit", items, None).await;
@@ -204,11 +198,9 @@ async fn checkout_inspect_is_read_only_and_is_expected_before_the_order() {
     let mistake = app.po_for(&cart, "PO-NO-INSPECT");
     assert_eq!(app.send_po(&mistake).await.status, 200);
     app.settle().await;
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(
-        checks.failure_mentions("never opened with operation=\"inspect\""),
-        "{checks:?}"
-    );
+    app.checks(app.last_entry().await)
+        .await
+        .assert_fails_with("never opened with operation=\"inspect\"");
 
     let inspect = app.open_store("inspect", &items, None).await;
     let page = app.get_page(&format!("/s/{inspect}/cart")).await.html();
@@ -228,8 +220,7 @@ async fn checkout_inspect_is_read_only_and_is_expected_before_the_order() {
     let good = app.po_for(&cart, "PO-INSPECTED");
     assert_eq!(app.send_po(&good).await.status, 200);
     app.settle().await;
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(checks.all_pass(), "{checks:?}");
+    app.checks(app.last_entry().await).await.assert_all_pass();
     app.collect_posts();
     app.validate_emitted();
 }
@@ -264,11 +255,9 @@ async fn checkout_multi_line_needs_two_lines_and_a_quantity_above_one() {
     assert_eq!(sn.portions[0].items.len(), 3);
 
     let no = order(&mut app, "checkout-multi-line", &[(DESK, 1)]).await;
-    let checks = app.checks(no).await;
-    assert!(
-        checks.failure_mentions("The PO has 1 line(s)"),
-        "{checks:?}"
-    );
+    app.checks(no)
+        .await
+        .assert_fails_with("The PO has 1 line(s)");
     app.collect_posts();
     app.validate_emitted();
 }
@@ -303,11 +292,9 @@ async fn checkout_empty_cart_returns_status_204_and_expects_no_po() {
         200
     );
     app.settle().await;
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(
-        checks.failure_mentions("no PO should have been sent"),
-        "{checks:?}"
-    );
+    app.checks(app.last_entry().await)
+        .await
+        .assert_fails_with("no PO should have been sent");
     app.collect_posts();
     app.validate_emitted();
 }
@@ -347,11 +334,9 @@ async fn checkout_japanese_text_survives_both_fields_and_mojibake_is_named() {
     detail.description = vec![absim::cxml::Description::new("ja", garbled)];
     assert_eq!(app.send_po(&po).await.status, 200);
     app.settle().await;
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(
-        checks.failure_mentions("the Description was damaged"),
-        "{checks:?}"
-    );
+    app.checks(app.last_entry().await)
+        .await
+        .assert_fails_with("the Description was damaged");
     app.collect_posts();
     app.validate_emitted();
 }
@@ -377,11 +362,9 @@ async fn safeguard_a_rise_within_tolerance_is_confirmed_at_the_new_price() {
     // The mistake: the buyer refuses a confirmation whose price changed.
     app.receiver.answer("/confirm", Answer::cxml(400));
     let no = order(&mut app, "safeguard-price-within", &[(TEA, 1)]).await;
-    let checks = app.checks(no).await;
-    assert!(
-        checks.failure_mentions("could not be delivered"),
-        "{checks:?}"
-    );
+    app.checks(no)
+        .await
+        .assert_fails_with("could not be delivered");
     app.collect_posts();
     app.validate_emitted();
 }
@@ -606,18 +589,15 @@ async fn advanced_refusals_are_logged_and_checked_against_the_scenario() {
     let mut update = app.po_for(&cart, "PO-UPD");
     update.request.as_mut().unwrap().payload.header.kind = Some("update".into());
     assert_eq!(app.send_po(&update).await.cxml_status().1, "001-001");
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(checks.all_pass(), "{checks:?}");
+    app.checks(app.last_entry().await).await.assert_all_pass();
 
     // No ShipTo under a scenario that does not expect it: a failure.
     let mut no_ship = app.po_for(&cart, "PO-NOSHIP");
     no_ship.request.as_mut().unwrap().payload.header.ship_to = None;
     assert_eq!(app.send_po(&no_ship).await.cxml_status().1, "001-005");
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(
-        checks.failure_mentions("expects a refusal with 001-001"),
-        "{checks:?}"
-    );
+    app.checks(app.last_entry().await)
+        .await
+        .assert_fails_with("expects a refusal with 001-001");
 
     // Each refusal scenario, through the extrinsic on the PO.
     let cases: [(&str, &str, Spoil); 3] = [
@@ -666,8 +646,7 @@ async fn advanced_refusals_are_logged_and_checked_against_the_scenario() {
     }
     assert_eq!(app.send_po(&first).await.status, 200);
     assert_eq!(app.send_po(&second).await.status, 409);
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(checks.all_pass(), "{checks:?}");
+    app.checks(app.last_entry().await).await.assert_all_pass();
     let log = app.get_page("/groups/1/log").await.html();
     assert!(texts_of(&log, "#log-rows .refused").len() >= 5);
     app.settle().await;
@@ -725,15 +704,12 @@ async fn advanced_endpoint_retry_passes_only_when_a_retry_happened() {
     app.receiver
         .answer_in_turn("/confirm", vec![Answer::html(500), Answer::cxml(200)]);
     let no = order(&mut app, "advanced-endpoint-retry", &[(DESK, 1)]).await;
-    let checks = app.checks(no).await;
-    assert!(checks.all_pass(), "{checks:?}");
+    app.checks(no).await.assert_all_pass();
 
     let no = order(&mut app, "advanced-endpoint-retry", &[(DESK, 1)]).await;
-    let checks = app.checks(no).await;
-    assert!(
-        checks.failure_mentions("No delivery needed a retry"),
-        "{checks:?}"
-    );
+    app.checks(no)
+        .await
+        .assert_fails_with("No delivery needed a retry");
     app.collect_posts();
     app.validate_emitted();
 }
@@ -758,8 +734,7 @@ async fn advanced_po_retry_expects_the_same_payload_id_again() {
         "the same PO again is accepted"
     );
     app.settle().await;
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(checks.all_pass(), "{checks:?}");
+    app.checks(app.last_entry().await).await.assert_all_pass();
     let faults = app.state.store.faults(1, 10).await.unwrap();
     assert_eq!(faults[0].kind, FaultKind::Http503);
 
@@ -775,8 +750,9 @@ async fn advanced_po_retry_expects_the_same_payload_id_again() {
     let renamed = app.po_for(&cart, "PO-RETRY");
     assert_eq!(app.send_po(&renamed).await.status, 200);
     app.settle().await;
-    let checks = app.checks(app.last_entry().await).await;
-    assert!(checks.failure_mentions("new payloadID"), "{checks:?}");
+    app.checks(app.last_entry().await)
+        .await
+        .assert_fails_with("new payloadID");
 }
 
 #[test]

@@ -109,7 +109,7 @@ async fn switching_to_active_warns_until_the_basic_test_is_marked_and_can_be_und
     // After a successful basic order, no warning.
     let mut app = app;
     app.punch_out().await;
-    let po = order_request("w@b", "PO-W", "new", true, &[DESK]);
+    let po = order_request("w@b", "PO-W", "new", true, &[DESK_LINE]);
     assert_eq!(app.post_order(&po).await.status, 200);
     let tests = app.get_page("/groups/1/tests").await.html();
     assert_eq!(
@@ -405,7 +405,7 @@ async fn a_new_group_has_its_own_credentials_url_and_log() {
         "G2-1",
         "new",
         true,
-        &[DESK],
+        &[DESK_LINE],
     );
     assert_eq!(app.post_xml(&app.state.po_url(&g2), &po).await.status, 200);
     // The default group's PO URL does not take group 2's credentials.
