@@ -114,6 +114,9 @@ pub struct BenchArgs {
     /// Keep the temporary data directory.
     #[arg(long)]
     pub keep: bool,
+    /// Workloads to run, comma-separated: po, setup, mixed, flow.
+    #[arg(long, value_delimiter = ',', default_value = "po,setup,mixed,flow")]
+    pub workloads: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Args)]

@@ -290,20 +290,17 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
         Err(e) => (None, None, Some(describe_transport_error(&url, &e))),
     };
     let duration_ms = started.elapsed().as_millis() as u64;
-    state
-        .store
-        .record_exchange(crate::store::Exchange {
-            at,
-            direction: "out".into(),
-            method: "POST".into(),
-            target: url.clone(),
-            status: http_status,
-            group_id: order.as_ref().map(|o| o.group_id),
-            note: transport_error.clone(),
-            request: request_copy,
-            response: answer.clone().unwrap_or_default(),
-        })
-        .await?;
+    state.store.record_exchange(crate::store::Exchange {
+        at,
+        direction: "out".into(),
+        method: "POST".into(),
+        target: url.clone(),
+        status: http_status,
+        group_id: order.as_ref().map(|o| o.group_id),
+        note: transport_error.clone(),
+        request: request_copy,
+        response: answer.clone().unwrap_or_default(),
+    })?;
     let cxml = match &answer {
         Some(bytes) => cxml::read::read_status(bytes)
             .map(|s| (s.code, s.text))

@@ -121,6 +121,36 @@ impl Db {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
+    /// Queues `f` for the writer's next batch without waiting for the
+    /// commit: for records whose loss in a crash costs nothing but the
+    /// record (the request journal). A failure is logged. Readers that must
+    /// see every queued record call [`Db::flush`] first.
+    pub fn enqueue<F>(&self, what: &'static str, f: F) -> Result<(), StoreError>
+    where
+        F: FnOnce(&Connection) -> Result<(), StoreError> + Send + 'static,
+    {
+        self.send(Box::new(move |conn| {
+            let result = match conn {
+                Some(conn) => run_in_savepoint(conn, f),
+                None => Err(StoreError::Internal(
+                    "the transaction could not begin".into(),
+                )),
+            };
+            Box::new(move |commit: Result<(), Arc<str>>| {
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "could not record {what}");
+                } else if let Err(e) = commit {
+                    tracing::warn!(error = %e, "could not commit {what}");
+                }
+            })
+        }))
+    }
+
+    /// Resolves once everything sent to the writer before it is committed.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.write(|_| Ok(())).await
+    }
+
     /// Runs `f` on a read connection, off the async threads.
     pub async fn read<R, F>(&self, f: F) -> Result<R, StoreError>
     where

@@ -936,9 +936,12 @@ impl Store {
 
     // ---- the request journal -------------------------------------------
 
-    pub async fn record_exchange(&self, e: Exchange) -> Result<(), StoreError> {
+    /// Queues a journal entry; it is committed with the writer's next batch.
+    /// [`Store::journal`] waits for every queued entry, so a client that
+    /// reads the journal after its answer finds its exchange.
+    pub fn record_exchange(&self, e: Exchange) -> Result<(), StoreError> {
         self.db
-            .write(move |c| {
+            .enqueue("a journal entry", move |c| {
                 c.prepare_cached(
                     "INSERT INTO journal (at, direction, method, target, status, group_id, note, request, response)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -956,7 +959,6 @@ impl Store {
                 ])?;
                 Ok(())
             })
-            .await
     }
 
     /// Journal entries, newest first, filtered by direction, a part of the
@@ -968,6 +970,7 @@ impl Store {
         status: Option<u16>,
         limit: usize,
     ) -> Result<Vec<(i64, Exchange)>, StoreError> {
+        self.db.flush().await?;
         self.db
             .read(move |c| {
                 let mut stmt = c.prepare_cached(

@@ -41,7 +41,7 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
                 request: Vec::new(),
                 response: Vec::new(),
             };
-            if let Err(e) = state.store.record_exchange(exchange).await {
+            if let Err(e) = state.store.record_exchange(exchange) {
                 tracing::warn!(error = %e, "the journal could not record an exchange");
             }
             return answer;
@@ -71,9 +71,10 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
         request: bytes.to_vec(),
         response: rbytes.to_vec(),
     };
-    // Recorded before the answer leaves, so that a client reading the
-    // journal right after its answer finds the exchange there.
-    if let Err(e) = state.store.record_exchange(exchange).await {
+    // Queued before the answer leaves; the journal's readers wait for every
+    // queued entry, so a client reading it right after its answer finds the
+    // exchange there. (The order itself was committed by the handler.)
+    if let Err(e) = state.store.record_exchange(exchange) {
         tracing::warn!(error = %e, "the journal could not record an exchange");
     }
     (rparts, Body::from(rbytes)).into_response()
