@@ -102,6 +102,19 @@ impl Db {
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
     {
+        self.write_then(f, |_| {}).await
+    }
+
+    /// Like [`Db::write`], and once `f`'s change is committed, runs `after`
+    /// with its result on the writer thread, before the caller resumes.
+    /// Committed changes reach `after` in commit order: in-memory copies of
+    /// stored state are kept in step this way.
+    pub async fn write_then<R, F, A>(&self, f: F, after: A) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+        A: FnOnce(&R) + Send + 'static,
+    {
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |conn| {
             let result = match conn {
@@ -111,10 +124,14 @@ impl Db {
                 )),
             };
             Box::new(move |commit: Result<(), Arc<str>>| {
-                let _ = tx.send(match commit {
+                let result = match commit {
                     Ok(()) => result,
                     Err(e) => Err(StoreError::Internal(format!("commit failed: {e}"))),
-                });
+                };
+                if let Ok(r) = &result {
+                    after(r);
+                }
+                let _ = tx.send(result);
             })
         });
         self.send(job)?;

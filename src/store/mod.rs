@@ -8,21 +8,25 @@
 //! the blocking pool. A method that returns `Ok` after a write has committed
 //! it: a PO answered `200 OK` is on disk before the answer leaves.
 //!
-//! In memory: only the groups (a handful, read on every punchout and PO), in
-//! an `RwLock` refreshed on each change. Orders, sessions and documents stay
-//! on disk, so memory does not grow with the log.
+//! In memory: the groups (a handful, read on every punchout and PO), in an
+//! `RwLock` refreshed on each change, and the punchout sessions (at most
+//! `--max-sessions`, read on every storefront page and PO; see
+//! [`session_index`]). Orders and documents stay on disk, so memory does not
+//! grow with the log.
 
 mod db;
 mod schema;
+mod session_index;
 
 use std::path::Path;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use db::Db;
 pub use db::Sync as Durability;
+use session_index::SessionIndex;
 
 use crate::domain::account::{DEFAULT_GROUP_NAME, Group};
 use crate::domain::catalog::normalize;
@@ -118,6 +122,7 @@ pub struct StoredDocument {
 pub struct Store {
     db: Db,
     groups: RwLock<Vec<Group>>,
+    sessions: Arc<RwLock<SessionIndex>>,
 }
 
 fn time_text(t: &DateTime<FixedOffset>) -> String {
@@ -268,7 +273,7 @@ impl Store {
         seed: impl FnOnce(&mut Group) + Send + 'static,
     ) -> Result<Store, StoreError> {
         let db = Db::open(path, durability)?;
-        let groups = db
+        let (groups, sessions) = db
             .write(move |c| {
                 let mut groups = load_groups(c)?;
                 if groups.is_empty() {
@@ -282,12 +287,13 @@ impl Store {
                     "UPDATE deliveries SET state = 'pending' WHERE state = 'in_flight'",
                     [],
                 )?;
-                Ok(groups)
+                Ok((groups, SessionIndex::load(c)?))
             })
             .await?;
         Ok(Store {
             db,
             groups: RwLock::new(groups),
+            sessions: Arc::new(RwLock::new(sessions)),
         })
     }
 
@@ -513,43 +519,53 @@ impl Store {
         documents: Vec<Document>,
         max_sessions: usize,
     ) -> Result<(), StoreError> {
+        let index = self.sessions.clone();
+        let cached = session.clone();
         self.db
-            .write(move |c| {
-                c.prepare_cached(
-                    "INSERT INTO sessions (id, group_id, cart_ref, created_at, touched_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![
-                    session.id,
-                    session.group_id,
-                    session.cart_ref,
-                    time_text(&session.setup.received_at),
-                    session.touched_at_ms,
-                    serde_json::to_string(&session)?
-                ])?;
-                for d in &documents {
-                    insert_document(c, Some(&session.id), None, d)?;
-                }
-                let count: i64 = c.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?;
-                let excess = count - max_sessions as i64;
-                if excess > 0 {
-                    delete_sessions(c, "1 ORDER BY touched_at, rowid LIMIT ?1", params![excess])?;
-                }
-                Ok(())
-            })
-            .await
+            .write_then(
+                move |c| {
+                    c.prepare_cached(
+                        "INSERT INTO sessions (id, group_id, cart_ref, created_at, touched_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        session.id,
+                        session.group_id,
+                        session.cart_ref,
+                        time_text(&session.setup.received_at),
+                        session.touched_at_ms,
+                        serde_json::to_string(&session)?
+                    ])?;
+                    for d in &documents {
+                        insert_document(c, Some(&session.id), None, d)?;
+                    }
+                    let count: i64 =
+                        c.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?;
+                    let excess = count - max_sessions as i64;
+                    if excess > 0 {
+                        return delete_sessions(
+                            c,
+                            "1 ORDER BY touched_at, rowid LIMIT ?1",
+                            params![excess],
+                        );
+                    }
+                    Ok(Vec::new())
+                },
+                move |evicted| {
+                    let mut index = index.write().expect("session index lock");
+                    index.remove(evicted);
+                    index.put(cached);
+                },
+            )
+            .await?;
+        Ok(())
     }
 
     pub async fn session(&self, id: &str) -> Result<Option<Session>, StoreError> {
-        let id = id.to_owned();
-        self.db
-            .read(move |c| {
-                let body: Option<String> = c
-                    .prepare_cached("SELECT body FROM sessions WHERE id = ?1")?
-                    .query_row([&id], |r| r.get(0))
-                    .optional()?;
-                Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
-            })
-            .await
+        Ok(self.sessions().get(id).map(|s| Session::clone(&s)))
+    }
+
+    fn sessions(&self) -> std::sync::RwLockReadGuard<'_, SessionIndex> {
+        self.sessions.read().expect("session index lock")
     }
 
     /// Changes a session (its cart) in one transaction; None when there is
@@ -560,27 +576,41 @@ impl Store {
         change: impl FnOnce(&mut Session) -> (R, Option<Document>) + Send + 'static,
     ) -> Result<Option<R>, StoreError> {
         let id = id.to_owned();
-        self.db
-            .write(move |c| {
-                let body: Option<String> = c
-                    .prepare_cached("SELECT body FROM sessions WHERE id = ?1")?
-                    .query_row([&id], |r| r.get(0))
-                    .optional()?;
-                let Some(body) = body else { return Ok(None) };
-                let mut session: Session = serde_json::from_str(&body)?;
-                let (r, doc) = change(&mut session);
-                c.prepare_cached("UPDATE sessions SET body = ?2, touched_at = ?3 WHERE id = ?1")?
+        let index = self.sessions.clone();
+        let (r, _) = self
+            .db
+            .write_then(
+                move |c| {
+                    let body: Option<String> = c
+                        .prepare_cached("SELECT body FROM sessions WHERE id = ?1")?
+                        .query_row([&id], |r| r.get(0))
+                        .optional()?;
+                    let Some(body) = body else {
+                        return Ok((None, None));
+                    };
+                    let mut session: Session = serde_json::from_str(&body)?;
+                    let (r, doc) = change(&mut session);
+                    c.prepare_cached(
+                        "UPDATE sessions SET body = ?2, touched_at = ?3 WHERE id = ?1",
+                    )?
                     .execute(params![
                         id,
                         serde_json::to_string(&session)?,
                         session.touched_at_ms
                     ])?;
-                if let Some(d) = doc {
-                    insert_document(c, Some(&id), None, &d)?;
-                }
-                Ok(Some(r))
-            })
-            .await
+                    if let Some(d) = doc {
+                        insert_document(c, Some(&id), None, &d)?;
+                    }
+                    Ok((Some(r), Some(session)))
+                },
+                move |(_, session)| {
+                    if let Some(s) = session {
+                        index.write().expect("session index lock").put(s.clone());
+                    }
+                },
+            )
+            .await?;
+        Ok(r)
     }
 
     /// A group's newest punchout sessions.
@@ -603,29 +633,21 @@ impl Store {
     /// Every session of a cart (its create, and any edit or inspect), oldest
     /// first.
     pub async fn sessions_for_cart(&self, cart_ref: &str) -> Result<Vec<Session>, StoreError> {
-        let cart_ref = cart_ref.to_owned();
-        self.db
-            .read(move |c| {
-                json_rows(
-                    c,
-                    "SELECT body FROM sessions WHERE cart_ref = ?1 ORDER BY rowid",
-                    [&cart_ref],
-                )
-            })
-            .await
+        Ok(self
+            .sessions()
+            .of_cart(cart_ref)
+            .iter()
+            .map(|s| Session::clone(s))
+            .collect())
     }
 
+    /// The newest session of a cart.
     pub async fn session_for_cart(&self, cart_ref: &str) -> Result<Option<String>, StoreError> {
-        let cart_ref = cart_ref.to_owned();
-        self.db
-            .read(move |c| {
-                Ok(c.prepare_cached(
-                    "SELECT id FROM sessions WHERE cart_ref = ?1 ORDER BY rowid DESC LIMIT 1",
-                )?
-                .query_row([&cart_ref], |r| r.get(0))
-                .optional()?)
-            })
-            .await
+        Ok(self
+            .sessions()
+            .of_cart(cart_ref)
+            .last()
+            .map(|s| s.id.clone()))
     }
 
     // ---- orders -------------------------------------------------------
@@ -1017,28 +1039,32 @@ impl Store {
     /// scenarios are left as they are. Returns how many orders went.
     pub async fn reset_scenario(&self, group_id: u32, scenario: &str) -> Result<usize, StoreError> {
         let scenario = scenario.to_owned();
-        let (n, group) = self
+        let index = self.sessions.clone();
+        let (n, group, _) = self
             .db
-            .write(move |c| {
-                let n = delete_orders(
-                    c,
-                    "group_id = ?1 AND scenario = ?2",
-                    params![group_id, scenario],
-                )?;
-                delete_sessions(
-                    c,
-                    "group_id = ?1 AND json_extract(body, '$.scenario') = ?2",
-                    params![group_id, scenario],
-                )?;
-                let body: String =
-                    c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
-                        r.get(0)
-                    })?;
-                let mut g: Group = serde_json::from_str(&body)?;
-                g.scenario_fault_uses.remove(&scenario);
-                save_group(c, &g)?;
-                Ok((n, g))
-            })
+            .write_then(
+                move |c| {
+                    let n = delete_orders(
+                        c,
+                        "group_id = ?1 AND scenario = ?2",
+                        params![group_id, scenario],
+                    )?;
+                    let gone = delete_sessions(
+                        c,
+                        "group_id = ?1 AND json_extract(body, '$.scenario') = ?2",
+                        params![group_id, scenario],
+                    )?;
+                    let body: String =
+                        c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
+                            r.get(0)
+                        })?;
+                    let mut g: Group = serde_json::from_str(&body)?;
+                    g.scenario_fault_uses.remove(&scenario);
+                    save_group(c, &g)?;
+                    Ok((n, g, gone))
+                },
+                move |(_, _, gone)| index.write().expect("session index lock").remove(gone),
+            )
             .await?;
         self.cache_group(&group);
         Ok(n)
@@ -1048,23 +1074,27 @@ impl Store {
     /// selected scenario goes back to the basic order. Credentials and
     /// settings stay.
     pub async fn reset_group(&self, group_id: u32) -> Result<usize, StoreError> {
-        let (n, group) = self
+        let index = self.sessions.clone();
+        let (n, group, _) = self
             .db
-            .write(move |c| {
-                let n = delete_orders(c, "group_id = ?1", params![group_id])?;
-                delete_sessions(c, "group_id = ?1", params![group_id])?;
-                c.execute("DELETE FROM faults WHERE group_id = ?1", [group_id])?;
-                c.execute("DELETE FROM mails WHERE group_id = ?1", [group_id])?;
-                let body: String =
-                    c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
-                        r.get(0)
-                    })?;
-                let mut g: Group = serde_json::from_str(&body)?;
-                g.scenario_fault_uses.clear();
-                g.selected_scenario = crate::domain::scenario::BASIC.into();
-                save_group(c, &g)?;
-                Ok((n, g))
-            })
+            .write_then(
+                move |c| {
+                    let n = delete_orders(c, "group_id = ?1", params![group_id])?;
+                    let gone = delete_sessions(c, "group_id = ?1", params![group_id])?;
+                    c.execute("DELETE FROM faults WHERE group_id = ?1", [group_id])?;
+                    c.execute("DELETE FROM mails WHERE group_id = ?1", [group_id])?;
+                    let body: String =
+                        c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
+                            r.get(0)
+                        })?;
+                    let mut g: Group = serde_json::from_str(&body)?;
+                    g.scenario_fault_uses.clear();
+                    g.selected_scenario = crate::domain::scenario::BASIC.into();
+                    save_group(c, &g)?;
+                    Ok((n, g, gone))
+                },
+                move |(_, _, gone)| index.write().expect("session index lock").remove(gone),
+            )
             .await?;
         self.cache_group(&group);
         Ok(n)
@@ -1376,7 +1406,6 @@ fn delete_orders(
     Ok(c.execute(&format!("DELETE FROM orders WHERE {filter}"), args)?)
 }
 
-/// Deletes sessions matching `filter` with their documents.
 /// Deletes the sessions that `filter` selects (what follows `WHERE` in a
 /// `SELECT id FROM sessions`, ordering and limit included) with their
 /// documents.
@@ -1384,7 +1413,7 @@ fn delete_sessions(
     c: &Connection,
     filter: &str,
     args: impl rusqlite::Params,
-) -> Result<usize, StoreError> {
+) -> Result<Vec<String>, StoreError> {
     // The ids first, then each deletion by its indexed key: one statement
     // with the filter as a subquery scanned the documents table (about
     // 1.6 ms per evicted session under load).
@@ -1398,7 +1427,7 @@ fn delete_sessions(
         documents.execute([id])?;
         sessions.execute([id])?;
     }
-    Ok(ids.len())
+    Ok(ids)
 }
 
 /// An e-mail in the outbox.

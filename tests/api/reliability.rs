@@ -159,6 +159,9 @@ async fn a_restart_keeps_logs_marks_settings_and_queued_deliveries() {
     // First run: no worker, so the confirmation stays owed.
     let mut app = spawn_app_steppable(settings.clone()).await;
     app.punch_out().await;
+    // A second punchout with a cart, left open.
+    let open = session_id(&app.punch_out().await);
+    app.add_to_cart(&open, "B0009YD7P2", 3).await;
     assert_eq!(app.post_order(&po("KEEP-1")).await.status, 200);
     assert_eq!(app.post_order(&po("KEEP-2")).await.status, 200);
     app.post_form("/groups/1/log/1/mark", &[("result", "success")])
@@ -212,6 +215,10 @@ async fn a_restart_keeps_logs_marks_settings_and_queued_deliveries() {
     }
     app.receiver.next("/ship").await;
     app.receiver.next("/ship").await;
+    // The open punchout session and its cart are still there.
+    let cart = app.get_page(&format!("/s/{open}/cart")).await;
+    assert_eq!(cart.status, 200, "{}", cart.body);
+    assert!(cart.body.contains("B0009YD7P2"), "{}", cart.body);
     let docs = app.state.store.documents_of(1, None).await.unwrap();
     assert!(
         docs.len() >= 4,

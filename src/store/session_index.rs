@@ -1,0 +1,126 @@
+//! Every punchout session, in memory beside the database, so that the
+//! storefront's pages and PO intake find a session (by id, or by the cart
+//! reference in a line's SupplierPartAuxiliaryID) without a round trip to a
+//! reader connection. There are at most `--max-sessions` of them.
+//!
+//! The database stays the truth: the index is loaded from it at start, and
+//! changed only by the writer thread after a commit, in commit order, so a
+//! caller whose write returned `Ok` reads its own change.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rusqlite::Connection;
+
+use super::{StoreError, json_rows};
+use crate::domain::session::Session;
+
+#[derive(Debug, Default)]
+pub struct SessionIndex {
+    by_id: HashMap<String, Arc<Session>>,
+    /// Session ids per cart reference, oldest first (an edit reopens a cart
+    /// in a new session).
+    by_cart: HashMap<String, Vec<String>>,
+}
+
+impl SessionIndex {
+    pub fn load(c: &Connection) -> Result<SessionIndex, StoreError> {
+        let mut index = SessionIndex::default();
+        for s in json_rows::<Session>(c, "SELECT body FROM sessions ORDER BY rowid", [])? {
+            index.put(s);
+        }
+        Ok(index)
+    }
+
+    /// Adds a session or replaces it with its new state.
+    pub fn put(&mut self, session: Session) {
+        let ids = self.by_cart.entry(session.cart_ref.clone()).or_default();
+        if !ids.contains(&session.id) {
+            ids.push(session.id.clone());
+        }
+        self.by_id.insert(session.id.clone(), Arc::new(session));
+    }
+
+    pub fn remove(&mut self, ids: &[String]) {
+        for id in ids {
+            let Some(s) = self.by_id.remove(id) else {
+                continue;
+            };
+            if let Some(of_cart) = self.by_cart.get_mut(&s.cart_ref) {
+                of_cart.retain(|i| i != id);
+                if of_cart.is_empty() {
+                    self.by_cart.remove(&s.cart_ref);
+                }
+            }
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<Arc<Session>> {
+        self.by_id.get(id).cloned()
+    }
+
+    /// The sessions of a cart, oldest first.
+    pub fn of_cart(&self, cart_ref: &str) -> Vec<Arc<Session>> {
+        self.by_cart
+            .get(cart_ref)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.get(id))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str, cart: &str) -> Session {
+        use crate::domain::session::{Cart, SetupRecord};
+        Session {
+            id: id.into(),
+            group_id: 1,
+            setup: SetupRecord {
+                received_at: crate::cxml::time::now(),
+                payload_id: format!("{id}@test"),
+                operation: "create".into(),
+                buyer_cookie: String::new(),
+                credentials_valid: true,
+                email: None,
+                hook_url: None,
+                first_name: None,
+                last_name: None,
+                ubu: None,
+                deviations: Vec::new(),
+            },
+            cart_ref: cart.into(),
+            cart: Cart::default(),
+            returns: Vec::new(),
+            scenario: "basic".into(),
+            read_only: false,
+            oci: None,
+            touched_at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn a_cart_keeps_its_sessions_in_order_until_they_go() {
+        let mut index = SessionIndex::default();
+        index.put(session("a", "cart-1"));
+        index.put(session("b", "cart-1"));
+        index.put(session("c", "cart-2"));
+        // Replacing a session does not repeat it.
+        index.put(session("a", "cart-1"));
+        let ids = |v: Vec<Arc<Session>>| v.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(index.of_cart("cart-1")), ["a", "b"]);
+        index.remove(&["b".into(), "zzz".into()]);
+        assert_eq!(ids(index.of_cart("cart-1")), ["a"]);
+        index.remove(&["a".into()]);
+        assert!(index.of_cart("cart-1").is_empty());
+        assert!(index.by_cart.get("cart-1").is_none());
+        assert_eq!(index.by_id.len(), 1);
+        assert_eq!(
+            index.get("c").map(|s| s.cart_ref.clone()).as_deref(),
+            Some("cart-2")
+        );
+    }
+}
