@@ -300,6 +300,7 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
         note: transport_error.clone(),
         request: request_copy,
         response: answer.clone().unwrap_or_default(),
+        stored: None,
     })?;
     let cxml = match &answer {
         Some(bytes) => cxml::read::read_status(bytes)

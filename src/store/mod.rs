@@ -658,10 +658,10 @@ impl Store {
     pub async fn insert_order(
         &self,
         mut order: Order,
-        documents: Vec<Document>,
+        [po, answer]: [Document; 2],
         first: NewDelivery,
         mails: Vec<crate::domain::mail::NewMail>,
-    ) -> Result<Order, InsertError> {
+    ) -> Result<(Order, StoredBodies), InsertError> {
         let result = self
             .db
             .write(move |c| {
@@ -678,9 +678,10 @@ impl Store {
                     return Ok(Err(Conflict::OrderId(order.order_id.clone())));
                 }
                 insert_order_row(c, &mut order, false)?;
-                for d in &documents {
-                    insert_document(c, None, Some(order.no), d)?;
-                }
+                let bodies = StoredBodies {
+                    request: insert_document(c, None, Some(order.no), &po)?,
+                    response: insert_document(c, None, Some(order.no), &answer)?,
+                };
                 insert_delivery(c, order.no, &first)?;
                 for m in &mails {
                     c.prepare_cached(
@@ -695,7 +696,7 @@ impl Store {
                         time_text(&order.received_at)
                     ])?;
                 }
-                Ok(Ok(order))
+                Ok(Ok((order, bodies)))
             })
             .await?;
         Ok(result?)
@@ -706,15 +707,16 @@ impl Store {
     pub async fn insert_refused(
         &self,
         mut order: Order,
-        documents: Vec<Document>,
-    ) -> Result<Order, StoreError> {
+        [po, answer]: [Document; 2],
+    ) -> Result<(Order, StoredBodies), StoreError> {
         self.db
             .write(move |c| {
                 insert_order_row(c, &mut order, true)?;
-                for d in &documents {
-                    insert_document(c, None, Some(order.no), d)?;
-                }
-                Ok(order)
+                let bodies = StoredBodies {
+                    request: insert_document(c, None, Some(order.no), &po)?,
+                    response: insert_document(c, None, Some(order.no), &answer)?,
+                };
+                Ok((order, bodies))
             })
             .await
     }
@@ -965,8 +967,8 @@ impl Store {
         self.db
             .enqueue("a journal entry", move |c| {
                 c.prepare_cached(
-                    "INSERT INTO journal (at, direction, method, target, status, group_id, note, request, response)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO journal (at, direction, method, target, status, group_id, note, request, response, request_doc, response_doc)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )?
                 .execute(params![
                     time_text(&e.at),
@@ -977,7 +979,9 @@ impl Store {
                     e.group_id,
                     e.note,
                     e.request,
-                    e.response
+                    e.response,
+                    e.stored.map(|s| s.request),
+                    e.stored.map(|s| s.response),
                 ])?;
                 Ok(())
             })
@@ -996,10 +1000,14 @@ impl Store {
         self.db
             .read(move |c| {
                 let mut stmt = c.prepare_cached(
-                    "SELECT id, at, direction, method, target, status, group_id, note, request, response FROM journal
-                     WHERE (?1 IS NULL OR direction = ?1) AND (?2 IS NULL OR instr(target, ?2) > 0)
-                       AND (?3 IS NULL OR status = ?3)
-                     ORDER BY id DESC LIMIT ?4",
+                    "SELECT j.id, j.at, j.direction, j.method, j.target, j.status, j.group_id, j.note,
+                            coalesce(rq.body, j.request), coalesce(rs.body, j.response)
+                     FROM journal j
+                     LEFT JOIN documents rq ON rq.id = j.request_doc
+                     LEFT JOIN documents rs ON rs.id = j.response_doc
+                     WHERE (?1 IS NULL OR j.direction = ?1) AND (?2 IS NULL OR instr(j.target, ?2) > 0)
+                       AND (?3 IS NULL OR j.status = ?3)
+                     ORDER BY j.id DESC LIMIT ?4",
                 )?;
                 let rows = stmt.query_map(
                     params![direction, target, status, limit as i64],
@@ -1017,6 +1025,7 @@ impl Store {
                                 note: r.get(7)?,
                                 request: r.get(8)?,
                                 response: r.get(9)?,
+                                stored: None,
                             },
                         ))
                     },
@@ -1378,6 +1387,17 @@ pub struct Exchange {
     pub note: Option<String>,
     pub request: Vec<u8>,
     pub response: Vec<u8>,
+    /// When recording: the documents that already hold the request and the
+    /// response (a PO and its answer), so the journal refers to them and
+    /// `request` and `response` are not stored. Always None when read.
+    pub stored: Option<StoredBodies>,
+}
+
+/// The ids of the documents holding an exchange's request and response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredBodies {
+    pub request: i64,
+    pub response: i64,
 }
 
 /// Deletes orders matching `filter` with everything that hangs off them.
@@ -1393,6 +1413,17 @@ fn delete_orders(
     )?;
     c.execute(
         &format!("DELETE FROM deliveries WHERE order_no IN ({nos})"),
+        args.clone(),
+    )?;
+    // The journal keeps its exchanges: bodies it refers to are copied in.
+    c.execute(
+        &format!(
+            "UPDATE journal SET
+                request = coalesce((SELECT body FROM documents WHERE id = journal.request_doc), request),
+                response = coalesce((SELECT body FROM documents WHERE id = journal.response_doc), response),
+                request_doc = NULL, response_doc = NULL
+             WHERE request_doc IN (SELECT id FROM documents WHERE order_no IN ({nos}))"
+        ),
         args.clone(),
     )?;
     c.execute(

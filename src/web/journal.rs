@@ -10,7 +10,15 @@ use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::cxml::Status;
-use crate::store::Exchange;
+use crate::store::{Exchange, StoredBodies};
+
+/// Marks an answer whose request and body the handler stored as documents
+/// (a PO and its answer): the journal then refers to those documents
+/// instead of keeping a second copy.
+pub fn stored_reply(mut response: Response, bodies: StoredBodies) -> Response {
+    response.extensions_mut().insert(bodies);
+    response
+}
 
 pub async fn inbound(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
@@ -40,6 +48,7 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
                 note: Some(format!("body over {limit} bytes; not read")),
                 request: Vec::new(),
                 response: Vec::new(),
+                stored: None,
             };
             if let Err(e) = state.store.record_exchange(exchange) {
                 tracing::warn!(error = %e, "the journal could not record an exchange");
@@ -50,7 +59,8 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes.clone())))
         .await;
-    let (rparts, rbody) = response.into_parts();
+    let (mut rparts, rbody) = response.into_parts();
+    let stored = rparts.extensions.remove::<StoredBodies>();
     let rbytes = axum::body::to_bytes(rbody, usize::MAX)
         .await
         .unwrap_or_else(|_| Bytes::new());
@@ -68,8 +78,10 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
         status: Some(status),
         group_id,
         note,
-        request: bytes.to_vec(),
-        response: rbytes.to_vec(),
+        // Stored as documents already: referred to, not copied.
+        request: stored.map_or_else(|| bytes.to_vec(), |_| Vec::new()),
+        response: stored.map_or_else(|| rbytes.to_vec(), |_| Vec::new()),
+        stored,
     };
     // Queued before the answer leaves; the journal's readers wait for every
     // queued entry, so a client reading it right after its answer finds the

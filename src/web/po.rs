@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{cxml_error, cxml_internal, cxml_reply};
+use super::{cxml_error, cxml_internal, cxml_reply, journal};
 use crate::AppState;
 use crate::cxml::Cxml;
 use crate::cxml::order_request::OrderRequest;
@@ -200,7 +200,7 @@ pub async fn intake(
         fulfilment: Some(plan),
         refusal: None,
     };
-    let documents = vec![
+    let exchange = [
         Document {
             kind: DocKind::OrderRequest,
             at: received_at,
@@ -236,14 +236,14 @@ pub async fn intake(
     let (session_id, scenario_id) = (order.session_id.clone(), order.scenario.clone());
     match state
         .store
-        .insert_order(order, documents, first, mails)
+        .insert_order(order, exchange, first, mails)
         .await
     {
-        Ok(order) => {
+        Ok((order, bodies)) => {
             tracing::info!(group = group.id, order = %order.order_id, no = order.no, scenario = %order.scenario, "purchase order accepted");
             state.outbox.wake();
             crate::mailer::send_later(&state, group.id, order.no);
-            cxml_reply(200, response)
+            journal::stored_reply(cxml_reply(200, response), bodies)
         }
         Err(InsertError::Conflict(c)) => {
             po.refuse(
@@ -314,7 +314,7 @@ impl Intake<'_> {
                 message: status.message,
             }),
         };
-        let documents = vec![
+        let exchange = [
             Document {
                 kind: DocKind::OrderRequest,
                 at: self.received_at,
@@ -322,10 +322,10 @@ impl Intake<'_> {
             },
             Document::new(DocKind::OrderResponse, answer.clone()),
         ];
-        if let Err(e) = state.store.insert_refused(order, documents).await {
-            return cxml_internal(state, &e);
+        match state.store.insert_refused(order, exchange).await {
+            Ok((_, bodies)) => journal::stored_reply(cxml_reply(code, answer), bodies),
+            Err(e) => cxml_internal(state, &e),
         }
-        cxml_reply(code, answer)
     }
 }
 

@@ -317,6 +317,57 @@ async fn the_journal_records_exchanges_and_explains_near_misses() {
     app.collect_posts();
 }
 
+/// A PO's journal entry refers to the order's stored documents (one copy
+/// of the bytes on disk), shows them as received and answered, and keeps
+/// them when a reset deletes the order.
+#[tokio::test]
+async fn a_po_journal_entry_shows_its_bodies_stored_once_and_kept_by_a_reset() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_path_buf();
+    let mut app = spawn_app_steppable(move |s| s.data_dir = Some(data_dir)).await;
+    app.punch_out().await;
+    let po = order_request("once@b", "PO-ONCE", "new", true, &[DESK_LINE]);
+    let accepted = app.post_order(&po).await;
+    assert_eq!(accepted.status, 200);
+    let refused = app.post_order(&po).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+
+    let po_entries = |j: Value| -> Vec<(String, String)> {
+        j.as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["target"].as_str().unwrap().starts_with("/po/"))
+            .map(|e| {
+                let text = |k: &str| e[k].as_str().unwrap().to_owned();
+                (text("request"), text("response"))
+            })
+            .collect()
+    };
+    let before = po_entries(app.journal("?direction=in").await);
+    assert_eq!(
+        before,
+        [
+            (po.clone(), refused.body.clone()),
+            (po.clone(), accepted.body.clone())
+        ]
+    );
+    let db = rusqlite::Connection::open(dir.path().join("absim.db")).unwrap();
+    let copies: i64 = db
+        .query_row(
+            "SELECT count(*) FROM journal WHERE target LIKE '/po/%' AND length(request) > 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(copies, 0, "the journal refers to the documents");
+
+    let (status, _) = send(&app, "POST", "/api/v1/groups/1/reset", json!({})).await;
+    assert_eq!(status, 200);
+    let (_, all) = get(&app, "/api/v1/groups/1/orders").await;
+    assert_eq!(all["total"], 0);
+    assert_eq!(po_entries(app.journal("?direction=in").await), before);
+}
+
 #[tokio::test]
 async fn the_openapi_document_parses_and_lists_every_route() {
     let app = spawn_app().await;
