@@ -6,10 +6,11 @@
 //! group's endpoint with a timeout, judge the answer
 //! ([`crate::domain::delivery::judge`]), record the attempt, and either mark
 //! it delivered (queuing the ship notice after a confirmation), schedule a
-//! retry with backoff and jitter, or mark it failed. [`run_worker`] loops over
-//! the step, sleeping until the next due time or until [`Outbox::wake`] is
-//! called; tests call the step directly and move time with tokio's paused
-//! clock. No lock is held across a post.
+//! retry with backoff and jitter, or mark it failed. [`run_worker`] claims
+//! every due delivery and attempts up to [`MAX_IN_FLIGHT`] at once, sleeping
+//! until the next due time or until [`Outbox::wake`] is called; tests call
+//! the step directly and move time with tokio's paused clock. No lock is
+//! held across a post.
 
 use std::time::Duration;
 
@@ -85,22 +86,43 @@ pub async fn deliver_all_due(state: &AppState) -> Result<Vec<Outcome>, StoreErro
     }
 }
 
-/// Runs steps until `stop` turns true.
+/// Deliveries the worker attempts at once.
+pub const MAX_IN_FLIGHT: usize = 32;
+
+/// Delivers until `stop` turns true: claims every due delivery (up to
+/// [`MAX_IN_FLIGHT`] at a time) and attempts them concurrently, then sleeps
+/// until the next one is due, one finishes, or [`Outbox::wake`] is called.
+/// On stop it lets the attempts in flight finish (each is bounded by the
+/// outbound timeout).
 pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
+    let mut in_flight = tokio::task::JoinSet::new();
     loop {
         if *stop.borrow() {
-            return;
+            break;
         }
-        let wait = match deliver_next(&state).await {
-            Ok(Outcome::Attempted { .. }) => continue,
-            Ok(Outcome::NotDue(due)) => Some(state.clock.instant_of(due)),
-            Ok(Outcome::Idle) => None,
-            Err(StoreError::Closed) => return,
-            Err(e) => {
-                tracing::error!(error = %e, "the delivery worker could not read the queue");
-                Some(tokio::time::Instant::now() + Duration::from_secs(1))
+        let free = MAX_IN_FLIGHT - in_flight.len();
+        // None: nothing to wait for but a wake-up, a finished attempt or stop.
+        let mut wait = None;
+        if free > 0 {
+            match state.store.claim_due(state.clock.now_ms(), free).await {
+                Ok((claimed, next_due)) => {
+                    for d in claimed {
+                        let state = state.clone();
+                        in_flight.spawn(async move {
+                            if let Err(e) = attempt(&state, &d).await {
+                                tracing::error!(error = %e, delivery = d.id, "a delivery attempt could not be recorded");
+                            }
+                        });
+                    }
+                    wait = next_due.map(|due| state.clock.instant_of(due));
+                }
+                Err(StoreError::Closed) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "the delivery worker could not read the queue");
+                    wait = Some(tokio::time::Instant::now() + Duration::from_secs(1));
+                }
             }
-        };
+        }
         let sleep = async {
             match wait {
                 Some(at) => tokio::time::sleep_until(at).await,
@@ -110,9 +132,11 @@ pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = sleep => {}
             _ = state.outbox.wake.notified() => {}
+            Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
             _ = stop.changed() => {}
         }
     }
+    while in_flight.join_next().await.is_some() {}
 }
 
 /// The document of a delivery: produced at the first attempt and stored;

@@ -1237,6 +1237,39 @@ impl Store {
 
     /// Takes a pending delivery for an attempt; false when another worker
     /// took it first.
+    /// Takes up to `limit` pending deliveries due by `now_ms`, earliest
+    /// first, marking them in flight; also says when the earliest delivery
+    /// still pending is due (Unix ms), for the worker's next wake-up.
+    pub async fn claim_due(
+        &self,
+        now_ms: i64,
+        limit: usize,
+    ) -> Result<(Vec<Delivery>, Option<i64>), StoreError> {
+        self.db
+            .write(move |c| {
+                let due: Vec<Delivery> = c
+                    .prepare_cached(&format!(
+                        "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE state = 'pending' AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2"
+                    ))?
+                    .query_map(params![now_ms, limit as i64], delivery_from_row)?
+                    .collect::<Result<Result<_, _>, _>>()??;
+                let mut take = c.prepare_cached(
+                    "UPDATE deliveries SET state = 'in_flight' WHERE id = ?1 AND state = 'pending'",
+                )?;
+                let mut claimed = Vec::with_capacity(due.len());
+                for mut d in due {
+                    take.execute([d.id])?;
+                    d.state = DeliveryState::InFlight;
+                    claimed.push(d);
+                }
+                let next: Option<i64> = c
+                    .prepare_cached("SELECT min(due_at) FROM deliveries WHERE state = 'pending'")?
+                    .query_row([], |r| r.get(0))?;
+                Ok((claimed, next))
+            })
+            .await
+    }
+
     pub async fn claim(&self, id: i64) -> Result<bool, StoreError> {
         self.db
             .write(move |c| {

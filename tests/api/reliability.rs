@@ -378,3 +378,63 @@ async fn the_ship_notice_follows_a_delivered_confirmation_only() {
         .collect();
     assert_eq!(kinds, [DeliveryKind::Confirmation]);
 }
+
+/// The worker posts due deliveries concurrently: a buyer endpoint that
+/// answers only once it holds four confirmations at the same time gets all
+/// four (a worker posting one at a time would wait on the first until its
+/// outbound timeout).
+#[tokio::test]
+async fn the_worker_posts_due_deliveries_concurrently() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const AT_ONCE: usize = 4;
+    let barrier = Arc::new(tokio::sync::Barrier::new(AT_ONCE));
+    let answered = Arc::new(AtomicUsize::new(0));
+    let ok = Answer::cxml(200).body;
+    let confirm = {
+        let (barrier, answered, ok) = (barrier.clone(), answered.clone(), ok.clone());
+        move || async move {
+            barrier.wait().await;
+            answered.fetch_add(1, Ordering::SeqCst);
+            ([("content-type", "text/xml")], ok)
+        }
+    };
+    let buyer = axum::Router::new()
+        .route("/confirm", axum::routing::post(confirm))
+        .route(
+            "/ship",
+            axum::routing::post(move || async move { ([("content-type", "text/xml")], ok) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, buyer).await.unwrap() });
+
+    let mut app = spawn_app_with(|s| {
+        s.order_confirmation_url = Some(format!("{base}/confirm"));
+        s.ship_notice_url = Some(format!("{base}/ship"));
+    })
+    .await;
+    app.punch_out().await;
+    for i in 0..AT_ONCE {
+        let r = app.post_order(&po(&format!("AT-ONCE-{i}"))).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while answered.load(Ordering::SeqCst) < AT_ONCE {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {} of {AT_ONCE} confirmations were answered: the posts did not overlap",
+            answered.load(Ordering::SeqCst)
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for no in 1..=AT_ONCE as u64 {
+        let deliveries = app.state.store.deliveries_of(no).await.unwrap();
+        let (confirmation, attempts) = deliveries
+            .iter()
+            .find(|(d, _)| d.kind == DeliveryKind::Confirmation)
+            .unwrap();
+        assert_eq!(confirmation.state, DeliveryState::Delivered);
+        assert_eq!(attempts.len(), 1, "{attempts:?}");
+    }
+}
