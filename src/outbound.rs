@@ -87,7 +87,7 @@ pub async fn deliver_all_due(state: &AppState) -> Result<Vec<Outcome>, StoreErro
 }
 
 /// Deliveries the worker attempts at once.
-pub const MAX_IN_FLIGHT: usize = 32;
+pub const MAX_IN_FLIGHT: usize = 64;
 
 /// Delivers until `stop` turns true: claims every due delivery (up to
 /// [`MAX_IN_FLIGHT`] at a time) and attempts them concurrently, then sleeps
@@ -135,20 +135,23 @@ pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
             Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
             _ = stop.changed() => {}
         }
+        // Attempts finish in bursts (one commit answers many): reap them
+        // all, so that one claim refills every free slot.
+        while in_flight.try_join_next().is_some() {}
     }
     while in_flight.join_next().await.is_some() {}
 }
 
-/// The document of a delivery: produced at the first attempt and stored;
-/// later attempts resend the same bytes.
+/// The document of a delivery (its id and bytes): produced at the first
+/// attempt and stored; later attempts resend the same bytes.
 async fn document_of(
     state: &AppState,
     d: &Delivery,
     order: Option<&Order>,
-) -> Result<Result<Vec<u8>, String>, StoreError> {
+) -> Result<Result<(i64, Vec<u8>), String>, StoreError> {
     if let Some(id) = d.document_id {
         return Ok(match state.store.document(id).await? {
-            Some(doc) => Ok(doc.body),
+            Some(doc) => Ok((id, doc.body)),
             None => Err(format!("document {id} of the delivery is missing")),
         });
     }
@@ -192,7 +195,7 @@ async fn document_of(
         ),
     };
     let bytes = body.into_bytes();
-    state
+    let id = state
         .store
         .set_delivery_document(
             d.id,
@@ -201,7 +204,7 @@ async fn document_of(
             Document::new(kind, bytes.clone()),
         )
         .await?;
-    Ok(Ok(bytes))
+    Ok(Ok((id, bytes)))
 }
 
 fn target_of(state: &AppState, d: &Delivery, group_id: Option<u32>) -> Option<String> {
@@ -246,8 +249,8 @@ fn follow_up(state: &AppState, d: &Delivery, order: Option<&Order>) -> Option<Ne
 
 async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreError> {
     let order = state.store.order(d.order_no).await?;
-    let body = match document_of(state, d, order.as_ref()).await? {
-        Ok(b) => b,
+    let (document_id, body) = match document_of(state, d, order.as_ref()).await? {
+        Ok(doc) => doc,
         Err(reason) => {
             let result = AttemptResult {
                 attempt: Attempt {
@@ -262,7 +265,7 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
                 follow_up: None,
                 target: None,
             };
-            state.store.finish_attempt(d, result, None).await?;
+            state.store.finish_attempt(d, result, None, None).await?;
             return Ok(DeliveryState::Failed);
         }
     };
@@ -284,14 +287,13 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
             follow_up,
             target: None,
         };
-        state.store.finish_attempt(d, result, None).await?;
+        state.store.finish_attempt(d, result, None, None).await?;
         state.outbox.wake();
         return Ok(DeliveryState::Delivered);
     };
 
     let started = tokio::time::Instant::now();
     let at = time::now();
-    let request_copy = body.clone();
     let sent = state
         .http
         .post(&url)
@@ -314,7 +316,9 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
         Err(e) => (None, None, Some(describe_transport_error(&url, &e))),
     };
     let duration_ms = started.elapsed().as_millis() as u64;
-    state.store.record_exchange(crate::store::Exchange {
+    // The journal entry refers to the delivered document and to the
+    // answer's (stored with the attempt) instead of copying them.
+    let exchange = crate::store::Exchange {
         at,
         direction: "out".into(),
         method: "POST".into(),
@@ -322,10 +326,11 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
         status: http_status,
         group_id: order.as_ref().map(|o| o.group_id),
         note: transport_error.clone(),
-        request: request_copy,
-        response: answer.clone().unwrap_or_default(),
-        stored: None,
-    })?;
+        request: Vec::new(),
+        response: Vec::new(),
+        request_doc: Some(document_id),
+        response_doc: None,
+    };
     let cxml = match &answer {
         Some(bytes) => cxml::read::read_status(bytes)
             .map(|s| (s.code, s.text))
@@ -381,7 +386,12 @@ async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreE
     };
     state
         .store
-        .finish_attempt(d, result, answer.map(|b| Document::new(answer_kind, b)))
+        .finish_attempt(
+            d,
+            result,
+            answer.map(|b| Document::new(answer_kind, b)),
+            Some(exchange),
+        )
         .await?;
     if new_state != DeliveryState::Failed {
         state.outbox.wake();

@@ -160,6 +160,31 @@ fn insert_document(
     Ok(c.last_insert_rowid())
 }
 
+/// One journal row; a body held by a document is referred to, not copied.
+fn insert_exchange(c: &Connection, e: &Exchange) -> Result<(), StoreError> {
+    fn body(doc: Option<i64>, bytes: &[u8]) -> &[u8] {
+        if doc.is_some() { &[] } else { bytes }
+    }
+    c.prepare_cached(
+        "INSERT INTO journal (at, direction, method, target, status, group_id, note, request, response, request_doc, response_doc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        time_text(&e.at),
+        e.direction,
+        e.method,
+        e.target,
+        e.status,
+        e.group_id,
+        e.note,
+        body(e.request_doc, &e.request),
+        body(e.response_doc, &e.response),
+        e.request_doc,
+        e.response_doc,
+    ])?;
+    Ok(())
+}
+
 fn insert_delivery(c: &Connection, order_no: u64, d: &NewDelivery) -> Result<i64, StoreError> {
     c.prepare_cached(
         "INSERT INTO deliveries (order_no, kind, step, state, due_at, target) VALUES (?1, ?2, ?3, 'pending', ?4, ?5)",
@@ -965,26 +990,7 @@ impl Store {
     /// reads the journal after its answer finds its exchange.
     pub fn record_exchange(&self, e: Exchange) -> Result<(), StoreError> {
         self.db
-            .enqueue("a journal entry", move |c| {
-                c.prepare_cached(
-                    "INSERT INTO journal (at, direction, method, target, status, group_id, note, request, response, request_doc, response_doc)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )?
-                .execute(params![
-                    time_text(&e.at),
-                    e.direction,
-                    e.method,
-                    e.target,
-                    e.status,
-                    e.group_id,
-                    e.note,
-                    e.request,
-                    e.response,
-                    e.stored.map(|s| s.request),
-                    e.stored.map(|s| s.response),
-                ])?;
-                Ok(())
-            })
+            .enqueue("a journal entry", move |c| insert_exchange(c, &e))
     }
 
     /// Journal entries, newest first, filtered by direction, a part of the
@@ -1025,7 +1031,8 @@ impl Store {
                                 note: r.get(7)?,
                                 request: r.get(8)?,
                                 response: r.get(9)?,
-                                stored: None,
+                                request_doc: None,
+                                response_doc: None,
                             },
                         ))
                     },
@@ -1302,13 +1309,15 @@ impl Store {
     }
 
     /// Records an attempt and where the delivery goes next, with the
-    /// buyer's answer when there was one; queues the follow-up once
+    /// buyer's answer when there was one and the post's journal entry
+    /// (which refers to the answer's document); queues the follow-up once
     /// delivered.
     pub async fn finish_attempt(
         &self,
         delivery: &Delivery,
         result: AttemptResult,
         answer: Option<Document>,
+        exchange: Option<Exchange>,
     ) -> Result<(), StoreError> {
         let (id, order_no) = (delivery.id, delivery.order_no);
         self.db
@@ -1334,8 +1343,13 @@ impl Store {
                     i64::from(result.target.is_some()),
                     result.target
                 ])?;
-                if let Some(doc) = &answer {
-                    insert_document(c, None, Some(order_no), doc)?;
+                let answer_doc = answer
+                    .as_ref()
+                    .map(|doc| insert_document(c, None, Some(order_no), doc))
+                    .transpose()?;
+                if let Some(mut e) = exchange {
+                    e.response_doc = e.response_doc.or(answer_doc);
+                    insert_exchange(c, &e)?;
                 }
                 if result.state == DeliveryState::Delivered
                     && let Some(next) = &result.follow_up
@@ -1420,10 +1434,13 @@ pub struct Exchange {
     pub note: Option<String>,
     pub request: Vec<u8>,
     pub response: Vec<u8>,
-    /// When recording: the documents that already hold the request and the
-    /// response (a PO and its answer), so the journal refers to them and
-    /// `request` and `response` are not stored. Always None when read.
-    pub stored: Option<StoredBodies>,
+    /// When recording: the document that already holds the request (a PO,
+    /// a delivered confirmation), so the journal refers to it instead of
+    /// storing `request`. Always None when read: `request` has the body.
+    pub request_doc: Option<i64>,
+    /// The same for the response (absim's answer to a PO, the buyer's
+    /// answer to a delivery).
+    pub response_doc: Option<i64>,
 }
 
 /// The ids of the documents holding an exchange's request and response.

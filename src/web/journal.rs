@@ -48,7 +48,8 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
                 note: Some(format!("body over {limit} bytes; not read")),
                 request: Vec::new(),
                 response: Vec::new(),
-                stored: None,
+                request_doc: None,
+                response_doc: None,
             };
             if let Err(e) = state.store.record_exchange(exchange) {
                 tracing::warn!(error = %e, "the journal could not record an exchange");
@@ -81,7 +82,8 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
         // Stored as documents already: referred to, not copied.
         request: stored.map_or_else(|| bytes.to_vec(), |_| Vec::new()),
         response: stored.map_or_else(|| rbytes.to_vec(), |_| Vec::new()),
-        stored,
+        request_doc: stored.map(|s| s.request),
+        response_doc: stored.map(|s| s.response),
     };
     // Queued before the answer leaves; the journal's readers wait for every
     // queued entry, so a client reading it right after its answer finds the

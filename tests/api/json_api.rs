@@ -317,11 +317,11 @@ async fn the_journal_records_exchanges_and_explains_near_misses() {
     app.collect_posts();
 }
 
-/// A PO's journal entry refers to the order's stored documents (one copy
-/// of the bytes on disk), shows them as received and answered, and keeps
-/// them when a reset deletes the order.
+/// A PO's journal entry, and a delivery's, refer to the order's stored
+/// documents (one copy of the bytes on disk), show them as sent and
+/// answered, and keep them when a reset deletes the order.
 #[tokio::test]
-async fn a_po_journal_entry_shows_its_bodies_stored_once_and_kept_by_a_reset() {
+async fn journal_entries_show_their_bodies_stored_once_and_kept_by_a_reset() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().to_path_buf();
     let mut app = spawn_app_steppable(move |s| s.data_dir = Some(data_dir)).await;
@@ -331,6 +331,7 @@ async fn a_po_journal_entry_shows_its_bodies_stored_once_and_kept_by_a_reset() {
     assert_eq!(accepted.status, 200);
     let refused = app.post_order(&po).await;
     assert_eq!(refused.status, 409, "{}", refused.body);
+    absim::outbound::deliver_all_due(&app.state).await.unwrap();
 
     let po_entries = |j: Value| -> Vec<(String, String)> {
         j.as_array()
@@ -351,10 +352,28 @@ async fn a_po_journal_entry_shows_its_bodies_stored_once_and_kept_by_a_reset() {
             (po.clone(), accepted.body.clone())
         ]
     );
+    let posted = |j: Value| -> Vec<(String, String)> {
+        j.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let text = |k: &str| e[k].as_str().unwrap().to_owned();
+                (text("request"), text("response"))
+            })
+            .collect()
+    };
+    let out_before = posted(app.journal("?direction=out").await);
+    assert_eq!(out_before.len(), 2, "the confirmation and the ship notice");
+    assert!(out_before[1].0.contains("<ConfirmationRequest>"));
+    assert!(out_before[0].0.contains("<ShipNoticeRequest>"));
+    for (_, answer) in &out_before {
+        assert!(answer.contains(r#"code="200""#), "{answer}");
+    }
     let db = rusqlite::Connection::open(dir.path().join("absim.db")).unwrap();
     let copies: i64 = db
         .query_row(
-            "SELECT count(*) FROM journal WHERE target LIKE '/po/%' AND length(request) > 0",
+            "SELECT count(*) FROM journal WHERE (target LIKE '/po/%' OR direction = 'out')
+               AND length(request) + length(response) > 0",
             [],
             |r| r.get(0),
         )
@@ -366,6 +385,7 @@ async fn a_po_journal_entry_shows_its_bodies_stored_once_and_kept_by_a_reset() {
     let (_, all) = get(&app, "/api/v1/groups/1/orders").await;
     assert_eq!(all["total"], 0);
     assert_eq!(po_entries(app.journal("?direction=in").await), before);
+    assert_eq!(posted(app.journal("?direction=out").await), out_before);
 }
 
 #[tokio::test]
