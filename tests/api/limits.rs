@@ -74,6 +74,27 @@ async fn beyond_the_session_bound_the_oldest_idle_session_goes() {
     assert_eq!(app.get_page(&path(&second)).await.status, 404);
 }
 
+/// Past a bound of 1,000 the idle-longest thousandth goes with the one in
+/// excess: one punchout too many evicts the two oldest sessions.
+#[tokio::test]
+async fn past_a_large_bound_sessions_are_evicted_in_batches() {
+    let mut app = spawn_app_with(|s| s.max_sessions = 1000).await;
+    let mut starts = Vec::new();
+    for _ in 0..1001 {
+        starts.push(app.punch_out().await);
+    }
+    let base = app.base.clone();
+    let status = |u: &str| {
+        let path = u.strip_prefix(&base).unwrap().to_owned();
+        let app = &app;
+        async move { app.get_page(&path).await.status }
+    };
+    assert_eq!(status(&starts[0]).await, 404);
+    assert_eq!(status(&starts[1]).await, 404);
+    assert_eq!(status(&starts[2]).await, 200);
+    assert_eq!(status(&starts[1000]).await, 200);
+}
+
 #[tokio::test]
 async fn pages_carry_security_headers_and_only_the_test_ui_refuses_framing() {
     let mut app = spawn_app().await;
