@@ -1,5 +1,6 @@
 //! Every cXML document type absim reads, from arbitrary bytes: the reader
 //! must answer Ok or a ReadError (whose Status must be writable), never panic.
+//! Where the fast OrderRequest reader answers, it must agree with serde's.
 #![no_main]
 
 use absim::cxml::confirmation::ConfirmationRequest;
@@ -7,7 +8,7 @@ use absim::cxml::invoice::InvoiceDetailRequest;
 use absim::cxml::order_message::PunchOutOrderMessage;
 use absim::cxml::order_request::OrderRequest;
 use absim::cxml::punchout_setup::{PunchOutSetupRequest, PunchOutSetupResponse};
-use absim::cxml::read::{ReadError, payload_name, read, read_status};
+use absim::cxml::read::{ReadError, fast_reader_agrees, payload_name, read, read_status};
 use absim::cxml::ship_notice::ShipNoticeRequest;
 use libfuzzer_sys::fuzz_target;
 
@@ -24,6 +25,9 @@ fuzz_target!(|data: &[u8]| {
     answer(read::<PunchOutSetupResponse>(data));
     answer(read::<PunchOutOrderMessage>(data));
     answer(read::<OrderRequest>(data));
+    if let Err(disagreement) = fast_reader_agrees::<OrderRequest>(data) {
+        panic!("the fast OrderRequest reader disagrees with serde:\n{disagreement}");
+    }
     answer(read::<ConfirmationRequest>(data));
     answer(read::<ShipNoticeRequest>(data));
     answer(read::<InvoiceDetailRequest>(data));

@@ -152,6 +152,14 @@ impl Description {
     }
 
     /// The description's text; a `ShortName` stands in when there is no text.
+    /// A Description read as text only (the fast OrderRequest reader).
+    pub(crate) fn from_text(lang: Option<String>, text: String) -> Self {
+        Description {
+            lang,
+            parts: vec![DescriptionPart::Text(text)],
+        }
+    }
+
     pub fn text(&self) -> String {
         let text: Vec<&str> = self
             .parts

@@ -15,6 +15,7 @@
 
 pub mod common;
 pub mod confirmation;
+mod fast;
 pub mod invoice;
 pub mod order_message;
 pub mod order_request;
@@ -81,10 +82,16 @@ impl Container {
 
 /// A cXML payload type: its element name, where it lives and which DTD
 /// validates it.
-pub trait Payload {
+pub trait Payload: Sized {
     const NAME: &'static str;
     const CONTAINER: Container;
     const DTD: Dtd;
+
+    /// A faster reader than serde's for this payload's usual documents, or
+    /// None to use serde (which is also what it falls back to).
+    fn read_fast(_text: &str) -> Option<Cxml<Self>> {
+        None
+    }
 }
 
 /// The cXML root. `P` is the payload inside `Request`, `Message` or `Response`.

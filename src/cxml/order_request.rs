@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::{AddressHolder, Contact, Extrinsic, ItemDetail, ItemId, MoneyHolder};
-use super::{Container, Dtd, Payload};
+use super::{Container, Cxml, Dtd, Payload};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct OrderRequest {
@@ -18,6 +18,10 @@ impl Payload for OrderRequest {
     const NAME: &'static str = "OrderRequest";
     const CONTAINER: Container = Container::Request;
     const DTD: Dtd = Dtd::Cxml;
+
+    fn read_fast(text: &str) -> Option<Cxml<Self>> {
+        super::fast::order_request(text)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

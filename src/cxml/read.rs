@@ -98,9 +98,44 @@ struct Sniff {
 /// Reads a cXML document whose payload must be `P`.
 pub fn read<P: Payload + DeserializeOwned>(bytes: &[u8]) -> Result<Inbound<P>, ReadError> {
     let mut deviations = Vec::new();
-    let text = decode(bytes, &mut deviations)?;
-    let text: &str = &text;
-    let sniff = scan(text, &mut deviations)?;
+    let text = checked_text::<P>(bytes, &mut deviations)?;
+    let doc = match P::read_fast(&text) {
+        Some(doc) => doc,
+        None => deserialize(&text)?,
+    };
+    check_envelope(&doc, &mut deviations);
+    Ok(Inbound { doc, deviations })
+}
+
+/// For tests and the `cxml_read` fuzz target: on a document that [`read`]
+/// gets as far as deserialising, whether the payload's fast reader answered
+/// (`Ok(true)`) or gave up (`Ok(false)`); `Err` when it answered something
+/// other than the serde deserialiser.
+#[doc(hidden)]
+pub fn fast_reader_agrees<P>(bytes: &[u8]) -> Result<bool, String>
+where
+    P: Payload + DeserializeOwned + std::fmt::Debug,
+{
+    let Ok(text) = checked_text::<P>(bytes, &mut Vec::new()) else {
+        return Ok(false);
+    };
+    let Some(fast) = P::read_fast(&text) else {
+        return Ok(false);
+    };
+    match deserialize::<P>(&text) {
+        Ok(reference) if format!("{reference:?}") == format!("{fast:?}") => Ok(true),
+        Ok(reference) => Err(format!("fast reader: {fast:#?}\nserde: {reference:#?}")),
+        Err(e) => Err(format!("fast reader: {fast:#?}\nserde refused it: {e}")),
+    }
+}
+
+/// Decodes and scans a document and checks that its payload is `P`.
+fn checked_text<'a, P: Payload>(
+    bytes: &'a [u8],
+    deviations: &mut Vec<Deviation>,
+) -> Result<std::borrow::Cow<'a, str>, ReadError> {
+    let text = decode(bytes, deviations)?;
+    let sniff = scan(&text, deviations)?;
 
     if sniff.root != "cXML" {
         if sniff.root.eq_ignore_ascii_case("cxml") {
@@ -131,13 +166,14 @@ pub fn read<P: Payload + DeserializeOwned>(bytes: &[u8]) -> Result<Inbound<P>, R
             found,
         });
     }
+    Ok(text)
+}
 
+/// The reference reader: quick-xml's serde deserialiser over the models.
+pub(crate) fn deserialize<P: DeserializeOwned>(text: &str) -> Result<Cxml<P>, ReadError> {
     let mut de = quick_xml::de::Deserializer::from_str(text);
     de.event_buffer_size(NonZeroUsize::new(EVENT_BUFFER));
-    let doc: Cxml<P> = serde::Deserialize::deserialize(&mut de)
-        .map_err(|e| ReadError::Malformed(e.to_string()))?;
-    check_envelope(&doc, &mut deviations);
-    Ok(Inbound { doc, deviations })
+    serde::Deserialize::deserialize(&mut de).map_err(|e| ReadError::Malformed(e.to_string()))
 }
 
 /// The name of the payload element (what kind of document this is).

@@ -1,0 +1,504 @@
+//! A fast reader for the OrderRequest, the document absim reads most (every
+//! PO). One pass of quick-xml's raw reader builds a small element tree, and
+//! the typed value is built from it: about a third of the time of the serde
+//! deserialiser, which skips and buffers events to find list items that
+//! may come out of order.
+//!
+//! It reads the documents buyers send in practice and gives up (None) on
+//! anything unusual: an element repeated where the model holds one, a
+//! missing envelope part the model requires, child elements inside text, an
+//! empty element where text is expected, a payload beside other elements.
+//! [`super::read::read`] then uses the serde deserialiser, which stays the
+//! reference: tests and the `cxml_read` fuzz target check that both give the
+//! same value whenever this one answers.
+
+use std::borrow::Cow;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::common::*;
+use super::order_request::{ItemOut, OrderRequest, OrderRequestHeader};
+use super::{Cxml, Request};
+
+/// One element: its name, attributes (a range of the tree's), text (the
+/// non-blank text runs, joined) and its place among its siblings. Links
+/// instead of child vectors: building the tree allocates almost nothing.
+#[derive(Debug, Default)]
+struct Node<'a> {
+    name: &'a str,
+    attrs: std::ops::Range<usize>,
+    text: Option<Cow<'a, str>>,
+    /// 0 when none (the root, node 0, is nobody's child or sibling).
+    first_child: usize,
+    last_child: usize,
+    next_sibling: usize,
+}
+
+/// The element tree of a document; node 0 is the root.
+struct Tree<'a> {
+    nodes: Vec<Node<'a>>,
+    /// Every attribute, raw (as written), in document order.
+    attrs: Vec<(&'a str, &'a str)>,
+}
+
+/// None gives up on the fast path.
+type Fast<T> = Option<T>;
+
+/// `part` (borrowed from a quick-xml event) as the same bytes of the input,
+/// so that it outlives the event; None when it is not part of the input.
+fn within<'a>(text: &'a str, part: &str) -> Fast<&'a str> {
+    let offset = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    text.get(offset..offset.checked_add(part.len())?)
+}
+
+/// Reads an optional element with `read`: None when absent, gives up when
+/// `read` does.
+fn maybe<T>(found: Option<usize>, read: impl FnOnce(usize) -> Fast<T>) -> Fast<Option<T>> {
+    match found {
+        Some(id) => read(id).map(Some),
+        None => Some(None),
+    }
+}
+
+/// XML's whitespace (not Unicode's: an ideographic space is text).
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+fn append<'a>(to: &mut Option<Cow<'a, str>>, more: Cow<'a, str>) {
+    match to {
+        Some(t) => t.to_mut().push_str(&more),
+        None => *to = Some(more),
+    }
+}
+
+impl<'a> Tree<'a> {
+    /// Text is read as quick-xml's deserialiser reads it: a run of text,
+    /// CDATA and references (comments do not end a run) is one string, kept
+    /// whole unless it is all whitespace.
+    fn parse(text: &'a str) -> Fast<Tree<'a>> {
+        let mut reader = Reader::from_str(text);
+        let mut tree = Tree {
+            nodes: Vec::with_capacity(128),
+            attrs: Vec::with_capacity(64),
+        };
+        let mut open: Vec<usize> = Vec::with_capacity(16);
+        let mut run: Option<Cow<'a, str>> = None;
+        loop {
+            let event = reader.read_event().ok()?;
+            match event {
+                Event::Text(t) => append(&mut run, t.xml10_content()),
+                Event::CData(c) => append(&mut run, c.xml10_content()),
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref().ok()? {
+                        Some(c) => Cow::Owned(c.to_string()),
+                        None => Cow::Borrowed(quick_xml::escape::resolve_predefined_entity(
+                            &r.xml10_content(),
+                        )?),
+                    };
+                    append(&mut run, resolved);
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                other => {
+                    if let Some(t) = run.take().filter(|t| !is_blank(t)) {
+                        let &at = open.last()?;
+                        append(&mut tree.nodes[at].text, t);
+                    }
+                    match other {
+                        Event::Start(e) => {
+                            let id = tree.add(open.last().copied(), &e, text)?;
+                            open.push(id);
+                        }
+                        Event::Empty(e) => {
+                            tree.add(open.last().copied(), &e, text)?;
+                        }
+                        Event::End(_) => {
+                            open.pop()?;
+                        }
+                        Event::Eof => break,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        (open.is_empty() && !tree.nodes.is_empty()).then_some(tree)
+    }
+
+    fn add(&mut self, parent: Option<usize>, e: &BytesStart<'_>, text: &'a str) -> Fast<usize> {
+        let first_attr = self.attrs.len();
+        for a in e.attributes() {
+            let a = a.ok()?;
+            self.attrs
+                .push((within(text, a.key.into_inner())?, within(text, &a.value)?));
+        }
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            name: within(text, e.name().into_inner())?,
+            attrs: first_attr..self.attrs.len(),
+            ..Node::default()
+        });
+        match parent {
+            Some(p) => {
+                let last = self.nodes[p].last_child;
+                if last == 0 {
+                    self.nodes[p].first_child = id;
+                } else {
+                    self.nodes[last].next_sibling = id;
+                }
+                self.nodes[p].last_child = id;
+            }
+            // A second root: not a document this reader takes.
+            None if id > 0 => return None,
+            None => {}
+        }
+        Some(id)
+    }
+
+    fn node(&self, id: usize) -> &Node<'a> {
+        &self.nodes[id]
+    }
+
+    fn children(&self, id: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(self.nodes[id].first_child).filter(|&c| c != 0), |&c| {
+            Some(self.nodes[c].next_sibling).filter(|&n| n != 0)
+        })
+    }
+
+    /// The children of `id` named `name`.
+    fn all<'s>(&'s self, id: usize, name: &'s str) -> impl Iterator<Item = usize> + 's {
+        self.children(id)
+            .filter(move |&c| self.nodes[c].name == name)
+    }
+
+    /// The one child named `name`: None when absent; gives up when repeated.
+    fn one(&self, id: usize, name: &str) -> Fast<Option<usize>> {
+        let mut found = self.all(id, name);
+        let first = found.next();
+        if found.next().is_some() {
+            return None;
+        }
+        Some(first)
+    }
+
+    /// The text of a text-only element; gives up on child elements or no
+    /// text.
+    fn text(&self, id: usize) -> Fast<String> {
+        let n = self.node(id);
+        if n.first_child != 0 {
+            return None;
+        }
+        n.text.as_deref().map(str::to_owned)
+    }
+
+    /// The text of the one child `name`, if there is one.
+    fn child_text(&self, id: usize, name: &str) -> Fast<Option<String>> {
+        maybe(self.one(id, name)?, |c| self.text(c))
+    }
+
+    /// An attribute's value, unescaped; gives up on a bad escape.
+    fn attr(&self, id: usize, name: &str) -> Fast<Option<String>> {
+        self.attrs[self.node(id).attrs.clone()]
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| quick_xml::escape::unescape(v).ok().map(Cow::into_owned))
+            .map_or(Some(None), |v| v.map(Some))
+    }
+}
+
+/// Reads an OrderRequest document (already scanned: well-formed, no
+/// entity declarations, the payload is an OrderRequest in a Request).
+pub fn order_request(text: &str) -> Fast<Cxml<OrderRequest>> {
+    let t = Tree::parse(text)?;
+    let root = 0;
+    if t.node(root).name != "cXML" {
+        return None;
+    }
+    // Exactly a Header and a Request holding only the OrderRequest.
+    if t.one(root, "Message")?.is_some() || t.one(root, "Response")?.is_some() {
+        return None;
+    }
+    let request = t.one(root, "Request")??;
+    let mut inside = t.children(request);
+    let (Some(payload), None) = (inside.next(), inside.next()) else {
+        return None;
+    };
+    if t.node(payload).name != "OrderRequest" {
+        return None;
+    }
+    Some(Cxml {
+        version: t.attr(root, "version")?,
+        payload_id: t.attr(root, "payloadID")?.unwrap_or_default(),
+        timestamp: t.attr(root, "timestamp")?.unwrap_or_default(),
+        lang: t.attr(root, "xml:lang")?,
+        header: maybe(t.one(root, "Header")?, |h| header(&t, h))?,
+        message: None,
+        request: Some(Request {
+            deployment_mode: t.attr(request, "deploymentMode")?,
+            payload: OrderRequest {
+                header: match t.one(payload, "OrderRequestHeader")? {
+                    Some(h) => order_header(&t, h)?,
+                    None => OrderRequestHeader::default(),
+                },
+                items: t
+                    .all(payload, "ItemOut")
+                    .map(|i| item_out(&t, i))
+                    .collect::<Fast<_>>()?,
+            },
+        }),
+        response: None,
+    })
+}
+
+fn header(t: &Tree, id: usize) -> Fast<Header> {
+    let sender = t.one(id, "Sender")??;
+    Some(Header {
+        from: Party {
+            credentials: credentials(t, t.one(id, "From")??)?,
+        },
+        to: Party {
+            credentials: credentials(t, t.one(id, "To")??)?,
+        },
+        sender: Sender {
+            credentials: credentials(t, sender)?,
+            user_agent: t.child_text(sender, "UserAgent")?,
+        },
+    })
+}
+
+fn credentials(t: &Tree, id: usize) -> Fast<Vec<Credential>> {
+    t.all(id, "Credential")
+        .map(|c| {
+            Some(Credential {
+                domain: t.attr(c, "domain")?.unwrap_or_default(),
+                identity: t.child_text(c, "Identity")?.unwrap_or_default(),
+                shared_secret: t.child_text(c, "SharedSecret")?,
+            })
+        })
+        .collect()
+}
+
+fn order_header(t: &Tree, id: usize) -> Fast<OrderRequestHeader> {
+    Some(OrderRequestHeader {
+        order_id: t.attr(id, "orderID")?.unwrap_or_default(),
+        order_date: t.attr(id, "orderDate")?.unwrap_or_default(),
+        kind: t.attr(id, "type")?,
+        total: maybe(t.one(id, "Total")?, |m| money_holder(t, m))?,
+        ship_to: maybe(t.one(id, "ShipTo")?, |a| address_holder(t, a))?,
+        bill_to: maybe(t.one(id, "BillTo")?, |a| address_holder(t, a))?,
+        contacts: t
+            .all(id, "Contact")
+            .map(|c| {
+                Some(Contact {
+                    role: t.attr(c, "role")?,
+                    name: maybe(t.one(c, "Name")?, |n| name(t, n))?.unwrap_or_default(),
+                    email: t
+                        .all(c, "Email")
+                        .map(|e| email(t, e))
+                        .collect::<Fast<_>>()?,
+                })
+            })
+            .collect::<Fast<_>>()?,
+        extrinsics: extrinsics(t, id)?,
+    })
+}
+
+fn money_holder(t: &Tree, id: usize) -> Fast<MoneyHolder> {
+    Some(MoneyHolder {
+        money: match t.one(id, "Money")? {
+            Some(m) => Money {
+                currency: t.attr(m, "currency")?.unwrap_or_default(),
+                value: t.text(m)?,
+            },
+            None => Money::default(),
+        },
+    })
+}
+
+fn address_holder(t: &Tree, id: usize) -> Fast<AddressHolder> {
+    let Some(a) = t.one(id, "Address")? else {
+        return Some(AddressHolder::default());
+    };
+    Some(AddressHolder {
+        address: Address {
+            iso_country_code: t.attr(a, "isoCountryCode")?,
+            address_id: t.attr(a, "addressID")?,
+            name: maybe(t.one(a, "Name")?, |n| name(t, n))?.unwrap_or_default(),
+            postal_address: maybe(t.one(a, "PostalAddress")?, |p| postal_address(t, p))?,
+            email: maybe(t.one(a, "Email")?, |e| email(t, e))?,
+        },
+    })
+}
+
+fn postal_address(t: &Tree, id: usize) -> Fast<PostalAddress> {
+    let texts = |name: &str| t.all(id, name).map(|c| t.text(c)).collect::<Fast<Vec<_>>>();
+    Some(PostalAddress {
+        name: t.attr(id, "name")?,
+        deliver_to: texts("DeliverTo")?,
+        street: texts("Street")?,
+        city: t.child_text(id, "City")?.unwrap_or_default(),
+        state: t.child_text(id, "State")?,
+        postal_code: t.child_text(id, "PostalCode")?,
+        country: match t.one(id, "Country")? {
+            Some(c) => Country {
+                iso_country_code: t.attr(c, "isoCountryCode")?.unwrap_or_default(),
+                name: t.text(c)?,
+            },
+            None => Country::default(),
+        },
+    })
+}
+
+fn name(t: &Tree, id: usize) -> Fast<Name> {
+    Some(Name {
+        lang: t.attr(id, "xml:lang")?,
+        value: t.text(id)?,
+    })
+}
+
+fn email(t: &Tree, id: usize) -> Fast<Email> {
+    Some(Email {
+        name: t.attr(id, "name")?,
+        value: t.text(id)?,
+    })
+}
+
+fn extrinsics(t: &Tree, id: usize) -> Fast<Vec<Extrinsic>> {
+    t.all(id, "Extrinsic")
+        .map(|e| {
+            Some(Extrinsic {
+                name: t.attr(e, "name")?.unwrap_or_default(),
+                value: t.text(e)?,
+            })
+        })
+        .collect()
+}
+
+fn item_out(t: &Tree, id: usize) -> Fast<ItemOut> {
+    let item_id = match t.one(id, "ItemID")? {
+        Some(i) => ItemId {
+            supplier_part_id: t.child_text(i, "SupplierPartID")?.unwrap_or_default(),
+            supplier_part_auxiliary_id: t.child_text(i, "SupplierPartAuxiliaryID")?,
+            buyer_part_id: t.child_text(i, "BuyerPartID")?,
+        },
+        None => ItemId::default(),
+    };
+    Some(ItemOut {
+        quantity: t.attr(id, "quantity")?.unwrap_or_default(),
+        line_number: t.attr(id, "lineNumber")?,
+        requested_delivery_date: t.attr(id, "requestedDeliveryDate")?,
+        item_id,
+        item_detail: maybe(t.one(id, "ItemDetail")?, |d| item_detail(t, d))?,
+    })
+}
+
+fn item_detail(t: &Tree, id: usize) -> Fast<ItemDetail> {
+    Some(ItemDetail {
+        unit_price: match t.one(id, "UnitPrice")? {
+            Some(p) => money_holder(t, p)?,
+            None => MoneyHolder::default(),
+        },
+        description: t
+            .all(id, "Description")
+            .map(|d| Some(Description::from_text(t.attr(d, "xml:lang")?, t.text(d)?)))
+            .collect::<Fast<_>>()?,
+        unit_of_measure: t.child_text(id, "UnitOfMeasure")?.unwrap_or_default(),
+        classification: t
+            .all(id, "Classification")
+            .map(|c| {
+                Some(Classification {
+                    domain: t.attr(c, "domain")?.unwrap_or_default(),
+                    code: t.text(c)?,
+                })
+            })
+            .collect::<Fast<_>>()?,
+        manufacturer_part_id: t.child_text(id, "ManufacturerPartID")?,
+        manufacturer_name: t.child_text(id, "ManufacturerName")?,
+        extrinsics: extrinsics(t, id)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cxml::order_request::OrderRequest;
+    use crate::cxml::read::fast_reader_agrees;
+
+    /// Whether the fast reader answered; panics when it disagrees with serde.
+    fn answered(doc: &str) -> bool {
+        fast_reader_agrees::<OrderRequest>(doc.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn po(lines: usize) -> String {
+        crate::bench::order_request(7, lines)
+    }
+
+    #[test]
+    fn reads_what_buyers_send_as_serde_does() {
+        for lines in [0, 1, 3, 50] {
+            assert!(answered(&po(lines)), "{lines} lines");
+        }
+        for sample in [
+            "friendsofcxml_OrderRequest.xml",
+            "officeluv_purchase_order_request_200.xml",
+        ] {
+            let path = std::path::Path::new("../shared/cxml/samples").join(sample);
+            match std::fs::read_to_string(&path) {
+                Ok(doc) => assert!(answered(&doc), "{sample}"),
+                Err(_) => eprintln!("skipped {sample}: ../shared is not here"),
+            }
+        }
+    }
+
+    #[test]
+    fn text_is_read_as_serde_reads_it() {
+        let base = po(1);
+        for (from, to) in [
+            // Whitespace kept inside text, blank runs dropped.
+            ("<City>東京都</City>", "<City>\n   東京都 \t</City>"),
+            // An ideographic space is text, not XML whitespace.
+            ("<City>東京都</City>", "<City>\u{3000}</City>"),
+            // References, CDATA and a comment inside one run.
+            (
+                "<City>東京都</City>",
+                "<City>A &amp; B&#x3042;<![CDATA[<c>]]><!-- x -->d</City>",
+            ),
+            ("<City>東京都</City>", "<City> &lt; </City>"),
+            // Escapes and a newline in attribute values.
+            ("addressID=\"HQ\"", "addressID=\"H&amp;Q&#10;x\""),
+            // Lists out of DTD order, unknown elements and attributes.
+            (
+                "<UnitOfMeasure>EA</UnitOfMeasure>",
+                "<Extrinsic name=\"early\">1</Extrinsic><UnitOfMeasure x=\"y\">EA</UnitOfMeasure><Unknown><Deep>z</Deep></Unknown>",
+            ),
+            // Mixed text inside a structure.
+            ("<ItemID>", "<ItemID>stray text"),
+            ("\r\n", "\r\n"),
+        ] {
+            let doc = base.replacen(from, to, 1).replace('\n', "\r\n");
+            assert!(doc != base || from == to, "{from} is in the fixture");
+            answered(&doc);
+        }
+    }
+
+    #[test]
+    fn gives_up_on_what_it_does_not_model() {
+        let base = po(1);
+        for (from, to) in [
+            // A repeated element the model holds once.
+            ("<City>東京都</City>", "<City>a</City><City>b</City>"),
+            // An empty element where text is expected.
+            ("<City>東京都</City>", "<City/>"),
+            // Markup inside a Description.
+            (
+                "マットブラック</Description>",
+                "<ShortName>desk</ShortName></Description>",
+            ),
+            // No Sender in the Header (serde refuses it).
+            ("Sender>", "Sender2>"),
+        ] {
+            let doc = base.replace(from, to);
+            assert_ne!(doc, base, "{from} is in the fixture");
+            assert!(!answered(&doc), "{to}");
+        }
+    }
+}
