@@ -274,19 +274,15 @@ async fn full_flow(
     }
     let elapsed = started.elapsed();
     let completed = ships.load(Ordering::Relaxed);
-    all.sort_unstable();
-    let pct = |p: f64| -> u64 {
-        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
-            .map(|v| u64::from(*v))
-            .unwrap_or(0)
-    };
+    let [p50_us, p99_us, p999_us] = percentiles(&mut all);
     let flows = LoadResult {
         requests: placed,
         errors,
         elapsed,
-        p50_us: pct(0.50),
-        p99_us: pct(0.99),
-        p999_us: pct(0.999),
+        p50_us,
+        p99_us,
+        p999_us,
+        gets: None,
     };
     drop(absim);
     let _ = std::fs::remove_dir_all(&dir);
@@ -393,6 +389,9 @@ pub struct LoadResult {
     pub p50_us: u64,
     pub p99_us: u64,
     pub p999_us: u64,
+    /// p50, p99 and p99.9 of the GET requests alone, when the run mixed
+    /// GETs and POSTs.
+    pub gets: Option<[u64; 3]>,
 }
 
 impl LoadResult {
@@ -440,6 +439,7 @@ pub async fn load(
         let (authority, counter, workload) = (authority.clone(), counter.clone(), workload.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(100_000);
+            let mut gets = Vec::new();
             let mut errors = 0u64;
             let stream = TcpStream::connect(authority.as_str()).await?;
             stream.set_nodelay(true)?;
@@ -468,37 +468,45 @@ pub async fn load(
                     }
                     Err(_) => false,
                 };
-                latencies.push(t.elapsed().as_micros() as u32);
+                let took = t.elapsed().as_micros() as u32;
+                latencies.push(took);
+                if !is_post {
+                    gets.push(took);
+                }
                 if !ok {
                     errors += 1;
                 }
             }
-            anyhow::Ok((latencies, errors))
+            anyhow::Ok((latencies, gets, errors))
         }));
     }
-    let mut all = Vec::new();
+    let (mut all, mut gets) = (Vec::new(), Vec::new());
     let mut errors = 0;
     for t in tasks {
-        let (lat, err) = t.await??;
+        let (lat, get, err) = t.await??;
         all.extend(lat);
+        gets.extend(get);
         errors += err;
     }
     let elapsed = started.elapsed();
-    all.sort_unstable();
-    let pct = |p: f64| -> u64 {
-        if all.is_empty() {
-            0
-        } else {
-            u64::from(all[((all.len() as f64 * p) as usize).min(all.len() - 1)])
-        }
-    };
+    let [p50_us, p99_us, p999_us] = percentiles(&mut all);
     Ok(LoadResult {
         requests: all.len() as u64 - errors,
         errors,
         elapsed,
-        p50_us: pct(0.50),
-        p99_us: pct(0.99),
-        p999_us: pct(0.999),
+        p50_us,
+        p99_us,
+        p999_us,
+        gets: (!gets.is_empty() && gets.len() < all.len()).then(|| percentiles(&mut gets)),
+    })
+}
+
+/// p50, p99 and p99.9 of latencies in µs.
+fn percentiles(all: &mut [u32]) -> [u64; 3] {
+    all.sort_unstable();
+    [0.50, 0.99, 0.999].map(|p| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .map_or(0, |v| u64::from(*v))
     })
 }
 
@@ -646,6 +654,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             let a = load(&absim.base, c, duration, on_absim).await?;
             println!("{}", row(&format!("floor, for {name}"), c, &f, None));
             println!("{}", row(name, c, &a, Some(&f)));
+            if let Some([p50, p99, p999]) = a.gets {
+                let ms = |us: u64| us as f64 / 1000.0;
+                println!(
+                    "| the storefront pages of that run | {c} | | {:.2} | {:.2} | {:.2} | | |",
+                    ms(p50),
+                    ms(p99),
+                    ms(p999)
+                );
+            }
         }
     }
     if args.workloads.iter().any(|w| w == "flow") {
@@ -712,4 +729,14 @@ fn tempfile_dir() -> anyhow::Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("absim-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percentiles_pick_the_ranked_latency() {
+        let mut latencies: Vec<u32> = (1..=1000).rev().collect();
+        assert_eq!(super::percentiles(&mut latencies), [501, 991, 1000]);
+        assert_eq!(super::percentiles(&mut []), [0, 0, 0]);
+    }
 }
