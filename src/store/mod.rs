@@ -11,7 +11,7 @@
 //! In memory: the groups (a handful, read on every punchout and PO), in an
 //! `RwLock` refreshed on each change, and the punchout sessions (at most
 //! `--max-sessions`, read on every storefront page and PO; see
-//! [`session_index`]). Orders and documents stay on disk, so memory does not
+//! `session_index`). Orders and documents stay on disk, so memory does not
 //! grow with the log.
 
 mod db;
