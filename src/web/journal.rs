@@ -13,8 +13,8 @@ use crate::cxml::Status;
 use crate::store::{Exchange, StoredBodies};
 
 /// Marks an answer whose request and body the handler stored as documents
-/// (a PO and its answer): the journal then refers to those documents
-/// instead of keeping a second copy.
+/// (a PO and absim's answer to it): the journal then refers to those
+/// documents instead of keeping a second copy.
 pub fn stored_reply(mut response: Response, bodies: StoredBodies) -> Response {
     response.extensions_mut().insert(bodies);
     response
