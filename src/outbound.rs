@@ -65,7 +65,8 @@ pub async fn deliver_next(state: &AppState) -> Result<Outcome, StoreError> {
         if !state.store.claim(next.id).await? {
             continue;
         }
-        let new_state = attempt(state, &next).await?;
+        let order = state.store.order(next.order_no).await?;
+        let new_state = attempt(state, &next, order).await?;
         return Ok(Outcome::Attempted {
             delivery_id: next.id,
             order_no: next.order_no,
@@ -106,11 +107,16 @@ pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
         if free > 0 {
             match state.store.claim_due(state.clock.now_ms(), free).await {
                 Ok((claimed, next_due)) => {
-                    for d in claimed {
+                    for claimed in claimed {
                         let state = state.clone();
                         in_flight.spawn(async move {
-                            if let Err(e) = attempt(&state, &d).await {
-                                tracing::error!(error = %e, delivery = d.id, "a delivery attempt could not be recorded");
+                            let id = claimed.delivery.id;
+                            let tried = match claimed.into_parts() {
+                                Ok((d, order)) => attempt(&state, &d, order).await.map(drop),
+                                Err(e) => Err(e),
+                            };
+                            if let Err(e) = tried {
+                                tracing::error!(error = %e, delivery = id, "a delivery attempt could not be recorded");
                             }
                         });
                     }
@@ -247,8 +253,12 @@ fn follow_up(state: &AppState, d: &Delivery, order: Option<&Order>) -> Option<Ne
     })
 }
 
-async fn attempt(state: &AppState, d: &Delivery) -> Result<DeliveryState, StoreError> {
-    let order = state.store.order(d.order_no).await?;
+/// One attempt of a claimed delivery of `order` (None when it is gone).
+async fn attempt(
+    state: &AppState,
+    d: &Delivery,
+    order: Option<Order>,
+) -> Result<DeliveryState, StoreError> {
     let (document_id, body) = match document_of(state, d, order.as_ref()).await? {
         Ok(doc) => doc,
         Err(reason) => {

@@ -1255,13 +1255,16 @@ impl Store {
     /// Takes a pending delivery for an attempt; false when another worker
     /// took it first.
     /// Takes up to `limit` pending deliveries due by `now_ms`, earliest
-    /// first, marking them in flight; also says when the earliest delivery
-    /// still pending is due (Unix ms), for the worker's next wake-up.
+    /// first, marking them in flight, each with its order's row (read here,
+    /// in the same transaction, to spare the worker a reader round trip;
+    /// parsed by [`ClaimedDelivery::into_parts`] off the writer thread).
+    /// Also says when the earliest delivery still pending is due (Unix ms),
+    /// for the worker's next wake-up.
     pub async fn claim_due(
         &self,
         now_ms: i64,
         limit: usize,
-    ) -> Result<(Vec<Delivery>, Option<i64>), StoreError> {
+    ) -> Result<(Vec<ClaimedDelivery>, Option<i64>), StoreError> {
         self.db
             .write(move |c| {
                 let due: Vec<Delivery> = c
@@ -1273,11 +1276,17 @@ impl Store {
                 let mut take = c.prepare_cached(
                     "UPDATE deliveries SET state = 'in_flight' WHERE id = ?1 AND state = 'pending'",
                 )?;
+                let mut order = c.prepare_cached(&format!(
+                    "SELECT {ORDER_COLUMNS} FROM orders WHERE no = ?1"
+                ))?;
                 let mut claimed = Vec::with_capacity(due.len());
-                for mut d in due {
-                    take.execute([d.id])?;
-                    d.state = DeliveryState::InFlight;
-                    claimed.push(d);
+                for mut delivery in due {
+                    take.execute([delivery.id])?;
+                    delivery.state = DeliveryState::InFlight;
+                    let row = order
+                        .query_row([delivery.order_no as i64], order_from_row)
+                        .optional()?;
+                    claimed.push(ClaimedDelivery { delivery, row });
                 }
                 let next: Option<i64> = c
                     .prepare_cached("SELECT min(due_at) FROM deliveries WHERE state = 'pending'")?
@@ -1451,6 +1460,20 @@ pub struct Exchange {
     /// The same for the response (absim's answer to a PO, the buyer's
     /// answer to a delivery).
     pub response_doc: Option<i64>,
+}
+
+/// A delivery taken by [`Store::claim_due`], with its order's row.
+#[derive(Debug)]
+pub struct ClaimedDelivery {
+    pub delivery: Delivery,
+    row: Option<OrderRow>,
+}
+
+impl ClaimedDelivery {
+    /// The delivery and its order (None when the order is gone).
+    pub fn into_parts(self) -> Result<(Delivery, Option<Order>), StoreError> {
+        Ok((self.delivery, self.row.map(build_order).transpose()?))
+    }
 }
 
 /// The ids of the documents holding an exchange's request and response.
