@@ -160,7 +160,6 @@ impl Db {
     /// commit: for records whose loss in a crash costs nothing but the
     /// record (the request journal). A failure is logged. Readers that must
     /// see every queued record call [`Db::flush`] first.
-    ///
     pub fn enqueue<F>(&self, what: &'static str, f: F) -> Result<(), StoreError>
     where
         F: FnOnce(&Connection) -> Result<(), StoreError> + Send + 'static,
