@@ -53,27 +53,20 @@ pub enum Outcome {
     Idle,
 }
 
-/// One step of the worker.
+/// One step of the worker: the delivery due first, if one is due now.
 pub async fn deliver_next(state: &AppState) -> Result<Outcome, StoreError> {
-    loop {
-        let Some(next) = state.store.next_pending().await? else {
-            return Ok(Outcome::Idle);
-        };
-        if next.due_at_ms > state.clock.now_ms() {
-            return Ok(Outcome::NotDue(next.due_at_ms));
-        }
-        if !state.store.claim(next.id).await? {
-            continue;
-        }
-        let order = state.store.order(next.order_no).await?;
-        let new_state = attempt(state, &next, order).await?;
-        return Ok(Outcome::Attempted {
-            delivery_id: next.id,
-            order_no: next.order_no,
-            kind: next.kind,
-            state: new_state,
-        });
-    }
+    let (claimed, next_due) = state.store.claim_due(state.clock.now_ms(), 1).await?;
+    let Some(claimed) = claimed.into_iter().next() else {
+        return Ok(next_due.map_or(Outcome::Idle, Outcome::NotDue));
+    };
+    let (next, order) = claimed.into_parts()?;
+    let new_state = attempt(state, &next, order).await?;
+    Ok(Outcome::Attempted {
+        delivery_id: next.id,
+        order_no: next.order_no,
+        kind: next.kind,
+        state: new_state,
+    })
 }
 
 /// Runs steps until nothing is due now.
@@ -336,8 +329,8 @@ async fn attempt(
         status: http_status,
         group_id: order.as_ref().map(|o| o.group_id),
         note: transport_error.clone(),
-        request: Vec::new(),
-        response: Vec::new(),
+        request: Default::default(),
+        response: Default::default(),
         request_doc: Some(document_id),
         response_doc: None,
     };

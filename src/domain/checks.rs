@@ -370,50 +370,46 @@ fn delivery_checks(e: &Evidence, checks: &mut Vec<Check>) {
     }
 }
 
+/// Whether a session of the order's cart was opened with `operation`;
+/// the sentences say so when it was (`[0]`) and when not (`[1]`).
+fn setup_operation_check(e: &Evidence, operation: &str, ja: [&str; 2], en: [&str; 2]) -> Check {
+    let seen = e
+        .cart_sessions
+        .iter()
+        .chain(e.session)
+        .any(|s| s.setup.operation == operation);
+    let pick = usize::from(!seen);
+    Check::pass_if(seen, ja[pick], en[pick])
+}
+
 fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
     let order = e.order;
     for expectation in &e.scenario.expect {
         match expectation {
-            Expectation::EditSetup => {
-                let edited = e
-                    .cart_sessions
-                    .iter()
-                    .chain(e.session)
-                    .any(|s| s.setup.operation == "edit");
-                checks.push(Check::pass_if(
-                    edited,
-                    if edited {
-                        "カートは operation=\"edit\" で開き直されました。"
-                    } else {
-                        "このカートは operation=\"edit\" で開き直されていません。"
-                    },
-                    if edited {
-                        "The cart was reopened with operation=\"edit\"."
-                    } else {
-                        "The cart was never reopened with operation=\"edit\"."
-                    },
-                ));
-            }
-            Expectation::InspectSetup => {
-                let inspected = e
-                    .cart_sessions
-                    .iter()
-                    .chain(e.session)
-                    .any(|s| s.setup.operation == "inspect");
-                checks.push(Check::pass_if(
-                    inspected,
-                    if inspected {
-                        "カートは operation=\"inspect\" で参照されました。"
-                    } else {
-                        "このカートは operation=\"inspect\" で参照されていません。"
-                    },
-                    if inspected {
-                        "The cart was opened with operation=\"inspect\"."
-                    } else {
-                        "The cart was never opened with operation=\"inspect\"."
-                    },
-                ));
-            }
+            Expectation::EditSetup => checks.push(setup_operation_check(
+                e,
+                "edit",
+                [
+                    "カートは operation=\"edit\" で開き直されました。",
+                    "このカートは operation=\"edit\" で開き直されていません。",
+                ],
+                [
+                    "The cart was reopened with operation=\"edit\".",
+                    "The cart was never reopened with operation=\"edit\".",
+                ],
+            )),
+            Expectation::InspectSetup => checks.push(setup_operation_check(
+                e,
+                "inspect",
+                [
+                    "カートは operation=\"inspect\" で参照されました。",
+                    "このカートは operation=\"inspect\" で参照されていません。",
+                ],
+                [
+                    "The cart was opened with operation=\"inspect\".",
+                    "The cart was never opened with operation=\"inspect\".",
+                ],
+            )),
             Expectation::PoReflectsLastCart => {
                 let Some(cart) = last_cart(e) else { continue };
                 let missing: Vec<&ReturnedLine> = cart

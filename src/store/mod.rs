@@ -215,6 +215,12 @@ fn load_groups(c: &Connection) -> Result<Vec<Group>, StoreError> {
     json_rows(c, "SELECT body FROM groups ORDER BY id", [])
 }
 
+/// One group as stored (in a write: the state the writer's batch sees).
+fn load_group(c: &Connection, id: u32) -> Result<Group, StoreError> {
+    let body: String = c.query_row("SELECT body FROM groups WHERE id = ?1", [id], |r| r.get(0))?;
+    Ok(serde_json::from_str(&body)?)
+}
+
 fn save_group(c: &Connection, g: &Group) -> Result<(), StoreError> {
     c.prepare_cached(
         "INSERT INTO groups (id, identity, po_token, body) VALUES (?1, ?2, ?3, ?4)
@@ -433,11 +439,7 @@ impl Store {
         let (kind, group) = self
             .db
             .write(move |c| {
-                let body: String =
-                    c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
-                        r.get(0)
-                    })?;
-                let mut g: Group = serde_json::from_str(&body)?;
+                let mut g = load_group(c, group_id)?;
                 let kind = g.faults.take(unit);
                 if kind.is_some() {
                     save_group(c, &g)?;
@@ -465,11 +467,7 @@ impl Store {
         let (taken, group) = self
             .db
             .write(move |c| {
-                let body: String =
-                    c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
-                        r.get(0)
-                    })?;
-                let mut g: Group = serde_json::from_str(&body)?;
+                let mut g = load_group(c, group_id)?;
                 let used = g.scenario_fault_uses.get(&scenario).copied().unwrap_or(0);
                 let taken = match plan.remaining {
                     Some(n) => used < n,
@@ -1039,8 +1037,8 @@ impl Store {
                                 status: r.get(5)?,
                                 group_id: r.get(6)?,
                                 note: r.get(7)?,
-                                request: r.get(8)?,
-                                response: r.get(9)?,
+                                request: r.get::<_, Vec<u8>>(8)?.into(),
+                                response: r.get::<_, Vec<u8>>(9)?.into(),
                                 request_doc: None,
                                 response_doc: None,
                             },
@@ -1080,11 +1078,7 @@ impl Store {
                         "group_id = ?1 AND json_extract(body, '$.scenario') = ?2",
                         params![group_id, scenario],
                     )?;
-                    let body: String =
-                        c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
-                            r.get(0)
-                        })?;
-                    let mut g: Group = serde_json::from_str(&body)?;
+                    let mut g = load_group(c, group_id)?;
                     g.scenario_fault_uses.remove(&scenario);
                     save_group(c, &g)?;
                     Ok((n, g, gone))
@@ -1109,11 +1103,7 @@ impl Store {
                     let gone = delete_sessions(c, "group_id = ?1", params![group_id])?;
                     c.execute("DELETE FROM faults WHERE group_id = ?1", [group_id])?;
                     c.execute("DELETE FROM mails WHERE group_id = ?1", [group_id])?;
-                    let body: String =
-                        c.query_row("SELECT body FROM groups WHERE id = ?1", [group_id], |r| {
-                            r.get(0)
-                        })?;
-                    let mut g: Group = serde_json::from_str(&body)?;
+                    let mut g = load_group(c, group_id)?;
                     g.scenario_fault_uses.clear();
                     g.selected_scenario = crate::domain::scenario::BASIC.into();
                     save_group(c, &g)?;
@@ -1225,20 +1215,6 @@ impl Store {
     }
 
     /// The pending delivery due first.
-    pub async fn next_pending(&self) -> Result<Option<Delivery>, StoreError> {
-        self.db
-            .read(|c| {
-                let d = c
-                    .prepare_cached(&format!(
-                        "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE state = 'pending' ORDER BY due_at, id LIMIT 1"
-                    ))?
-                    .query_row([], delivery_from_row)
-                    .optional()?;
-                d.transpose()
-            })
-            .await
-    }
-
     pub async fn pending_deliveries(&self) -> Result<usize, StoreError> {
         self.db
             .read(|c| {
@@ -1252,8 +1228,6 @@ impl Store {
             .await
     }
 
-    /// Takes a pending delivery for an attempt; false when another worker
-    /// took it first.
     /// Takes up to `limit` pending deliveries due by `now_ms`, earliest
     /// first, marking them in flight, each with its order's row (read here,
     /// in the same transaction, to spare the worker a reader round trip;
@@ -1292,17 +1266,6 @@ impl Store {
                     .prepare_cached("SELECT min(due_at) FROM deliveries WHERE state = 'pending'")?
                     .query_row([], |r| r.get(0))?;
                 Ok((claimed, next))
-            })
-            .await
-    }
-
-    pub async fn claim(&self, id: i64) -> Result<bool, StoreError> {
-        self.db
-            .write(move |c| {
-                Ok(c.execute(
-                    "UPDATE deliveries SET state = 'in_flight' WHERE id = ?1 AND state = 'pending'",
-                    [id],
-                )? == 1)
             })
             .await
     }
@@ -1451,11 +1414,11 @@ pub struct Exchange {
     pub group_id: Option<u32>,
     /// Why a request matched nothing, or what went wrong.
     pub note: Option<String>,
-    pub request: Vec<u8>,
-    pub response: Vec<u8>,
+    pub request: bytes::Bytes,
+    pub response: bytes::Bytes,
     /// When recording: the document that already holds the request (a PO,
-    /// a delivered confirmation), so the journal refers to it instead of
-    /// storing `request`. Always None when read: `request` has the body.
+    /// a delivered confirmation), so the journal refers to it and does not
+    /// store `request`. Always None when read: `request` has the body.
     pub request_doc: Option<i64>,
     /// The same for the response (absim's answer to a PO, the buyer's
     /// answer to a delivery).

@@ -46,8 +46,8 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
                 status: Some(413),
                 group_id,
                 note: Some(format!("body over {limit} bytes; not read")),
-                request: Vec::new(),
-                response: Vec::new(),
+                request: Bytes::new(),
+                response: Bytes::new(),
                 request_doc: None,
                 response_doc: None,
             };
@@ -79,9 +79,9 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
         status: Some(status),
         group_id,
         note,
-        // Stored as documents already: referred to, not copied.
-        request: stored.map_or_else(|| bytes.to_vec(), |_| Vec::new()),
-        response: stored.map_or_else(|| rbytes.to_vec(), |_| Vec::new()),
+        request: bytes,
+        response: rbytes.clone(),
+        // Stored as documents already: the journal refers to them.
         request_doc: stored.map(|s| s.request),
         response_doc: stored.map(|s| s.response),
     };
