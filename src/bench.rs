@@ -23,7 +23,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use tokio::net::TcpStream;
 
-use crate::cli::BenchArgs;
+use crate::cli::{BenchArgs, BenchWorkload};
 
 const IDENTITY: &str = "BenchBuyer01";
 const SECRET: &str = "benchSecret01";
@@ -631,17 +631,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     )
     .await?;
     for &c in &args.connections {
-        for (key, name) in [
-            ("po", "PO intake, durable commit"),
-            ("setup", "punchout setup"),
-            ("mixed", "mixed: 90% storefront pages, 10% POs"),
+        for (workload, name) in [
+            (BenchWorkload::Po, "PO intake, durable commit"),
+            (BenchWorkload::Setup, "punchout setup"),
+            (BenchWorkload::Mixed, "mixed: 90% storefront pages, 10% POs"),
         ] {
-            if !args.workloads.iter().any(|w| w == key) {
+            if !args.workloads.contains(&workload) {
                 continue;
             }
-            let (on_floor, on_absim) = match name {
-                "punchout setup" => (setups.clone(), setups.clone()),
-                "PO intake, durable commit" => (pos(floor_po.clone()), pos(absim_po.clone())),
+            let (on_floor, on_absim) = match workload {
+                BenchWorkload::Setup => (setups.clone(), setups.clone()),
+                BenchWorkload::Po => (pos(floor_po.clone()), pos(absim_po.clone())),
                 _ => {
                     let sid = open_session(&reqwest::Client::new(), &absim.base, 0).await?;
                     (
@@ -665,7 +665,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             }
         }
     }
-    if args.workloads.iter().any(|w| w == "flow") {
+    if args.workloads.contains(&BenchWorkload::Flow) {
         println!();
         println!(
             "| full flow (setup, cart by API, checkout, PO, confirmation and ship notice delivered) | connections | completed orders/s | orders placed | ship notices received | p50 ms per order | p99 ms per order | errors |"

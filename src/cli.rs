@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -114,9 +114,27 @@ pub struct BenchArgs {
     /// Keep the temporary data directory.
     #[arg(long)]
     pub keep: bool,
-    /// Workloads to run, comma-separated: po, setup, mixed, flow.
-    #[arg(long, value_delimiter = ',', default_value = "po,setup,mixed,flow")]
-    pub workloads: Vec<String>,
+    /// Workloads to run, comma-separated.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "po,setup,mixed,flow"
+    )]
+    pub workloads: Vec<BenchWorkload>,
+}
+
+/// A workload of `absim bench`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchWorkload {
+    /// PO intake: OrderRequests with unique orderIDs.
+    Po,
+    /// PunchOutSetupRequests.
+    Setup,
+    /// 90% storefront pages, 10% POs.
+    Mixed,
+    /// The full flow, in completed orders per second.
+    Flow,
 }
 
 #[derive(Debug, Clone, Default, Args)]
