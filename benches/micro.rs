@@ -125,7 +125,7 @@ fn fixture() -> Fixture {
                 .collect();
         }
         let po_50_lines = write::document(&many);
-        let group = state.default_group();
+        let group = state.default_group().await.unwrap();
         let token = group.po_token.clone();
         call(&app, post(&format!("/po/{token}"), "text/xml", po_3kb.clone())).await;
 

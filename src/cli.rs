@@ -174,6 +174,34 @@ pub struct ServeArgs {
     /// Keep everything in memory: no file is written (throwaway CI runs).
     #[arg(long, env = "ABSIM_IN_MEMORY")]
     pub in_memory: bool,
+    /// Keep everything in PostgreSQL (postgres://user@host/db) instead of
+    /// SQLite: any number of absim processes may share it.
+    #[arg(long, env = "ABSIM_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// This process's name in logs, the journal and delivery claims
+    /// (default: the host name and four random hex digits).
+    #[arg(long, env = "ABSIM_REPLICA_ID")]
+    pub replica_id: Option<String>,
+    /// Delete orders (with their documents, deliveries and journal entries)
+    /// received more than this many days ago.
+    #[arg(long, env = "ABSIM_RETAIN_DAYS")]
+    pub retain_days: Option<u32>,
+    /// Keep at most this many orders per group (the newest).
+    #[arg(long, env = "ABSIM_RETAIN_ORDERS")]
+    pub retain_orders: Option<u64>,
+    /// Let retention delete marked orders too (by default they stay).
+    #[arg(long, env = "ABSIM_RETAIN_MARKED")]
+    pub retain_marked: bool,
+    /// Delete journal entries older than this many days.
+    #[arg(long, env = "ABSIM_RETAIN_JOURNAL_DAYS")]
+    pub retain_journal_days: Option<u32>,
+    /// Keep at most this many journal entries (the newest).
+    #[arg(long, env = "ABSIM_RETAIN_JOURNAL")]
+    pub retain_journal: Option<u64>,
+    /// Seconds between SIGTERM and closing the listener, while /readyz
+    /// answers 503 so that a load balancer stops sending (default 0).
+    #[arg(long, env = "ABSIM_SHUTDOWN_GRACE")]
+    pub shutdown_grace: Option<u64>,
     /// Commit durability: `normal` survives a crash of absim (kill -9),
     /// `full` also a power loss (an fsync per batch).
     #[arg(long, env = "ABSIM_SYNC", value_parser = ["normal", "full"])]

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::cli::ServeArgs;
 use crate::domain::delivery::RetryPolicy;
 use crate::domain::fault::{FaultKind, FaultPlan};
-use crate::store::Durability;
+use crate::store::{DatabaseUrl, Durability, Location, Retention};
 
 /// Everything `serve` needs, resolved.
 #[derive(Debug, Clone)]
@@ -21,7 +21,18 @@ pub struct Settings {
     pub base_url: String,
     /// Where `absim.db` lives; None keeps everything in memory.
     pub data_dir: Option<PathBuf>,
+    /// PostgreSQL instead of SQLite (then `data_dir` is not used).
+    pub database_url: Option<DatabaseUrl>,
     pub durability: Durability,
+    /// This process's name in logs, the journal and delivery claims.
+    pub replica_id: String,
+    /// What the store keeps (the oldest orders and journal entries go).
+    pub retention: Retention,
+    /// How often the retention pass runs.
+    pub retention_interval: Duration,
+    /// How long absim keeps serving after SIGTERM with `/readyz` failing,
+    /// before it closes its listener.
+    pub shutdown_grace: Duration,
     pub retry: RetryPolicy,
     /// Faults for the default group's PO answers, set at start.
     pub faults: Option<FaultPlan>,
@@ -69,7 +80,12 @@ impl Default for Settings {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: "http://127.0.0.1:8080".into(),
             data_dir: Some(PathBuf::from("absim-data")),
+            database_url: None,
             durability: Durability::Normal,
+            replica_id: generate_replica_id(),
+            retention: Retention::default(),
+            retention_interval: Duration::from_secs(60),
+            shutdown_grace: Duration::ZERO,
             retry: RetryPolicy::default(),
             faults: None,
             identity: None,
@@ -104,6 +120,14 @@ struct FileSettings {
     base_url: Option<String>,
     data_dir: Option<PathBuf>,
     in_memory: Option<bool>,
+    database_url: Option<String>,
+    replica_id: Option<String>,
+    retain_days: Option<u32>,
+    retain_orders: Option<u64>,
+    retain_marked: Option<bool>,
+    retain_journal_days: Option<u32>,
+    retain_journal: Option<u64>,
+    shutdown_grace: Option<u64>,
     sync: Option<String>,
     retry_attempts: Option<u32>,
     retry_base: Option<u64>,
@@ -133,7 +157,38 @@ struct FileSettings {
     insecure_open: Option<bool>,
 }
 
+/// Orders kept per group and journal entries kept by `--in-memory` unless
+/// told otherwise: its memory would otherwise grow by about 11 KB per PO.
+pub const IN_MEMORY_RETENTION: Retention = Retention {
+    days: None,
+    orders_per_group: Some(5_000),
+    marked: false,
+    journal_days: None,
+    journal_entries: Some(20_000),
+};
+
+/// A replica id: the host name (a pod's name under Kubernetes) and four
+/// random hex digits, so that two processes on one host differ.
+pub fn generate_replica_id() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "absim".into());
+    format!("{host}-{:04x}", rand::random::<u16>())
+}
+
 impl Settings {
+    /// Where the store lives.
+    pub fn location(&self) -> Location {
+        match (&self.database_url, &self.data_dir) {
+            (Some(url), _) => Location::Postgres(url.clone()),
+            (None, Some(dir)) => Location::File(dir.join("absim.db")),
+            (None, None) => Location::Memory,
+        }
+    }
+
     /// Refuses an admin token that cannot travel in a cookie, and an open
     /// admin surface on a reachable address: bound to anything but loopback,
     /// absim needs an admin token (or the operator's explicit
@@ -179,6 +234,27 @@ impl Settings {
             a.clone().or(f).filter(|s| !s.trim().is_empty())
         };
         let in_memory = args.in_memory || file.in_memory.unwrap_or(false);
+        let database_url = pick(&args.database_url, file.database_url)
+            .map(|u| DatabaseUrl::parse(&u))
+            .transpose()
+            .map_err(anyhow::Error::msg)?;
+        anyhow::ensure!(
+            !(in_memory && database_url.is_some()),
+            "--in-memory and --database-url exclude each other: choose memory or PostgreSQL"
+        );
+        let mut retention = Retention {
+            days: args.retain_days.or(file.retain_days),
+            orders_per_group: args.retain_orders.or(file.retain_orders),
+            marked: args.retain_marked || file.retain_marked.unwrap_or(false),
+            journal_days: args.retain_journal_days.or(file.retain_journal_days),
+            journal_entries: args.retain_journal.or(file.retain_journal),
+        };
+        if in_memory && retention.is_off() {
+            retention = Retention {
+                marked: retention.marked,
+                ..IN_MEMORY_RETENTION
+            };
+        }
         let durability = match args.sync.clone().or(file.sync).as_deref() {
             None | Some("normal") => Durability::Normal,
             Some("full") => Durability::Full,
@@ -224,7 +300,16 @@ impl Settings {
                     .or(file.data_dir)
                     .unwrap_or_else(|| PathBuf::from("absim-data"))
             }),
+            database_url,
             durability,
+            replica_id: pick(&args.replica_id, file.replica_id).unwrap_or(d.replica_id),
+            retention,
+            retention_interval: d.retention_interval,
+            shutdown_grace: args
+                .shutdown_grace
+                .or(file.shutdown_grace)
+                .map(Duration::from_secs)
+                .unwrap_or(d.shutdown_grace),
             retry,
             faults,
             identity: pick(&args.identity, file.identity),

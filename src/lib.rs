@@ -37,6 +37,10 @@ use domain::Catalog;
 use outbound::Outbox;
 use store::Store;
 
+/// The group made at the first start, which `--identity` and the other
+/// start-up flags set.
+pub const DEFAULT_GROUP: u32 = 1;
+
 /// An HTTP client for absim's JSON API that sends the admin token, when
 /// there is one, as a bearer header.
 pub fn api_client(
@@ -126,45 +130,58 @@ impl AppState {
             .transpose()
             .map_err(anyhow::Error::msg)?
             .flatten();
-        let db_path = match &settings.data_dir {
-            Some(dir) => {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating the data dir {}", dir.display()))?;
-                Some(dir.join("absim.db"))
-            }
-            None => None,
-        };
+        if let Some(dir) = &settings.data_dir
+            && settings.database_url.is_none()
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the data dir {}", dir.display()))?;
+        }
         let (seed_identity, seed_secret) =
             (settings.identity.clone(), settings.shared_secret.clone());
-        let store = Store::open(db_path.as_deref(), settings.durability, move |g| {
-            if let Some(id) = seed_identity {
-                g.identity = id;
-            }
-            if let Some(s) = seed_secret {
-                g.shared_secret = s;
-            }
-        })
-        .await
-        .context("opening the store")?;
-        // Flags given at this start win over what the data dir remembers.
-        let default_id = store.groups()[0].id;
-        let faults = settings.faults.clone();
-        store
-            .update_group(default_id, |g| {
-                if let Some(id) = &settings.identity {
-                    g.identity = id.clone();
+        let location = settings.location();
+        let store = Store::open(
+            store::StoreConfig {
+                location: location.clone(),
+                durability: settings.durability,
+                replica: settings.replica_id.clone(),
+                // A claim outlives the longest post (the outbound timeout)
+                // by a margin, so that it is never taken over mid-post.
+                lease: settings.outbound_timeout * 2 + std::time::Duration::from_secs(30),
+            },
+            move |g| {
+                if let Some(id) = seed_identity {
+                    g.identity = id;
                 }
-                if let Some(s) = &settings.shared_secret {
-                    g.shared_secret = s.clone();
+                if let Some(s) = seed_secret {
+                    g.shared_secret = s;
+                }
+            },
+        )
+        .await
+        .with_context(|| match &location {
+            store::Location::Postgres(url) => format!("opening the PostgreSQL database {url}"),
+            store::Location::File(path) => format!("opening the database {}", path.display()),
+            store::Location::Memory => "opening the in-memory database".to_owned(),
+        })?;
+        // Flags given at this start win over what the database remembers.
+        let faults = settings.faults.clone();
+        let (identity, secret) = (settings.identity.clone(), settings.shared_secret.clone());
+        store
+            .update_group(DEFAULT_GROUP, move |g| {
+                if let Some(id) = identity {
+                    g.identity = id;
+                }
+                if let Some(s) = secret {
+                    g.shared_secret = s;
                 }
                 if confirmation_url.is_some() {
-                    g.order_confirmation_url = confirmation_url.clone();
+                    g.order_confirmation_url = confirmation_url;
                 }
                 if ship_notice_url.is_some() {
-                    g.ship_notice_url = ship_notice_url.clone();
+                    g.ship_notice_url = ship_notice_url;
                 }
                 if invoice_url.is_some() {
-                    g.invoice_url = invoice_url.clone();
+                    g.invoice_url = invoice_url;
                 }
                 if let Some(plan) = faults {
                     g.faults = plan;
@@ -172,7 +189,7 @@ impl AppState {
                 Ok(())
             })
             .await
-            .map_err(anyhow::Error::msg)?;
+            .map_err(|e| anyhow::anyhow!(e.message()))?;
         let http = reqwest::Client::builder()
             .timeout(settings.outbound_timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -182,21 +199,25 @@ impl AppState {
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_else(|| "absim.local".into());
+        let payload_ids = PayloadIds::new(&settings.replica_id, format!("absim.{host}"));
         Ok(AppState(Arc::new(Inner {
             settings,
             store,
             catalog,
             scenarios,
             outbox: Outbox::default(),
-            payload_ids: PayloadIds::new(format!("absim.{host}")),
+            payload_ids,
             clock: clock::Clock::new(),
             http,
         })))
     }
 
-    /// The default group (the first).
-    pub fn default_group(&self) -> domain::Group {
-        self.store.groups().remove(0)
+    /// The default group (the first, made at the first start).
+    pub async fn default_group(&self) -> Result<domain::Group, store::StoreError> {
+        self.store
+            .group(DEFAULT_GROUP)
+            .await?
+            .ok_or_else(|| store::StoreError::Corrupt("the default group is missing".into()))
     }
 
     pub fn punchout_url(&self) -> String {
@@ -322,6 +343,6 @@ pub async fn run(
     let _ = stop_tx.send(true);
     let _ = worker.await;
     // Everything accepted is committed; stop the writer cleanly.
-    state_for_close.store.close();
+    state_for_close.store.close().await;
     Ok(())
 }

@@ -71,13 +71,13 @@ async fn main() -> anyhow::Result<()> {
         settings.addr = bound;
     }
     let state = AppState::new(settings).await?;
-    print_connection(&state);
+    print_connection(&state).await?;
     absim::run(listener, state, shutdown_signal()).await
 }
 
 /// The setup screen's values, as the guide shows them (a, b, c).
-fn print_connection(state: &AppState) {
-    let g = state.default_group();
+async fn print_connection(state: &AppState) -> anyhow::Result<()> {
+    let g = state.default_group().await?;
     let base = &state.settings.base_url;
     println!("absim: Amazon Business test-mode simulator");
     println!();
@@ -105,11 +105,18 @@ fn print_connection(state: &AppState) {
         "  テストログ (test log):                 {base}/groups/{}/log",
         g.id
     );
-    match &state.settings.data_dir {
-        Some(dir) => println!("  data: {}", dir.join("absim.db").display()),
-        None => println!("  data: in memory (--in-memory): nothing is kept after exit"),
+    match state.settings.location() {
+        absim::store::Location::File(path) => println!("  data: {}", path.display()),
+        absim::store::Location::Memory => {
+            println!("  data: in memory (--in-memory): nothing is kept after exit")
+        }
+        absim::store::Location::Postgres(url) => println!(
+            "  data: PostgreSQL {url} (replica {})",
+            state.settings.replica_id
+        ),
     }
     println!();
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -157,7 +157,7 @@ async fn document_of(
     let Some(order) = order else {
         return Ok(Err(format!("order {} is missing", d.order_no)));
     };
-    let Some(group) = state.store.group(order.group_id) else {
+    let Some(group) = state.store.group(order.group_id).await? else {
         return Ok(Err(format!("group {} is missing", order.group_id)));
     };
     let Some(plan) = &order.fulfilment else {
@@ -193,26 +193,37 @@ async fn document_of(
             DocKind::Invoice,
         ),
     };
-    let bytes = body.into_bytes();
-    let id = state
+    // The stored document is the one posted: another replica may have
+    // made and stored this delivery's document first.
+    let stored = state
         .store
         .set_delivery_document(
             d.id,
             d.order_no,
             payload_id,
-            Document::new(kind, bytes.clone()),
+            Document::new(kind, body.into_bytes()),
         )
         .await?;
-    Ok(Ok((id, bytes)))
+    Ok(Ok(stored))
 }
 
-fn target_of(state: &AppState, d: &Delivery, group_id: Option<u32>) -> Option<String> {
-    let group = group_id.and_then(|g| state.store.group(g))?;
-    match d.kind {
+/// Where the delivery goes: the group's endpoint as it is now.
+async fn target_of(
+    state: &AppState,
+    d: &Delivery,
+    group_id: Option<u32>,
+) -> Result<Option<String>, StoreError> {
+    let Some(group_id) = group_id else {
+        return Ok(None);
+    };
+    let Some(group) = state.store.group(group_id).await? else {
+        return Ok(None);
+    };
+    Ok(match d.kind {
         DeliveryKind::Confirmation => group.order_confirmation_url,
         DeliveryKind::ShipNotice => group.ship_notice_url,
         DeliveryKind::Invoice => group.invoice_url,
-    }
+    })
 }
 
 /// What the plan owes after this delivery: the first ship notice after the
@@ -273,7 +284,7 @@ async fn attempt(
         }
     };
     let group_id = order.as_ref().map(|o| o.group_id);
-    let target = target_of(state, d, group_id);
+    let target = target_of(state, d, group_id).await?;
     let follow_up = follow_up(state, d, order.as_ref());
     let Some(url) = target.clone() else {
         // Nowhere to post: produced and recorded is delivered.
@@ -333,6 +344,7 @@ async fn attempt(
         response: Default::default(),
         request_doc: Some(document_id),
         response_doc: None,
+        replica: String::new(),
     };
     let cxml = match &answer {
         Some(bytes) => cxml::read::read_status(bytes)

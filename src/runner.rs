@@ -494,7 +494,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<Report> {
                 ..crate::Settings::default()
             };
             let state = crate::AppState::new(settings).await?;
-            let g = state.default_group();
+            let g = state.default_group().await?;
             let scenarios = state.scenarios.clone();
             let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
             let run_state = state.clone();

@@ -26,16 +26,30 @@ pub fn document<P: Payload + Serialize>(doc: &Cxml<P>) -> String {
 }
 
 /// Makes payloadIDs in the recommended `datetime.process.random@host` form,
-/// unique within a run by a counter and across runs by time and randomness.
+/// where the process is the replica's id: unique within a process by a
+/// counter, across processes by the replica id, across runs by time and
+/// randomness.
 #[derive(Debug)]
 pub struct PayloadIds {
+    replica: String,
     host: String,
     counter: AtomicU64,
 }
 
 impl PayloadIds {
-    pub fn new(host: impl Into<String>) -> Self {
+    pub fn new(replica: &str, host: impl Into<String>) -> Self {
         PayloadIds {
+            // Only what a payloadID may carry: no '@' or spaces.
+            replica: replica
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect(),
             host: host.into(),
             counter: AtomicU64::new(0),
         }
@@ -45,7 +59,7 @@ impl PayloadIds {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let ms = chrono::Utc::now().timestamp_millis();
         let r: u32 = rand::random::<u32>() % 10_000;
-        format!("{ms}.{}.{n}.{r:04}@{}", std::process::id(), self.host)
+        format!("{ms}.{}.{n}.{r:04}@{}", self.replica, self.host)
     }
 }
 

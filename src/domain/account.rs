@@ -204,6 +204,29 @@ impl Group {
             mail: MailSettings::default(),
         }
     }
+
+    /// Decides whether this PO of `scenario` gets the scenario's injected
+    /// fault, counting its uses per scenario.
+    pub fn take_scenario_fault(
+        &mut self,
+        scenario: &str,
+        plan: &super::fault::FaultPlan,
+        unit: f64,
+    ) -> Option<super::fault::FaultKind> {
+        let kind = plan.kind?;
+        let used = self.scenario_fault_uses.get(scenario).copied().unwrap_or(0);
+        let taken = match plan.remaining {
+            Some(n) => used < n,
+            None => plan
+                .share_percent
+                .is_some_and(|p| unit * 100.0 < f64::from(p.min(100))),
+        };
+        if taken {
+            self.scenario_fault_uses
+                .insert(scenario.to_owned(), used + 1);
+        }
+        taken.then_some(kind)
+    }
 }
 
 /// システムログイン: 4 to 64 letters, digits, hyphens, underscores.

@@ -82,7 +82,7 @@ pub struct Evidence<'a> {
     /// The order's punchout session.
     pub session: Option<&'a Session>,
     /// Every session of the same cart (the create, and any edit or inspect).
-    pub cart_sessions: &'a [Session],
+    pub cart_sessions: &'a [std::sync::Arc<Session>],
     pub deliveries: &'a [(Delivery, Vec<Attempt>)],
     /// Faults injected into the group's PO answers.
     pub faults: &'a [FaultRecord],
@@ -100,6 +100,7 @@ fn kind_name(kind: DeliveryKind) -> (&'static str, &'static str) {
 fn last_cart<'a>(e: &'a Evidence) -> Option<&'a [ReturnedLine]> {
     e.cart_sessions
         .iter()
+        .map(|s| &**s)
         .chain(e.session)
         .flat_map(|s| s.returns.iter())
         .max_by_key(|r| r.sent_at)
@@ -376,6 +377,7 @@ fn setup_operation_check(e: &Evidence, operation: &str, ja: [&str; 2], en: [&str
     let seen = e
         .cart_sessions
         .iter()
+        .map(|s| &**s)
         .chain(e.session)
         .any(|s| s.setup.operation == operation);
     let pick = usize::from(!seen);

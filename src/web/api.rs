@@ -25,7 +25,7 @@ use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
 use crate::domain::scenario::Section;
 use crate::domain::session::Session;
 use crate::domain::{CartField, Group, Mode};
-use crate::store::{OrderFilter, StoreError};
+use crate::store::{GroupError, OrderFilter, StoreError};
 
 /// An API error: HTTP status, a stable code, and a message for people.
 #[derive(Debug, Serialize, ToSchema)]
@@ -118,11 +118,22 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
 
 type ApiResult<T> = Result<axum::Json<T>, ApiError>;
 
-fn group_of(state: &AppState, gid: u32) -> Result<Group, ApiError> {
+async fn group_of(state: &AppState, gid: u32) -> Result<Group, ApiError> {
     state
         .store
         .group(gid)
+        .await?
         .ok_or_else(|| ApiError::not_found(format!("there is no group {gid}")))
+}
+
+impl From<GroupError> for ApiError {
+    fn from(e: GroupError) -> Self {
+        match e {
+            GroupError::Refused(why) => ApiError::bad_request(why),
+            GroupError::NotFound(gid) => ApiError::not_found(format!("there is no group {gid}")),
+            GroupError::Store(e) => e.into(),
+        }
+    }
 }
 
 // ---- views -------------------------------------------------------------
@@ -284,22 +295,26 @@ pub async fn version() -> axum::Json<VersionView> {
 
 #[utoipa::path(get, path = "/api/v1/groups", tag = "groups",
     responses((status = 200, body = Vec<GroupView>)))]
-pub async fn list_groups(State(state): State<AppState>) -> axum::Json<Vec<GroupView>> {
-    axum::Json(
+pub async fn list_groups(State(state): State<AppState>) -> ApiResult<Vec<GroupView>> {
+    Ok(axum::Json(
         state
             .store
             .groups()
+            .await?
             .iter()
             .map(|g| group_view(&state, g))
             .collect(),
-    )
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/groups/{gid}", tag = "groups",
     params(("gid" = u32, Path, description = "group id")),
     responses((status = 200, body = GroupView), (status = 404, body = ApiError)))]
 pub async fn get_group(State(state): State<AppState>, P(gid): P<u32>) -> ApiResult<GroupView> {
-    Ok(axum::Json(group_view(&state, &group_of(&state, gid)?)))
+    Ok(axum::Json(group_view(
+        &state,
+        &group_of(&state, gid).await?,
+    )))
 }
 
 #[utoipa::path(patch, path = "/api/v1/groups/{gid}", tag = "groups",
@@ -311,10 +326,9 @@ pub async fn patch_group(
     P(gid): P<u32>,
     Json(patch): Json<GroupPatch>,
 ) -> ApiResult<GroupView> {
-    group_of(&state, gid)?;
     let g = state
         .store
-        .update_group(gid, |g| {
+        .update_group(gid, move |g| {
             if let Some(n) = &patch.name {
                 if n.trim().is_empty() {
                     return Err("name is empty".into());
@@ -367,8 +381,7 @@ pub async fn patch_group(
             }
             Ok(())
         })
-        .await
-        .map_err(ApiError::bad_request)?;
+        .await?;
     Ok(axum::Json(group_view(&state, &g)))
 }
 
@@ -379,7 +392,6 @@ pub async fn regenerate_credentials(
     State(state): State<AppState>,
     P(gid): P<u32>,
 ) -> ApiResult<GroupView> {
-    group_of(&state, gid)?;
     let g = state
         .store
         .update_group(gid, |g| {
@@ -388,8 +400,7 @@ pub async fn regenerate_credentials(
             g.po_token = generate_token(48);
             Ok(())
         })
-        .await
-        .map_err(ApiError::bad_request)?;
+        .await?;
     Ok(axum::Json(group_view(&state, &g)))
 }
 
@@ -418,7 +429,7 @@ pub async fn list_scenarios(
     State(state): State<AppState>,
     P(gid): P<u32>,
 ) -> ApiResult<Vec<ScenarioView>> {
-    let group = group_of(&state, gid)?;
+    let group = group_of(&state, gid).await?;
     let mut marks = std::collections::HashMap::new();
     for s in state.scenarios.all() {
         marks.insert(s.id.clone(), state.store.latest_mark(gid, &s.id).await?);
@@ -466,18 +477,16 @@ pub async fn select_scenario(
     State(state): State<AppState>,
     P((gid, id)): P<(u32, String)>,
 ) -> ApiResult<GroupView> {
-    group_of(&state, gid)?;
     if state.scenarios.get(&id).is_none() {
         return Err(ApiError::not_found(format!("there is no scenario '{id}'")));
     }
     let g = state
         .store
-        .update_group(gid, |g| {
-            g.selected_scenario = id.clone();
+        .update_group(gid, move |g| {
+            g.selected_scenario = id;
             Ok(())
         })
-        .await
-        .map_err(ApiError::bad_request)?;
+        .await?;
     Ok(axum::Json(group_view(&state, &g)))
 }
 
@@ -494,7 +503,7 @@ pub async fn reset_scenario(
     State(state): State<AppState>,
     P((gid, id)): P<(u32, String)>,
 ) -> ApiResult<ResetView> {
-    group_of(&state, gid)?;
+    group_of(&state, gid).await?;
     if state.scenarios.get(&id).is_none() {
         return Err(ApiError::not_found(format!("there is no scenario '{id}'")));
     }
@@ -506,7 +515,7 @@ pub async fn reset_scenario(
     params(("gid" = u32, Path, description = "group id")),
     responses((status = 200, description = "the group's whole log is gone; credentials and settings stay", body = ResetView), (status = 404, body = ApiError)))]
 pub async fn reset_group(State(state): State<AppState>, P(gid): P<u32>) -> ApiResult<ResetView> {
-    group_of(&state, gid)?;
+    group_of(&state, gid).await?;
     let removed = state.store.reset_group(gid).await?;
     Ok(axum::Json(ResetView { removed }))
 }
@@ -569,14 +578,14 @@ pub async fn list_sessions(
     State(state): State<AppState>,
     P(gid): P<u32>,
 ) -> ApiResult<Vec<SessionView>> {
-    group_of(&state, gid)?;
+    group_of(&state, gid).await?;
     let sessions = state.store.recent_sessions(gid, 100).await?;
     Ok(axum::Json(
         sessions.iter().map(|s| session_view(&state, s)).collect(),
     ))
 }
 
-async fn session_of(state: &AppState, sid: &str) -> Result<Session, ApiError> {
+async fn session_of(state: &AppState, sid: &str) -> Result<std::sync::Arc<Session>, ApiError> {
     state
         .store
         .session(sid)
@@ -593,7 +602,7 @@ pub async fn get_session(
 ) -> ApiResult<SessionView> {
     Ok(axum::Json(session_view(
         &state,
-        &session_of(&state, &sid).await?,
+        &*session_of(&state, &sid).await?,
     )))
 }
 
@@ -669,7 +678,7 @@ pub async fn put_cart(
     }
     Ok(axum::Json(session_view(
         &state,
-        &session_of(&state, &sid).await?,
+        &*session_of(&state, &sid).await?,
     )))
 }
 
@@ -706,8 +715,8 @@ pub async fn checkout(
     P(sid): P<String>,
     Json(input): Json<CheckoutInput>,
 ) -> ApiResult<CheckoutView> {
-    let mut session = session_of(&state, &sid).await?;
-    let group = group_of(&state, session.group_id)?;
+    let mut session = std::sync::Arc::unwrap_or_clone(session_of(&state, &sid).await?);
+    let group = group_of(&state, session.group_id).await?;
     let hook = session.setup.hook_url.clone().unwrap_or_default();
     if input.post && !state.hook_allowed(&hook) {
         return Err(ApiError::new(
@@ -864,7 +873,7 @@ pub async fn list_orders(
     P(gid): P<u32>,
     Q(query): Q<OrderQuery>,
 ) -> ApiResult<OrderList> {
-    group_of(&state, gid)?;
+    group_of(&state, gid).await?;
     let filter = filter_of(&query)?;
     let limit = query.limit.unwrap_or(100).min(1000);
     let (orders, total) = state.store.orders(gid, &filter, limit).await?;

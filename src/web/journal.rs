@@ -20,18 +20,36 @@ pub fn stored_reply(mut response: Response, bodies: StoredBodies) -> Response {
     response
 }
 
+/// The group a request belonged to, as its handler found it: the journal
+/// files the exchange under it without looking the group up again.
+#[derive(Debug, Clone, Copy)]
+pub struct OfGroup(pub u32);
+
+/// Files an answer's exchange under a group.
+pub fn of_group(mut response: Response, group_id: u32) -> Response {
+    response.extensions_mut().insert(OfGroup(group_id));
+    response
+}
+
 pub async fn inbound(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let method = parts.method.to_string();
     let target = parts.uri.path().to_owned();
-    let group_id = target
-        .strip_prefix("/po/")
-        .and_then(|token| state.store.group_by_token(token))
-        .map(|g| g.id);
     let limit = state.settings.max_body_bytes;
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
+            // The handler never runs: find the group here.
+            let group_id = match target.strip_prefix("/po/") {
+                Some(token) => state
+                    .store
+                    .group_by_token(token)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|g| g.id),
+                None => None,
+            };
             let status = Status::new(
                 413,
                 "Request Entity Too Large",
@@ -50,6 +68,7 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
                 response: Bytes::new(),
                 request_doc: None,
                 response_doc: None,
+                replica: String::new(),
             };
             if let Err(e) = state.store.record_exchange(exchange) {
                 tracing::warn!(error = %e, "the journal could not record an exchange");
@@ -62,6 +81,7 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
         .await;
     let (mut rparts, rbody) = response.into_parts();
     let stored = rparts.extensions.remove::<StoredBodies>();
+    let group_id = rparts.extensions.remove::<OfGroup>().map(|g| g.0);
     let rbytes = axum::body::to_bytes(rbody, usize::MAX)
         .await
         .unwrap_or_else(|_| Bytes::new());
@@ -84,6 +104,7 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
         // Stored as documents already: the journal refers to them.
         request_doc: stored.map(|s| s.request),
         response_doc: stored.map(|s| s.response),
+        replica: String::new(),
     };
     // Queued before the answer leaves; the journal's readers wait for every
     // queued entry, so a client reading it right after its answer finds the

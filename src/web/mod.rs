@@ -113,8 +113,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn home(axum::extract::State(state): axum::extract::State<AppState>) -> Redirect {
-    Redirect::to(&format!("/groups/{}/settings", state.default_group().id))
+async fn home() -> Redirect {
+    Redirect::to(&format!("/groups/{}/settings", crate::DEFAULT_GROUP))
 }
 
 async fn not_found(ctx: Ctx) -> PageError {
@@ -124,7 +124,7 @@ async fn not_found(ctx: Ctx) -> PageError {
 /// A log entry's evidence as read from the store, with its automatic
 /// checks: the test-log page and the JSON API show the same.
 pub(crate) struct Checked {
-    pub session: Option<crate::domain::session::Session>,
+    pub session: Option<std::sync::Arc<crate::domain::session::Session>>,
     pub deliveries: Vec<(
         crate::domain::delivery::Delivery,
         Vec<crate::domain::delivery::Attempt>,
@@ -149,7 +149,7 @@ pub(crate) async fn check_entry(
     let checks = crate::domain::checks::run(&crate::domain::checks::Evidence {
         order,
         scenario: state.scenario_or_basic(&order.scenario),
-        session: session.as_ref(),
+        session: session.as_deref(),
         cart_sessions: &cart_sessions,
         deliveries: &deliveries,
         faults: &faults,

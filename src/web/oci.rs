@@ -47,6 +47,8 @@ async fn open(
     let group = state
         .store
         .group_by_identity(&login.username)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?
         .filter(|g| secrets_match(&login.password, &g.shared_secret))
         .ok_or_else(|| PageError::new(t, StatusCode::UNAUTHORIZED, t.oci_unauthorized))?;
     validate_endpoint(&login.hook_url)

@@ -30,51 +30,70 @@ pub async fn intake(
     body: Bytes,
 ) -> Response {
     let received_at = time::now();
-    let Some(group) = state.store.group_by_token(&token) else {
-        // A near miss: a token that starts like a group's (a cut copy).
-        let near = state
-            .store
-            .groups()
-            .into_iter()
-            .filter(|g| {
-                let common = g
-                    .po_token
-                    .chars()
-                    .zip(token.chars())
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                common >= 8
-            })
-            .map(|g| {
-                format!(
-                    " (it starts like group {}'s, {}: check that it was copied whole)",
-                    g.id, g.name
-                )
-            })
-            .next()
-            .unwrap_or_default();
-        return cxml_error(
-            &state,
-            Status::new(
-                404,
-                "Not Found",
-                format!(
-                    "no group has this PO Request URL{near}; copy the PO Request URL (c) from the purchasing system settings"
-                ),
-            ),
-        );
+    let group = match state.store.group_by_token(&token).await {
+        Ok(Some(group)) => group,
+        Ok(None) => return unknown_token(&state, &token).await,
+        Err(e) => return cxml_internal(&state, &e),
     };
-    match state.store.take_fault(group.id).await {
+    let group_id = group.id;
+    journal::of_group(accept(&state, group, received_at, body).await, group_id)
+}
+
+/// 404 for a PO Request URL no group has, naming a near miss: a token that
+/// starts like a group's (a cut copy).
+async fn unknown_token(state: &AppState, token: &str) -> Response {
+    let groups = match state.store.groups().await {
+        Ok(groups) => groups,
+        Err(e) => return cxml_internal(state, &e),
+    };
+    let near = groups
+        .into_iter()
+        .filter(|g| {
+            let common = g
+                .po_token
+                .chars()
+                .zip(token.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            common >= 8
+        })
+        .map(|g| {
+            format!(
+                " (it starts like group {}'s, {}: check that it was copied whole)",
+                g.id, g.name
+            )
+        })
+        .next()
+        .unwrap_or_default();
+    cxml_error(
+        state,
+        Status::new(
+            404,
+            "Not Found",
+            format!(
+                "no group has this PO Request URL{near}; copy the PO Request URL (c) from the purchasing system settings"
+            ),
+        ),
+    )
+}
+
+async fn accept(
+    state: &AppState,
+    group: Group,
+    received_at: chrono::DateTime<chrono::FixedOffset>,
+    body: Bytes,
+) -> Response {
+    match state.store.take_fault(&group).await {
         Ok(Some(kind)) => {
-            if let Some(answer) = inject(&state, &group, kind, &group.faults, &body).await {
+            if let Some(answer) = inject(state, &group, kind, &group.faults, &body).await {
                 return answer;
             }
         }
         Ok(None) => {}
-        Err(e) => return cxml_internal(&state, &e),
+        Err(e) => return cxml_internal(state, &e),
     }
     let po = Intake {
-        state: &state,
+        state,
         group: &group,
         received_at,
         body: &body,
@@ -97,16 +116,13 @@ pub async fn intake(
         .iter()
         .filter_map(|i| ids::parse_aux_id(i.item_id.supplier_part_auxiliary_id.as_deref()?))
     {
-        let found = match state.store.session_for_cart(cart).await {
-            Ok(found) => found,
-            Err(e) => return cxml_internal(&state, &e),
-        };
-        if let Some(id) = found {
-            match state.store.session(&id).await {
-                Ok(s) => session = s,
-                Err(e) => return cxml_internal(&state, &e),
+        match state.store.session_for_cart(cart).await {
+            Ok(Some(found)) => {
+                session = Some(found);
+                break;
             }
-            break;
+            Ok(None) => {}
+            Err(e) => return cxml_internal(state, &e),
         }
     }
     let fallback = session
@@ -130,12 +146,12 @@ pub async fn intake(
             .await
         {
             Ok(Some(kind)) => {
-                if let Some(answer) = inject(&state, &group, kind, plan, &body).await {
+                if let Some(answer) = inject(state, &group, kind, plan, &body).await {
                     return answer;
                 }
             }
             Ok(None) => {}
-            Err(e) => return cxml_internal(&state, &e),
+            Err(e) => return cxml_internal(state, &e),
         }
     }
 
@@ -242,7 +258,7 @@ pub async fn intake(
         Ok((order, bodies)) => {
             tracing::info!(group = group.id, order = %order.order_id, no = order.no, scenario = %order.scenario, "purchase order accepted");
             state.outbox.wake();
-            crate::mailer::send_later(&state, group.id, order.no);
+            crate::mailer::send_later(state, group.id, order.no);
             journal::stored_reply(cxml_reply(200, response), bodies)
         }
         Err(InsertError::Conflict(c)) => {
@@ -254,7 +270,7 @@ pub async fn intake(
             )
             .await
         }
-        Err(InsertError::Store(e)) => cxml_internal(&state, &e),
+        Err(InsertError::Store(e)) => cxml_internal(state, &e),
     }
 }
 

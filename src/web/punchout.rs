@@ -27,13 +27,10 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         .as_ref()
         .map(|h| h.sender.credentials.as_slice())
         .unwrap_or_default();
-    let group = sender.iter().find_map(|c| {
-        let g = state.store.group_by_identity(c.identity.trim())?;
-        let secret = c.shared_secret.as_deref()?.trim();
-        secrets_match(secret, &g.shared_secret).then_some(g)
-    });
-    let Some(group) = group else {
-        return cxml_error(&state, unauthorized(&state, sender));
+    let group = match authenticate(&state, sender).await {
+        Ok(Ok(group)) => group,
+        Ok(Err(refusal)) => return cxml_error(&state, refusal),
+        Err(e) => return super::cxml_internal(&state, &e),
     };
 
     match request.operation.trim() {
@@ -233,16 +230,26 @@ fn rebuild_cart(
     (cart_ref, cart)
 }
 
-/// 401, saying how close the credentials came: a known system login with
-/// the wrong password, or a login no group has.
-pub fn unauthorized(state: &AppState, sender: &[crate::cxml::Credential]) -> Status {
+/// The group whose system login and password the Sender carries; or 401,
+/// saying how close the credentials came: a known system login with the
+/// wrong password, or a login no group has.
+pub async fn authenticate(
+    state: &AppState,
+    sender: &[crate::cxml::Credential],
+) -> Result<Result<crate::domain::Group, Status>, crate::store::StoreError> {
+    let mut near = None;
+    for c in sender {
+        let id = c.identity.trim();
+        let Some(g) = state.store.group_by_identity(id).await? else {
+            continue;
+        };
+        let secret = c.shared_secret.as_deref().map(str::trim);
+        if secret.is_some_and(|s| secrets_match(s, &g.shared_secret)) {
+            return Ok(Ok(g));
+        }
+        near.get_or_insert((id.to_owned(), g));
+    }
     let identities: Vec<&str> = sender.iter().map(|c| c.identity.trim()).collect();
-    let near = identities.iter().find_map(|id| {
-        state
-            .store
-            .group_by_identity(id)
-            .map(|g| (id.to_string(), g))
-    });
     let why = match (near, identities.first()) {
         (Some((id, g)), _) => format!(
             "the Sender Identity '{id}' is the system login of group {} ({}), but the SharedSecret (パスワード) does not match it",
@@ -251,9 +258,9 @@ pub fn unauthorized(state: &AppState, sender: &[crate::cxml::Credential]) -> Sta
         (None, Some(id)) => format!("no group has the system login (Sender Identity) '{id}'"),
         (None, None) => "the Sender has no Credential".to_owned(),
     };
-    Status::new(
+    Ok(Err(Status::new(
         401,
         "Unauthorized",
         format!("Invalid or unrecognized sender credentials: {why}"),
-    )
+    )))
 }

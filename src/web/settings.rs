@@ -19,11 +19,18 @@ use crate::domain::order::TestResult;
 use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
 use crate::domain::{CartField, Group, Mode};
 use crate::i18n::Texts;
+use crate::store::GroupError;
 
-pub fn group_or_404(state: &AppState, t: &'static Texts, gid: u32) -> Result<Group, PageError> {
+pub async fn group_or_404(
+    state: &AppState,
+    t: &'static Texts,
+    gid: u32,
+) -> Result<Group, PageError> {
     state
         .store
         .group(gid)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?
         .ok_or_else(|| PageError::new(t, StatusCode::NOT_FOUND, t.not_found))
 }
 
@@ -125,7 +132,7 @@ pub async fn show(
     PagePath(gid): PagePath<u32>,
     PageQuery(q): PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
-    let group = group_or_404(&state, ctx.t, gid)?;
+    let group = group_or_404(&state, ctx.t, gid).await?;
     let mut p = page(&state, &ctx, group);
     if q.saved.is_some() {
         p.notice = Some(ctx.t.saved.to_owned());
@@ -134,17 +141,23 @@ pub async fn show(
 }
 
 /// Where a settings form goes after saving: back to the settings page, or,
-/// when the change was refused, the form's page with the reason (400).
+/// when the change was refused, the form's page with the reason (400; 500
+/// when the store failed).
 fn saved_or(
-    result: Result<Group, String>,
+    result: Result<Group, GroupError>,
     gid: u32,
     show_error: impl FnOnce(String) -> Response,
 ) -> Response {
     match result {
         Ok(_) => Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response(),
-        Err(message) => {
-            let mut r = show_error(message);
-            *r.status_mut() = StatusCode::BAD_REQUEST;
+        Err(e) => {
+            let status = match e {
+                GroupError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                GroupError::NotFound(_) => StatusCode::NOT_FOUND,
+                GroupError::Refused(_) => StatusCode::BAD_REQUEST,
+            };
+            let mut r = show_error(e.message());
+            *r.status_mut() = status;
             r
         }
     }
@@ -177,10 +190,10 @@ pub async fn save(
     PagePath(gid): PagePath<u32>,
     PageForm(form): PageForm<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let group = group_or_404(&state, ctx.t, gid)?;
+    let group = group_or_404(&state, ctx.t, gid).await?;
     let result = state
         .store
-        .update_group(gid, |g| {
+        .update_group(gid, move |g| {
             let identity = form.identity.trim();
             let secret = form.shared_secret.trim();
             validate_identity(identity)?;
@@ -213,7 +226,7 @@ pub async fn confirm_mode(
     ctx: Ctx,
     PagePath(gid): PagePath<u32>,
 ) -> Result<Response, PageError> {
-    let group = group_or_404(&state, ctx.t, gid)?;
+    let group = group_or_404(&state, ctx.t, gid).await?;
     Ok(render(&ModePage {
         t: ctx.t,
         chrome: ctx.chrome(ctx.t.switch_active, Some(gid)),
@@ -246,12 +259,12 @@ pub async fn switch_mode(
     };
     state
         .store
-        .update_group(gid, |g| {
+        .update_group(gid, move |g| {
             g.mode = mode;
             Ok(())
         })
         .await
-        .map_err(|m| PageError::new(ctx.t, StatusCode::BAD_REQUEST, m))?;
+        .map_err(|e| PageError::new(ctx.t, StatusCode::BAD_REQUEST, e.message()))?;
     Ok(Redirect::to(&format!("/groups/{gid}/settings")).into_response())
 }
 
@@ -286,7 +299,7 @@ pub async fn save_faults(
     PagePath(gid): PagePath<u32>,
     PageForm(form): PageForm<FaultForm>,
 ) -> Result<Response, PageError> {
-    let group = group_or_404(&state, ctx.t, gid)?;
+    let group = group_or_404(&state, ctx.t, gid).await?;
     let t = ctx.t;
     let plan = (|| -> Result<FaultPlan, String> {
         let kind = match form.kind.trim() {
@@ -307,13 +320,13 @@ pub async fn save_faults(
         Ok(plan) => {
             state
                 .store
-                .update_group(gid, |g| {
+                .update_group(gid, move |g| {
                     g.faults = plan;
                     Ok(())
                 })
                 .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(GroupError::Refused(e)),
     };
     Ok(saved_or(result, gid, settings_error(&state, &ctx, group)))
 }
@@ -366,7 +379,7 @@ pub async fn show_tolerances(
     ctx: Ctx,
     PagePath(gid): PagePath<u32>,
 ) -> Result<Response, PageError> {
-    let group = group_or_404(&state, ctx.t, gid)?;
+    let group = group_or_404(&state, ctx.t, gid).await?;
     Ok(render(&tolerances_page(&ctx, group, None)))
 }
 
@@ -391,7 +404,7 @@ pub async fn save_tolerances(
     PagePath(gid): PagePath<u32>,
     PageForm(form): PageForm<TolerancesForm>,
 ) -> Result<Response, PageError> {
-    let group = group_or_404(&state, ctx.t, gid)?;
+    let group = group_or_404(&state, ctx.t, gid).await?;
     let t = ctx.t;
     let parsed = (|| -> Result<Tolerances, String> {
         let tol = Tolerances {
@@ -411,13 +424,13 @@ pub async fn save_tolerances(
         Ok(tol) => {
             state
                 .store
-                .update_group(gid, |g| {
+                .update_group(gid, move |g| {
                     g.tolerances = tol;
                     Ok(())
                 })
                 .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(GroupError::Refused(e)),
     };
     Ok(saved_or(result, gid, |message| {
         render(&tolerances_page(&ctx, group, Some(message)))
@@ -434,13 +447,21 @@ struct GroupsPage {
 }
 
 /// グループ: the groups, and グループを追加.
-pub async fn groups(State(state): State<AppState>, ctx: Ctx) -> Response {
-    render(&GroupsPage {
+pub async fn groups(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    Ok(render(&GroupsPage {
         t: ctx.t,
         chrome: ctx.chrome(ctx.t.groups_title, None),
-        groups: state.store.groups(),
+        groups: all_groups(&state, ctx.t).await?,
         error: None,
-    })
+    }))
+}
+
+async fn all_groups(state: &AppState, t: &'static Texts) -> Result<Vec<Group>, PageError> {
+    state
+        .store
+        .groups()
+        .await
+        .map_err(|e| PageError::internal(t, &e))
 }
 
 #[derive(Deserialize)]
@@ -483,7 +504,7 @@ pub async fn add_group(
             let mut r = render(&GroupsPage {
                 t,
                 chrome: ctx.chrome(t.groups_title, None),
-                groups: state.store.groups(),
+                groups: all_groups(&state, t).await?,
                 error: Some(message),
             });
             *r.status_mut() = StatusCode::BAD_REQUEST;
@@ -513,10 +534,10 @@ pub async fn save_payment(
     PagePath(gid): PagePath<u32>,
     PageForm(form): PageForm<PaymentForm>,
 ) -> Result<Response, PageError> {
-    let group = group_or_404(&state, ctx.t, gid)?;
+    let group = group_or_404(&state, ctx.t, gid).await?;
     let result = state
         .store
-        .update_group(gid, |g| {
+        .update_group(gid, move |g| {
             g.payment_method = match form.payment_method.as_str() {
                 "" => None,
                 "card" => Some(PaymentMethod::CreditCard),

@@ -3,6 +3,8 @@
 //! lives in the URL (`/s/<session>/...`), so the storefront works inside an
 //! iframe without third-party cookies.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -18,7 +20,7 @@ use crate::domain::documents;
 use crate::domain::order::{DocKind, Document};
 use crate::domain::pricing::{Quote, yen};
 use crate::domain::session::{CartReturn, MAX_LINE_QUANTITY, ReturnedLine, Session};
-use crate::domain::{CartField, Mode};
+use crate::domain::{CartField, Group, Mode};
 use crate::i18n::Texts;
 
 /// What every storefront page shows around its content.
@@ -57,7 +59,9 @@ fn rows<'a>(products: impl IntoIterator<Item = &'a Product>) -> Vec<Row<'a>> {
 /// How stale a session's last activity may be before a page view renews it.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
-async fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Session, Mode), PageError> {
+/// The session of a storefront page and its group (whose mode the banner
+/// shows).
+async fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Arc<Session>, Group), PageError> {
     let session = state
         .store
         .session(sid)
@@ -85,12 +89,13 @@ async fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Session, Mode),
             .await
             .map_err(|e| PageError::internal(ctx.t, &e))?;
     }
-    let mode = state
+    let group = state
         .store
         .group(session.group_id)
-        .map(|g| g.mode)
-        .unwrap_or(Mode::Test);
-    Ok((session, mode))
+        .await
+        .map_err(|e| PageError::internal(ctx.t, &e))?
+        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
+    Ok((session, group))
 }
 
 fn chrome(ctx: &Ctx, title: impl Into<String>, mode: Mode) -> Chrome {
@@ -127,10 +132,10 @@ pub async fn home(
     ctx: Ctx,
     PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let (session, mode) = load(&state, &ctx, &sid).await?;
+    let (session, group) = load(&state, &ctx, &sid).await?;
     Ok(render(&HomePage {
         t: ctx.t,
-        chrome: chrome(&ctx, ctx.t.store_tagline, mode),
+        chrome: chrome(&ctx, ctx.t.store_tagline, group.mode),
         store: store(&state, &ctx, &session, ""),
         products: rows(state.catalog.products().iter().take(12)),
     }))
@@ -161,7 +166,7 @@ pub async fn search(
     PagePath(sid): PagePath<String>,
     PageQuery(q): PageQuery<SearchQuery>,
 ) -> Result<Response, PageError> {
-    let (session, mode) = load(&state, &ctx, &sid).await?;
+    let (session, group) = load(&state, &ctx, &sid).await?;
     let category = state.catalog.category(q.category.trim());
     let found = state
         .catalog
@@ -174,7 +179,7 @@ pub async fn search(
     };
     Ok(render(&SearchPage {
         t: ctx.t,
-        chrome: chrome(&ctx, heading.clone(), mode),
+        chrome: chrome(&ctx, heading.clone(), group.mode),
         count: ctx.t.f(ctx.t.results_count, found.len()),
         heading,
         store: s,
@@ -198,7 +203,7 @@ pub async fn product(
     ctx: Ctx,
     PagePath((sid, asin)): PagePath<(String, String)>,
 ) -> Result<Response, PageError> {
-    let (session, mode) = load(&state, &ctx, &sid).await?;
+    let (session, group) = load(&state, &ctx, &sid).await?;
     let p = state
         .catalog
         .get(&asin)
@@ -211,7 +216,7 @@ pub async fn product(
         .unwrap_or_default();
     Ok(render(&ProductPage {
         t: ctx.t,
-        chrome: chrome(&ctx, p.title.clone(), mode),
+        chrome: chrome(&ctx, p.title.clone(), group.mode),
         store: Some(s),
         row: Row {
             p,
@@ -319,10 +324,10 @@ pub async fn cart(
     ctx: Ctx,
     PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let (session, mode) = load(&state, &ctx, &sid).await?;
+    let (session, group) = load(&state, &ctx, &sid).await?;
     Ok(render(&CartPage {
         t: ctx.t,
-        chrome: chrome(&ctx, ctx.t.cart, mode),
+        chrome: chrome(&ctx, ctx.t.cart, group.mode),
         rows: cart_rows(&state, &session),
         totals: session.cart.quote(&state.catalog).into(),
         store: store(&state, &ctx, &session, ""),
@@ -451,10 +456,10 @@ pub async fn checkout(
     ctx: Ctx,
     PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let (session, mode) = load(&state, &ctx, &sid).await?;
+    let (session, group) = load(&state, &ctx, &sid).await?;
     Ok(render(&CheckoutPage {
         t: ctx.t,
-        chrome: chrome(&ctx, ctx.t.checkout_title, mode),
+        chrome: chrome(&ctx, ctx.t.checkout_title, group.mode),
         rows: cart_rows(&state, &session),
         totals: session.cart.quote(&state.catalog).into(),
         store: store(&state, &ctx, &session, ""),
@@ -599,11 +604,8 @@ pub async fn submit(
     PagePath(sid): PagePath<String>,
     PageForm(form): PageForm<SubmitForm>,
 ) -> Result<Response, PageError> {
-    let (mut session, mode) = load(&state, &ctx, &sid).await?;
-    let group = state
-        .store
-        .group(session.group_id)
-        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
+    let (session, group) = load(&state, &ctx, &sid).await?;
+    let mut session = Arc::unwrap_or_clone(session);
     let hook = session
         .setup
         .hook_url
@@ -618,7 +620,7 @@ pub async fn submit(
     Ok(match returned {
         Returned::Cxml { field, xml } => render(&ReturnPage {
             t: ctx.t,
-            chrome: chrome(&ctx, ctx.t.returning, mode),
+            chrome: chrome(&ctx, ctx.t.returning, group.mode),
             action: hook,
             field,
             value: match group.cart_field {
@@ -630,7 +632,7 @@ pub async fn submit(
         }),
         Returned::Oci { fields } => render(&OciReturnPage {
             t: ctx.t,
-            chrome: chrome(&ctx, ctx.t.returning, mode),
+            chrome: chrome(&ctx, ctx.t.returning, group.mode),
             action: hook,
             target: session
                 .oci

@@ -78,7 +78,7 @@ pub async fn scenarios(
 ) -> Result<Response, PageError> {
     let t = ctx.t;
     let lang = t.lang_code;
-    let group = group_or_404(&state, t, gid)?;
+    let group = group_or_404(&state, t, gid).await?;
     let internal = |e: StoreError| PageError::internal(t, &e);
     let marks = passed_scenarios(&state, t, gid).await?;
     let mut sections = Vec::new();
@@ -173,7 +173,7 @@ pub async fn select_scenario(
     PagePath((gid, id)): PagePath<(u32, String)>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
-    group_or_404(&state, t, gid)?;
+    group_or_404(&state, t, gid).await?;
     let scenario = state
         .scenarios
         .get(&id)
@@ -188,12 +188,15 @@ pub async fn select_scenario(
     }
     state
         .store
-        .update_group(gid, |g| {
-            g.selected_scenario = id.clone();
-            Ok(())
+        .update_group(gid, {
+            let id = id.clone();
+            move |g| {
+                g.selected_scenario = id;
+                Ok(())
+            }
         })
         .await
-        .map_err(|m| PageError::new(t, StatusCode::BAD_REQUEST, m))?;
+        .map_err(|e| PageError::new(t, StatusCode::BAD_REQUEST, e.message()))?;
     Ok(Redirect::to(&format!("/groups/{gid}/tests#{id}")).into_response())
 }
 
@@ -370,7 +373,7 @@ pub async fn log(
     PageQuery(query): PageQuery<LogQuery>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
-    let group = group_or_404(&state, t, gid)?;
+    let group = group_or_404(&state, t, gid).await?;
     let (orders, total) = state
         .store
         .orders(gid, &query.filter(t)?, PAGE_ROWS)
@@ -428,7 +431,7 @@ pub async fn order_search(
     PageQuery(query): PageQuery<LogQuery>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
-    let group = group_or_404(&state, t, gid)?;
+    let group = group_or_404(&state, t, gid).await?;
     let (orders, total) = state
         .store
         .orders(gid, &query.filter(t)?, PAGE_ROWS)
@@ -710,7 +713,7 @@ pub async fn entry(
     let t = ctx.t;
     let lang = t.lang_code;
     let internal = |e: StoreError| PageError::internal(t, &e);
-    let group = group_or_404(&state, t, gid)?;
+    let group = group_or_404(&state, t, gid).await?;
     let order = load_order(&state, t, gid, no).await?;
     let super::Checked {
         session,
@@ -1059,7 +1062,7 @@ pub async fn outbox(
     PagePath(gid): PagePath<u32>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
-    let group = group_or_404(&state, t, gid)?;
+    let group = group_or_404(&state, t, gid).await?;
     let mails = state
         .store
         .mails(gid, None)
@@ -1081,7 +1084,7 @@ pub async fn mail(
     PagePath((gid, id)): PagePath<(u32, i64)>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
-    let group = group_or_404(&state, t, gid)?;
+    let group = group_or_404(&state, t, gid).await?;
     let mails: Vec<crate::store::Mail> = state
         .store
         .mails(gid, None)

@@ -59,7 +59,7 @@ async fn pages_redirect_to_the_login_and_the_api_answers_401() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
-    assert_eq!(app.group().identity, IDENTITY);
+    assert_eq!(app.group().await.identity, IDENTITY);
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@ async fn the_buyer_drives_a_full_order_through_its_pages() {
     tokio::spawn(axum::serve(listener, web::app(buyer.clone())).into_future());
     // The buyer pointed absim's endpoints at itself.
     assert_eq!(
-        app.group().order_confirmation_url.as_deref(),
+        app.group().await.order_confirmation_url.as_deref(),
         Some(format!("{base}/cxml/confirmation").as_str())
     );
 

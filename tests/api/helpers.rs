@@ -1,6 +1,7 @@
-//! The test harness: absim on port 0 with in-memory state, a local receiver
-//! standing in for the buyer's hook and endpoints, document builders, and the
-//! DTD check of everything absim emitted.
+//! The test harness: absim on port 0 with in-memory state (or a fresh
+//! PostgreSQL database, in the `postgres` test binary), a local receiver
+//! standing in for the buyer's hook and endpoints, document builders, and
+//! the DTD check of everything absim emitted.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -167,6 +168,145 @@ impl Receiver {
     }
 }
 
+// ---- where a test's absim keeps its data ------------------------------------
+
+/// The engine a test binary runs its tests on (`crate::BACKEND`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The server the PostgreSQL tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("ABSIM_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A PostgreSQL database made for one test (a random name), dropped when
+/// this goes.
+pub struct PgDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// Creates a database; None (with a line saying the test is skipped on
+    /// PostgreSQL) when no server answers, unless ABSIM_REQUIRE_POSTGRES=1,
+    /// which makes that a failure.
+    pub async fn create() -> Option<PgDatabase> {
+        let admin = postgres_admin_url();
+        let connected = tokio::time::timeout(
+            Duration::from_secs(5),
+            tokio_postgres::connect(&admin, tokio_postgres::NoTls),
+        )
+        .await;
+        let (client, connection) = match connected {
+            Ok(Ok(c)) => c,
+            failed => {
+                let why = match failed {
+                    Ok(Err(e)) => e.to_string(),
+                    _ => "no answer within 5 s".into(),
+                };
+                assert!(
+                    std::env::var("ABSIM_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                    "PostgreSQL is required (ABSIM_REQUIRE_POSTGRES=1) but {admin} cannot be reached: {why}"
+                );
+                eprintln!("SKIPPED on PostgreSQL (no server at {admin}: {why})");
+                return None;
+            }
+        };
+        tokio::spawn(connection);
+        let name = format!("absim_t_{:016x}", rand::random::<u64>());
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap_or_else(|e| panic!("creating the test database {name}: {e}"));
+        let mut url = url::Url::parse(&admin).unwrap();
+        url.set_path(&name);
+        Some(PgDatabase {
+            name,
+            url: url.to_string(),
+        })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        // Dropping runs outside any runtime that could be awaited here: a
+        // thread of its own with a small runtime.
+        let (admin, name) = (postgres_admin_url(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let (client, connection) =
+                    tokio_postgres::connect(&admin, tokio_postgres::NoTls).await?;
+                tokio::spawn(connection);
+                client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {}", self.name);
+        }
+    }
+}
+
+/// Data that outlives one absim (for restarts): a SQLite file in a
+/// temporary folder, or a PostgreSQL database, as the binary's backend
+/// says.
+pub enum Storage {
+    Sqlite(tempfile::TempDir),
+    Postgres(PgDatabase),
+}
+
+impl Storage {
+    pub async fn durable() -> Storage {
+        if crate::BACKEND == Backend::Postgres
+            && let Some(db) = PgDatabase::create().await
+        {
+            return Storage::Postgres(db);
+        }
+        Storage::Sqlite(tempfile::tempdir().unwrap())
+    }
+
+    /// A number the database answers (SQL both engines read alike).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        match self {
+            Storage::Sqlite(dir) => rusqlite::Connection::open(dir.path().join("absim.db"))
+                .unwrap()
+                .query_row(sql, [], |r| r.get(0))
+                .unwrap(),
+            Storage::Postgres(db) => {
+                let (client, connection) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+                tokio::spawn(connection);
+                client.query_one(sql, &[]).await.unwrap().get(0)
+            }
+        }
+    }
+
+    /// Settings that keep the data here.
+    pub fn settings(&self) -> impl Fn(&mut Settings) + Clone + use<> {
+        let (dir, url) = match self {
+            Storage::Sqlite(dir) => (Some(dir.path().to_path_buf()), None),
+            Storage::Postgres(db) => (None, Some(db.url.clone())),
+        };
+        move |s: &mut Settings| {
+            s.data_dir = dir.clone();
+            s.database_url = url
+                .as_deref()
+                .map(|u| absim::store::DatabaseUrl::parse(u).unwrap());
+        }
+    }
+}
+
 /// absim running on a free port, with a receiver for its outbound posts.
 pub struct TestApp {
     pub base: String,
@@ -177,6 +317,8 @@ pub struct TestApp {
     pub emitted: Vec<(String, String)>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    /// The database made for this absim alone (PostgreSQL binary).
+    _database: Option<PgDatabase>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -221,6 +363,17 @@ pub async fn spawn_with_receiver(
         ..Settings::default()
     };
     adjust(&mut settings);
+    // On PostgreSQL, an absim the test did not give a place of its own gets
+    // a fresh database (the SQLite default is memory).
+    let mut database = None;
+    if crate::BACKEND == Backend::Postgres
+        && settings.database_url.is_none()
+        && settings.data_dir.is_none()
+        && let Some(db) = PgDatabase::create().await
+    {
+        settings.database_url = Some(absim::store::DatabaseUrl::parse(&db.url).unwrap());
+        database = Some(db);
+    }
     let state = AppState::new(settings).await.expect("absim starts");
     let run_state = state.clone();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -235,7 +388,7 @@ pub async fn spawn_with_receiver(
                 .with_graceful_shutdown(shutdown)
                 .await
                 .unwrap();
-            run_state.store.close();
+            run_state.store.close().await;
         }
     });
     TestApp {
@@ -252,6 +405,7 @@ pub async fn spawn_with_receiver(
         emitted: Vec::new(),
         stop: Some(stop_tx),
         server: Some(server),
+        _database: database,
     }
 }
 
@@ -295,7 +449,8 @@ pub async fn reply(r: reqwest::Response) -> Reply {
 
 impl TestApp {
     /// Shuts absim down gracefully (as on SIGTERM) and gives back the
-    /// receiver, so that a new absim can be started for the same buyer.
+    /// receiver, so that a new absim can be started for the same buyer
+    /// (on the same [`Storage`]).
     pub async fn stop(mut self) -> Receiver {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
@@ -306,12 +461,13 @@ impl TestApp {
         self.receiver
     }
 
-    pub fn group(&self) -> absim::domain::Group {
-        self.state.default_group()
+    /// The default group as stored now.
+    pub async fn group(&self) -> absim::domain::Group {
+        self.state.default_group().await.unwrap()
     }
 
-    pub fn po_url(&self) -> String {
-        self.state.po_url(&self.group())
+    pub async fn po_url(&self) -> String {
+        self.state.po_url(&self.group().await)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -339,7 +495,7 @@ impl TestApp {
     }
 
     pub async fn post_order(&self, body: &str) -> Reply {
-        self.post_xml(&self.po_url(), body).await
+        self.post_xml(&self.po_url().await, body).await
     }
 
     /// The request journal through the JSON API (`query`: `?status=404`,

@@ -46,7 +46,7 @@ async fn counting_listener() -> (String, Arc<AtomicUsize>) {
 /// punchout still works afterwards.
 async fn refused(name: &str, body: Vec<u8>, code: u16, needle: &str) -> TestApp {
     let mut app = spawn_app().await;
-    let po_path = format!("/po/{}", app.group().po_token);
+    let po_path = format!("/po/{}", app.group().await.po_token);
     for path in [po_path.as_str(), "/eprocurement/punchout"] {
         let r = post_bytes(&app, path, body.clone()).await;
         assert_eq!(r.status, code, "{name} at {path}: {}", r.body);
@@ -206,7 +206,7 @@ async fn a_bom_and_a_shift_jis_body_are_accepted_and_reported() {
     let line = [DESK_LINE];
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend(order_request("bom@b", "PO-BOM", "new", true, &line).into_bytes());
-    assert_eq!(post_bytes(&app, &app.po_url(), bom).await.status, 200);
+    assert_eq!(post_bytes(&app, &app.po_url().await, bom).await.status, 200);
     let bom_entry = app.last_entry().await;
 
     let utf8 = order_request("sjis@b", "PO-SJIS", "new", true, &line)
@@ -214,7 +214,7 @@ async fn a_bom_and_a_shift_jis_body_are_accepted_and_reported() {
     let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&utf8);
     assert!(!unmappable);
     assert!(std::str::from_utf8(&sjis).is_err(), "really Shift_JIS");
-    let r = post_bytes(&app, &app.po_url(), sjis.into_owned()).await;
+    let r = post_bytes(&app, &app.po_url().await, sjis.into_owned()).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let sjis_entry = app.last_entry().await;
 

@@ -35,7 +35,7 @@ async fn service_routes_and_groups() {
     let (status, groups) = get(&app, "/api/v1/groups").await;
     assert_eq!(status, 200);
     assert_eq!(groups[0]["identity"], IDENTITY);
-    assert_eq!(groups[0]["po_request_url"], app.po_url());
+    assert_eq!(groups[0]["po_request_url"], app.po_url().await);
     let (status, g) = get(&app, "/api/v1/groups/1").await;
     assert_eq!(status, 200);
     assert_eq!(g["mode"], "test");
@@ -55,7 +55,7 @@ async fn service_routes_and_groups() {
     assert_eq!(status, 200, "{g}");
     assert_eq!(g["mode"], "active");
     assert_eq!(g["cart_field"], "cxml-base64");
-    assert_eq!(app.group().tolerances.max_shipping_yen, Some(800));
+    assert_eq!(app.group().await.tolerances.max_shipping_yen, Some(800));
     assert_eq!(g["faults"]["kind"], "http503");
 
     // Errors: JSON with a stable code and a message naming the problem.
@@ -71,7 +71,7 @@ async fn service_routes_and_groups() {
     let (status, e) = get(&app, "/api/v1/groups/x").await;
     assert_eq!((status, e["code"].as_str()), (400, Some("bad_request")));
 
-    let before = app.group();
+    let before = app.group().await;
     let (status, g) = send(&app, "POST", "/api/v1/groups/1/credentials", json!({})).await;
     assert_eq!(status, 200);
     assert_ne!(g["identity"], before.identity);
@@ -261,7 +261,7 @@ async fn orders_checks_marks_and_resets() {
     assert_eq!(r["removed"], 1);
     let (_, all) = get(&app, "/api/v1/groups/1/orders").await;
     assert_eq!(all["total"], 0);
-    assert_eq!(app.group().selected_scenario, "basic");
+    assert_eq!(app.group().await.selected_scenario, "basic");
     app.collect_posts();
 }
 
@@ -271,7 +271,7 @@ async fn the_journal_records_exchanges_and_explains_near_misses() {
     app.punch_out().await;
     let bad = setup_request(IDENTITY, "wrongpass1", "http://127.0.0.1:9/hook");
     app.post_punchout_setup(&bad).await;
-    let token = app.group().po_token;
+    let token = app.group().await.po_token;
     app.post_xml(&format!("/po/{}", &token[..20]), "<cXML/>")
         .await;
     let po = order_request("j@b", "PO-J", "new", true, &[DESK_LINE]);
@@ -322,9 +322,8 @@ async fn the_journal_records_exchanges_and_explains_near_misses() {
 /// answered, and keep them when a reset deletes the order.
 #[tokio::test]
 async fn journal_entries_show_their_bodies_stored_once_and_kept_by_a_reset() {
-    let dir = tempfile::tempdir().unwrap();
-    let data_dir = dir.path().to_path_buf();
-    let mut app = spawn_app_steppable(move |s| s.data_dir = Some(data_dir)).await;
+    let storage = Storage::durable().await;
+    let mut app = spawn_app_steppable(storage.settings()).await;
     app.punch_out().await;
     let po = order_request("once@b", "PO-ONCE", "new", true, &[DESK_LINE]);
     let accepted = app.post_order(&po).await;
@@ -369,15 +368,12 @@ async fn journal_entries_show_their_bodies_stored_once_and_kept_by_a_reset() {
     for (_, answer) in &out_before {
         assert!(answer.contains(r#"code="200""#), "{answer}");
     }
-    let db = rusqlite::Connection::open(dir.path().join("absim.db")).unwrap();
-    let copies: i64 = db
-        .query_row(
+    let copies = storage
+        .scalar(
             "SELECT count(*) FROM journal WHERE (target LIKE '/po/%' OR direction = 'out')
                AND length(request) + length(response) > 0",
-            [],
-            |r| r.get(0),
         )
-        .unwrap();
+        .await;
     assert_eq!(copies, 0, "the journal refers to the documents");
 
     let (status, _) = send(&app, "POST", "/api/v1/groups/1/reset", json!({})).await;

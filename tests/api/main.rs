@@ -1,4 +1,8 @@
-//! absim's integration tests: one binary, a module per area.
+//! absim's integration tests: one binary, a module per area, on SQLite.
+//! The `postgres` binary runs the same modules on PostgreSQL.
+
+/// The engine these tests run on.
+pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 
 mod admin;
 mod basic_order;

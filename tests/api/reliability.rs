@@ -151,11 +151,8 @@ async fn a_permanently_failing_endpoint_ends_failed_visibly_and_resend_delivers_
 
 #[tokio::test]
 async fn a_restart_keeps_logs_marks_settings_and_queued_deliveries() {
-    let dir = tempfile::tempdir().unwrap();
-    let data_dir = dir.path().to_path_buf();
-    let settings = move |s: &mut absim::Settings| {
-        s.data_dir = Some(data_dir.clone());
-    };
+    let storage = Storage::durable().await;
+    let settings = storage.settings();
     // First run: no worker, so the confirmation stays owed.
     let mut app = spawn_app_steppable(settings.clone()).await;
     app.punch_out().await;
@@ -179,17 +176,17 @@ async fn a_restart_keeps_logs_marks_settings_and_queued_deliveries() {
         })
         .await
         .unwrap();
-    let group_before = app.group();
+    let group_before = app.group().await;
     let log_before = app.get_page("/groups/1/log").await.html();
     let rows_before = texts_of(&log_before, "#log-rows tbody tr");
     let entry_before = texts_of(&app.get_page("/groups/1/log/1").await.html(), "#setup tr");
-    assert_eq!(app.state.store.pending_deliveries().await.unwrap(), 2);
+    assert_eq!(app.state.store.queue_stats().await.unwrap().depth, 2);
     let receiver = app.stop().await;
 
     // Second run, same data dir, with the worker: what was owed goes out.
     let mut app = spawn_with_receiver(receiver, settings, true).await;
     assert_eq!(
-        app.group(),
+        app.group().await,
         group_before,
         "settings and credentials survive"
     );
@@ -227,15 +224,15 @@ async fn a_restart_keeps_logs_marks_settings_and_queued_deliveries() {
 }
 
 async fn with_fault(app: &TestApp, kind: FaultKind, adjust: impl FnOnce(&mut FaultPlan)) {
+    let mut plan = FaultPlan {
+        kind: Some(kind),
+        remaining: Some(1),
+        ..FaultPlan::default()
+    };
+    adjust(&mut plan);
     app.state
         .store
-        .update_group(1, |g| {
-            let mut plan = FaultPlan {
-                kind: Some(kind),
-                remaining: Some(1),
-                ..FaultPlan::default()
-            };
-            adjust(&mut plan);
+        .update_group(1, move |g| {
             g.faults = plan;
             Ok(())
         })
@@ -250,9 +247,10 @@ async fn each_injected_fault_is_what_the_client_receives_and_is_recorded() {
         .timeout(Duration::from_millis(400))
         .build()
         .unwrap();
+    let po_url = app.po_url().await;
     let post = |body: String| {
         let client = client.clone();
-        let url = app.po_url();
+        let url = po_url.clone();
         async move {
             client
                 .post(url)
@@ -327,7 +325,10 @@ async fn each_injected_fault_is_what_the_client_receives_and_is_recorded() {
     assert_eq!(faults[0].order_id.as_deref(), Some("F-SLOW"));
     let log = app.get_page("/groups/1/log").await.html();
     assert_eq!(texts_of(&log, "#faults tbody tr").len(), 6);
-    assert!(!app.group().faults.is_on(), "each fault was used once");
+    assert!(
+        !app.group().await.faults.is_on(),
+        "each fault was used once"
+    );
 }
 
 #[tokio::test]
@@ -346,7 +347,7 @@ async fn faults_are_set_from_the_settings_page_for_a_share_of_pos() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let plan = app.group().faults;
+    let plan = app.group().await.faults;
     assert_eq!(plan.kind, Some(FaultKind::Http503));
     assert_eq!(plan.share_percent, Some(100));
     assert_eq!(app.post_order(&po("SHARE-1")).await.status, 503);
@@ -357,7 +358,7 @@ async fn faults_are_set_from_the_settings_page_for_a_share_of_pos() {
     assert_eq!(bad.status, 400);
     assert!(text_of(&bad.html(), ".error-box").contains("percentage"));
     app.post_form("/groups/1/faults", &[("kind", "")]).await;
-    assert!(!app.group().faults.is_on());
+    assert!(!app.group().await.faults.is_on());
     assert_eq!(app.post_order(&po("SHARE-1")).await.status, 200);
 }
 
@@ -428,13 +429,23 @@ async fn the_worker_posts_due_deliveries_concurrently() {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    // The buyer answered; absim records each answer as it reads it.
     for no in 1..=AT_ONCE as u64 {
-        let deliveries = app.state.store.deliveries_of(no).await.unwrap();
-        let (confirmation, attempts) = deliveries
-            .iter()
-            .find(|(d, _)| d.kind == DeliveryKind::Confirmation)
-            .unwrap();
-        assert_eq!(confirmation.state, DeliveryState::Delivered);
-        assert_eq!(attempts.len(), 1, "{attempts:?}");
+        loop {
+            let deliveries = app.state.store.deliveries_of(no).await.unwrap();
+            let (confirmation, attempts) = deliveries
+                .iter()
+                .find(|(d, _)| d.kind == DeliveryKind::Confirmation)
+                .unwrap();
+            if confirmation.state == DeliveryState::Delivered {
+                assert_eq!(attempts.len(), 1, "{attempts:?}");
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "confirmation {no} answered but not recorded: {confirmation:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }

@@ -308,7 +308,7 @@ async fn checkout_japanese_text_survives_both_fields_and_mojibake_is_named() {
     ] {
         app.state
             .store
-            .update_group(1, |g| {
+            .update_group(1, move |g| {
                 g.cart_field = field;
                 Ok(())
             })

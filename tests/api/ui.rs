@@ -16,7 +16,7 @@ async fn the_settings_page_shows_a_b_c_and_the_punchout_url() {
         format!("{}/eprocurement/punchout", app.base)
     );
     let po_url = text_of(&html, "#po-url");
-    assert_eq!(po_url, app.po_url());
+    assert_eq!(po_url, app.po_url().await);
     let token = po_url.rsplit('/').next().unwrap();
     assert!(token.len() >= 40, "{token}");
     assert_eq!(text_of(&html, "#mode h2"), "状況: テスト");
@@ -44,7 +44,7 @@ async fn settings_are_saved_and_rule_breaking_values_are_refused_with_the_rule()
         .await;
     assert_eq!(saved.status, 200);
     assert!(text_of(&saved.html(), ".notice").contains("保存しました"));
-    let g = app.group();
+    let g = app.group().await;
     assert_eq!(g.identity, "New-Login_1");
     assert_eq!(g.shared_secret, "abc123");
     assert_eq!(g.purchasing_system.as_str(), "Kobuy");
@@ -72,7 +72,7 @@ async fn settings_are_saved_and_rule_breaking_values_are_refused_with_the_rule()
         );
     }
     assert_eq!(
-        app.group().identity,
+        app.group().await.identity,
         "New-Login_1",
         "nothing refused was saved"
     );
@@ -102,7 +102,7 @@ async fn switching_to_active_warns_until_the_basic_test_is_marked_and_can_be_und
     );
     let settings = app.post_form("/groups/1/mode", &[("mode", "active")]).await;
     assert_eq!(text_of(&settings.html(), "#mode h2"), "状況: アクティブ");
-    assert_eq!(app.group().mode, absim::domain::Mode::Active);
+    assert_eq!(app.group().await.mode, absim::domain::Mode::Active);
     let back = app.post_form("/groups/1/mode", &[("mode", "test")]).await;
     assert_eq!(text_of(&back.html(), "#mode h2"), "状況: テスト");
 
@@ -342,7 +342,7 @@ async fn the_safeguard_page_edits_the_tolerances_and_refuses_nonsense() {
         )
         .await;
     assert_eq!(saved.status, 200);
-    let t = app.group().tolerances;
+    let t = app.group().await.tolerances;
     assert_eq!(t.price_increase_percent, 5);
     assert_eq!(
         t.price_action,
@@ -386,8 +386,8 @@ async fn a_new_group_has_its_own_credentials_url_and_log() {
         .await;
     assert_eq!(r.status, 200);
     assert!(r.url.ends_with("/groups/2/settings"), "{}", r.url);
-    let g2 = app.state.store.group(2).unwrap();
-    let g1 = app.group();
+    let g2 = app.state.store.group(2).await.unwrap().unwrap();
+    let g1 = app.group().await;
     assert_eq!(g2.name, "購買部グループ");
     assert_eq!(g2.payment_scope, absim::domain::account::Scope::Individual);
     assert_ne!(g2.identity, g1.identity);
@@ -461,7 +461,7 @@ async fn payment_method_addresses_and_mail_recipients_are_saved() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let g = app.group();
+    let g = app.group().await;
     assert_eq!(
         g.payment_method,
         Some(absim::domain::account::PaymentMethod::Invoice)

@@ -1,11 +1,15 @@
-//! The database schema, as versioned migrations applied at start
+//! The SQLite schema, as versioned migrations applied at start
 //! (rusqlite_migration keeps the version in SQLite's `user_version`). Add a
-//! migration at the end; never edit one that has shipped.
+//! migration at the end; never edit one that has shipped. The PostgreSQL
+//! engine has its own history (`postgres::schema`).
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-use super::StoreError;
+use crate::store::StoreError;
+
+/// The schema version this absim writes: the number of migrations.
+pub const VERSION: u32 = MIGRATIONS.len() as u32;
 
 const MIGRATIONS: &[M<'static>] = &[
     M::up(
@@ -170,9 +174,18 @@ ALTER TABLE journal ADD COLUMN response_doc INTEGER;
 CREATE INDEX journal_by_request_doc ON journal (request_doc) WHERE request_doc IS NOT NULL;
 "#,
     ),
+    // Which absim process handled each exchange (one here; the column is
+    // shared with the PostgreSQL engine's journal).
+    M::up("ALTER TABLE journal ADD COLUMN replica TEXT;"),
 ];
 
+/// Brings the schema to [`VERSION`]; refuses a database that a newer absim
+/// has migrated further, naming both versions.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > VERSION {
+        return Err(StoreError::Internal(super::super::too_new(found, VERSION)));
+    }
     Migrations::from_slice(MIGRATIONS)
         .to_latest(conn)
         .map_err(|e| StoreError::Internal(format!("migrating the database: {e}")))
@@ -180,6 +193,19 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_database_from_a_newer_absim_is_refused_naming_both_versions() {
+        let mut c = rusqlite::Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "user_version", super::VERSION + 3)
+            .unwrap();
+        let err = super::migrate(&mut c).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("schema version {}", super::VERSION + 3))
+                && err.contains(&format!("knows up to {}", super::VERSION)),
+            "{err}"
+        );
+    }
+
     #[test]
     fn migrations_are_valid() {
         assert!(

@@ -29,8 +29,9 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Semaphore, oneshot};
 
-use super::StoreError;
 use super::schema;
+use crate::store::StoreError;
+use crate::store::model::PoolStats;
 
 /// Most jobs committed in one transaction.
 pub const MAX_BATCH: usize = 1024;
@@ -217,6 +218,17 @@ impl Db {
         .map_err(|e| StoreError::Internal(format!("a read task failed: {e}")))??;
         self.readers.lock().expect("readers lock").push(conn);
         result
+    }
+
+    /// The reader connections: open, and lent out now.
+    pub fn stats(&self) -> PoolStats {
+        let in_use = (MAX_READERS - self.reader_slots.available_permits()) as u64;
+        let idle = self.readers.lock().expect("readers lock").len() as u64;
+        PoolStats {
+            size: idle + in_use,
+            in_use,
+            waiting: 0,
+        }
     }
 
     /// Stops the writer after it has committed everything sent so far.

@@ -6,26 +6,31 @@
 //! The database stays the truth: the index is loaded from it at start, and
 //! changed only by the writer thread after a commit, in commit order, so a
 //! caller whose write returned `Ok` reads its own change.
+//!
+//! Two `DashMap`s, so that the many readers (every page, every PO) never
+//! wait for each other and the writer locks only the shard it changes. No
+//! reference into them is held beyond a statement, let alone an `.await`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use dashmap::DashMap;
 use rusqlite::Connection;
 
-use super::{StoreError, json_rows};
+use super::json_rows;
 use crate::domain::session::Session;
+use crate::store::StoreError;
 
 #[derive(Debug, Default)]
 pub struct SessionIndex {
-    by_id: HashMap<String, Arc<Session>>,
+    by_id: DashMap<String, Arc<Session>>,
     /// Session ids per cart reference, oldest first (an edit reopens a cart
     /// in a new session).
-    by_cart: HashMap<String, Vec<String>>,
+    by_cart: DashMap<String, Vec<String>>,
 }
 
 impl SessionIndex {
     pub fn load(c: &Connection) -> Result<SessionIndex, StoreError> {
-        let mut index = SessionIndex::default();
+        let index = SessionIndex::default();
         for s in json_rows::<Session>(c, "SELECT body FROM sessions ORDER BY rowid", [])? {
             index.put(s);
         }
@@ -33,40 +38,45 @@ impl SessionIndex {
     }
 
     /// Adds a session or replaces it with its new state.
-    pub fn put(&mut self, session: Session) {
-        let ids = self.by_cart.entry(session.cart_ref.clone()).or_default();
-        if !ids.contains(&session.id) {
-            ids.push(session.id.clone());
+    pub fn put(&self, session: Session) {
+        {
+            let mut ids = self.by_cart.entry(session.cart_ref.clone()).or_default();
+            if !ids.contains(&session.id) {
+                ids.push(session.id.clone());
+            }
         }
         self.by_id.insert(session.id.clone(), Arc::new(session));
     }
 
-    pub fn remove(&mut self, ids: &[String]) {
+    pub fn remove(&self, ids: &[String]) {
         for id in ids {
-            let Some(s) = self.by_id.remove(id) else {
+            let Some((_, s)) = self.by_id.remove(id) else {
                 continue;
             };
-            if let Some(of_cart) = self.by_cart.get_mut(&s.cart_ref) {
+            self.by_cart.remove_if_mut(&s.cart_ref, |_, of_cart| {
                 of_cart.retain(|i| i != id);
-                if of_cart.is_empty() {
-                    self.by_cart.remove(&s.cart_ref);
-                }
-            }
+                of_cart.is_empty()
+            });
         }
     }
 
     pub fn get(&self, id: &str) -> Option<Arc<Session>> {
-        self.by_id.get(id).cloned()
+        self.by_id.get(id).map(|s| s.value().clone())
+    }
+
+    /// How many sessions there are.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
     }
 
     /// The sessions of a cart, oldest first.
     pub fn of_cart(&self, cart_ref: &str) -> Vec<Arc<Session>> {
-        self.by_cart
+        let ids = self
+            .by_cart
             .get(cart_ref)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.get(id))
-            .collect()
+            .map(|ids| ids.value().clone())
+            .unwrap_or_default();
+        ids.iter().filter_map(|id| self.get(id)).collect()
     }
 }
 
@@ -104,7 +114,7 @@ mod tests {
 
     #[test]
     fn a_cart_keeps_its_sessions_in_order_until_they_go() {
-        let mut index = SessionIndex::default();
+        let index = SessionIndex::default();
         index.put(session("a", "cart-1"));
         index.put(session("b", "cart-1"));
         index.put(session("c", "cart-2"));

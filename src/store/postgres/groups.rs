@@ -1,0 +1,182 @@
+//! Groups and their credentials, and the faults injected into their POs,
+//! read from the database each time. A change locks the group's row
+//! (`FOR UPDATE`), so that two replicas changing one group take turns.
+
+use deadpool_postgres::GenericClient;
+
+use super::{Postgres, json_rows, load_group, query, save_group, unique_violation};
+use crate::domain::account::{Group, Scope, generate_identity};
+use crate::domain::fault::{FaultKind, FaultPlan, FaultRecord};
+use crate::store::model::{GroupError, StoreError, identity_taken};
+use crate::store::rows::{parse_time, time_text};
+
+impl Postgres {
+    pub async fn groups(&self) -> Result<Vec<Group>, StoreError> {
+        let c = self.client().await?;
+        json_rows(&c, "SELECT body FROM groups ORDER BY id", &[]).await
+    }
+
+    pub async fn group(&self, id: u32) -> Result<Option<Group>, StoreError> {
+        let c = self.client().await?;
+        load_group(&c, id, false).await
+    }
+
+    pub async fn group_by_token(&self, token: &str) -> Result<Option<Group>, StoreError> {
+        let c = self.client().await?;
+        Ok(
+            json_rows(&c, "SELECT body FROM groups WHERE po_token = $1", &[&token])
+                .await?
+                .into_iter()
+                .next(),
+        )
+    }
+
+    pub async fn group_by_identity(&self, identity: &str) -> Result<Option<Group>, StoreError> {
+        let c = self.client().await?;
+        Ok(json_rows(
+            &c,
+            "SELECT body FROM groups WHERE identity = $1",
+            &[&identity],
+        )
+        .await?
+        .into_iter()
+        .next())
+    }
+
+    pub async fn update_group<F>(&self, id: u32, change: F) -> Result<Group, GroupError>
+    where
+        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+    {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(StoreError::from)?;
+        let Some(mut g) = load_group(&tx, id, true).await? else {
+            return Err(GroupError::NotFound(id));
+        };
+        change(&mut g).map_err(GroupError::Refused)?;
+        if let Err(e) = save_group(&tx, &g).await? {
+            return Err(match unique_violation(&e) {
+                Some("groups_identity_key") => identity_taken(&g.identity),
+                _ => StoreError::from(e).into(),
+            });
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(g)
+    }
+
+    pub async fn add_group(
+        &self,
+        name: String,
+        payment_scope: Scope,
+        address_scope: Scope,
+    ) -> Result<Group, StoreError> {
+        // Two replicas adding a group at once may pick the same id (or, very
+        // rarely, the same generated login): the constraint refuses one,
+        // which tries again.
+        for _ in 0..8 {
+            let c = self.client().await?;
+            let next: i64 =
+                query(&c, "SELECT coalesce(max(id), 0) + 1 FROM groups", &[]).await?[0].get(0);
+            let mut g = Group::generate(next as u32, &name);
+            g.identity = generate_identity();
+            g.payment_scope = payment_scope;
+            g.address_scope = address_scope;
+            let insert = c
+                .execute(
+                    "INSERT INTO groups (id, identity, po_token, body) VALUES ($1, $2, $3, $4)",
+                    &[&next, &g.identity, &g.po_token, &serde_json::to_string(&g)?],
+                )
+                .await;
+            match insert {
+                Ok(_) => return Ok(g),
+                Err(e) if unique_violation(&e).is_some() => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(StoreError::Internal(
+            "could not find a free group id; try again".into(),
+        ))
+    }
+
+    /// Changes a group's stored state under its row lock; saved only when
+    /// `change` takes something.
+    async fn change_group<R>(
+        &self,
+        id: u32,
+        change: impl FnOnce(&mut Group) -> Option<R>,
+    ) -> Result<Option<R>, StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let Some(mut g) = load_group(&tx, id, true).await? else {
+            return Ok(None);
+        };
+        let taken = change(&mut g);
+        if taken.is_some() {
+            save_group(&tx, &g).await??;
+            tx.commit().await?;
+        }
+        Ok(taken)
+    }
+
+    pub async fn take_fault(
+        &self,
+        group_id: u32,
+        unit: f64,
+    ) -> Result<Option<FaultKind>, StoreError> {
+        self.change_group(group_id, |g| g.faults.take(unit)).await
+    }
+
+    pub async fn take_scenario_fault(
+        &self,
+        group_id: u32,
+        scenario: String,
+        plan: FaultPlan,
+        unit: f64,
+    ) -> Result<Option<FaultKind>, StoreError> {
+        self.change_group(group_id, |g| g.take_scenario_fault(&scenario, &plan, unit))
+            .await
+    }
+
+    pub async fn record_fault(&self, f: FaultRecord) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        super::execute(
+            &c,
+            "INSERT INTO faults (group_id, at, kind, payload_id, order_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &i64::from(f.group_id),
+                &time_text(&f.at),
+                &f.kind.as_str(),
+                &f.payload_id,
+                &f.order_id,
+                &f.detail,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn faults(
+        &self,
+        group_id: u32,
+        limit: usize,
+    ) -> Result<Vec<FaultRecord>, StoreError> {
+        let c = self.client().await?;
+        let rows = query(
+            &c,
+            "SELECT at, kind, payload_id, order_id, detail FROM faults WHERE group_id = $1 ORDER BY id DESC LIMIT $2",
+            &[&i64::from(group_id), &(limit as i64)],
+        )
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(FaultRecord {
+                    group_id,
+                    at: parse_time(r.get(0))?,
+                    kind: FaultKind::parse(r.get(1)).map_err(StoreError::Corrupt)?,
+                    payload_id: r.get(2),
+                    order_id: r.get(3),
+                    detail: r.get(4),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,204 @@
+//! Groups and their credentials, and the faults injected into their POs.
+//! Reads come from the in-memory copy; each change is read, made and saved
+//! in one writer job, and the copy follows in commit order.
+
+use std::sync::{Arc, RwLock};
+
+use rusqlite::params;
+
+use super::{Sqlite, load_group, load_groups, save_group};
+use crate::domain::account::{Group, Scope, generate_identity};
+use crate::domain::fault::{FaultKind, FaultPlan, FaultRecord};
+use crate::store::model::{GroupError, StoreError, identity_taken};
+use crate::store::rows::{parse_time, time_text};
+
+/// Puts a committed group into the in-memory copy.
+fn put_cached(groups: &RwLock<Vec<Group>>, g: &Group) {
+    let mut groups = groups.write().expect("groups lock");
+    match groups.iter_mut().find(|x| x.id == g.id) {
+        Some(slot) => *slot = g.clone(),
+        None => {
+            groups.push(g.clone());
+            groups.sort_by_key(|g| g.id);
+        }
+    }
+}
+
+impl Sqlite {
+    fn cache(&self) -> Arc<RwLock<Vec<Group>>> {
+        self.groups.clone()
+    }
+
+    pub fn groups(&self) -> Vec<Group> {
+        self.groups.read().expect("groups lock").clone()
+    }
+
+    pub fn find_group(&self, pred: impl Fn(&Group) -> bool) -> Option<Group> {
+        self.groups
+            .read()
+            .expect("groups lock")
+            .iter()
+            .find(|g| pred(g))
+            .cloned()
+    }
+
+    pub async fn update_group<F>(&self, id: u32, change: F) -> Result<Group, GroupError>
+    where
+        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+    {
+        let cache = self.cache();
+        self.db
+            .write_then(
+                move |c| {
+                    let Some(mut g) = load_group(c, id)? else {
+                        return Ok(Err(GroupError::NotFound(id)));
+                    };
+                    if let Err(why) = change(&mut g) {
+                        return Ok(Err(GroupError::Refused(why)));
+                    }
+                    let taken = c
+                        .prepare_cached("SELECT 1 FROM groups WHERE identity = ?1 AND id <> ?2")?
+                        .exists(params![g.identity, id])?;
+                    if taken {
+                        return Ok(Err(identity_taken(&g.identity)));
+                    }
+                    save_group(c, &g)?;
+                    Ok(Ok(g))
+                },
+                move |saved| {
+                    if let Ok(g) = saved {
+                        put_cached(&cache, g);
+                    }
+                },
+            )
+            .await?
+    }
+
+    pub async fn add_group(
+        &self,
+        name: String,
+        payment_scope: Scope,
+        address_scope: Scope,
+    ) -> Result<Group, StoreError> {
+        let cache = self.cache();
+        self.db
+            .write_then(
+                move |c| {
+                    let groups = load_groups(c)?;
+                    let id = groups.iter().map(|g| g.id).max().unwrap_or(0) + 1;
+                    let mut g = Group::generate(id, &name);
+                    while groups.iter().any(|o| o.identity == g.identity) {
+                        g.identity = generate_identity();
+                    }
+                    g.payment_scope = payment_scope;
+                    g.address_scope = address_scope;
+                    save_group(c, &g)?;
+                    Ok(g)
+                },
+                move |g| put_cached(&cache, g),
+            )
+            .await
+    }
+
+    /// Changes a group's stored state in one writer job (a fault counted
+    /// down), keeping the copy in step.
+    async fn change_group<R: Send + 'static>(
+        &self,
+        id: u32,
+        change: impl FnOnce(&mut Group) -> Option<R> + Send + 'static,
+    ) -> Result<Option<R>, StoreError> {
+        let cache = self.cache();
+        let (taken, _) = self
+            .db
+            .write_then(
+                move |c| {
+                    let Some(mut g) = load_group(c, id)? else {
+                        return Ok((None, None));
+                    };
+                    let taken = change(&mut g);
+                    if taken.is_none() {
+                        return Ok((None, None));
+                    }
+                    save_group(c, &g)?;
+                    Ok((taken, Some(g)))
+                },
+                move |(_, g)| {
+                    if let Some(g) = g {
+                        put_cached(&cache, g);
+                    }
+                },
+            )
+            .await?;
+        Ok(taken)
+    }
+
+    pub async fn take_fault(
+        &self,
+        group_id: u32,
+        unit: f64,
+    ) -> Result<Option<FaultKind>, StoreError> {
+        self.change_group(group_id, move |g| g.faults.take(unit))
+            .await
+    }
+
+    pub async fn take_scenario_fault(
+        &self,
+        group_id: u32,
+        scenario: String,
+        plan: FaultPlan,
+        unit: f64,
+    ) -> Result<Option<FaultKind>, StoreError> {
+        self.change_group(group_id, move |g| {
+            g.take_scenario_fault(&scenario, &plan, unit)
+        })
+        .await
+    }
+
+    pub async fn record_fault(&self, f: FaultRecord) -> Result<(), StoreError> {
+        self.db
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO faults (group_id, at, kind, payload_id, order_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![f.group_id, time_text(&f.at), f.kind.as_str(), f.payload_id, f.order_id, f.detail],
+                )?;
+                Ok(())
+            })
+            .await
+    }
+
+    pub async fn faults(
+        &self,
+        group_id: u32,
+        limit: usize,
+    ) -> Result<Vec<FaultRecord>, StoreError> {
+        self.db
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT at, kind, payload_id, order_id, detail FROM faults WHERE group_id = ?1 ORDER BY id DESC LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![group_id, limit as i64], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                })?;
+                let mut out = Vec::new();
+                for row in rows {
+                    let (at, kind, payload_id, order_id, detail) = row?;
+                    out.push(FaultRecord {
+                        group_id,
+                        at: parse_time(&at)?,
+                        kind: FaultKind::parse(&kind).map_err(StoreError::Corrupt)?,
+                        payload_id,
+                        order_id,
+                        detail,
+                    });
+                }
+                Ok(out)
+            })
+            .await
+    }
+}

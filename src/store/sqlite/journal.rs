@@ -1,0 +1,67 @@
+//! The request journal: entries are queued with the writer's next batch
+//! (the exchange they record was answered already); readers flush first.
+
+use chrono::DateTime;
+use rusqlite::params;
+
+use super::{Sqlite, insert_exchange};
+use crate::store::model::{Exchange, StoreError};
+use crate::store::rows::parse_time;
+
+impl Sqlite {
+    pub fn record_exchange(&self, e: Exchange) -> Result<(), StoreError> {
+        self.db
+            .enqueue("a journal entry", move |c| insert_exchange(c, &e))
+    }
+
+    pub async fn journal(
+        &self,
+        direction: Option<String>,
+        target: Option<String>,
+        status: Option<u16>,
+        limit: usize,
+    ) -> Result<Vec<(i64, Exchange)>, StoreError> {
+        self.db.flush().await?;
+        self.db
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT j.id, j.at, j.direction, j.method, j.target, j.status, j.group_id, j.note,
+                            coalesce(rq.body, j.request), coalesce(rs.body, j.response), j.replica
+                     FROM journal j
+                     LEFT JOIN documents rq ON rq.id = j.request_doc
+                     LEFT JOIN documents rs ON rs.id = j.response_doc
+                     WHERE (?1 IS NULL OR j.direction = ?1) AND (?2 IS NULL OR instr(j.target, ?2) > 0)
+                       AND (?3 IS NULL OR j.status = ?3)
+                     ORDER BY j.id DESC LIMIT ?4",
+                )?;
+                let rows = stmt.query_map(params![direction, target, status, limit as i64], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        Exchange {
+                            at: DateTime::default(),
+                            direction: r.get(2)?,
+                            method: r.get(3)?,
+                            target: r.get(4)?,
+                            status: r.get(5)?,
+                            group_id: r.get(6)?,
+                            note: r.get(7)?,
+                            request: r.get::<_, Vec<u8>>(8)?.into(),
+                            response: r.get::<_, Vec<u8>>(9)?.into(),
+                            request_doc: None,
+                            response_doc: None,
+                            replica: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                        },
+                    ))
+                })?;
+                let mut out = Vec::new();
+                for row in rows {
+                    let (id, at, mut e) = row?;
+                    e.at = parse_time(&at)?;
+                    out.push((id, e));
+                }
+                Ok(out)
+            })
+            .await
+    }
+}
