@@ -95,6 +95,7 @@ texts! {
     not_found: "ページが見つかりません。", "Page not found.";
     back: "戻る", "Back";
     internal_error: "absim の内部でエラーが発生しました。もう一度お試しください。", "absim failed internally. Please try again.";
+    database_unavailable: "absim のデータベースに接続できません。少し待ってからもう一度お試しください（管理者は /readyz で状態を確認できます）。", "absim cannot reach its database. Wait a moment and try again (the operator can check /readyz).";
     // storefront
     store_tagline: "業務に必要なものなら何でも!", "Everything your business needs!";
     search_placeholder: "Amazonビジネスを検索", "Search Amazon Business";

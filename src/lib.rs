@@ -18,8 +18,10 @@ pub mod domain;
 pub mod i18n;
 pub mod lint;
 pub mod mailer;
+pub mod metrics;
 pub mod oci;
 pub mod outbound;
+pub mod retention;
 pub mod runner;
 pub mod store;
 pub mod web;
@@ -77,6 +79,11 @@ pub struct Inner {
     pub clock: clock::Clock,
     /// One pooled client for every outbound post.
     pub http: reqwest::Client,
+    /// Counters and histograms for `/metrics`.
+    pub metrics: metrics::Metrics,
+    /// Set when shutdown begins: `/readyz` answers 503 and answers carry
+    /// `Connection: close`, so that load balancers move away.
+    pub draining: std::sync::atomic::AtomicBool,
 }
 
 impl Deref for AppState {
@@ -146,7 +153,7 @@ impl AppState {
                 replica: settings.replica_id.clone(),
                 // A claim outlives the longest post (the outbound timeout)
                 // by a margin, so that it is never taken over mid-post.
-                lease: settings.outbound_timeout * 2 + std::time::Duration::from_secs(30),
+                lease: settings.outbound_timeout + std::time::Duration::from_secs(5),
             },
             move |g| {
                 if let Some(id) = seed_identity {
@@ -200,12 +207,15 @@ impl AppState {
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_else(|| "absim.local".into());
         let payload_ids = PayloadIds::new(&settings.replica_id, format!("absim.{host}"));
+        let metrics = metrics::Metrics::new(&settings.replica_id, store.engine());
         Ok(AppState(Arc::new(Inner {
             settings,
             store,
             catalog,
             scenarios,
             outbox: Outbox::default(),
+            metrics,
+            draining: Default::default(),
             payload_ids,
             clock: clock::Clock::new(),
             http,
@@ -273,6 +283,25 @@ impl AppState {
             .is_some_and(|h| self.settings.allowed_hook_hosts.contains(&h))
     }
 
+    /// Shutdown begins: `/readyz` fails at once, requests are still served
+    /// for `--shutdown-grace` (a load balancer's next check moves traffic
+    /// away), then the listener may close.
+    pub async fn begin_drain(&self) {
+        self.draining
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let grace = self.settings.shutdown_grace;
+        tracing::info!(
+            grace_secs = grace.as_secs_f64(),
+            "shutting down: /readyz answers 503, requests are still served for the grace period"
+        );
+        tokio::time::sleep(grace).await;
+        tracing::info!("closing the listener; finishing the requests in flight");
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn po_url(&self, group: &domain::Group) -> String {
         format!("{}/po/{}", self.settings.base_url, group.po_token)
     }
@@ -300,6 +329,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     use hyper_util::rt::{TokioIo, TokioTimer};
+    use tracing::Instrument;
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -320,9 +350,13 @@ pub async fn serve(
                 let _ = stream.set_nodelay(true);
                 let service = hyper_util::service::TowerToHyperService::new(app.clone());
                 let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-                tokio::spawn(async move {
-                    let _ = conn.await;
-                });
+                // Each connection logs under the caller's span (the replica).
+                tokio::spawn(
+                    async move {
+                        let _ = conn.await;
+                    }
+                    .in_current_span(),
+                );
             }
             () = &mut shutdown => break,
         }
@@ -331,18 +365,48 @@ pub async fn serve(
     graceful.shutdown().await;
 }
 
+/// Serves `state` on `listener` with the delivery worker and the
+/// retention pass until `shutdown` completes. Then: `/readyz` fails for
+/// `--shutdown-grace` while requests are still served, the listener
+/// closes, requests in flight finish, the worker finishes its posts, and
+/// the store commits and closes; each step is logged. Every log line of
+/// this process names its replica.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(outbound::run_worker(state.clone(), stop_rx));
-    let state_for_close = state.clone();
-    serve(listener, app(state), shutdown).await;
-    let _ = stop_tx.send(true);
-    let _ = worker.await;
-    // Everything accepted is committed; stop the writer cleanly.
-    state_for_close.store.close().await;
-    Ok(())
+    use tracing::Instrument;
+    let span = tracing::info_span!("replica", id = %state.settings.replica_id);
+    async move {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let worker =
+            tokio::spawn(outbound::run_worker(state.clone(), stop_rx.clone()).in_current_span());
+        let retention = tokio::spawn(retention::run(state.clone(), stop_rx).in_current_span());
+        let draining = state.clone();
+        let shutdown = async move {
+            shutdown.await;
+            draining.begin_drain().await;
+        };
+        serve(listener, app(state.clone()), shutdown).await;
+        tracing::info!("connections drained; stopping the delivery worker");
+        let _ = stop_tx.send(true);
+        let _ = worker.await;
+        let _ = retention.await;
+        let queued = state
+            .store
+            .queue_stats()
+            .await
+            .map(|q| q.depth)
+            .unwrap_or(0);
+        // Everything accepted is committed; stop the writer cleanly.
+        state.store.close().await;
+        tracing::info!(
+            deliveries_queued = queued,
+            "absim stopped; queued deliveries stay in the database for the next start"
+        );
+        Ok(())
+    }
+    .instrument(span)
+    .await
 }

@@ -83,6 +83,10 @@ pub async fn deliver_all_due(state: &AppState) -> Result<Vec<Outcome>, StoreErro
 /// Deliveries the worker attempts at once.
 pub const MAX_IN_FLIGHT: usize = 64;
 
+/// How often a worker on a shared database looks for due deliveries that
+/// other replicas queued.
+pub const SHARED_POLL: Duration = Duration::from_millis(500);
+
 /// Delivers until `stop` turns true: claims every due delivery (up to
 /// [`MAX_IN_FLIGHT`] at a time) and attempts them concurrently, then sleeps
 /// until the next one is due, one finishes, or [`Outbox::wake`] is called.
@@ -114,6 +118,12 @@ pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
                         });
                     }
                     wait = next_due.map(|due| state.clock.instant_of(due));
+                    if state.store.is_shared() {
+                        // Other replicas queue work this one is not woken
+                        // for (and leave claims behind when they die).
+                        let poll = tokio::time::Instant::now() + SHARED_POLL;
+                        wait = Some(wait.map_or(poll, |w| w.min(poll)));
+                    }
                 }
                 Err(StoreError::Closed) => break,
                 Err(e) => {
@@ -371,6 +381,14 @@ async fn attempt(
             ),
         },
     };
+    state.metrics.attempt(
+        d.kind.as_str(),
+        match new_state {
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Failed => "failed",
+            _ => "retry",
+        },
+    );
     tracing::info!(
         delivery = d.id,
         order_no = d.order_no,

@@ -21,7 +21,11 @@ const COOKIE: &str = "absim_admin";
 
 /// Paths that need the token when one is set.
 fn protected(path: &str) -> bool {
-    path == "/" || path == "/groups" || path.starts_with("/groups/") || path.starts_with("/api/")
+    path == "/"
+        || path == "/groups"
+        || path == "/metrics"
+        || path.starts_with("/groups/")
+        || path.starts_with("/api/")
 }
 
 /// Whether the request carries the token, as a bearer header or the cookie.
@@ -49,7 +53,7 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
     if !protected(path) || authorized(request.headers(), token) {
         return next.run(request).await;
     }
-    if path.starts_with("/api/") {
+    if path.starts_with("/api/") || path == "/metrics" {
         let body = serde_json::json!({
             "error": "this absim needs its admin token: send Authorization: Bearer <token>"
         });

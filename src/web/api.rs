@@ -276,6 +276,42 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
+#[utoipa::path(get, path = "/readyz", tag = "service",
+    responses(
+        (status = 200, description = "ready: the database answers and carries this absim's schema", body = String),
+        (status = 503, description = "not ready, with the reason: the database is unreachable or not migrated, or absim is shutting down", body = String)))]
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    if state.is_draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
+    match state.store.ready().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {e}")).into_response()
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/metrics", tag = "service",
+    responses(
+        (status = 200, description = "Prometheus metrics (OpenMetrics text): requests by route and status, latency, POs, deliveries, the queue, sessions, the database pool", content_type = "application/openmetrics-text", body = String),
+        (status = 401, description = "an admin token is set and the request does not carry it", body = ApiError)))]
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let text = state
+        .metrics
+        .render(&state.store, state.clock.now_ms())
+        .await;
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VersionView {
     pub name: &'static str,
@@ -1093,6 +1129,8 @@ pub struct ExchangeView {
     pub note: Option<String>,
     pub request: String,
     pub response: String,
+    /// The absim process that handled it (`--replica-id`).
+    pub replica: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/journal", tag = "journal",
@@ -1124,6 +1162,7 @@ pub async fn journal(
                 note: e.note,
                 request: String::from_utf8_lossy(&e.request).into_owned(),
                 response: String::from_utf8_lossy(&e.response).into_owned(),
+                replica: e.replica,
             })
             .collect(),
     ))
@@ -1146,6 +1185,8 @@ struct ApiDoc;
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
         .routes(routes!(version))
         .routes(routes!(list_groups))
         .routes(routes!(get_group, patch_group))

@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             admin::gate,
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .layer(axum::middleware::from_fn(remember_language))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -159,6 +160,36 @@ pub(crate) async fn check_entry(
         deliveries,
         checks,
     })
+}
+
+/// Counts every answer by route pattern and status and times it (see
+/// `/metrics`); while absim shuts down, answers carry `Connection: close`,
+/// so that clients and load balancers open their next connection
+/// elsewhere.
+async fn observe(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_owned());
+    let method = request.method().clone();
+    let mut response = next.run(request).await;
+    state.metrics.request(
+        route.as_deref().unwrap_or("unmatched"),
+        method.as_str(),
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    if state.is_draining() {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// Security headers on every answer. Pages get a Content-Security-Policy
@@ -366,26 +397,39 @@ pub fn cxml_error(state: &AppState, status: Status) -> Response {
     cxml_reply(code, write::document(&doc))
 }
 
-/// Answers an internal failure on a cXML endpoint: an opaque 500, logged
-/// once with its cause.
+/// Answers an internal failure on a cXML endpoint, logged once with its
+/// cause: 503 when the database is unreachable (nothing was kept; send the
+/// document again), else an opaque 500. Buyers retry both.
 pub fn cxml_internal(state: &AppState, e: &crate::store::StoreError) -> Response {
     tracing::error!(error = %e, "a cXML request failed inside absim");
-    let doc = documents::status_response(
-        state.payload_ids.next(),
-        Status::new(
+    let status = match e {
+        crate::store::StoreError::Unavailable(_) => Status::new(
+            503,
+            "Service Unavailable",
+            "absim's database is unavailable, so nothing was kept; send the same document again shortly",
+        ),
+        _ => Status::new(
             500,
             "Internal Server Error",
             "absim could not process the request; try again",
         ),
-    );
-    cxml_reply(500, write::document(&doc))
+    };
+    let code = status.code;
+    let doc = documents::status_response(state.payload_ids.next(), status);
+    cxml_reply(code, write::document(&doc))
 }
 
 impl PageError {
-    /// An internal failure: an opaque page, logged once with its cause.
+    /// An internal failure: an opaque page, logged once with its cause
+    /// (503 with what to do when the database is unreachable).
     pub fn internal(t: &'static Texts, e: &crate::store::StoreError) -> PageError {
         tracing::error!(error = %e, "a page failed inside absim");
-        PageError::new(t, StatusCode::INTERNAL_SERVER_ERROR, t.internal_error)
+        match e {
+            crate::store::StoreError::Unavailable(_) => {
+                PageError::new(t, StatusCode::SERVICE_UNAVAILABLE, t.database_unavailable)
+            }
+            _ => PageError::new(t, StatusCode::INTERNAL_SERVER_ERROR, t.internal_error),
+        }
     }
 }
 

@@ -257,6 +257,7 @@ async fn accept(
     {
         Ok((order, bodies)) => {
             tracing::info!(group = group.id, order = %order.order_id, no = order.no, scenario = %order.scenario, "purchase order accepted");
+            state.metrics.po("accepted", "200");
             state.outbox.wake();
             crate::mailer::send_later(state, group.id, order.no);
             journal::stored_reply(cxml_reply(200, response), bodies)
@@ -294,6 +295,7 @@ impl Intake<'_> {
     ) -> Response {
         let state = self.state;
         tracing::info!(code = status.code, text = %status.text, reason = %status.message, "refused a PO");
+        state.metrics.po("refused", &status.code.to_string());
         let code = status.code;
         let answer = write::document(&documents::status_response(
             state.payload_ids.next(),
@@ -423,6 +425,7 @@ async fn inject(
         fault = kind.as_str(),
         "injected a fault into a PO answer"
     );
+    state.metrics.po("fault", kind.as_str());
     match kind {
         FaultKind::Http500Html => Some(
             (

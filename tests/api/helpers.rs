@@ -257,6 +257,15 @@ impl Drop for PgDatabase {
     }
 }
 
+/// A number a PostgreSQL database answers.
+pub async fn pg_scalar(url: &str, sql: &str) -> i64 {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client.query_one(sql, &[]).await.unwrap().get(0)
+}
+
 /// Data that outlives one absim (for restarts): a SQLite file in a
 /// temporary folder, or a PostgreSQL database, as the binary's backend
 /// says.
@@ -282,13 +291,7 @@ impl Storage {
                 .unwrap()
                 .query_row(sql, [], |r| r.get(0))
                 .unwrap(),
-            Storage::Postgres(db) => {
-                let (client, connection) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
-                    .await
-                    .unwrap();
-                tokio::spawn(connection);
-                client.query_one(sql, &[]).await.unwrap().get(0)
-            }
+            Storage::Postgres(db) => pg_scalar(&db.url, sql).await,
         }
     }
 
@@ -680,6 +683,18 @@ pub const DESK_LINE: PoLine<'static> = PoLine {
     quantity: 1,
     price: "16182",
 };
+
+/// A new PO for the guide's desk, not linked to a punchout, with its own
+/// payloadID.
+pub fn desk_po(order_id: &str) -> String {
+    order_request(
+        &format!("{order_id}.{}@buyer.example", unique()),
+        order_id,
+        "new",
+        true,
+        &[DESK_LINE],
+    )
+}
 
 /// An OrderRequest; `header_attrs` may override `type`, and `ship_to`
 /// toggles the ShipTo.

@@ -15,6 +15,7 @@ mod json_api;
 mod limits;
 mod mail;
 mod oci;
+mod operations;
 mod process;
 mod rejections;
 mod reliability;

@@ -33,10 +33,13 @@ mod limits;
 mod mail;
 #[path = "../api/oci.rs"]
 mod oci;
+#[path = "../api/operations.rs"]
+mod operations;
 #[path = "../api/rejections.rs"]
 mod rejections;
 #[path = "../api/reliability.rs"]
 mod reliability;
+mod replicas;
 #[path = "../api/samples.rs"]
 mod samples;
 #[path = "../api/scenarios.rs"]
