@@ -122,6 +122,10 @@ pub struct BenchArgs {
         default_value = "po,setup,mixed,flow"
     )]
     pub workloads: Vec<BenchWorkload>,
+    /// Also run PO intake and the full flow on this PostgreSQL server, with
+    /// one and with two replicas (each run on a fresh database made there).
+    #[arg(long, env = "ABSIM_BENCH_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 }
 
 /// A workload of `absim bench`.

@@ -1,0 +1,206 @@
+//! What the benchmark sends: POs, punchouts, and the full flow of an order
+//! as a procurement system makes it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use super::load::{LoadResult, percentiles};
+use super::servers::Server;
+use super::{IDENTITY, SECRET};
+
+/// One whole order as a procurement system makes it: punchout, three cart
+/// lines through the JSON API, checkout, the PO for the returned cart.
+async fn one_flow(http: &reqwest::Client, base: &str, po_url: &str, n: u64) -> anyhow::Result<()> {
+    let sid = open_session(http, base, n).await?;
+    http.put(format!("{base}/api/v1/sessions/{sid}/cart"))
+        .header("content-type", "application/json")
+        .body(r#"{"lines":[{"asin":"B087JWRCP5","quantity":1},{"asin":"B0009YD7P2","quantity":2},{"asin":"B000FQTVQK","quantity":1}]}"#)
+        .send()
+        .await?
+        .error_for_status()?;
+    let checkout: serde_json::Value = serde_json::from_slice(
+        &http
+            .post(format!("{base}/api/v1/sessions/{sid}/checkout"))
+            .header("content-type", "application/json")
+            .body(r#"{"empty":false,"post":false}"#)
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?,
+    )?;
+    let poom = checkout["punch_out_order_message"]
+        .as_str()
+        .unwrap_or_default();
+    let cart = crate::cxml::read::read::<crate::cxml::order_message::PunchOutOrderMessage>(
+        poom.as_bytes(),
+    )?;
+    let cfg = bench_buyer();
+    let po = crate::buyer::order_request(
+        &cfg,
+        cart.doc.payload().context("an empty checkout")?,
+        &format!("FLOW-{n}"),
+        &format!("flow-{n}@bench"),
+    );
+    let answer = http
+        .post(po_url)
+        .body(crate::cxml::write::document(&po))
+        .send()
+        .await?;
+    anyhow::ensure!(answer.status() == 200, "the PO got {}", answer.status());
+    Ok(())
+}
+
+/// The full flow for `duration` with `connections` buyers at once, spread
+/// over `servers` (replicas of one absim); then waits (up to 30 s) for every
+/// ship notice, counted by `ships`. Completed orders per second counts
+/// orders whose ship notice reached the receiver.
+pub async fn full_flow(
+    servers: &[Server],
+    ships: &AtomicU64,
+    connections: usize,
+    duration: Duration,
+) -> anyhow::Result<(u64, u64, Duration, LoadResult)> {
+    let counter = Arc::new(AtomicU64::new(0));
+    let shipped_before = ships.load(Ordering::Relaxed);
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::new();
+    for i in 0..connections {
+        let server = &servers[i % servers.len()];
+        let (base, po_url, counter) = (server.base.clone(), server.po_url.clone(), counter.clone());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let (mut latencies, mut errors) = (Vec::new(), 0u64);
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let t = Instant::now();
+                if one_flow(&http, &base, &po_url, n).await.is_err() {
+                    errors += 1;
+                }
+                latencies.push(t.elapsed().as_micros() as u32);
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (lat, err) = t.await?;
+        all.extend(lat);
+        errors += err;
+    }
+    let placed = all.len() as u64 - errors;
+    let shipped = || ships.load(Ordering::Relaxed) - shipped_before;
+    let wait_until = Instant::now() + Duration::from_secs(30);
+    while shipped() < placed && Instant::now() < wait_until {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let elapsed = started.elapsed();
+    let completed = shipped();
+    let [p50_us, p99_us, p999_us] = percentiles(&mut all);
+    let flows = LoadResult {
+        requests: placed,
+        errors,
+        elapsed,
+        p50_us,
+        p99_us,
+        p999_us,
+        gets: None,
+    };
+    Ok((completed, placed, elapsed, flows))
+}
+
+fn bench_buyer() -> crate::buyer::BuyerConfig {
+    crate::buyer::BuyerConfig {
+        identity: IDENTITY.into(),
+        shared_secret: SECRET.into(),
+        hook_url: "http://127.0.0.1:9/hook".into(),
+        user_email: "bench@example.co.jp".into(),
+        user_agent: "absim bench".into(),
+    }
+}
+
+/// The path (and query) of a URL.
+pub fn path_of(url: &str) -> String {
+    url.parse::<hyper::Uri>()
+        .ok()
+        .and_then(|u| u.path_and_query().map(|p| p.to_string()))
+        .unwrap_or_else(|| "/".into())
+}
+
+/// A PunchOutSetupRequest with a unique payloadID, from the bench buyer.
+pub fn setup_request(n: u64) -> String {
+    let cfg = bench_buyer();
+    crate::buyer::setup_request(&cfg, "create", &format!("bench-{n}"), &[], None)
+}
+
+/// Punches out once and gives the storefront session id.
+pub async fn open_session(http: &reqwest::Client, base: &str, n: u64) -> anyhow::Result<String> {
+    let answer = http
+        .post(format!("{base}/eprocurement/punchout"))
+        .header("content-type", "text/xml")
+        .body(setup_request(n))
+        .send()
+        .await?
+        .bytes()
+        .await?;
+    let doc =
+        crate::cxml::read::read::<crate::cxml::punchout_setup::PunchOutSetupResponse>(&answer)?;
+    let url = doc
+        .doc
+        .payload()
+        .map(|p| p.start_page.url.clone())
+        .context("the punchout answer has no StartPage")?;
+    Ok(url.rsplit('/').next().unwrap_or_default().to_owned())
+}
+
+/// A 3 KB OrderRequest with a unique orderID and payloadID.
+pub fn order_request(n: u64, lines: usize) -> String {
+    let items: String = (1..=lines)
+        .map(|i| {
+            format!(
+                r#"
+      <ItemOut quantity="1" lineNumber="{i}">
+        <ItemID><SupplierPartID>B087JWRCP5</SupplierPartID><SupplierPartAuxiliaryID>000-0000000-0000000,{i}</SupplierPartAuxiliaryID></ItemID>
+        <ItemDetail>
+          <UnitPrice><Money currency="JPY">16182.00</Money></UnitPrice>
+          <Description xml:lang="ja">[山善] パソコンデスク (手動昇降式) 幅81cm 在宅勤務 ゲーミングデスク マットブラック</Description>
+          <UnitOfMeasure>EA</UnitOfMeasure>
+          <Classification domain="UNSPSC">56101703</Classification>
+          <ManufacturerPartID>CGD-8055(MBK)</ManufacturerPartID>
+          <ManufacturerName>山善(YAMAZEN)</ManufacturerName>
+          <Extrinsic name="soldBy">Amazon.co.jp</Extrinsic>
+          <Extrinsic name="fulfilledBy">Amazon</Extrinsic>
+          <Extrinsic name="category">FURNITURE</Extrinsic>
+        </ItemDetail>
+      </ItemOut>"#
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">
+<cXML payloadID="{n}.{pid}@bench.example" timestamp="2026-11-29T10:05:00+09:00" xml:lang="ja-JP">
+  <Header>
+    <From><Credential domain="NetworkId"><Identity>{IDENTITY}</Identity></Credential></From>
+    <To><Credential domain="NetworkId"><Identity>Amazon</Identity></Credential></To>
+    <Sender><Credential domain="NetworkId"><Identity>{IDENTITY}</Identity><SharedSecret>{SECRET}</SharedSecret></Credential><UserAgent>absim bench</UserAgent></Sender>
+  </Header>
+  <Request deploymentMode="test">
+    <OrderRequest>
+      <OrderRequestHeader orderID="BENCH-{pid}-{n}" orderDate="2026-11-29T10:04:00+09:00" type="new">
+        <Total><Money currency="JPY">16182.00</Money></Total>
+        <ShipTo><Address isoCountryCode="JP" addressID="HQ"><Name xml:lang="ja">本社</Name><PostalAddress name="default"><DeliverTo>田中 太郎</DeliverTo><Street>目黒区下目黒1-8-1</Street><City>東京都</City><PostalCode>153-0064</PostalCode><Country isoCountryCode="JP">日本</Country></PostalAddress></Address></ShipTo>
+        <BillTo><Address isoCountryCode="JP" addressID="HQ"><Name xml:lang="ja">経理部</Name><PostalAddress name="default"><Street>目黒区下目黒1-8-1</Street><City>東京都</City><PostalCode>153-0064</PostalCode><Country isoCountryCode="JP">日本</Country></PostalAddress></Address></BillTo>
+        <Contact role="endUser"><Name xml:lang="ja">田中 太郎</Name><Email>tanaka@example.co.jp</Email></Contact>
+      </OrderRequestHeader>{items}
+    </OrderRequest>
+  </Request>
+</cXML>"#,
+        pid = std::process::id()
+    )
+}
