@@ -170,6 +170,18 @@ pub struct Group {
     /// PO確認のメール.
     #[serde(default)]
     pub mail: MailSettings,
+    /// The CI run open for this group, if any: what the group receives
+    /// until it closes (or until its deadline) belongs to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_run: Option<OpenRun>,
+}
+
+/// A group's open CI run, as the group keeps it (see `domain::run`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenRun {
+    pub id: String,
+    /// Its deadline (Unix ms): after it nothing more belongs to it.
+    pub until_ms: i64,
 }
 
 fn basic_scenario() -> String {
@@ -202,7 +214,16 @@ impl Group {
             address_scope: Scope::Shared,
             delivery_addresses: Vec::new(),
             mail: MailSettings::default(),
+            open_run: None,
         }
+    }
+
+    /// The run what the group receives now belongs to.
+    pub fn run_at(&self, now_ms: i64) -> Option<String> {
+        self.open_run
+            .as_ref()
+            .filter(|r| now_ms < r.until_ms)
+            .map(|r| r.id.clone())
     }
 
     /// Decides whether this PO of `scenario` gets the scenario's injected

@@ -23,30 +23,45 @@ pub enum Outcome {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
+    /// What is checked, in a few stable English words ("PO Total",
+    /// "confirmation"): the same whether it passes or fails, so that a CI
+    /// report keeps one test case per name.
+    pub name: String,
     pub outcome: Outcome,
     pub ja: String,
     pub en: String,
 }
 
 impl Check {
-    fn new(outcome: Outcome, ja: impl Into<String>, en: impl Into<String>) -> Check {
+    pub fn new(
+        name: impl Into<String>,
+        outcome: Outcome,
+        ja: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Check {
         Check {
+            name: name.into(),
             outcome,
             ja: ja.into(),
             en: en.into(),
         }
     }
 
-    fn pass(ja: impl Into<String>, en: impl Into<String>) -> Check {
-        Check::new(Outcome::Pass, ja, en)
+    pub fn pass(name: impl Into<String>, ja: impl Into<String>, en: impl Into<String>) -> Check {
+        Check::new(name, Outcome::Pass, ja, en)
     }
 
-    fn fail(ja: impl Into<String>, en: impl Into<String>) -> Check {
-        Check::new(Outcome::Fail, ja, en)
+    pub fn fail(name: impl Into<String>, ja: impl Into<String>, en: impl Into<String>) -> Check {
+        Check::new(name, Outcome::Fail, ja, en)
     }
 
-    fn pass_if(ok: bool, ja: impl Into<String>, en: impl Into<String>) -> Check {
-        Check::new(if ok { Outcome::Pass } else { Outcome::Fail }, ja, en)
+    pub fn pass_if(
+        name: impl Into<String>,
+        ok: bool,
+        ja: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Check {
+        Check::new(name, if ok { Outcome::Pass } else { Outcome::Fail }, ja, en)
     }
 
     pub fn text(&self, lang_code: &str) -> &str {
@@ -116,11 +131,13 @@ pub fn run(e: &Evidence) -> Vec<Check> {
                 if refusal.text == *expected || refusal.code.to_string() == *expected =>
             {
                 vec![Check::pass(
+                    "refusal",
                     format!("発注書はシナリオどおり {expected} で拒否されました。"),
                     format!("The PO was refused with {expected}, as the scenario expects."),
                 )]
             }
             Some(expected) => vec![Check::fail(
+                "refusal",
                 format!(
                     "このシナリオでは {expected} での拒否を想定していますが、{} {} で拒否されました: {}",
                     refusal.code, refusal.text, refusal.message
@@ -131,6 +148,7 @@ pub fn run(e: &Evidence) -> Vec<Check> {
                 ),
             )],
             None => vec![Check::fail(
+                "refusal",
                 format!(
                     "発注書が拒否されました ({} {}): {}",
                     refusal.code, refusal.text, refusal.message
@@ -145,6 +163,7 @@ pub fn run(e: &Evidence) -> Vec<Check> {
     let mut checks = Vec::new();
     if let Some(expected) = &e.scenario.refusal {
         checks.push(Check::fail(
+            "refusal",
             format!(
                 "このシナリオでは発注書が {expected} で拒否されるはずですが、受け付けられました。"
             ),
@@ -155,6 +174,7 @@ pub fn run(e: &Evidence) -> Vec<Check> {
     }
     if e.scenario.expect.contains(&Expectation::NoOrder) {
         checks.push(Check::fail(
+            "no PO after an empty cart",
             "カートが空で返却されたため、発注書は送信されないはずでした。",
             "The cart came back empty: no PO should have been sent.",
         ));
@@ -170,22 +190,26 @@ pub fn run(e: &Evidence) -> Vec<Check> {
 fn setup_checks(e: &Evidence, checks: &mut Vec<Check>) {
     let Some(s) = e.session else {
         checks.push(Check::fail(
+            "PO linked to its punchout",
             "発注書をパンチアウトセッションに結び付けられません: どの行の SupplierPartAuxiliaryID もカートと一致しません。",
             "The PO cannot be linked to a punchout session: no line's SupplierPartAuxiliaryID matches a cart.",
         ));
         return;
     };
     checks.push(Check::pass_if(
+        "punchout credentials",
         s.setup.credentials_valid,
         "パンチアウトの認証情報は有効でした。",
         "The punchout credentials were valid.",
     ));
     checks.push(Check::pass_if(
+        "punchout e-mail",
         s.setup.email.is_some(),
         "パンチアウトでメールアドレスを受け取りました。",
         "The punchout carried the user's e-mail.",
     ));
     checks.push(Check::pass_if(
+        "punchout hook URL",
         s.setup.hook_url.is_some(),
         "パンチアウトでフックURLを受け取りました。",
         "The punchout carried the hook URL.",
@@ -197,6 +221,7 @@ fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
     let Some(cart) = last_cart(e) else {
         if e.session.is_some() {
             checks.push(Check::fail(
+                "PO lines match the cart",
                 "カートが購入システムに返却される前に発注書が届きました。",
                 "The PO arrived before any cart was returned to the purchasing system.",
             ));
@@ -209,6 +234,7 @@ fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
         let Some(aux) = &l.aux_id else {
             all_ok = false;
             checks.push(Check::fail(
+                "PO lines match the cart",
                 format!("行{n}: SupplierPartAuxiliaryID がありません (カートの値をそのまま返してください)。"),
                 format!("Line {n}: no SupplierPartAuxiliaryID (echo the cart's value)."),
             ));
@@ -217,6 +243,7 @@ fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
         let Some(c) = cart.iter().find(|c| &c.aux_id == aux) else {
             all_ok = false;
             checks.push(Check::fail(
+                "PO lines match the cart",
                 format!(
                     "行{n}: SupplierPartAuxiliaryID「{aux}」は最後に返却したカートにありません。"
                 ),
@@ -229,6 +256,7 @@ fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
         let mut mismatch = |field_ja: &str, field_en: &str, expected: String, got: String| {
             all_ok = false;
             checks.push(Check::fail(
+                "PO lines match the cart",
                 format!("行{n}: {field_ja} — 期待値「{expected}」、受信値「{got}」"),
                 format!("Line {n}: {field_en} — expected '{expected}', received '{got}'"),
             ));
@@ -263,6 +291,7 @@ fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
     }
     if all_ok {
         checks.push(Check::pass(
+            "PO lines match the cart",
             "発注書の各行 (ASIN、SupplierPartAuxiliaryID、数量、単価、通貨) がカートと一致しています。",
             "Every PO line matches the cart (ASIN, SupplierPartAuxiliaryID, quantity, unit price, currency).",
         ));
@@ -273,6 +302,7 @@ fn header_checks(order: &Order, checks: &mut Vec<Check>) {
     let sum: Decimal = order.lines.iter().map(|l| l.total()).sum();
     match order.po_total {
         Some(total) => checks.push(Check::pass_if(
+            "PO Total",
             total == sum,
             format!(
                 "発注書の合計 {total:.2} は行の合計 {sum:.2} と一致{}。",
@@ -292,11 +322,13 @@ fn header_checks(order: &Order, checks: &mut Vec<Check>) {
             ),
         )),
         None => checks.push(Check::fail(
+            "PO Total",
             "発注書に Total がありません。",
             "The PO has no Total.",
         )),
     }
     checks.push(Check::pass(
+        "orderID unique",
         format!(
             "発注番号 (orderID)「{}」はこのグループで一意です。",
             order.order_id
@@ -305,6 +337,7 @@ fn header_checks(order: &Order, checks: &mut Vec<Check>) {
     ));
     let no_bill_to = order.deviations.iter().any(|d| d.code == "no-bill-to");
     checks.push(Check::pass_if(
+        "ShipTo and BillTo",
         !no_bill_to,
         if no_bill_to {
             "発注書に BillTo がありません (ShipTo はあります)。"
@@ -331,21 +364,26 @@ fn delivery_checks(e: &Evidence, checks: &mut Vec<Check>) {
         } else {
             String::new()
         };
+        let name = format!("{}{step}", d.kind.as_str().replace('_', " "));
         checks.push(match d.state {
             DeliveryState::Delivered if d.target.is_none() => Check::new(
+                &name,
                 Outcome::NotApplicable,
                 format!("{ja}{step}: 送信先URLが未設定のため、購入システムの応答は確認できません。"),
                 format!("{en}{step}: no endpoint is configured, so the buyer's answer cannot be checked."),
             ),
             DeliveryState::Delivered => Check::pass(
+                &name,
                 format!("{ja}{step} に購入システムが cXML {} で応答しました ({}回目の試行)。", d.last_cxml.unwrap_or(200), attempts.len()),
                 format!("The buyer answered {en}{step} with cXML {} (attempt {}).", d.last_cxml.unwrap_or(200), attempts.len()),
             ),
             DeliveryState::Failed => Check::fail(
+                &name,
                 format!("{ja}{step} を届けられませんでした: {}", d.last_error.clone().unwrap_or_default()),
                 format!("{en}{step} could not be delivered: {}", d.last_error.clone().unwrap_or_default()),
             ),
             DeliveryState::Pending | DeliveryState::InFlight => Check::new(
+                &name,
                 Outcome::Pending,
                 format!("{ja}{step} はまだ送信待ちです。"),
                 format!("{en}{step} is still waiting to be sent."),
@@ -358,6 +396,7 @@ fn delivery_checks(e: &Evidence, checks: &mut Vec<Check>) {
         .any(|(d, _)| d.state == DeliveryState::Failed);
     if e.deliveries.len() < owed && !failed {
         checks.push(Check::new(
+            "documents still owed",
             Outcome::Pending,
             format!(
                 "まだ送信していない文書が{}通あります。",
@@ -381,7 +420,12 @@ fn setup_operation_check(e: &Evidence, operation: &str, ja: [&str; 2], en: [&str
         .chain(e.session)
         .any(|s| s.setup.operation == operation);
     let pick = usize::from(!seen);
-    Check::pass_if(seen, ja[pick], en[pick])
+    Check::pass_if(
+        format!("punchout with operation=\"{operation}\""),
+        seen,
+        ja[pick],
+        en[pick],
+    )
 }
 
 fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
@@ -429,6 +473,7 @@ fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
                     .collect::<Vec<_>>()
                     .join(", ");
                 checks.push(Check::pass_if(
+                    "PO reflects the edited cart",
                     missing.is_empty(),
                     if missing.is_empty() {
                         "発注書は編集後のカートを反映しています。".to_owned()
@@ -446,6 +491,7 @@ fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
                 let ok =
                     order.lines.len() >= 2 && order.lines.iter().any(|l| l.quantity > Decimal::ONE);
                 checks.push(Check::pass_if(
+                    "several lines",
                     ok,
                     format!(
                         "発注書は{}行で、数量2以上の行が{}。",
@@ -477,6 +523,7 @@ fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
                     if l.description != c.description {
                         ok = false;
                         checks.push(Check::fail(
+                            "Japanese text intact",
                             format!("行{}: Description が文字化けしています — 期待値「{}」、受信値「{}」", l.line_number, c.description, l.description),
                             format!("Line {}: the Description was damaged — expected '{}', received '{}'", l.line_number, c.description, l.description),
                         ));
@@ -484,6 +531,7 @@ fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
                 }
                 if ok {
                     checks.push(Check::pass(
+                        "Japanese text intact",
                         "日本語の商品名は発注書まで損なわれずに届きました。",
                         "The Japanese titles reached the PO unharmed.",
                     ));
@@ -500,16 +548,19 @@ fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
                     .any(|f| f.order_id.as_deref() == Some(order.order_id.as_str()));
                 checks.push(if same_payload {
                     Check::pass(
+                        "PO sent again after the fault",
                         "障害応答の後、購入システムは同じ発注書 (同じ payloadID) を再送しました。",
                         "After the injected fault the buyer sent the same PO again (same payloadID).",
                     )
                 } else if same_order {
                     Check::fail(
+                        "PO sent again after the fault",
                         "再送された発注書の payloadID が最初の送信と異なります (同じ文書の再送には同じ payloadID を使います)。",
                         "The PO was sent again with a new payloadID; a resend of the same document keeps its payloadID.",
                     )
                 } else {
                     Check::fail(
+                        "PO sent again after the fault",
                         "この発注書の前に障害応答がありません: 再送を確認できません。",
                         "No injected fault preceded this PO: the retry cannot be seen.",
                     )
@@ -525,17 +576,20 @@ fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
                 });
                 checks.push(if retried {
                     Check::pass(
+                        "delivery retried",
                         "購入システムのエンドポイントは一時的な障害の後、再送を受け付けました。",
                         "The buyer's endpoint accepted a document after failing at first.",
                     )
                 } else if pending {
                     Check::new(
+                        "delivery retried",
                         Outcome::Pending,
                         "再送の結果を待っています。",
                         "Waiting for the retries to finish.",
                     )
                 } else {
                     Check::fail(
+                        "delivery retried",
                         "再送が起きていません: エンドポイントを一時的にエラーにして試してください。",
                         "No delivery needed a retry: make the endpoint fail for a while and try again.",
                     )

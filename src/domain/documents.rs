@@ -464,6 +464,7 @@ mod tests {
             deviations: vec![],
             fulfilment: Some(fulfilment),
             refusal: None,
+            run_id: None,
         }
     }
 

@@ -123,6 +123,8 @@ pub struct FaultRecord {
     pub payload_id: Option<String>,
     pub order_id: Option<String>,
     pub detail: String,
+    /// The CI run open for the group when the fault was injected.
+    pub run_id: Option<String>,
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod mail;
 pub mod order;
 pub mod pricing;
+pub mod run;
 pub mod safeguard;
 pub mod scenario;
 pub mod session;

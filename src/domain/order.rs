@@ -191,6 +191,9 @@ pub struct Order {
     pub fulfilment: Option<super::fulfilment::Fulfilment>,
     /// Set when the PO was refused: the answer it got.
     pub refusal: Option<Refusal>,
+    /// The CI run open for the group when the PO arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
 }
 
 /// How a refused PO was answered.

@@ -147,6 +147,9 @@ pub struct Session {
     /// When the session was last used (Unix ms), for expiry.
     #[serde(default)]
     pub touched_at_ms: i64,
+    /// The CI run open for the group when the punchout arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
 }
 
 impl Session {

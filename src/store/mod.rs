@@ -37,17 +37,18 @@ use chrono::{DateTime, FixedOffset};
 pub use crate::domain::fault::FaultRecord;
 pub use model::{
     AttemptResult, ClaimedDelivery, Conflict, Exchange, GroupError, InsertError, Mail, NewDelivery,
-    OrderFilter, PoolStats, QueueStats, Retained, Retention, StoreError, StoredBodies,
+    OrderFilter, PoolStats, QueueStats, Retained, Retention, RunError, StoreError, StoredBodies,
     StoredDocument,
 };
 pub use sqlite::Durability;
 pub use url::DatabaseUrl;
 
-use crate::domain::account::{Group, Scope};
+use crate::domain::account::Group;
 use crate::domain::delivery::{Attempt, Delivery};
 use crate::domain::fault::{FaultKind, FaultPlan};
 use crate::domain::mail::NewMail;
 use crate::domain::order::{Document, DocumentMeta, Mark, Order};
+use crate::domain::run::Run;
 use crate::domain::session::Session;
 
 /// Where the data lives.
@@ -106,6 +107,12 @@ impl<T> Outcome for Result<T, StoreError> {
 impl<T> Outcome for Result<T, InsertError> {
     fn failed(&self) -> bool {
         matches!(self, Err(InsertError::Store(_)))
+    }
+}
+
+impl<T> Outcome for Result<T, RunError> {
+    fn failed(&self) -> bool {
+        matches!(self, Err(RunError::Store(_)))
     }
 }
 
@@ -245,15 +252,22 @@ impl Store {
     }
 
     /// グループを追加: a new group in test mode with generated, unique
-    /// credentials and its own PO Request URL.
-    pub async fn add_group(
-        &self,
-        name: &str,
-        payment_scope: Scope,
-        address_scope: Scope,
-    ) -> Result<Group, StoreError> {
+    /// credentials and its own PO Request URL, which `adjust` may change
+    /// (refusing with a readable message); a system login another group has
+    /// is refused.
+    pub async fn add_group<F>(&self, name: &str, adjust: F) -> Result<Group, GroupError>
+    where
+        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+    {
         let name = name.to_owned();
-        on_engine!(self, e => e.add_group(name, payment_scope, address_scope).await)
+        on_engine!(self, e => e.add_group(name, adjust).await)
+    }
+
+    /// Deletes a group with everything it has: orders, documents,
+    /// deliveries, sessions, faults, e-mails, runs and journal entries.
+    /// False when there is no such group.
+    pub async fn delete_group(&self, id: u32) -> Result<bool, StoreError> {
+        on_engine!(self, e => e.delete_group(id).await)
     }
 
     /// Decides, atomically with other POs, whether this PO of the group gets
@@ -561,6 +575,35 @@ impl Store {
     /// False when it is pending already or does not exist.
     pub async fn resend(&self, id: i64, now_ms: i64) -> Result<bool, StoreError> {
         on_engine!(self, e => e.resend(id, now_ms).await)
+    }
+
+    // ---- CI runs ---------------------------------------------------------
+
+    /// Opens a run: the group's selected scenario becomes the run's, and
+    /// what the group receives until `run.deadline_ms` belongs to it.
+    /// Refused while another run of the group is open.
+    pub async fn open_run(&self, run: Run, now_ms: i64) -> Result<Run, RunError> {
+        on_engine!(self, e => e.open_run(run, now_ms).await)
+    }
+
+    /// Saves a run's state; a run no longer open frees its group.
+    pub async fn save_run(&self, run: Run) -> Result<(), StoreError> {
+        on_engine!(self, e => e.save_run(run).await)
+    }
+
+    pub async fn run(&self, id: &str) -> Result<Option<Run>, StoreError> {
+        let id = id.to_owned();
+        on_engine!(self, e => e.run(id).await)
+    }
+
+    /// What belongs to a run: its punchout sessions, orders and injected
+    /// faults, oldest first.
+    pub async fn run_records(
+        &self,
+        id: &str,
+    ) -> Result<(Vec<Session>, Vec<Order>, Vec<FaultRecord>), StoreError> {
+        let id = id.to_owned();
+        on_engine!(self, e => e.run_records(id).await)
     }
 
     // ---- retention -----------------------------------------------------

@@ -73,6 +73,19 @@ impl GroupError {
     }
 }
 
+/// Why a run was not opened.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("there is no group {0}")]
+    NoGroup(u32),
+    #[error(
+        "run {0} is still open for this group: wait for its verdict or cancel it (DELETE /api/v1/runs/{0})"
+    )]
+    Busy(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// The refusal of a system login that another group has.
 pub(crate) fn identity_taken(identity: &str) -> GroupError {
     GroupError::Refused(format!(

@@ -85,6 +85,7 @@ async fn open(
         read_only: false,
         oci: Some(login.ret.clone()),
         touched_at_ms: state.clock.now_ms(),
+        run_id: group.run_at(state.clock.now_ms()),
     };
     state
         .store

@@ -215,6 +215,7 @@ async fn accept(
         deviations: valid.deviations,
         fulfilment: Some(plan),
         refusal: None,
+        run_id: group.run_at(state.clock.now_ms()),
     };
     let exchange = [
         Document {
@@ -331,6 +332,7 @@ impl Intake<'_> {
                 text: status.text,
                 message: status.message,
             }),
+            run_id: self.group.run_at(state.clock.now_ms()),
         };
         let exchange = [
             Document {
@@ -416,6 +418,7 @@ async fn inject(
         payload_id,
         order_id,
         detail,
+        run_id: group.run_at(state.clock.now_ms()),
     };
     if let Err(e) = state.store.record_fault(record).await {
         return Some(cxml_internal(state, &e));

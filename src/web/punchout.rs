@@ -143,6 +143,7 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         scenario,
         oci: None,
         touched_at_ms: state.clock.now_ms(),
+        run_id: group.run_at(state.clock.now_ms()),
     };
     let documents = vec![
         Document {

@@ -492,9 +492,13 @@ pub async fn add_group(
         match (scope(&form.payment_scope), scope(&form.address_scope)) {
             (Ok(p), Ok(a)) => state
                 .store
-                .add_group(name, p, a)
+                .add_group(name, move |g| {
+                    g.payment_scope = p;
+                    g.address_scope = a;
+                    Ok(())
+                })
                 .await
-                .map_err(|e| e.to_string()),
+                .map_err(|e| e.message()),
             (Err(e), _) | (_, Err(e)) => Err(e),
         }
     };

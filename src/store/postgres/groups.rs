@@ -5,7 +5,7 @@
 use deadpool_postgres::GenericClient;
 
 use super::{Postgres, json_rows, load_group, query, save_group, unique_violation};
-use crate::domain::account::{Group, Scope, generate_identity};
+use crate::domain::account::Group;
 use crate::domain::fault::{FaultKind, FaultPlan, FaultRecord};
 use crate::store::model::{GroupError, StoreError, identity_taken};
 use crate::store::rows::{parse_time, time_text};
@@ -63,38 +63,63 @@ impl Postgres {
         Ok(g)
     }
 
-    pub async fn add_group(
-        &self,
-        name: String,
-        payment_scope: Scope,
-        address_scope: Scope,
-    ) -> Result<Group, StoreError> {
-        // Two replicas adding a group at once may pick the same id (or, very
-        // rarely, the same generated login): the constraint refuses one,
-        // which tries again.
+    pub async fn add_group<F>(&self, name: String, adjust: F) -> Result<Group, GroupError>
+    where
+        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+    {
+        let mut g = Group::generate(0, &name);
+        adjust(&mut g).map_err(GroupError::Refused)?;
+        // Two replicas adding a group at once may pick the same id: the
+        // primary key refuses one, which takes the next.
         for _ in 0..8 {
             let c = self.client().await?;
             let next: i64 =
                 query(&c, "SELECT coalesce(max(id), 0) + 1 FROM groups", &[]).await?[0].get(0);
-            let mut g = Group::generate(next as u32, &name);
-            g.identity = generate_identity();
-            g.payment_scope = payment_scope;
-            g.address_scope = address_scope;
+            g.id = next as u32;
+            let body = serde_json::to_string(&g).map_err(StoreError::from)?;
             let insert = c
                 .execute(
                     "INSERT INTO groups (id, identity, po_token, body) VALUES ($1, $2, $3, $4)",
-                    &[&next, &g.identity, &g.po_token, &serde_json::to_string(&g)?],
+                    &[&next, &g.identity, &g.po_token, &body],
                 )
                 .await;
             match insert {
                 Ok(_) => return Ok(g),
-                Err(e) if unique_violation(&e).is_some() => continue,
-                Err(e) => return Err(e.into()),
+                Err(e) => match unique_violation(&e) {
+                    Some("groups_pkey") => continue,
+                    Some("groups_identity_key") => return Err(identity_taken(&g.identity)),
+                    _ => return Err(StoreError::from(e).into()),
+                },
             }
         }
-        Err(StoreError::Internal(
-            "could not find a free group id; try again".into(),
-        ))
+        Err(StoreError::Internal("could not find a free group id; try again".into()).into())
+    }
+
+    pub async fn delete_group(&self, id: u32) -> Result<bool, StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        if load_group(&tx, id, true).await?.is_none() {
+            return Ok(false);
+        }
+        let gid = i64::from(id);
+        let nos = super::orders::order_nos(&tx, "group_id = $1", &[&gid], None).await?;
+        super::orders::delete_orders(&tx, &nos, super::orders::JournalOfOrders::Delete).await?;
+        super::execute(
+            &tx,
+            "WITH gone AS (SELECT id FROM sessions WHERE group_id = $1),
+                  docs AS (DELETE FROM documents WHERE session_id IN (SELECT id FROM gone))
+             DELETE FROM sessions WHERE id IN (SELECT id FROM gone)",
+            &[&gid],
+        )
+        .await?;
+        for table in ["faults", "mails", "runs", "journal"] {
+            tx.execute(&format!("DELETE FROM {table} WHERE group_id = $1"), &[&gid])
+                .await?;
+        }
+        tx.execute("DELETE FROM groups WHERE id = $1", &[&gid])
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Changes a group's stored state under its row lock; saved only when
@@ -140,7 +165,7 @@ impl Postgres {
         let c = self.client().await?;
         super::execute(
             &c,
-            "INSERT INTO faults (group_id, at, kind, payload_id, order_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO faults (group_id, at, kind, payload_id, order_id, detail, run_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[
                 &i64::from(f.group_id),
                 &time_text(&f.at),
@@ -148,6 +173,7 @@ impl Postgres {
                 &f.payload_id,
                 &f.order_id,
                 &f.detail,
+                &f.run_id,
             ],
         )
         .await?;
@@ -162,7 +188,7 @@ impl Postgres {
         let c = self.client().await?;
         let rows = query(
             &c,
-            "SELECT at, kind, payload_id, order_id, detail FROM faults WHERE group_id = $1 ORDER BY id DESC LIMIT $2",
+            "SELECT at, kind, payload_id, order_id, detail, run_id FROM faults WHERE group_id = $1 ORDER BY id DESC LIMIT $2",
             &[&i64::from(group_id), &(limit as i64)],
         )
         .await?;
@@ -175,6 +201,7 @@ impl Postgres {
                     payload_id: r.get(2),
                     order_id: r.get(3),
                     detail: r.get(4),
+                    run_id: r.get(5),
                 })
             })
             .collect()

@@ -24,6 +24,7 @@ mod journal;
 mod mails;
 mod orders;
 mod retention;
+mod runs;
 mod schema;
 mod sessions;
 

@@ -34,8 +34,8 @@ async fn insert_order_row(
     let cols = OrderColumns::of(order)?;
     let stmt = c
         .prepare_cached(
-            "INSERT INTO orders (group_id, refused, order_id, payload_id, scenario, session_id, received_at, received_day, asins, search, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING no",
+            "INSERT INTO orders (group_id, refused, order_id, payload_id, scenario, session_id, received_at, received_day, asins, search, body, run_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING no",
         )
         .await?;
     let inserted = c
@@ -53,6 +53,7 @@ async fn insert_order_row(
                 &cols.asins,
                 &cols.search,
                 &cols.body,
+                &order.run_id,
             ],
         )
         .await;

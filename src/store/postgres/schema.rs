@@ -18,7 +18,8 @@ use crate::store::model::StoreError;
 /// The advisory lock held while migrating ("absim" in ASCII).
 const MIGRATION_LOCK: i64 = 0x61_6273_696d;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 -- Punchout groups: credentials and settings (the Group as JSON), with the
 -- lookups that must be unique as columns.
 CREATE TABLE groups (
@@ -167,7 +168,24 @@ CREATE TABLE faults (
     detail      TEXT NOT NULL
 );
 CREATE INDEX faults_by_group ON faults (group_id, id);
-"#];
+"#,
+    r#"
+-- CI runs ("scenario X for group G"), and what belongs to each.
+CREATE TABLE runs (
+    id          TEXT PRIMARY KEY,
+    group_id    BIGINT NOT NULL,
+    opened_at   TEXT NOT NULL,
+    body        TEXT NOT NULL
+);
+CREATE INDEX runs_by_group ON runs (group_id);
+ALTER TABLE orders ADD COLUMN run_id TEXT;
+ALTER TABLE sessions ADD COLUMN run_id TEXT;
+ALTER TABLE faults ADD COLUMN run_id TEXT;
+CREATE INDEX orders_by_run ON orders (run_id) WHERE run_id IS NOT NULL;
+CREATE INDEX sessions_by_run ON sessions (run_id) WHERE run_id IS NOT NULL;
+CREATE INDEX faults_by_run ON faults (run_id) WHERE run_id IS NOT NULL;
+"#,
+];
 
 /// The schema version this absim writes: the number of migrations.
 pub const VERSION: u32 = MIGRATIONS.len() as u32;

@@ -22,7 +22,7 @@ impl Postgres {
         let tx = c.transaction().await?;
         execute(
             &tx,
-            "INSERT INTO sessions (id, group_id, cart_ref, scenario, created_at, touched_at, body) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO sessions (id, group_id, cart_ref, scenario, created_at, touched_at, body, run_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             &[
                 &session.id,
                 &i64::from(session.group_id),
@@ -31,6 +31,7 @@ impl Postgres {
                 &time_text(&session.setup.received_at),
                 &session.touched_at_ms,
                 &serde_json::to_string(&session)?,
+                &session.run_id,
             ],
         )
         .await?;

@@ -7,13 +7,13 @@ use std::sync::{Arc, RwLock};
 use rusqlite::params;
 
 use super::{Sqlite, load_group, load_groups, save_group};
-use crate::domain::account::{Group, Scope, generate_identity};
+use crate::domain::account::{Group, generate_identity};
 use crate::domain::fault::{FaultKind, FaultPlan, FaultRecord};
 use crate::store::model::{GroupError, StoreError, identity_taken};
 use crate::store::rows::{parse_time, time_text};
 
 /// Puts a committed group into the in-memory copy.
-fn put_cached(groups: &RwLock<Vec<Group>>, g: &Group) {
+pub(super) fn put_cached(groups: &RwLock<Vec<Group>>, g: &Group) {
     let mut groups = groups.write().expect("groups lock");
     match groups.iter_mut().find(|x| x.id == g.id) {
         Some(slot) => *slot = g.clone(),
@@ -74,12 +74,10 @@ impl Sqlite {
             .await?
     }
 
-    pub async fn add_group(
-        &self,
-        name: String,
-        payment_scope: Scope,
-        address_scope: Scope,
-    ) -> Result<Group, StoreError> {
+    pub async fn add_group<F>(&self, name: String, adjust: F) -> Result<Group, GroupError>
+    where
+        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+    {
         let cache = self.cache();
         self.db
             .write_then(
@@ -90,14 +88,57 @@ impl Sqlite {
                     while groups.iter().any(|o| o.identity == g.identity) {
                         g.identity = generate_identity();
                     }
-                    g.payment_scope = payment_scope;
-                    g.address_scope = address_scope;
+                    if let Err(why) = adjust(&mut g) {
+                        return Ok(Err(GroupError::Refused(why)));
+                    }
+                    if groups.iter().any(|o| o.identity == g.identity) {
+                        return Ok(Err(identity_taken(&g.identity)));
+                    }
                     save_group(c, &g)?;
-                    Ok(g)
+                    Ok(Ok(g))
                 },
-                move |g| put_cached(&cache, g),
+                move |made| {
+                    if let Ok(g) = made {
+                        put_cached(&cache, g);
+                    }
+                },
             )
-            .await
+            .await?
+    }
+
+    pub async fn delete_group(&self, id: u32) -> Result<bool, StoreError> {
+        let cache = self.cache();
+        let index = self.sessions.clone();
+        let (found, _) = self
+            .db
+            .write_then(
+                move |c| {
+                    if load_group(c, id)?.is_none() {
+                        return Ok((false, Vec::new()));
+                    }
+                    super::orders::delete_orders_where(
+                        c,
+                        "group_id = ?1",
+                        [id],
+                        super::orders::JournalOfOrders::Delete,
+                    )?;
+                    let gone = super::sessions::delete_sessions(c, "group_id = ?1", [id])?;
+                    for table in ["faults", "mails", "runs"] {
+                        c.execute(&format!("DELETE FROM {table} WHERE group_id = ?1"), [id])?;
+                    }
+                    c.execute("DELETE FROM journal WHERE group_id = ?1", [id])?;
+                    c.execute("DELETE FROM groups WHERE id = ?1", [id])?;
+                    Ok((true, gone))
+                },
+                move |(found, gone)| {
+                    if *found {
+                        index.remove(gone);
+                        cache.write().expect("groups lock").retain(|g| g.id != id);
+                    }
+                },
+            )
+            .await?;
+        Ok(found)
     }
 
     /// Changes a group's stored state in one writer job (a fault counted
@@ -158,8 +199,8 @@ impl Sqlite {
         self.db
             .write(move |c| {
                 c.execute(
-                    "INSERT INTO faults (group_id, at, kind, payload_id, order_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![f.group_id, time_text(&f.at), f.kind.as_str(), f.payload_id, f.order_id, f.detail],
+                    "INSERT INTO faults (group_id, at, kind, payload_id, order_id, detail, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![f.group_id, time_text(&f.at), f.kind.as_str(), f.payload_id, f.order_id, f.detail, f.run_id],
                 )?;
                 Ok(())
             })
@@ -174,7 +215,7 @@ impl Sqlite {
         self.db
             .read(move |c| {
                 let mut stmt = c.prepare_cached(
-                    "SELECT at, kind, payload_id, order_id, detail FROM faults WHERE group_id = ?1 ORDER BY id DESC LIMIT ?2",
+                    "SELECT at, kind, payload_id, order_id, detail, run_id FROM faults WHERE group_id = ?1 ORDER BY id DESC LIMIT ?2",
                 )?;
                 let rows = stmt.query_map(params![group_id, limit as i64], |r| {
                     Ok((
@@ -183,11 +224,12 @@ impl Sqlite {
                         r.get::<_, Option<String>>(2)?,
                         r.get::<_, Option<String>>(3)?,
                         r.get::<_, String>(4)?,
+                        r.get::<_, Option<String>>(5)?,
                     ))
                 })?;
                 let mut out = Vec::new();
                 for row in rows {
-                    let (at, kind, payload_id, order_id, detail) = row?;
+                    let (at, kind, payload_id, order_id, detail, run_id) = row?;
                     out.push(FaultRecord {
                         group_id,
                         at: parse_time(&at)?,
@@ -195,6 +237,7 @@ impl Sqlite {
                         payload_id,
                         order_id,
                         detail,
+                        run_id,
                     });
                 }
                 Ok(out)

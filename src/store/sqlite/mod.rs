@@ -21,6 +21,7 @@ mod journal;
 mod mails;
 mod orders;
 mod retention;
+mod runs;
 mod schema;
 mod session_index;
 mod sessions;

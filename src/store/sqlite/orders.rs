@@ -19,8 +19,8 @@ use crate::store::rows::{
 fn insert_order_row(c: &Connection, order: &mut Order, refused: bool) -> Result<(), StoreError> {
     let cols = OrderColumns::of(order)?;
     c.prepare_cached(
-        "INSERT INTO orders (group_id, refused, order_id, payload_id, scenario, session_id, received_at, received_day, asins, search, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO orders (group_id, refused, order_id, payload_id, scenario, session_id, received_at, received_day, asins, search, body, run_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         order.group_id,
@@ -33,7 +33,8 @@ fn insert_order_row(c: &Connection, order: &mut Order, refused: bool) -> Result<
         cols.day,
         cols.asins,
         cols.search,
-        cols.body
+        cols.body,
+        order.run_id
     ])?;
     order.no = c.last_insert_rowid() as u64;
     Ok(())

@@ -177,6 +177,24 @@ CREATE INDEX journal_by_request_doc ON journal (request_doc) WHERE request_doc I
     // Which absim process handled each exchange (one here; the column is
     // shared with the PostgreSQL engine's journal).
     M::up("ALTER TABLE journal ADD COLUMN replica TEXT;"),
+    // CI runs ("scenario X for group G"), and what belongs to each.
+    M::up(
+        r#"
+CREATE TABLE runs (
+    id          TEXT PRIMARY KEY,
+    group_id    INTEGER NOT NULL,
+    opened_at   TEXT NOT NULL,
+    body        TEXT NOT NULL
+);
+CREATE INDEX runs_by_group ON runs (group_id);
+ALTER TABLE orders ADD COLUMN run_id TEXT;
+ALTER TABLE sessions ADD COLUMN run_id TEXT;
+ALTER TABLE faults ADD COLUMN run_id TEXT;
+CREATE INDEX orders_by_run ON orders (run_id) WHERE run_id IS NOT NULL;
+CREATE INDEX sessions_by_run ON sessions (run_id) WHERE run_id IS NOT NULL;
+CREATE INDEX faults_by_run ON faults (run_id) WHERE run_id IS NOT NULL;
+"#,
+    ),
 ];
 
 /// Brings the schema to [`VERSION`]; refuses a database that a newer absim

@@ -109,6 +109,7 @@ mod tests {
             read_only: false,
             oci: None,
             touched_at_ms: 0,
+            run_id: None,
         }
     }
 

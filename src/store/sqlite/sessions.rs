@@ -24,7 +24,7 @@ impl Sqlite {
             .write_then(
                 move |c| {
                     c.prepare_cached(
-                        "INSERT INTO sessions (id, group_id, cart_ref, created_at, touched_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        "INSERT INTO sessions (id, group_id, cart_ref, created_at, touched_at, body, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     )?
                     .execute(params![
                         session.id,
@@ -32,7 +32,8 @@ impl Sqlite {
                         session.cart_ref,
                         time_text(&session.setup.received_at),
                         session.touched_at_ms,
-                        serde_json::to_string(&session)?
+                        serde_json::to_string(&session)?,
+                        session.run_id
                     ])?;
                     for d in &documents {
                         insert_document(c, Some(&session.id), None, d)?;

@@ -1,0 +1,387 @@
+//! A run: "scenario X for group G", opened by a CI job that tests its own
+//! purchasing system. While it is open, everything the group receives
+//! belongs to it (punchouts, carts, POs, refusals, the faults injected into
+//! PO answers, and through the orders their deliveries and the buyer's
+//! answers). [`evaluate`] turns that evidence into the run's checks: what
+//! must have arrived (a punchout, a returned cart, a PO, or no PO after an
+//! empty cart) and the automatic checks of the PO's log entry. The run is
+//! decided once no check is pending; at its deadline every pending check
+//! fails with what never arrived.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::checks::{Check, Outcome};
+use super::fault::FaultRecord;
+use super::order::Order;
+use super::scenario::{Expectation, Scenario};
+use super::session::Session;
+
+/// Where a run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunState {
+    Open,
+    Passed,
+    Failed,
+    /// The deadline passed with a check still pending.
+    TimedOut,
+    /// Closed by the CI job before it was decided.
+    Cancelled,
+}
+
+impl RunState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Open => "open",
+            RunState::Passed => "passed",
+            RunState::Failed => "failed",
+            RunState::TimedOut => "timed_out",
+            RunState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        self == RunState::Open
+    }
+}
+
+/// A run, as stored.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Run {
+    pub id: String,
+    pub group_id: u32,
+    pub scenario: String,
+    /// The language of its steps and sentences: `ja` or `en`.
+    pub lang: String,
+    pub opened_at: DateTime<FixedOffset>,
+    /// Unix ms after which the run times out.
+    pub deadline_ms: i64,
+    /// How long nothing must happen where the scenario expects nothing
+    /// (no PO after an empty cart), in ms.
+    pub quiet_ms: i64,
+    pub state: RunState,
+    pub closed_at: Option<DateTime<FixedOffset>>,
+    /// The checks as decided when the run closed.
+    #[serde(default)]
+    pub checks: Vec<StoredCheck>,
+    /// Set once the run's orders were marked from its verdict.
+    #[serde(default)]
+    pub marked: Option<String>,
+}
+
+/// A check as a closed run keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StoredCheck {
+    pub name: String,
+    /// pass | fail | pending | n/a
+    pub outcome: String,
+    pub ja: String,
+    pub en: String,
+}
+
+pub fn outcome_text(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "pass",
+        Outcome::Fail => "fail",
+        Outcome::Pending => "pending",
+        Outcome::NotApplicable => "n/a",
+    }
+}
+
+impl From<&Check> for StoredCheck {
+    fn from(c: &Check) -> Self {
+        StoredCheck {
+            name: c.name.clone(),
+            outcome: outcome_text(c.outcome).into(),
+            ja: c.ja.clone(),
+            en: c.en.clone(),
+        }
+    }
+}
+
+impl From<&StoredCheck> for Check {
+    fn from(c: &StoredCheck) -> Self {
+        let outcome = match c.outcome.as_str() {
+            "pass" => Outcome::Pass,
+            "fail" => Outcome::Fail,
+            "pending" => Outcome::Pending,
+            _ => Outcome::NotApplicable,
+        };
+        Check::new(c.name.clone(), outcome, c.ja.clone(), c.en.clone())
+    }
+}
+
+/// What the group received while the run was open.
+pub struct RunEvidence<'a> {
+    pub scenario: &'a Scenario,
+    /// The run's punchout sessions, oldest first.
+    pub sessions: &'a [Session],
+    /// The run's orders (accepted and refused), oldest first, each with the
+    /// automatic checks of its log entry.
+    pub orders: &'a [(Order, Vec<Check>)],
+    /// Faults injected into the run's PO answers.
+    pub faults: &'a [FaultRecord],
+    pub now_ms: i64,
+}
+
+fn pending(name: &str, ja: impl Into<String>, en: impl Into<String>) -> Check {
+    Check::new(name, Outcome::Pending, ja, en)
+}
+
+/// The run's checks and where it stands now.
+pub fn evaluate(run: &Run, e: &RunEvidence) -> (RunState, Vec<Check>) {
+    let mut checks = Vec::new();
+    checks.push(match e.sessions.first() {
+        Some(s) => Check::pass(
+            "punchout",
+            format!(
+                "購入システムからパンチアウトを受信しました (operation=\"{}\")。",
+                s.setup.operation
+            ),
+            format!(
+                "The purchasing system punched out (operation=\"{}\").",
+                s.setup.operation
+            ),
+        ),
+        None => pending(
+            "punchout",
+            "購入システムからパンチアウト (PunchOutSetupRequest) が届いていません。",
+            "No punchout (PunchOutSetupRequest) arrived from the purchasing system.",
+        ),
+    });
+    let last_return = e
+        .sessions
+        .iter()
+        .flat_map(|s| s.returns.iter())
+        .max_by_key(|r| r.sent_at);
+    checks.push(match last_return {
+        Some(r) => Check::pass(
+            "cart returned",
+            format!("カートが返却されました ({}行)。", r.lines.len()),
+            format!("A cart was returned ({} line(s)).", r.lines.len()),
+        ),
+        None => pending(
+            "cart returned",
+            "カートが返却されていません (承認を依頼する が押されていないか、PunchOutOrderMessage がフックURLに届いていません)。",
+            "No cart was returned (承認を依頼する was not pressed, or the PunchOutOrderMessage did not reach the hook URL).",
+        ),
+    });
+    if e.scenario.expect.contains(&Expectation::NoOrder) {
+        no_order_checks(run, e, last_return.map(|r| r.sent_at), &mut checks);
+    } else {
+        order_checks(e, &mut checks);
+    }
+    let decided = !checks.iter().any(|c| c.outcome == Outcome::Pending);
+    if decided {
+        let failed = checks.iter().any(|c| c.outcome == Outcome::Fail);
+        let state = if failed {
+            RunState::Failed
+        } else {
+            RunState::Passed
+        };
+        return (state, checks);
+    }
+    if e.now_ms >= run.deadline_ms {
+        let secs = (run.deadline_ms - run.opened_at.timestamp_millis()) / 1000;
+        for c in checks.iter_mut().filter(|c| c.outcome == Outcome::Pending) {
+            c.outcome = Outcome::Fail;
+            c.ja = format!("{}秒以内に届きませんでした: {}", secs, c.ja);
+            c.en = format!("Not within {secs} s: {}", c.en);
+        }
+        return (RunState::TimedOut, checks);
+    }
+    (RunState::Open, checks)
+}
+
+/// An empty cart came back: no PO may follow within the quiet time.
+fn no_order_checks(
+    run: &Run,
+    e: &RunEvidence,
+    returned_at: Option<DateTime<FixedOffset>>,
+    checks: &mut Vec<Check>,
+) {
+    let Some(returned_at) = returned_at else {
+        checks.push(pending(
+            "no PO after an empty cart",
+            "空のカートの返却を待っています。",
+            "Waiting for the empty cart to come back.",
+        ));
+        return;
+    };
+    if let Some((order, _)) = e.orders.last() {
+        checks.push(Check::fail(
+            "no PO after an empty cart",
+            format!(
+                "カートが空で返却された後に発注書 (orderID「{}」) が届きました: 空のカートでは発注しないでください。",
+                order.order_id
+            ),
+            format!(
+                "A PO (orderID '{}') arrived after the cart came back empty: a purchasing system sends no PO for an empty cart.",
+                order.order_id
+            ),
+        ));
+        return;
+    }
+    let quiet_until = returned_at.timestamp_millis() + run.quiet_ms;
+    if e.now_ms >= quiet_until {
+        checks.push(Check::pass(
+            "no PO after an empty cart",
+            format!(
+                "空のカートの後、{}秒間発注書は届きませんでした。",
+                run.quiet_ms / 1000
+            ),
+            format!(
+                "No PO arrived within {} s after the empty cart.",
+                run.quiet_ms / 1000
+            ),
+        ));
+    } else {
+        checks.push(pending(
+            "no PO after an empty cart",
+            "空のカートの後に発注書が届かないことを確かめています。",
+            "Making sure no PO follows the empty cart.",
+        ));
+    }
+}
+
+/// A PO must arrive; the newest one's log entry checks decide.
+fn order_checks(e: &RunEvidence, checks: &mut Vec<Check>) {
+    let Some((order, entry)) = e.orders.last() else {
+        let faulted = e.faults.iter().find(|f| f.payload_id.is_some());
+        checks.push(match faulted {
+            Some(f) => pending(
+                "PO",
+                format!(
+                    "障害応答 ({}) の後、発注書が再送されていません (payloadID「{}」)。同じ発注書を同じ payloadID で再送してください。",
+                    f.kind.as_str(),
+                    f.payload_id.as_deref().unwrap_or_default()
+                ),
+                format!(
+                    "No PO was sent again after the injected fault ({}, payloadID '{}'): the purchasing system must resend the same PO with the same payloadID.",
+                    f.kind.as_str(),
+                    f.payload_id.as_deref().unwrap_or_default()
+                ),
+            ),
+            None => pending(
+                "PO",
+                "発注書 (OrderRequest) が届いていません。",
+                "No PO (OrderRequest) arrived.",
+            ),
+        });
+        return;
+    };
+    checks.push(Check::pass(
+        "PO",
+        format!("発注書 (orderID「{}」) を受信しました。", order.order_id),
+        format!("A PO (orderID '{}') arrived.", order.order_id),
+    ));
+    // A scenario that expects a refusal waits for the PO that gets it (the
+    // duplicate after the first, say).
+    if e.scenario.refusal.is_some() && order.refusal.is_none() {
+        let expected = e.scenario.refusal.as_deref().unwrap_or_default();
+        checks.push(pending(
+            "refusal",
+            format!("{expected} で拒否される発注書を待っています。"),
+            format!("Waiting for a PO that absim refuses with {expected}."),
+        ));
+        return;
+    }
+    checks.extend(entry.iter().cloned());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::scenario::Catalogue;
+
+    fn run(scenario: &str) -> Run {
+        Run {
+            id: "r1".into(),
+            group_id: 2,
+            scenario: scenario.into(),
+            lang: "en".into(),
+            opened_at: DateTime::parse_from_rfc3339("2026-11-29T10:00:00+09:00").unwrap(),
+            deadline_ms: DateTime::parse_from_rfc3339("2026-11-29T10:05:00+09:00")
+                .unwrap()
+                .timestamp_millis(),
+            quiet_ms: 5_000,
+            state: RunState::Open,
+            closed_at: None,
+            checks: Vec::new(),
+            marked: None,
+        }
+    }
+
+    fn names(checks: &[Check]) -> Vec<(&str, Outcome)> {
+        checks
+            .iter()
+            .map(|c| (c.name.as_str(), c.outcome))
+            .collect()
+    }
+
+    #[test]
+    fn nothing_arrived_is_open_then_times_out_naming_each_missing_step() {
+        let catalogue = Catalogue::embedded().unwrap();
+        let r = run("basic");
+        let mut e = RunEvidence {
+            scenario: catalogue.get("basic").unwrap(),
+            sessions: &[],
+            orders: &[],
+            faults: &[],
+            now_ms: r.opened_at.timestamp_millis() + 1000,
+        };
+        let (state, checks) = evaluate(&r, &e);
+        assert_eq!(state, RunState::Open);
+        assert_eq!(
+            names(&checks),
+            [
+                ("punchout", Outcome::Pending),
+                ("cart returned", Outcome::Pending),
+                ("PO", Outcome::Pending)
+            ]
+        );
+        e.now_ms = r.deadline_ms;
+        let (state, checks) = evaluate(&r, &e);
+        assert_eq!(state, RunState::TimedOut);
+        assert!(checks.iter().all(|c| c.outcome == Outcome::Fail));
+        assert!(
+            checks[0].en.starts_with("Not within 300 s: No punchout"),
+            "{}",
+            checks[0].en
+        );
+        assert!(checks[2].en.contains("No PO (OrderRequest) arrived"));
+    }
+
+    #[test]
+    fn a_fault_without_a_resend_says_so_at_the_deadline() {
+        let catalogue = Catalogue::embedded().unwrap();
+        let r = run("advanced-po-retry");
+        let fault = FaultRecord {
+            group_id: 2,
+            at: r.opened_at,
+            kind: crate::domain::fault::FaultKind::Http503,
+            payload_id: Some("p-1@buyer".into()),
+            order_id: Some("PO-1".into()),
+            detail: String::new(),
+            run_id: Some("r1".into()),
+        };
+        let e = RunEvidence {
+            scenario: catalogue.get("advanced-po-retry").unwrap(),
+            sessions: &[],
+            orders: &[],
+            faults: std::slice::from_ref(&fault),
+            now_ms: r.deadline_ms + 1,
+        };
+        let (state, checks) = evaluate(&r, &e);
+        assert_eq!(state, RunState::TimedOut);
+        let po = checks.iter().find(|c| c.name == "PO").unwrap();
+        assert!(
+            po.en.contains(
+                "No PO was sent again after the injected fault (http503, payloadID 'p-1@buyer')"
+            ),
+            "{}",
+            po.en
+        );
+    }
+}

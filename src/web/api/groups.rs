@@ -1,0 +1,258 @@
+//! Groups and their settings: list, read, change, new credentials.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{ApiError, ApiResult, Json, P, group_of};
+use crate::AppState;
+use crate::domain::account::{
+    PurchasingSystem, generate_identity, generate_secret, generate_token, validate_endpoint,
+    validate_identity, validate_secret,
+};
+use crate::domain::fault::{FaultKind, FaultPlan};
+use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
+use crate::domain::{CartField, Group, Mode};
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TolerancesView {
+    pub price_increase_percent: u32,
+    /// remove-line | cancel-order
+    pub price_action: String,
+    /// ship-available | backorder | cancel-order
+    pub quantity_action: String,
+    pub max_shipping_yen: Option<u64>,
+    pub max_delivery_days: Option<u32>,
+    /// remove-line | cancel-order
+    pub delivery_action: String,
+    pub amazon_only: bool,
+}
+
+impl From<&Tolerances> for TolerancesView {
+    fn from(t: &Tolerances) -> Self {
+        TolerancesView {
+            price_increase_percent: t.price_increase_percent,
+            price_action: t.price_action.as_str().into(),
+            quantity_action: t.quantity_action.as_str().into(),
+            max_shipping_yen: t.max_shipping_yen,
+            max_delivery_days: t.max_delivery_days,
+            delivery_action: t.delivery_action.as_str().into(),
+            amazon_only: t.amazon_only,
+        }
+    }
+}
+
+impl TolerancesView {
+    fn parse(&self) -> Result<Tolerances, String> {
+        let t = Tolerances {
+            price_increase_percent: self.price_increase_percent,
+            price_action: Action::parse(&self.price_action)?,
+            quantity_action: QuantityAction::parse(&self.quantity_action)?,
+            max_shipping_yen: self.max_shipping_yen,
+            max_delivery_days: self.max_delivery_days,
+            delivery_action: Action::parse(&self.delivery_action)?,
+            amazon_only: self.amazon_only,
+        };
+        t.validate()?;
+        Ok(t)
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FaultsView {
+    /// http500-html | http503 | cxml500 | timeout | delay | malformed; null: off
+    pub kind: Option<String>,
+    pub remaining: Option<u32>,
+    pub share_percent: Option<u8>,
+    pub delay_ms: u64,
+    pub timeout_secs: u64,
+}
+
+impl From<&FaultPlan> for FaultsView {
+    fn from(p: &FaultPlan) -> Self {
+        FaultsView {
+            kind: p.kind.map(|k| k.as_str().to_owned()),
+            remaining: p.remaining,
+            share_percent: p.share_percent,
+            delay_ms: p.delay_ms,
+            timeout_secs: p.timeout_secs,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupView {
+    pub id: u32,
+    pub name: String,
+    pub purchasing_system: String,
+    /// a: システムログイン (cXML From/Sender Identity)
+    pub identity: String,
+    /// b: パスワード (cXML SharedSecret)
+    pub shared_secret: String,
+    pub punchout_url: String,
+    /// c: PO Request URL
+    pub po_request_url: String,
+    /// test | active
+    pub mode: String,
+    pub order_confirmation_url: Option<String>,
+    pub ship_notice_url: Option<String>,
+    pub invoice_url: Option<String>,
+    /// cxml-urlencoded | cxml-base64
+    pub cart_field: String,
+    pub selected_scenario: String,
+    pub tolerances: TolerancesView,
+    pub faults: FaultsView,
+}
+
+pub(super) fn group_view(state: &AppState, g: &Group) -> GroupView {
+    GroupView {
+        id: g.id,
+        name: g.name.clone(),
+        purchasing_system: g.purchasing_system.as_str().into(),
+        identity: g.identity.clone(),
+        shared_secret: g.shared_secret.clone(),
+        punchout_url: state.punchout_url(),
+        po_request_url: state.po_url(g),
+        mode: match g.mode {
+            Mode::Test => "test",
+            Mode::Active => "active",
+        }
+        .into(),
+        order_confirmation_url: g.order_confirmation_url.clone(),
+        ship_notice_url: g.ship_notice_url.clone(),
+        invoice_url: g.invoice_url.clone(),
+        cart_field: g.cart_field.name().into(),
+        selected_scenario: g.selected_scenario.clone(),
+        tolerances: (&g.tolerances).into(),
+        faults: (&g.faults).into(),
+    }
+}
+
+/// What `PATCH /groups/{gid}` may change; absent fields stay. An empty
+/// endpoint string clears it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupPatch {
+    pub name: Option<String>,
+    pub purchasing_system: Option<String>,
+    pub identity: Option<String>,
+    pub shared_secret: Option<String>,
+    pub mode: Option<String>,
+    pub order_confirmation_url: Option<String>,
+    pub ship_notice_url: Option<String>,
+    pub invoice_url: Option<String>,
+    pub cart_field: Option<String>,
+    pub tolerances: Option<TolerancesView>,
+    pub faults: Option<FaultsView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/groups", tag = "groups",
+    responses((status = 200, body = Vec<GroupView>)))]
+pub async fn list_groups(State(state): State<AppState>) -> ApiResult<Vec<GroupView>> {
+    Ok(axum::Json(
+        state
+            .store
+            .groups()
+            .await?
+            .iter()
+            .map(|g| group_view(&state, g))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/groups/{gid}", tag = "groups",
+    params(("gid" = u32, Path, description = "group id")),
+    responses((status = 200, body = GroupView), (status = 404, body = ApiError)))]
+pub async fn get_group(State(state): State<AppState>, P(gid): P<u32>) -> ApiResult<GroupView> {
+    Ok(axum::Json(group_view(
+        &state,
+        &group_of(&state, gid).await?,
+    )))
+}
+
+#[utoipa::path(patch, path = "/api/v1/groups/{gid}", tag = "groups",
+    params(("gid" = u32, Path, description = "group id")),
+    request_body = GroupPatch,
+    responses((status = 200, body = GroupView), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn patch_group(
+    State(state): State<AppState>,
+    P(gid): P<u32>,
+    Json(patch): Json<GroupPatch>,
+) -> ApiResult<GroupView> {
+    let g = state
+        .store
+        .update_group(gid, move |g| {
+            if let Some(n) = &patch.name {
+                if n.trim().is_empty() {
+                    return Err("name is empty".into());
+                }
+                g.name = n.trim().to_owned();
+            }
+            if let Some(p) = &patch.purchasing_system {
+                g.purchasing_system = PurchasingSystem::parse(p)?;
+            }
+            if let Some(id) = &patch.identity {
+                validate_identity(id)?;
+                g.identity = id.clone();
+            }
+            if let Some(s) = &patch.shared_secret {
+                validate_secret(s)?;
+                g.shared_secret = s.clone();
+            }
+            if let Some(m) = &patch.mode {
+                g.mode = match m.as_str() {
+                    "test" => Mode::Test,
+                    "active" => Mode::Active,
+                    other => return Err(format!("mode '{other}' is neither test nor active")),
+                };
+            }
+            if let Some(u) = &patch.order_confirmation_url {
+                g.order_confirmation_url = validate_endpoint(u)?;
+            }
+            if let Some(u) = &patch.ship_notice_url {
+                g.ship_notice_url = validate_endpoint(u)?;
+            }
+            if let Some(u) = &patch.invoice_url {
+                g.invoice_url = validate_endpoint(u)?;
+            }
+            if let Some(f) = &patch.cart_field {
+                g.cart_field = CartField::parse(f)?;
+            }
+            if let Some(t) = &patch.tolerances {
+                g.tolerances = t.parse()?;
+            }
+            if let Some(f) = &patch.faults {
+                let plan = FaultPlan {
+                    kind: f.kind.as_deref().map(FaultKind::parse).transpose()?,
+                    remaining: f.remaining,
+                    share_percent: f.share_percent,
+                    delay_ms: f.delay_ms,
+                    timeout_secs: f.timeout_secs,
+                };
+                plan.validate()?;
+                g.faults = plan;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(axum::Json(group_view(&state, &g)))
+}
+
+#[utoipa::path(post, path = "/api/v1/groups/{gid}/credentials", tag = "groups",
+    params(("gid" = u32, Path, description = "group id")),
+    responses((status = 200, description = "new system login, password and PO Request URL", body = GroupView), (status = 404, body = ApiError)))]
+pub async fn regenerate_credentials(
+    State(state): State<AppState>,
+    P(gid): P<u32>,
+) -> ApiResult<GroupView> {
+    let g = state
+        .store
+        .update_group(gid, |g| {
+            g.identity = generate_identity();
+            g.shared_secret = generate_secret();
+            g.po_token = generate_token(48);
+            Ok(())
+        })
+        .await?;
+    Ok(axum::Json(group_view(&state, &g)))
+}

@@ -1,0 +1,187 @@
+//! The JSON API under `/api/v1`, for QA automation. It reads and writes the
+//! same store as the pages (one record path). Errors are JSON with a stable
+//! `code` and a human `message`. The OpenAPI document at
+//! `/api/v1/openapi.json` is generated from these handlers by utoipa.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::domain::Group;
+use crate::domain::order::TestResult;
+use crate::store::{GroupError, StoreError};
+
+/// An API error: HTTP status, a stable code, and a message for people.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiError {
+    /// Stable: `not_found`, `bad_request`, `conflict`, `forbidden`,
+    /// `internal`.
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip)]
+    status: StatusCode,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+            status,
+        }
+    }
+
+    fn not_found(what: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", what)
+    }
+
+    fn bad_request(why: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", why)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "an API request failed inside absim");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "absim failed internally; try again",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(self)).into_response()
+    }
+}
+
+/// JSON bodies, query strings and paths whose rejections are API errors.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|axum::Json(v)| Json(v))
+            .map_err(|e: JsonRejection| ApiError::bad_request(e.body_text()))
+    }
+}
+
+pub struct Q<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Q<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| Q(v))
+            .map_err(|e: QueryRejection| ApiError::bad_request(e.body_text()))
+    }
+}
+
+pub struct P<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for P<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| P(v))
+            .map_err(|e: PathRejection| ApiError::bad_request(e.body_text()))
+    }
+}
+
+type ApiResult<T> = Result<axum::Json<T>, ApiError>;
+
+async fn group_of(state: &AppState, gid: u32) -> Result<Group, ApiError> {
+    state
+        .store
+        .group(gid)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("there is no group {gid}")))
+}
+
+impl From<GroupError> for ApiError {
+    fn from(e: GroupError) -> Self {
+        match e {
+            GroupError::Refused(why) => ApiError::bad_request(why),
+            GroupError::NotFound(gid) => ApiError::not_found(format!("there is no group {gid}")),
+            GroupError::Store(e) => e.into(),
+        }
+    }
+}
+
+mod groups;
+mod orders;
+mod scenarios;
+mod service;
+mod sessions;
+
+fn result_text(r: TestResult) -> &'static str {
+    match r {
+        TestResult::Success => "success",
+        TestResult::Failure => "failure",
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "absim API",
+        description = "Amazon Business test-mode simulator: groups, scenarios, punchout sessions, orders and the request journal."
+    ),
+    tags(
+        (name = "service"), (name = "groups"), (name = "scenarios"),
+        (name = "sessions"), (name = "orders"), (name = "journal")
+    )
+)]
+struct ApiDoc;
+
+/// The API routes and the OpenAPI document generated from them.
+pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(service::healthz))
+        .routes(routes!(service::readyz))
+        .routes(routes!(service::metrics))
+        .routes(routes!(service::version))
+        .routes(routes!(groups::list_groups))
+        .routes(routes!(groups::get_group, groups::patch_group))
+        .routes(routes!(groups::regenerate_credentials))
+        .routes(routes!(scenarios::list_scenarios))
+        .routes(routes!(scenarios::select_scenario))
+        .routes(routes!(scenarios::reset_scenario))
+        .routes(routes!(scenarios::reset_group))
+        .routes(routes!(sessions::list_sessions))
+        .routes(routes!(sessions::get_session))
+        .routes(routes!(sessions::put_cart))
+        .routes(routes!(sessions::checkout))
+        .routes(routes!(orders::list_orders))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(orders::mark_order))
+        .routes(routes!(service::journal))
+        .split_for_parts();
+    let doc = api.clone();
+    let router = router.route(
+        "/api/v1/openapi.json",
+        axum::routing::get(move || {
+            let doc = doc.clone();
+            async move { axum::Json(doc) }
+        }),
+    );
+    (router, api)
+}
