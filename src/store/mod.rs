@@ -40,7 +40,9 @@ pub use model::{
     OrderFilter, PoolStats, QueueStats, Retained, Retention, RunError, StoreError, StoredBodies,
     StoredDocument,
 };
+pub use postgres::SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION;
 pub use sqlite::Durability;
+pub use sqlite::SCHEMA_VERSION as SQLITE_SCHEMA_VERSION;
 pub use url::DatabaseUrl;
 
 use crate::domain::account::Group;
