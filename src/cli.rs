@@ -35,17 +35,23 @@ pub enum Command {
     },
     /// The reference buyer (the LINE WORKS bot's part) against a running
     /// absim.
-    Buyer {
-        /// Where the buyer listens.
-        #[arg(long, default_value = "127.0.0.1:8081")]
-        addr: SocketAddr,
-        /// The simulator's base URL.
-        #[arg(long, default_value = "http://127.0.0.1:8080")]
-        simulator: String,
-        /// The simulator's admin token (when it was started with one).
-        #[arg(long, env = "ABSIM_ADMIN_TOKEN", hide_env_values = true)]
-        admin_token: Option<String>,
+    Buyer(BuyerArgs),
+    /// Groups of a running absim, for CI pipelines: `group create` prints
+    /// the new group's system login, password and PO Request URL.
+    Group {
+        #[command(subcommand)]
+        action: GroupAction,
     },
+    /// Opens a run: scenario X for group G. Prints the run id and the
+    /// steps the purchasing system under test must perform.
+    OpenRun(OpenRunArgs),
+    /// Plays the shopper for a run: puts ASINs in the cart of the run's
+    /// latest punchout and presses 承認を依頼する (or leaves empty-handed).
+    Shop(ShopArgs),
+    /// Waits for a run's verdict, prints each check as it is decided, writes
+    /// JUnit and JSON reports; exit code 0 only when every check passed.
+    /// With --group and scenarios, opens a run per scenario in turn.
+    Verify(VerifyArgs),
     /// absim and the reference buyer in one process, the basic order run
     /// headlessly; both keep serving.
     Demo {
@@ -60,6 +66,168 @@ pub enum Command {
     /// fixed cXML answer).
     #[command(hide = true)]
     BenchFloor,
+}
+
+/// Where a running absim is, and its admin token.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// The running absim's base URL.
+    #[arg(long, env = "ABSIM_TARGET", default_value = "http://127.0.0.1:8080")]
+    pub target: String,
+    /// Its admin token (when it was started with one).
+    #[arg(long, env = "ABSIM_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BuyerArgs {
+    /// Where the buyer listens.
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    pub addr: SocketAddr,
+    /// The simulator's base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub simulator: String,
+    /// The simulator's admin token (when it was started with one).
+    #[arg(long, env = "ABSIM_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// The group whose credentials the buyer uses (it points the group's
+    /// endpoints at itself).
+    #[arg(long, default_value_t = 1)]
+    pub group: u32,
+    /// Send the PO as soon as a cart with items comes back (no person
+    /// presses 決済する): the buyer as a system under test in CI.
+    #[arg(long)]
+    pub auto_pay: bool,
+    /// The shopper's e-mail, registered at start.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Make a mistake on purpose: drop-aux-id, no-retry, order-empty-cart.
+    #[arg(long = "mistake", value_delimiter = ',')]
+    pub mistakes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum GroupAction {
+    /// Creates a group (its system login, password and PO Request URL are
+    /// generated unless given).
+    Create(GroupCreateArgs),
+    /// Deletes a group with its orders, sessions, runs and journal.
+    Delete {
+        #[command(flatten)]
+        target: TargetArgs,
+        /// The group's id.
+        gid: u32,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GroupCreateArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The group's name (a pipeline's, say).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The purchasing system (LINE_WORKS, Coupa, SAP_Ariba, ...).
+    #[arg(long)]
+    pub purchasing_system: Option<String>,
+    /// A fixed system login (generated otherwise).
+    #[arg(long)]
+    pub identity: Option<String>,
+    /// A fixed password (generated otherwise).
+    #[arg(long, hide_env_values = true)]
+    pub shared_secret: Option<String>,
+    /// Where order confirmations go (the system under test).
+    #[arg(long)]
+    pub confirmation_url: Option<String>,
+    /// Where ship notices go.
+    #[arg(long)]
+    pub ship_notice_url: Option<String>,
+    /// Where invoices go.
+    #[arg(long)]
+    pub invoice_url: Option<String>,
+    /// The cart-return field: cxml-urlencoded or cxml-base64.
+    #[arg(long)]
+    pub cart_field: Option<String>,
+    /// Print JSON (the API's group) instead of the lines for people.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OpenRunArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The group the run is for.
+    #[arg(long)]
+    pub group: u32,
+    /// The scenario's id.
+    pub scenario: String,
+    /// Seconds the run waits for the system under test.
+    #[arg(long, default_value_t = 300)]
+    pub timeout: u64,
+    /// The language of steps and sentences: ja or en.
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+    /// Print JSON (the API's run).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ShopArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The run whose latest punchout to shop in.
+    #[arg(long)]
+    pub run: String,
+    /// ASIN:QUANTITY to put in the cart (repeatable; default the guide's
+    /// desk, B087JWRCP5:1).
+    #[arg(long = "add", value_delimiter = ',')]
+    pub items: Vec<String>,
+    /// Leave with an empty cart.
+    #[arg(long)]
+    pub empty: bool,
+    /// Seconds to wait for the system under test to punch out.
+    #[arg(long, default_value_t = 60)]
+    pub wait: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The run to wait for (opened with `absim open-run`).
+    #[arg(long, conflicts_with_all = ["group", "all", "scenarios"])]
+    pub run: Option<String>,
+    /// Or: open a run per scenario for this group, in turn.
+    #[arg(long, required_unless_present = "run")]
+    pub group: Option<u32>,
+    /// The scenarios to run (with --group).
+    pub scenarios: Vec<String>,
+    /// Every scenario of the catalogue (with --group).
+    #[arg(long)]
+    pub all: bool,
+    /// Run this command for each scenario once its run is open ({run},
+    /// {scenario}, {group} and {target} are replaced): it drives the system
+    /// under test.
+    #[arg(long)]
+    pub each: Option<String>,
+    /// Seconds to wait for each run's verdict.
+    #[arg(long, default_value_t = 300)]
+    pub timeout: u64,
+    /// The language of the sentences: ja or en.
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+    /// Write a JUnit XML report here (each check a test case).
+    #[arg(long)]
+    pub junit: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Mark each run's orders 成功 or 失敗 from its verdict, with this
+    /// comment (name the CI run).
+    #[arg(long)]
+    pub mark: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -16,15 +16,20 @@ pub async fn buyer(
     addr: SocketAddr,
     simulator: &str,
     admin_token: Option<&str>,
+    options: web::BuyerOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let listener = TcpListener::bind(addr).await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let settings = web::connect(simulator, &base, admin_token).await?;
+    let settings = web::connect(simulator, &base, admin_token, &options).await?;
     println!("absim buyer (参照用購買システム): {base}/");
     println!("  管理者 (購入通知): {base}/admin");
     println!("  simulator: {}", settings.simulator);
-    axum::serve(listener, web::app(Buyer::new(settings)))
+    let buyer = Buyer::new(settings);
+    if let Some(email) = &options.email {
+        buyer.register(email);
+    }
+    axum::serve(listener, web::app(buyer))
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())
@@ -87,7 +92,7 @@ pub async fn start(absim_addr: SocketAddr, buyer_addr: SocketAddr) -> anyhow::Re
         .await
         .context("binding the buyer")?;
     let buyer_base = format!("http://{}", buyer_listener.local_addr()?);
-    let buyer = Buyer::new(web::connect(&absim, &buyer_base, None).await?);
+    let buyer = Buyer::new(web::connect(&absim, &buyer_base, None, &Default::default()).await?);
     let app = web::app(buyer.clone());
     let buyer_task = tokio::spawn(async move {
         let _ = axum::serve(buyer_listener, app).await;

@@ -9,6 +9,7 @@
 
 pub mod bench;
 pub mod buyer;
+pub mod ci;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod cxml;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod junit;
 pub mod lint;
 pub mod mailer;
 pub mod metrics;

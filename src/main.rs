@@ -12,7 +12,13 @@ async fn main() -> anyhow::Result<()> {
     // Logs go to stderr; stdout carries the connection values or reports.
     let quiet = matches!(
         cli.command,
-        Some(Command::Run(_)) | Some(Command::Bench(_)) | Some(Command::Lint { .. })
+        Some(Command::Run(_))
+            | Some(Command::Bench(_))
+            | Some(Command::Lint { .. })
+            | Some(Command::Group { .. })
+            | Some(Command::OpenRun(_))
+            | Some(Command::Shop(_))
+            | Some(Command::Verify(_))
     );
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -31,13 +37,29 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => *args,
         Some(Command::Bench(args)) => return absim::bench::run(args).await,
         Some(Command::Run(args)) => return run_scenarios(args).await,
-        Some(Command::Buyer {
-            addr,
-            simulator,
-            admin_token,
-        }) => {
-            return absim::demo::buyer(addr, &simulator, admin_token.as_deref(), shutdown_signal())
-                .await;
+        Some(Command::Buyer(b)) => {
+            let options = absim::buyer::web::BuyerOptions {
+                group: b.group,
+                auto_pay: b.auto_pay,
+                mistakes: absim::buyer::web::Mistakes::parse(&b.mistakes)
+                    .map_err(anyhow::Error::msg)?,
+                email: b.email,
+            };
+            return absim::demo::buyer(
+                b.addr,
+                &b.simulator,
+                b.admin_token.as_deref(),
+                options,
+                shutdown_signal(),
+            )
+            .await;
+        }
+        Some(Command::Group { action }) => return absim::ci::group(action).await,
+        Some(Command::OpenRun(args)) => return absim::ci::open_run(args).await,
+        Some(Command::Shop(args)) => return absim::ci::shop(args).await,
+        Some(Command::Verify(args)) => {
+            let passed = absim::ci::verify(args).await?;
+            std::process::exit(if passed { 0 } else { 1 });
         }
         Some(Command::Demo { addr, buyer_addr }) => {
             let demo = absim::demo::start(addr, buyer_addr).await?;

@@ -94,45 +94,29 @@ impl Report {
     /// JUnit XML: one testcase per scenario, failures with the check
     /// sentences.
     pub fn junit(&self) -> String {
-        use quick_xml::Writer;
-        use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-        let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-        let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
-        let mut suites = BytesStart::new("testsuites");
-        suites.push_attribute(("name", "absim"));
-        suites.push_attribute(("tests", self.results.len().to_string().as_str()));
-        suites.push_attribute(("failures", self.failed().to_string().as_str()));
-        suites.push_attribute(("time", format!("{:.3}", self.seconds).as_str()));
-        let _ = w.write_event(Event::Start(suites));
-        let mut suite = BytesStart::new("testsuite");
-        suite.push_attribute(("name", "absim scenarios"));
-        suite.push_attribute(("tests", self.results.len().to_string().as_str()));
-        suite.push_attribute(("failures", self.failed().to_string().as_str()));
-        suite.push_attribute(("errors", "0"));
-        suite.push_attribute(("time", format!("{:.3}", self.seconds).as_str()));
-        let _ = w.write_event(Event::Start(suite));
-        for r in &self.results {
-            let mut case = BytesStart::new("testcase");
-            case.push_attribute(("classname", format!("absim.{}", r.section).as_str()));
-            case.push_attribute(("name", format!("{}: {}", r.id, r.name).as_str()));
-            case.push_attribute(("time", format!("{:.3}", r.seconds).as_str()));
-            if r.passed {
-                let _ = w.write_event(Event::Empty(case));
-                continue;
-            }
-            let _ = w.write_event(Event::Start(case));
-            let mut failure = BytesStart::new("failure");
-            let first = r.failures.first().cloned().unwrap_or_default();
-            failure.push_attribute(("message", first.as_str()));
-            failure.push_attribute(("type", "check"));
-            let _ = w.write_event(Event::Start(failure));
-            let _ = w.write_event(Event::Text(BytesText::new(&r.failures.join("\n"))));
-            let _ = w.write_event(Event::End(BytesEnd::new("failure")));
-            let _ = w.write_event(Event::End(BytesEnd::new("testcase")));
-        }
-        let _ = w.write_event(Event::End(BytesEnd::new("testsuite")));
-        let _ = w.write_event(Event::End(BytesEnd::new("testsuites")));
-        String::from_utf8(w.into_inner()).expect("the writer writes UTF-8")
+        crate::junit::write(
+            "absim",
+            &[crate::junit::Suite {
+                name: "absim scenarios".into(),
+                seconds: self.seconds,
+                cases: self
+                    .results
+                    .iter()
+                    .map(|r| crate::junit::Case {
+                        classname: format!("absim.{}", r.section),
+                        name: format!("{}: {}", r.id, r.name),
+                        seconds: r.seconds,
+                        failures: if r.passed {
+                            Vec::new()
+                        } else if r.failures.is_empty() {
+                            vec!["failed".into()]
+                        } else {
+                            r.failures.clone()
+                        },
+                    })
+                    .collect(),
+            }],
+        )
     }
 }
 

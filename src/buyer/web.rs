@@ -5,8 +5,6 @@
 //! administrator's view of who bought what (購入通知). It keeps its own log of
 //! what it sent and received, in memory.
 
-use std::sync::{Arc, Mutex};
-
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
@@ -14,304 +12,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::BuyerConfig;
-use crate::cxml::order_message::PunchOutOrderMessage;
-use crate::cxml::{Cxml, read, write};
+pub use super::system::{ADDRESSES, Buyer, BuyerSettings, CartView, LogEntry, Mistakes, OrderView};
+use crate::cxml::write;
 use crate::i18n::Texts;
 use crate::web::Ctx;
-
-/// Where the simulator is and who the buyer is to it.
-#[derive(Debug, Clone)]
-pub struct BuyerSettings {
-    /// The simulator's base URL.
-    pub simulator: String,
-    /// This buyer's own base URL (for the hook and its cXML endpoints).
-    pub base_url: String,
-    pub identity: String,
-    pub shared_secret: String,
-    pub po_url: String,
-}
-
-/// Something the buyer sent or received.
-#[derive(Debug, Clone)]
-pub struct LogEntry {
-    pub at: String,
-    pub direction: &'static str,
-    pub what: String,
-    pub body: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct CartView {
-    pub id: usize,
-    pub email: String,
-    pub address: String,
-    pub lines: Vec<(String, String, String, String)>,
-    pub total: String,
-    pub poom: Cxml<PunchOutOrderMessage>,
-    pub order: Option<usize>,
-}
-
-#[derive(Debug, Clone)]
-pub struct OrderView {
-    pub id: usize,
-    pub order_id: String,
-    pub email: String,
-    pub address: String,
-    pub at: String,
-    pub answer: String,
-    pub lines: Vec<(String, String, String, String)>,
-    pub total: String,
-    pub confirmation: Option<String>,
-    pub ship_notices: Vec<String>,
-    pub invoice: Option<String>,
-}
-
-#[derive(Debug, Default)]
-struct Book {
-    email: Option<String>,
-    address: String,
-    carts: Vec<CartView>,
-    orders: Vec<OrderView>,
-    log: Vec<LogEntry>,
-}
-
-/// The buyer's state: one handle; the book behind a std Mutex held only to
-/// read or change it, never across an await.
-#[derive(Clone)]
-pub struct Buyer(Arc<BuyerInner>);
-
-pub struct BuyerInner {
-    pub settings: BuyerSettings,
-    book: Mutex<Book>,
-    http: reqwest::Client,
-}
-
-/// The delivery addresses the shopper picks from (配送先管理).
-pub const ADDRESSES: [&str; 2] = [
-    "東京都目黒区下目黒1-8-1 本社 総務部",
-    "大阪府大阪市北区梅田3-1-1 大阪支店",
-];
-
-impl Buyer {
-    pub fn new(settings: BuyerSettings) -> Buyer {
-        Buyer(Arc::new(BuyerInner {
-            settings,
-            book: Mutex::new(Book {
-                address: ADDRESSES[0].to_owned(),
-                ..Book::default()
-            }),
-            http: reqwest::Client::new(),
-        }))
-    }
-
-    fn config(&self, email: &str) -> BuyerConfig {
-        BuyerConfig {
-            identity: self.0.settings.identity.clone(),
-            shared_secret: self.0.settings.shared_secret.clone(),
-            hook_url: format!("{}/hook", self.0.settings.base_url),
-            user_email: email.to_owned(),
-            user_agent: "absim reference buyer (LINE WORKS bot)".into(),
-        }
-    }
-
-    fn log(&self, direction: &'static str, what: impl Into<String>, body: impl Into<String>) {
-        self.0.book.lock().expect("book").log.push(LogEntry {
-            at: crate::cxml::time::format(&crate::cxml::time::now()),
-            direction,
-            what: what.into(),
-            body: body.into(),
-        });
-    }
-
-    /// Registers the shopper's e-mail (what the bot asks first).
-    pub fn register(&self, email: &str) {
-        self.0.book.lock().expect("book").email = Some(email.to_owned());
-    }
-
-    pub fn orders(&self) -> Vec<OrderView> {
-        self.0.book.lock().expect("book").orders.clone()
-    }
-
-    pub fn carts(&self) -> Vec<CartView> {
-        self.0.book.lock().expect("book").carts.clone()
-    }
-
-    /// 買い物をする: the punchout; gives the StartPage URL.
-    pub async fn shop(&self, email: &str) -> anyhow::Result<String> {
-        let setup = super::setup_request(
-            &self.config(email),
-            "create",
-            &format!("bot-{}", rand::random::<u32>()),
-            &[],
-            None,
-        );
-        self.log("sent", "PunchOutSetupRequest", setup.clone());
-        let r = self
-            .0
-            .http
-            .post(format!(
-                "{}/eprocurement/punchout",
-                self.0.settings.simulator
-            ))
-            .header("content-type", "text/xml; charset=utf-8")
-            .body(setup)
-            .send()
-            .await?;
-        let body = r.text().await?;
-        self.log("received", "PunchOutSetupResponse", body.clone());
-        let doc = read::<crate::cxml::punchout_setup::PunchOutSetupResponse>(body.as_bytes())
-            .map_err(|e| anyhow::anyhow!("the simulator refused the punchout: {e}; {body}"))?;
-        doc.doc
-            .payload()
-            .map(|p| p.start_page.url.clone())
-            .ok_or_else(|| anyhow::anyhow!("no StartPage in {body}"))
-    }
-
-    /// The hook: reads the returned cart; gives its number.
-    pub fn receive_cart(&self, fields: &[(String, String)]) -> anyhow::Result<usize> {
-        let poom = super::cart_from_form(fields)?;
-        self.log("received", "PunchOutOrderMessage", write::document(&poom));
-        let message = poom
-            .payload()
-            .ok_or_else(|| anyhow::anyhow!("an empty cart message"))?;
-        let lines = message
-            .items
-            .iter()
-            .map(|i| {
-                (
-                    i.item_id.supplier_part_id.clone(),
-                    i.item_detail.description_text(),
-                    i.quantity.clone(),
-                    i.item_detail.unit_price.money.value.clone(),
-                )
-            })
-            .collect();
-        let total = message.header.total.money.value.clone();
-        let mut book = self.0.book.lock().expect("book");
-        let id = book.carts.len() + 1;
-        let cart = CartView {
-            id,
-            email: book.email.clone().unwrap_or_default(),
-            address: book.address.clone(),
-            lines,
-            total,
-            poom,
-            order: None,
-        };
-        book.carts.push(cart);
-        Ok(id)
-    }
-
-    /// 決済する: sends the PO for a cart; gives the order number.
-    pub async fn pay(&self, cart_id: usize) -> anyhow::Result<usize> {
-        let cart = self
-            .carts()
-            .into_iter()
-            .find(|c| c.id == cart_id)
-            .ok_or_else(|| anyhow::anyhow!("there is no cart {cart_id}"))?;
-        let order_id = format!("BOT-{}-{cart_id}", std::process::id());
-        let payload_id = super::payload_id(&order_id);
-        let mut po = super::order_request(
-            &self.config(&cart.email),
-            cart.poom
-                .payload()
-                .ok_or_else(|| anyhow::anyhow!("an empty cart"))?,
-            &order_id,
-            &payload_id,
-        );
-        if let Some(r) = po.request.as_mut()
-            && let Some(pa) = r
-                .payload
-                .header
-                .ship_to
-                .as_mut()
-                .and_then(|s| s.address.postal_address.as_mut())
-        {
-            pa.street = vec![cart.address.clone()];
-        }
-        let body = write::document(&po);
-        self.log("sent", "OrderRequest", body.clone());
-        let r = self
-            .0
-            .http
-            .post(&self.0.settings.po_url)
-            .header("content-type", "text/xml; charset=utf-8")
-            .body(body)
-            .send()
-            .await?;
-        let http = r.status().as_u16();
-        let answer = r.text().await?;
-        self.log("received", "Response to the OrderRequest", answer.clone());
-        let status = crate::cxml::read::read_status(answer.as_bytes())
-            .map(|s| format!("HTTP {http} · cXML {} {}", s.code, s.text))
-            .unwrap_or_else(|_| format!("HTTP {http}"));
-        let mut book = self.0.book.lock().expect("book");
-        let id = book.orders.len() + 1;
-        book.orders.push(OrderView {
-            id,
-            order_id,
-            email: cart.email.clone(),
-            address: cart.address.clone(),
-            at: crate::cxml::time::format(&crate::cxml::time::now()),
-            answer: status,
-            lines: cart.lines.clone(),
-            total: cart.total.clone(),
-            confirmation: None,
-            ship_notices: Vec::new(),
-            invoice: None,
-        });
-        if let Some(c) = book.carts.iter_mut().find(|c| c.id == cart_id) {
-            c.order = Some(id);
-        }
-        Ok(id)
-    }
-
-    /// A document from the simulator (confirmation, ship notice, invoice).
-    pub fn receive_document(&self, kind: &str, body: &str) {
-        self.log("received", kind.to_owned(), body.to_owned());
-        let order_id = body
-            .split("orderID=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default()
-            .to_owned();
-        let summary = summarise(kind, body);
-        let mut book = self.0.book.lock().expect("book");
-        if let Some(o) = book.orders.iter_mut().find(|o| o.order_id == order_id) {
-            match kind {
-                "confirmation" => o.confirmation = Some(summary),
-                "shipnotice" => o.ship_notices.push(summary),
-                _ => o.invoice = Some(summary),
-            }
-        }
-    }
-}
-
-/// One line about a received document, for the order page.
-fn summarise(kind: &str, body: &str) -> String {
-    let attr = |name: &str| {
-        body.split(&format!("{name}=\""))
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    match kind {
-        "confirmation" => format!(
-            "{} {} · confirmID {}",
-            attr("type"),
-            attr("noticeDate"),
-            attr("confirmID")
-        ),
-        "shipnotice" => format!(
-            "shipmentID {} · {}",
-            attr("shipmentID"),
-            attr("shipmentDate")
-        ),
-        _ => format!("invoiceID {} · {}", attr("invoiceID"), attr("invoiceDate")),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "buyer/home.html")]
@@ -414,7 +118,19 @@ async fn shop(State(b): State<Buyer>, ctx: Ctx, Form(f): Form<ShopForm>) -> Resp
 async fn hook(State(b): State<Buyer>, ctx: Ctx, body: axum::body::Bytes) -> Response {
     let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     match b.receive_cart(&fields) {
-        Ok(_) => Redirect::to("/").into_response(),
+        Ok(cart) => {
+            if b.pays_at_once(cart) {
+                // Ordering without a person: the PO goes out now, while
+                // the shopper's browser moves on.
+                let b = b.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = b.pay(cart).await {
+                        tracing::warn!(error = %e, cart, "the buyer could not send its PO");
+                    }
+                });
+            }
+            Redirect::to("/").into_response()
+        }
         Err(e) => problem(ctx.t, StatusCode::BAD_REQUEST, format!("{e:#}")),
     }
 }
@@ -492,28 +208,39 @@ pub async fn connect(
     simulator: &str,
     base_url: &str,
     admin_token: Option<&str>,
+    options: &BuyerOptions,
 ) -> anyhow::Result<BuyerSettings> {
     let http = crate::api_client(admin_token, std::time::Duration::from_secs(30))?;
     let simulator = simulator.trim_end_matches('/').to_owned();
-    let g: serde_json::Value = serde_json::from_str(
-        &http
-            .get(format!("{simulator}/api/v1/groups/1"))
-            .send()
-            .await
-            .map_err(|e| anyhow::anyhow!("reaching the simulator at {simulator}: {e}"))?
-            .text()
-            .await?,
-    )?;
+    let gid = if options.group == 0 {
+        crate::DEFAULT_GROUP
+    } else {
+        options.group
+    };
+    let group = format!("{simulator}/api/v1/groups/{gid}");
+    let answer = http
+        .get(&group)
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("reaching the simulator at {simulator}: {e}"))?;
+    anyhow::ensure!(
+        answer.status().is_success(),
+        "the simulator answered {} for group {gid}: {}",
+        answer.status(),
+        answer.text().await.unwrap_or_default()
+    );
+    let g: serde_json::Value = serde_json::from_str(&answer.text().await?)?;
     let patch = serde_json::json!({
         "order_confirmation_url": format!("{base_url}/cxml/confirmation"),
         "ship_notice_url": format!("{base_url}/cxml/shipnotice"),
         "invoice_url": format!("{base_url}/cxml/invoice"),
     });
-    http.patch(format!("{simulator}/api/v1/groups/1"))
+    http.patch(&group)
         .header("content-type", "application/json")
         .body(patch.to_string())
         .send()
-        .await?;
+        .await?
+        .error_for_status()?;
     let field = |k: &str| g[k].as_str().unwrap_or_default().to_owned();
     Ok(BuyerSettings {
         simulator,
@@ -521,5 +248,20 @@ pub async fn connect(
         identity: field("identity"),
         shared_secret: field("shared_secret"),
         po_url: field("po_request_url"),
+        auto_pay: options.auto_pay,
+        mistakes: options.mistakes,
     })
+}
+
+/// How `absim buyer` plays its part.
+#[derive(Debug, Clone, Default)]
+pub struct BuyerOptions {
+    /// The simulator's group whose credentials the buyer uses (and whose
+    /// endpoints it points at itself); 0 means the default group.
+    pub group: u32,
+    /// Send the PO as soon as a cart with items comes back.
+    pub auto_pay: bool,
+    pub mistakes: Mistakes,
+    /// The shopper's e-mail, registered at start.
+    pub email: Option<String>,
 }

@@ -183,7 +183,8 @@ pub fn evaluate(run: &Run, e: &RunEvidence) -> (RunState, Vec<Check>) {
         return (state, checks);
     }
     if e.now_ms >= run.deadline_ms {
-        let secs = (run.deadline_ms - run.opened_at.timestamp_millis()) / 1000;
+        // The clock of due times and the wall clock may differ by a few ms.
+        let secs = ((run.deadline_ms - run.opened_at.timestamp_millis()) as f64 / 1000.0).round();
         for c in checks.iter_mut().filter(|c| c.outcome == Outcome::Pending) {
             c.outcome = Outcome::Fail;
             c.ja = format!("{}秒以内に届きませんでした: {}", secs, c.ja);

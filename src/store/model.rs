@@ -53,6 +53,9 @@ pub enum InsertError {
 pub enum GroupError {
     #[error("{0}")]
     Refused(String),
+    /// A value another group has (its system login).
+    #[error("{0}")]
+    Conflict(String),
     #[error("there is no group {0}")]
     NotFound(u32),
     #[error(transparent)]
@@ -88,7 +91,7 @@ pub enum RunError {
 
 /// The refusal of a system login that another group has.
 pub(crate) fn identity_taken(identity: &str) -> GroupError {
-    GroupError::Refused(format!(
+    GroupError::Conflict(format!(
         "システムログイン '{identity}' は別のグループで使われています (the system login is used by another group)"
     ))
 }

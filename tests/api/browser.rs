@@ -165,7 +165,11 @@ async fn a_person_orders_through_the_buyer_and_marks_the_test_in_chromium() {
     let app = spawn_app().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let buyer_base = format!("http://{}", listener.local_addr().unwrap());
-    let buyer = Buyer::new(web::connect(&app.base, &buyer_base, None).await.unwrap());
+    let buyer = Buyer::new(
+        web::connect(&app.base, &buyer_base, None, &Default::default())
+            .await
+            .unwrap(),
+    );
     tokio::spawn(axum::serve(listener, web::app(buyer.clone())).into_future());
 
     // The buyer's page: register, then 買い物をする posts the setup request.

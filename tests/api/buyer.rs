@@ -12,7 +12,9 @@ async fn the_buyer_drives_a_full_order_through_its_pages() {
     let app = spawn_app_steppable(|_| {}).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let settings = web::connect(&app.base, &base, None).await.unwrap();
+    let settings = web::connect(&app.base, &base, None, &Default::default())
+        .await
+        .unwrap();
     assert_eq!(settings.identity, IDENTITY);
     let buyer = Buyer::new(settings);
     tokio::spawn(axum::serve(listener, web::app(buyer.clone())).into_future());

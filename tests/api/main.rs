@@ -8,6 +8,7 @@ mod admin;
 mod basic_order;
 mod browser;
 mod buyer;
+mod ci;
 mod helpers;
 mod hostile;
 mod injection;

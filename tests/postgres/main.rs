@@ -19,6 +19,8 @@ mod admin;
 mod basic_order;
 #[path = "../api/buyer.rs"]
 mod buyer;
+#[path = "../api/ci.rs"]
+mod ci;
 #[path = "../api/helpers.rs"]
 mod helpers;
 #[path = "../api/hostile.rs"]

@@ -1,6 +1,7 @@
 //! Groups and their settings: list, read, change, new credentials.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -128,8 +129,8 @@ pub(super) fn group_view(state: &AppState, g: &Group) -> GroupView {
     }
 }
 
-/// What `PATCH /groups/{gid}` may change; absent fields stay. An empty
-/// endpoint string clears it.
+/// What `PATCH /groups/{gid}` may change (absent fields stay; an empty
+/// endpoint string clears it), and what `POST /groups` may set.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupPatch {
@@ -181,61 +182,112 @@ pub async fn patch_group(
 ) -> ApiResult<GroupView> {
     let g = state
         .store
-        .update_group(gid, move |g| {
-            if let Some(n) = &patch.name {
-                if n.trim().is_empty() {
-                    return Err("name is empty".into());
-                }
-                g.name = n.trim().to_owned();
-            }
-            if let Some(p) = &patch.purchasing_system {
-                g.purchasing_system = PurchasingSystem::parse(p)?;
-            }
-            if let Some(id) = &patch.identity {
-                validate_identity(id)?;
-                g.identity = id.clone();
-            }
-            if let Some(s) = &patch.shared_secret {
-                validate_secret(s)?;
-                g.shared_secret = s.clone();
-            }
-            if let Some(m) = &patch.mode {
-                g.mode = match m.as_str() {
-                    "test" => Mode::Test,
-                    "active" => Mode::Active,
-                    other => return Err(format!("mode '{other}' is neither test nor active")),
-                };
-            }
-            if let Some(u) = &patch.order_confirmation_url {
-                g.order_confirmation_url = validate_endpoint(u)?;
-            }
-            if let Some(u) = &patch.ship_notice_url {
-                g.ship_notice_url = validate_endpoint(u)?;
-            }
-            if let Some(u) = &patch.invoice_url {
-                g.invoice_url = validate_endpoint(u)?;
-            }
-            if let Some(f) = &patch.cart_field {
-                g.cart_field = CartField::parse(f)?;
-            }
-            if let Some(t) = &patch.tolerances {
-                g.tolerances = t.parse()?;
-            }
-            if let Some(f) = &patch.faults {
-                let plan = FaultPlan {
-                    kind: f.kind.as_deref().map(FaultKind::parse).transpose()?,
-                    remaining: f.remaining,
-                    share_percent: f.share_percent,
-                    delay_ms: f.delay_ms,
-                    timeout_secs: f.timeout_secs,
-                };
-                plan.validate()?;
-                g.faults = plan;
-            }
-            Ok(())
-        })
+        .update_group(gid, move |g| patch.apply(g))
         .await?;
     Ok(axum::Json(group_view(&state, &g)))
+}
+
+impl GroupPatch {
+    /// Sets what the patch names, checking each value by its rule.
+    fn apply(&self, g: &mut Group) -> Result<(), String> {
+        if let Some(n) = &self.name {
+            if n.trim().is_empty() {
+                return Err("name is empty".into());
+            }
+            g.name = n.trim().to_owned();
+        }
+        if let Some(p) = &self.purchasing_system {
+            g.purchasing_system = PurchasingSystem::parse(p)?;
+        }
+        if let Some(id) = &self.identity {
+            validate_identity(id)?;
+            g.identity = id.clone();
+        }
+        if let Some(s) = &self.shared_secret {
+            validate_secret(s)?;
+            g.shared_secret = s.clone();
+        }
+        if let Some(m) = &self.mode {
+            g.mode = match m.as_str() {
+                "test" => Mode::Test,
+                "active" => Mode::Active,
+                other => return Err(format!("mode '{other}' is neither test nor active")),
+            };
+        }
+        if let Some(u) = &self.order_confirmation_url {
+            g.order_confirmation_url = validate_endpoint(u)?;
+        }
+        if let Some(u) = &self.ship_notice_url {
+            g.ship_notice_url = validate_endpoint(u)?;
+        }
+        if let Some(u) = &self.invoice_url {
+            g.invoice_url = validate_endpoint(u)?;
+        }
+        if let Some(f) = &self.cart_field {
+            g.cart_field = CartField::parse(f)?;
+        }
+        if let Some(t) = &self.tolerances {
+            g.tolerances = t.parse()?;
+        }
+        if let Some(f) = &self.faults {
+            let plan = FaultPlan {
+                kind: f.kind.as_deref().map(FaultKind::parse).transpose()?,
+                remaining: f.remaining,
+                share_percent: f.share_percent,
+                delay_ms: f.delay_ms,
+                timeout_secs: f.timeout_secs,
+            };
+            plan.validate()?;
+            g.faults = plan;
+        }
+        Ok(())
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/groups", tag = "groups",
+    request_body(content = GroupPatch, description = "the new group's settings; what is absent is generated (system login, password, PO Request URL) or defaulted (name パンチアウトグループ, LINE_WORKS, test mode)"),
+    responses(
+        (status = 201, description = "the group, with its system login, password and PO Request URL", body = GroupView),
+        (status = 400, description = "a value breaks its rule (the message names the rule)", body = ApiError),
+        (status = 409, description = "the system login is another group's", body = ApiError)))]
+pub async fn create_group(
+    State(state): State<AppState>,
+    Json(spec): Json<GroupPatch>,
+) -> Result<(StatusCode, axum::Json<GroupView>), ApiError> {
+    let name = spec
+        .name
+        .clone()
+        .unwrap_or_else(|| crate::domain::account::DEFAULT_GROUP_NAME.to_owned());
+    let g = state.store.add_group(&name, move |g| spec.apply(g)).await?;
+    tracing::info!(group = g.id, name = %g.name, "a group was created through the API");
+    Ok((StatusCode::CREATED, axum::Json(group_view(&state, &g))))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletedView {
+    /// The group that is gone, with its orders, sessions, runs and journal.
+    pub deleted: u32,
+}
+
+#[utoipa::path(delete, path = "/api/v1/groups/{gid}", tag = "groups",
+    params(("gid" = u32, Path, description = "group id")),
+    responses(
+        (status = 200, description = "the group and everything it had are gone", body = DeletedView),
+        (status = 404, body = ApiError),
+        (status = 409, description = "the default group (1) cannot be deleted", body = ApiError)))]
+pub async fn delete_group(State(state): State<AppState>, P(gid): P<u32>) -> ApiResult<DeletedView> {
+    if gid == crate::DEFAULT_GROUP {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "group 1 is the default group and cannot be deleted; reset its log instead (POST /api/v1/groups/1/reset)",
+        ));
+    }
+    if !state.store.delete_group(gid).await? {
+        return Err(ApiError::not_found(format!("there is no group {gid}")));
+    }
+    tracing::info!(group = gid, "a group was deleted through the API");
+    Ok(axum::Json(DeletedView { deleted: gid }))
 }
 
 #[utoipa::path(post, path = "/api/v1/groups/{gid}/credentials", tag = "groups",

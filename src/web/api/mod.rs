@@ -120,6 +120,7 @@ impl From<GroupError> for ApiError {
     fn from(e: GroupError) -> Self {
         match e {
             GroupError::Refused(why) => ApiError::bad_request(why),
+            GroupError::Conflict(why) => ApiError::new(StatusCode::CONFLICT, "conflict", why),
             GroupError::NotFound(gid) => ApiError::not_found(format!("there is no group {gid}")),
             GroupError::Store(e) => e.into(),
         }
@@ -128,6 +129,7 @@ impl From<GroupError> for ApiError {
 
 mod groups;
 mod orders;
+mod runs;
 mod scenarios;
 mod service;
 mod sessions;
@@ -147,7 +149,7 @@ fn result_text(r: TestResult) -> &'static str {
     ),
     tags(
         (name = "service"), (name = "groups"), (name = "scenarios"),
-        (name = "sessions"), (name = "orders"), (name = "journal")
+        (name = "sessions"), (name = "orders"), (name = "runs"), (name = "journal")
     )
 )]
 struct ApiDoc;
@@ -159,8 +161,12 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(service::readyz))
         .routes(routes!(service::metrics))
         .routes(routes!(service::version))
-        .routes(routes!(groups::list_groups))
-        .routes(routes!(groups::get_group, groups::patch_group))
+        .routes(routes!(groups::list_groups, groups::create_group))
+        .routes(routes!(
+            groups::get_group,
+            groups::patch_group,
+            groups::delete_group
+        ))
         .routes(routes!(groups::regenerate_credentials))
         .routes(routes!(scenarios::list_scenarios))
         .routes(routes!(scenarios::select_scenario))
@@ -174,6 +180,10 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::mark_order))
         .routes(routes!(service::journal))
+        .routes(routes!(runs::open_run))
+        .routes(routes!(runs::get_run, runs::cancel_run))
+        .routes(routes!(runs::shopper))
+        .routes(routes!(runs::mark_run))
         .split_for_parts();
     let doc = api.clone();
     let router = router.route(

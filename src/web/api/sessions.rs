@@ -97,7 +97,7 @@ pub async fn get_session(
     )))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CartLineInput {
     pub asin: String,
     /// 0 removes the line.
@@ -120,8 +120,22 @@ pub async fn put_cart(
     P(sid): P<String>,
     Json(input): Json<CartInput>,
 ) -> ApiResult<SessionView> {
-    for l in &input.lines {
-        if state.catalog.get(&l.asin).is_none() {
+    set_cart(&state, &sid, &input.lines).await?;
+    Ok(axum::Json(session_view(
+        &state,
+        &*session_of(&state, &sid).await?,
+    )))
+}
+
+/// Sets each ASIN's quantity in a session's cart (0 removes the line);
+/// other lines stay.
+pub(super) async fn set_cart(
+    state: &AppState,
+    sid: &str,
+    lines: &[CartLineInput],
+) -> Result<(), ApiError> {
+    for l in lines {
+        if state.catalog.get(l.asin.trim()).is_none() {
             return Err(ApiError::bad_request(format!(
                 "ASIN '{}' is not in the catalogue",
                 l.asin
@@ -136,14 +150,13 @@ pub async fn put_cart(
             )));
         }
     }
-    let changes: Vec<(String, u32)> = input
-        .lines
-        .into_iter()
+    let changes: Vec<(String, u32)> = lines
+        .iter()
         .map(|l| (l.asin.trim().to_owned(), l.quantity))
         .collect();
     let changed = state
         .store
-        .update_session(&sid, move |s| {
+        .update_session(sid, move |s| {
             if s.read_only {
                 return (false, None);
             }
@@ -167,10 +180,7 @@ pub async fn put_cart(
             "this session was opened with operation=\"inspect\": the cart cannot change",
         ));
     }
-    Ok(axum::Json(session_view(
-        &state,
-        &*session_of(&state, &sid).await?,
-    )))
+    Ok(())
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -206,8 +216,19 @@ pub async fn checkout(
     P(sid): P<String>,
     Json(input): Json<CheckoutInput>,
 ) -> ApiResult<CheckoutView> {
-    let mut session = std::sync::Arc::unwrap_or_clone(session_of(&state, &sid).await?);
-    let group = group_of(&state, session.group_id).await?;
+    let session = session_of(&state, &sid).await?;
+    Ok(axum::Json(return_cart(&state, &session, &input).await?))
+}
+
+/// 承認を依頼する for a session: records the returned cart (empty when
+/// asked) and, when asked, posts it to the session's BrowserFormPost URL
+/// as the browser would, only to allowed hosts.
+pub(super) async fn return_cart(
+    state: &AppState,
+    session: &Session,
+    input: &CheckoutInput,
+) -> Result<CheckoutView, ApiError> {
+    let group = group_of(state, session.group_id).await?;
     let hook = session.setup.hook_url.clone().unwrap_or_default();
     if input.post && !state.hook_allowed(&hook) {
         return Err(ApiError::new(
@@ -219,10 +240,16 @@ pub async fn checkout(
             ),
         ));
     }
-    if input.empty {
-        session.cart.lines.clear();
-    }
-    let returned = crate::web::storefront::record_return(&state, &session, &group)
+    let emptied;
+    let session = if input.empty {
+        let mut s = session.clone();
+        s.cart.lines.clear();
+        emptied = s;
+        &emptied
+    } else {
+        session
+    };
+    let returned = crate::web::storefront::record_return(state, session, &group)
         .await
         .map_err(ApiError::from)?;
     let (field, body_fields) = match &returned {
@@ -255,7 +282,7 @@ pub async fn checkout(
     } else {
         None
     };
-    Ok(axum::Json(match returned {
+    Ok(match returned {
         crate::web::storefront::Returned::Cxml { xml, .. } => CheckoutView {
             field,
             punch_out_order_message: Some(xml),
@@ -268,5 +295,5 @@ pub async fn checkout(
             oci_fields: Some(fields),
             posted_status,
         },
-    }))
+    })
 }

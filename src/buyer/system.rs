@@ -1,0 +1,384 @@
+//! The reference buyer as a procurement system: its book (the registered
+//! shopper, the returned carts, the orders and what came back for them, a
+//! log of every document), the punchout, the PO with a resend after a 5xx
+//! answer, and the documents absim posts. `web` puts pages on it.
+
+use std::sync::{Arc, Mutex};
+
+use super::BuyerConfig;
+use crate::cxml::order_message::PunchOutOrderMessage;
+use crate::cxml::{Cxml, read, write};
+
+/// Where the simulator is and who the buyer is to it.
+#[derive(Debug, Clone)]
+pub struct BuyerSettings {
+    /// The simulator's base URL.
+    pub simulator: String,
+    /// This buyer's own base URL (for the hook and its cXML endpoints).
+    pub base_url: String,
+    pub identity: String,
+    pub shared_secret: String,
+    pub po_url: String,
+    /// Send the PO as soon as a cart with items comes back (a system that
+    /// orders without a person pressing 決済する: CI runs).
+    pub auto_pay: bool,
+    /// Mistakes made on purpose, to see absim's verdict fail.
+    pub mistakes: Mistakes,
+}
+
+/// Mistakes the reference buyer can make on purpose (`--mistake`), so that
+/// a CI example or a demo shows a failing verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mistakes {
+    /// PO lines without the cart's SupplierPartAuxiliaryID.
+    pub drop_aux_id: bool,
+    /// No resend after a 5xx answer to a PO.
+    pub no_retry: bool,
+    /// A PO even for a cart that came back empty.
+    pub order_empty_cart: bool,
+}
+
+impl Mistakes {
+    /// Reads `drop-aux-id`, `no-retry`, `order-empty-cart`.
+    pub fn parse(names: &[String]) -> Result<Mistakes, String> {
+        let mut m = Mistakes::default();
+        for n in names {
+            match n.trim() {
+                "drop-aux-id" => m.drop_aux_id = true,
+                "no-retry" => m.no_retry = true,
+                "order-empty-cart" => m.order_empty_cart = true,
+                other => {
+                    return Err(format!(
+                        "'{other}' is not a mistake the buyer knows: drop-aux-id, no-retry, order-empty-cart"
+                    ));
+                }
+            }
+        }
+        Ok(m)
+    }
+}
+
+/// Something the buyer sent or received.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub at: String,
+    pub direction: &'static str,
+    pub what: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CartView {
+    pub id: usize,
+    pub email: String,
+    pub address: String,
+    pub lines: Vec<(String, String, String, String)>,
+    pub total: String,
+    pub poom: Cxml<PunchOutOrderMessage>,
+    pub order: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OrderView {
+    pub id: usize,
+    pub order_id: String,
+    pub email: String,
+    pub address: String,
+    pub at: String,
+    pub answer: String,
+    pub lines: Vec<(String, String, String, String)>,
+    pub total: String,
+    pub confirmation: Option<String>,
+    pub ship_notices: Vec<String>,
+    pub invoice: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Book {
+    pub(super) email: Option<String>,
+    pub(super) address: String,
+    pub(super) carts: Vec<CartView>,
+    pub(super) orders: Vec<OrderView>,
+    pub(super) log: Vec<LogEntry>,
+}
+
+/// The buyer's state: one handle; the book behind a std Mutex held only to
+/// read or change it, never across an await.
+#[derive(Clone)]
+pub struct Buyer(pub(super) Arc<BuyerInner>);
+
+pub struct BuyerInner {
+    pub settings: BuyerSettings,
+    pub(super) book: Mutex<Book>,
+    http: reqwest::Client,
+}
+
+/// The delivery addresses the shopper picks from (配送先管理).
+pub const ADDRESSES: [&str; 2] = [
+    "東京都目黒区下目黒1-8-1 本社 総務部",
+    "大阪府大阪市北区梅田3-1-1 大阪支店",
+];
+
+impl Buyer {
+    /// Whether a cart this buyer received should be paid at once.
+    pub fn pays_at_once(&self, cart_id: usize) -> bool {
+        let s = &self.0.settings;
+        s.auto_pay
+            && self
+                .carts()
+                .iter()
+                .find(|c| c.id == cart_id)
+                .is_some_and(|c| !c.lines.is_empty() || s.mistakes.order_empty_cart)
+    }
+
+    pub fn new(settings: BuyerSettings) -> Buyer {
+        Buyer(Arc::new(BuyerInner {
+            settings,
+            book: Mutex::new(Book {
+                address: ADDRESSES[0].to_owned(),
+                ..Book::default()
+            }),
+            http: reqwest::Client::new(),
+        }))
+    }
+
+    fn config(&self, email: &str) -> BuyerConfig {
+        BuyerConfig {
+            identity: self.0.settings.identity.clone(),
+            shared_secret: self.0.settings.shared_secret.clone(),
+            hook_url: format!("{}/hook", self.0.settings.base_url),
+            user_email: email.to_owned(),
+            user_agent: "absim reference buyer (LINE WORKS bot)".into(),
+        }
+    }
+
+    fn log(&self, direction: &'static str, what: impl Into<String>, body: impl Into<String>) {
+        self.0.book.lock().expect("book").log.push(LogEntry {
+            at: crate::cxml::time::format(&crate::cxml::time::now()),
+            direction,
+            what: what.into(),
+            body: body.into(),
+        });
+    }
+
+    /// Registers the shopper's e-mail (what the bot asks first).
+    pub fn register(&self, email: &str) {
+        self.0.book.lock().expect("book").email = Some(email.to_owned());
+    }
+
+    pub fn orders(&self) -> Vec<OrderView> {
+        self.0.book.lock().expect("book").orders.clone()
+    }
+
+    pub fn carts(&self) -> Vec<CartView> {
+        self.0.book.lock().expect("book").carts.clone()
+    }
+
+    /// 買い物をする: the punchout; gives the StartPage URL.
+    pub async fn shop(&self, email: &str) -> anyhow::Result<String> {
+        let setup = super::setup_request(
+            &self.config(email),
+            "create",
+            &format!("bot-{}", rand::random::<u32>()),
+            &[],
+            None,
+        );
+        self.log("sent", "PunchOutSetupRequest", setup.clone());
+        let r = self
+            .0
+            .http
+            .post(format!(
+                "{}/eprocurement/punchout",
+                self.0.settings.simulator
+            ))
+            .header("content-type", "text/xml; charset=utf-8")
+            .body(setup)
+            .send()
+            .await?;
+        let body = r.text().await?;
+        self.log("received", "PunchOutSetupResponse", body.clone());
+        let doc = read::<crate::cxml::punchout_setup::PunchOutSetupResponse>(body.as_bytes())
+            .map_err(|e| anyhow::anyhow!("the simulator refused the punchout: {e}; {body}"))?;
+        doc.doc
+            .payload()
+            .map(|p| p.start_page.url.clone())
+            .ok_or_else(|| anyhow::anyhow!("no StartPage in {body}"))
+    }
+
+    /// The hook: reads the returned cart; gives its number.
+    pub fn receive_cart(&self, fields: &[(String, String)]) -> anyhow::Result<usize> {
+        let poom = super::cart_from_form(fields)?;
+        self.log("received", "PunchOutOrderMessage", write::document(&poom));
+        let message = poom
+            .payload()
+            .ok_or_else(|| anyhow::anyhow!("an empty cart message"))?;
+        let lines = message
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.item_id.supplier_part_id.clone(),
+                    i.item_detail.description_text(),
+                    i.quantity.clone(),
+                    i.item_detail.unit_price.money.value.clone(),
+                )
+            })
+            .collect();
+        let total = message.header.total.money.value.clone();
+        let mut book = self.0.book.lock().expect("book");
+        let id = book.carts.len() + 1;
+        let cart = CartView {
+            id,
+            email: book.email.clone().unwrap_or_default(),
+            address: book.address.clone(),
+            lines,
+            total,
+            poom,
+            order: None,
+        };
+        book.carts.push(cart);
+        Ok(id)
+    }
+
+    /// 決済する: sends the PO for a cart; gives the order number.
+    pub async fn pay(&self, cart_id: usize) -> anyhow::Result<usize> {
+        let cart = self
+            .carts()
+            .into_iter()
+            .find(|c| c.id == cart_id)
+            .ok_or_else(|| anyhow::anyhow!("there is no cart {cart_id}"))?;
+        let order_id = format!("BOT-{}-{cart_id}", std::process::id());
+        let payload_id = super::payload_id(&order_id);
+        let message = cart
+            .poom
+            .payload()
+            .ok_or_else(|| anyhow::anyhow!("the cart message has no PunchOutOrderMessage"))?;
+        if message.items.is_empty() && !self.0.settings.mistakes.order_empty_cart {
+            anyhow::bail!("cart {cart_id} came back empty: there is nothing to order");
+        }
+        let mut po =
+            super::order_request(&self.config(&cart.email), message, &order_id, &payload_id);
+        if let Some(r) = po.request.as_mut()
+            && let Some(pa) = r
+                .payload
+                .header
+                .ship_to
+                .as_mut()
+                .and_then(|s| s.address.postal_address.as_mut())
+        {
+            pa.street = vec![cart.address.clone()];
+        }
+        if self.0.settings.mistakes.drop_aux_id
+            && let Some(r) = po.request.as_mut()
+        {
+            for item in &mut r.payload.items {
+                item.item_id.supplier_part_auxiliary_id = None;
+            }
+        }
+        let body = write::document(&po);
+        let (http, answer) = self.send_po(body).await?;
+        let status = crate::cxml::read::read_status(answer.as_bytes())
+            .map(|s| format!("HTTP {http} · cXML {} {}", s.code, s.text))
+            .unwrap_or_else(|_| format!("HTTP {http}"));
+        let mut book = self.0.book.lock().expect("book");
+        let id = book.orders.len() + 1;
+        book.orders.push(OrderView {
+            id,
+            order_id,
+            email: cart.email.clone(),
+            address: cart.address.clone(),
+            at: crate::cxml::time::format(&crate::cxml::time::now()),
+            answer: status,
+            lines: cart.lines.clone(),
+            total: cart.total.clone(),
+            confirmation: None,
+            ship_notices: Vec::new(),
+            invoice: None,
+        });
+        if let Some(c) = book.carts.iter_mut().find(|c| c.id == cart_id) {
+            c.order = Some(id);
+        }
+        Ok(id)
+    }
+
+    /// Posts a PO and gives the answer's HTTP status and body. A 5xx answer
+    /// (HTTP or cXML) is retried with the same document, so the same
+    /// payloadID, after the Retry-After it names (at most 5 s), three
+    /// attempts in all: what a well-behaved purchasing system does.
+    async fn send_po(&self, body: String) -> anyhow::Result<(u16, String)> {
+        let mut attempt = 1;
+        loop {
+            self.log("sent", "OrderRequest", body.clone());
+            let r = self
+                .0
+                .http
+                .post(&self.0.settings.po_url)
+                .header("content-type", "text/xml; charset=utf-8")
+                .body(body.clone())
+                .send()
+                .await?;
+            let http = r.status().as_u16();
+            let wait = r
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(1)
+                .min(5);
+            let answer = r.text().await.unwrap_or_default();
+            self.log("received", "Response to the OrderRequest", answer.clone());
+            let cxml = crate::cxml::read::read_status(answer.as_bytes()).map(|s| s.code);
+            let server_error = http >= 500 || cxml.is_ok_and(|c| c >= 500);
+            if !server_error || self.0.settings.mistakes.no_retry || attempt == 3 {
+                return Ok((http, answer));
+            }
+            attempt += 1;
+            tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+        }
+    }
+
+    /// A document from the simulator (confirmation, ship notice, invoice).
+    pub fn receive_document(&self, kind: &str, body: &str) {
+        self.log("received", kind.to_owned(), body.to_owned());
+        let order_id = body
+            .split("orderID=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default()
+            .to_owned();
+        let summary = summarise(kind, body);
+        let mut book = self.0.book.lock().expect("book");
+        if let Some(o) = book.orders.iter_mut().find(|o| o.order_id == order_id) {
+            match kind {
+                "confirmation" => o.confirmation = Some(summary),
+                "shipnotice" => o.ship_notices.push(summary),
+                _ => o.invoice = Some(summary),
+            }
+        }
+    }
+}
+
+/// One line about a received document, for the order page.
+fn summarise(kind: &str, body: &str) -> String {
+    let attr = |name: &str| {
+        body.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    match kind {
+        "confirmation" => format!(
+            "{} {} · confirmID {}",
+            attr("type"),
+            attr("noticeDate"),
+            attr("confirmID")
+        ),
+        "shipnotice" => format!(
+            "shipmentID {} · {}",
+            attr("shipmentID"),
+            attr("shipmentDate")
+        ),
+        _ => format!("invoiceID {} · {}", attr("invoiceID"), attr("invoiceDate")),
+    }
+}

@@ -1,0 +1,399 @@
+//! What a CI job runs against a running absim to test its own purchasing
+//! system: `absim group create|delete`, `absim open-run`, `absim shop`
+//! (the shopper's part, headless) and `absim verify` (the verdict, as
+//! JUnit and JSON, and the exit code). Each is a thin client of the JSON
+//! API; absim decides every check (see `domain::run`).
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+
+use crate::cli::{GroupAction, GroupCreateArgs, OpenRunArgs, ShopArgs, TargetArgs, VerifyArgs};
+
+/// A running absim's API.
+struct Api {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    fn new(t: &TargetArgs) -> anyhow::Result<Api> {
+        Ok(Api {
+            base: t.target.trim_end_matches('/').to_owned(),
+            http: crate::api_client(t.admin_token.as_deref(), Duration::from_secs(660))?,
+        })
+    }
+
+    /// Calls the API; a non-2xx answer is an error with absim's message.
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<Value> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let r = req
+            .send()
+            .await
+            .with_context(|| format!("reaching absim at {}", self.base))?;
+        let status = r.status();
+        let text = r.text().await?;
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        if status == reqwest::StatusCode::UNAUTHORIZED {
+            bail!(
+                "{} needs its admin token: pass --admin-token or set ABSIM_ADMIN_TOKEN",
+                self.base
+            );
+        }
+        if !status.is_success() {
+            let message = v["message"]
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or(v.to_string());
+            bail!("{path} answered {status}: {message}");
+        }
+        Ok(v)
+    }
+}
+
+/// `absim group create|delete`.
+pub async fn group(action: GroupAction) -> anyhow::Result<()> {
+    match action {
+        GroupAction::Create(args) => create_group(args).await,
+        GroupAction::Delete { target, gid } => {
+            Api::new(&target)?
+                .call(
+                    reqwest::Method::DELETE,
+                    &format!("/api/v1/groups/{gid}"),
+                    None,
+                )
+                .await?;
+            println!("group {gid} deleted");
+            Ok(())
+        }
+    }
+}
+
+async fn create_group(a: GroupCreateArgs) -> anyhow::Result<()> {
+    let mut body = serde_json::Map::new();
+    for (key, value) in [
+        ("name", &a.name),
+        ("purchasing_system", &a.purchasing_system),
+        ("identity", &a.identity),
+        ("shared_secret", &a.shared_secret),
+        ("order_confirmation_url", &a.confirmation_url),
+        ("ship_notice_url", &a.ship_notice_url),
+        ("invoice_url", &a.invoice_url),
+        ("cart_field", &a.cart_field),
+    ] {
+        if let Some(v) = value {
+            body.insert(key.into(), json!(v));
+        }
+    }
+    let g = Api::new(&a.target)?
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/groups",
+            Some(Value::Object(body)),
+        )
+        .await?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&g)?);
+    } else {
+        let f = |k: &str| g[k].as_str().unwrap_or_default().to_owned();
+        println!("group {} ({})", g["id"], f("name"));
+        println!("  a system login (From/Sender Identity): {}", f("identity"));
+        println!(
+            "  b password (SharedSecret):             {}",
+            f("shared_secret")
+        );
+        println!(
+            "    Punchout URL:                        {}",
+            f("punchout_url")
+        );
+        println!(
+            "  c PO Request URL:                      {}",
+            f("po_request_url")
+        );
+    }
+    Ok(())
+}
+
+/// `absim open-run`.
+pub async fn open_run(a: OpenRunArgs) -> anyhow::Result<()> {
+    let run = open(
+        &Api::new(&a.target)?,
+        a.group,
+        &a.scenario,
+        a.timeout,
+        &a.lang,
+    )
+    .await?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&run)?);
+    } else {
+        print_opened(&run);
+    }
+    Ok(())
+}
+
+async fn open(
+    api: &Api,
+    group: u32,
+    scenario: &str,
+    timeout: u64,
+    lang: &str,
+) -> anyhow::Result<Value> {
+    api.call(
+        reqwest::Method::POST,
+        &format!("/api/v1/groups/{group}/runs"),
+        Some(json!({ "scenario": scenario, "timeout_secs": timeout, "lang": lang })),
+    )
+    .await
+}
+
+fn print_opened(run: &Value) {
+    println!(
+        "run {} opened: {} ({}) for group {}",
+        run["id"].as_str().unwrap_or_default(),
+        run["scenario"].as_str().unwrap_or_default(),
+        run["scenario_name"].as_str().unwrap_or_default(),
+        run["group_id"]
+    );
+    for (i, step) in run["steps"].as_array().into_iter().flatten().enumerate() {
+        println!("  {}. {}", i + 1, step.as_str().unwrap_or_default());
+    }
+}
+
+/// `absim shop`.
+pub async fn shop(a: ShopArgs) -> anyhow::Result<()> {
+    let mut lines = Vec::new();
+    let items = if a.items.is_empty() && !a.empty {
+        vec!["B087JWRCP5:1".to_owned()]
+    } else {
+        a.items.clone()
+    };
+    for item in &items {
+        let (asin, quantity) = item.split_once(':').unwrap_or((item.as_str(), "1"));
+        let quantity: u32 = quantity
+            .trim()
+            .parse()
+            .with_context(|| format!("'{item}': the quantity after ':' is not a whole number"))?;
+        lines.push(json!({ "asin": asin.trim(), "quantity": quantity }));
+    }
+    let done = Api::new(&a.target)?
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/runs/{}/shopper", a.run),
+            Some(json!({ "lines": lines, "empty": a.empty, "wait_secs": a.wait.min(600) })),
+        )
+        .await?;
+    println!(
+        "shopped in session {}: the cart went to the hook ({}), HTTP {}",
+        done["session_id"].as_str().unwrap_or_default(),
+        done["checkout"]["field"].as_str().unwrap_or_default(),
+        done["checkout"]["posted_status"]
+    );
+    Ok(())
+}
+
+/// One run's result, as `verify` reports it.
+struct Outcome {
+    run: Value,
+    seconds: f64,
+}
+
+impl Outcome {
+    fn passed(&self) -> bool {
+        self.run["state"] == "passed"
+    }
+}
+
+/// `absim verify`: true when every run passed.
+pub async fn verify(a: VerifyArgs) -> anyhow::Result<bool> {
+    let api = Api::new(&a.target)?;
+    let mut outcomes = Vec::new();
+    if let Some(run) = &a.run {
+        outcomes.push(wait(&api, run, a.timeout, &a.lang).await?);
+    } else {
+        let group = a.group.context("--group or --run")?;
+        let scenarios = if a.all {
+            api.call(
+                reqwest::Method::GET,
+                &format!("/api/v1/groups/{group}/scenarios"),
+                None,
+            )
+            .await?
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["id"].as_str().map(str::to_owned))
+            .collect()
+        } else {
+            a.scenarios.clone()
+        };
+        if scenarios.is_empty() {
+            bail!("name the scenarios to run, or pass --all");
+        }
+        for scenario in &scenarios {
+            let run = open(&api, group, scenario, a.timeout, &a.lang).await?;
+            print_opened(&run);
+            let id = run["id"].as_str().unwrap_or_default().to_owned();
+            if let Some(each) = &a.each {
+                let command = each
+                    .replace("{run}", &id)
+                    .replace("{scenario}", scenario)
+                    .replace("{group}", &group.to_string())
+                    .replace("{target}", &api.base);
+                let shell = command.clone();
+                let status = tokio::task::spawn_blocking(move || {
+                    std::process::Command::new("sh")
+                        .arg("-c")
+                        .arg(&shell)
+                        .status()
+                })
+                .await?
+                .with_context(|| format!("running '{command}'"))?;
+                if !status.success() {
+                    eprintln!(
+                        "  the --each command failed ({status}); the run goes on until its verdict"
+                    );
+                }
+            }
+            outcomes.push(wait(&api, &id, a.timeout, &a.lang).await?);
+        }
+    }
+    if let Some(comment) = &a.mark {
+        for o in &outcomes {
+            let id = o.run["id"].as_str().unwrap_or_default();
+            if matches!(
+                o.run["state"].as_str(),
+                Some("passed" | "failed" | "timed_out")
+            ) {
+                api.call(
+                    reqwest::Method::POST,
+                    &format!("/api/v1/runs/{id}/mark"),
+                    Some(json!({ "comment": comment })),
+                )
+                .await?;
+            }
+        }
+    }
+    let passed = outcomes.iter().filter(|o| o.passed()).count();
+    println!(
+        "\n{passed} of {} run(s) passed against {}",
+        outcomes.len(),
+        api.base
+    );
+    if let Some(path) = &a.junit {
+        std::fs::write(path, junit(&outcomes))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &a.json {
+        let report = json!({
+            "target": api.base,
+            "passed": passed == outcomes.len(),
+            "runs": outcomes.iter().map(|o| o.run.clone()).collect::<Vec<_>>(),
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(passed == outcomes.len())
+}
+
+/// Waits for a run's verdict, printing each check as it is decided. A run
+/// still open after `timeout` seconds (plus a little, since absim decides
+/// at its own deadline) is reported with its pending checks failed.
+async fn wait(api: &Api, id: &str, timeout: u64, lang: &str) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let give_up = started + Duration::from_secs(timeout + 10);
+    let mut shown: BTreeMap<String, String> = BTreeMap::new();
+    loop {
+        let mut run = api
+            .call(reqwest::Method::GET, &format!("/api/v1/runs/{id}"), None)
+            .await?;
+        for c in run["checks"].as_array().into_iter().flatten() {
+            let (name, outcome) = (
+                c["name"].as_str().unwrap_or_default(),
+                c["outcome"].as_str().unwrap_or_default(),
+            );
+            if outcome == "pending" || shown.get(name).is_some_and(|o| o == outcome) {
+                continue;
+            }
+            shown.insert(name.to_owned(), outcome.to_owned());
+            let sentence = c[lang]
+                .as_str()
+                .or(c["sentence"].as_str())
+                .unwrap_or_default();
+            println!("  {} {name}: {sentence}", outcome.to_uppercase());
+        }
+        if run["state"] != "open" {
+            println!(
+                "run {id}: {}",
+                run["state"].as_str().unwrap_or_default().to_uppercase()
+            );
+            return Ok(Outcome {
+                run,
+                seconds: started.elapsed().as_secs_f64(),
+            });
+        }
+        if Instant::now() >= give_up {
+            run["state"] = json!("timed_out");
+            println!("run {id}: no verdict within {timeout} s");
+            return Ok(Outcome {
+                run,
+                seconds: started.elapsed().as_secs_f64(),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// A suite per run, a test case per check name (a name with several
+/// checks fails when one does, with every failing sentence).
+fn junit(outcomes: &[Outcome]) -> String {
+    let suites: Vec<crate::junit::Suite> = outcomes
+        .iter()
+        .map(|o| {
+            let scenario = o.run["scenario"].as_str().unwrap_or_default();
+            let mut cases: Vec<crate::junit::Case> = Vec::new();
+            for c in o.run["checks"].as_array().into_iter().flatten() {
+                let name = c["name"].as_str().unwrap_or_default();
+                let failed = matches!(c["outcome"].as_str(), Some("fail" | "pending"));
+                let sentence = c["en"].as_str().unwrap_or_default().to_owned();
+                let case = match cases.iter_mut().find(|k| k.name == name) {
+                    Some(k) => k,
+                    None => {
+                        cases.push(crate::junit::Case {
+                            classname: format!("absim.{scenario}"),
+                            name: name.to_owned(),
+                            seconds: 0.0,
+                            failures: Vec::new(),
+                        });
+                        cases.last_mut().expect("just pushed")
+                    }
+                };
+                if failed {
+                    case.failures.push(sentence);
+                }
+            }
+            crate::junit::Suite {
+                name: format!(
+                    "{scenario} ({}, run {})",
+                    o.run["scenario_name"].as_str().unwrap_or_default(),
+                    o.run["id"].as_str().unwrap_or_default()
+                ),
+                seconds: o.seconds,
+                cases,
+            }
+        })
+        .collect();
+    crate::junit::write("absim verify", &suites)
+}
