@@ -382,6 +382,26 @@ fn delivery_checks(e: &Evidence, checks: &mut Vec<Check>) {
                 format!("{ja}{step} を届けられませんでした: {}", d.last_error.clone().unwrap_or_default()),
                 format!("{en}{step} could not be delivered: {}", d.last_error.clone().unwrap_or_default()),
             ),
+            DeliveryState::Pending | DeliveryState::InFlight if d.attempts > 0 => {
+                let last = d.last_error.clone().unwrap_or_else(|| {
+                    format!(
+                        "HTTP {}",
+                        d.last_http.map_or("-".to_owned(), |h| h.to_string())
+                    )
+                });
+                Check::new(
+                    &name,
+                    Outcome::Pending,
+                    format!(
+                        "{ja}{step} は購入システムにまだ受け付けられていません ({}回目: {last})。再送します。",
+                        d.attempts
+                    ),
+                    format!(
+                        "The buyer has not acknowledged {en}{step} yet (attempt {}: {last}); absim retries.",
+                        d.attempts
+                    ),
+                )
+            }
             DeliveryState::Pending | DeliveryState::InFlight => Check::new(
                 &name,
                 Outcome::Pending,

@@ -572,3 +572,50 @@ async fn verify_runs_scenarios_in_turn_calling_the_hook_for_each() {
     assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
     assert!(xml.contains("several lines"), "{xml}");
 }
+
+#[tokio::test]
+async fn a_delivery_the_buyer_never_acknowledges_is_named_at_the_timeout() {
+    let mut app = spawn_app_with(|s| s.retry.base = Duration::from_secs(3600)).await;
+    app.receiver.answer("/confirm", Answer::html(500));
+    let run = open_run(&app, 1, "basic", 2).await;
+    app.punch_out().await;
+    // The test is the purchasing system here: the run's shopper returns a
+    // cart to the receiver's hook, and the PO follows it.
+    shop(
+        &app,
+        &run,
+        json!({"lines": [{"asin": "B087JWRCP5", "quantity": 1}]}),
+    )
+    .await;
+    let got = app.receiver.next("/hook").await;
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(got.body.as_bytes())
+        .into_owned()
+        .collect();
+    let cart = absim::buyer::cart_from_form(&fields).unwrap();
+    assert_eq!(
+        app.send_po(&app.po_for(&cart, "UNACKED-1")).await.status,
+        200
+    );
+    app.receiver.next("/confirm").await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (_, v) = api(
+        &app,
+        reqwest::Method::GET,
+        &format!("/api/v1/runs/{run}"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(v["state"], "timed_out", "{v}");
+    let confirmation = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "confirmation")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(confirmation["outcome"], "fail");
+    let text = confirmation["en"].as_str().unwrap();
+    assert!(
+        text.contains("Not within 2 s: The buyer has not acknowledged the ConfirmationRequest yet (attempt 1: HTTP 500"),
+        "{text}"
+    );
+}
