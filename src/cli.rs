@@ -333,6 +333,10 @@ pub struct ServeArgs {
     /// Where the default group's ship notices are posted.
     #[arg(long, env = "ABSIM_SHIP_NOTICE_URL")]
     pub ship_notice_url: Option<String>,
+    /// How refusals of the default group's cXML requests travel over HTTP:
+    /// code (the HTTP status equals the cXML code, the default) or http-200.
+    #[arg(long, env = "ABSIM_CXML_ERRORS", value_parser = ["code", "http-200"])]
+    pub cxml_errors: Option<String>,
     /// Where the default group's invoices are posted (scenarios with an
     /// invoice).
     #[arg(long, env = "ABSIM_INVOICE_URL")]

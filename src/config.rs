@@ -41,6 +41,8 @@ pub struct Settings {
     pub order_confirmation_url: Option<String>,
     pub ship_notice_url: Option<String>,
     pub invoice_url: Option<String>,
+    /// How the default group's cXML refusals travel over HTTP, set at start.
+    pub cxml_errors: Option<crate::domain::ErrorForm>,
     pub confirmation_delay: Duration,
     pub ship_notice_delay: Duration,
     /// A catalogue file replacing the embedded one.
@@ -93,6 +95,7 @@ impl Default for Settings {
             order_confirmation_url: None,
             ship_notice_url: None,
             invoice_url: None,
+            cxml_errors: None,
             confirmation_delay: Duration::from_secs(15),
             ship_notice_delay: Duration::from_secs(5),
             catalog: None,
@@ -142,6 +145,7 @@ struct FileSettings {
     order_confirmation_url: Option<String>,
     ship_notice_url: Option<String>,
     invoice_url: Option<String>,
+    cxml_errors: Option<String>,
     confirmation_delay: Option<u64>,
     ship_notice_delay: Option<u64>,
     catalog: Option<PathBuf>,
@@ -317,6 +321,10 @@ impl Settings {
             order_confirmation_url: pick(&args.order_confirmation_url, file.order_confirmation_url),
             ship_notice_url: pick(&args.ship_notice_url, file.ship_notice_url),
             invoice_url: pick(&args.invoice_url, file.invoice_url),
+            cxml_errors: pick(&args.cxml_errors, file.cxml_errors)
+                .map(|f| crate::domain::ErrorForm::parse(&f))
+                .transpose()
+                .map_err(anyhow::Error::msg)?,
             confirmation_delay: Duration::from_secs(
                 args.confirmation_delay
                     .or(file.confirmation_delay)

@@ -170,6 +170,11 @@ texts! {
     endpoint_help: "空欄の場合、文書は作成・記録されますが送信されません (送信済みと表示)。", "When empty, documents are produced and recorded but not posted (shown as sent).";
     cart_field: "カート返却のフォームフィールド", "Cart return form field";
     cart_field_help: "cxml-base64 は日本語などの非ASCII文字に安全です。", "cxml-base64 is safe for non-ASCII text such as Japanese.";
+    invoice_url: "請求書 (InvoiceDetailRequest) の送信先", "Invoices (InvoiceDetailRequest) go to";
+    cxml_errors: "拒否した cXML 要求の HTTP ステータス", "HTTP status of refused cXML requests";
+    cxml_errors_code: "cXML のコードと同じ (401、409 など)", "the same as the cXML code (401, 409, ...)";
+    cxml_errors_200: "常に HTTP 200 (コードは cXML の Status のみ)", "always HTTP 200 (the code only in the cXML Status)";
+    cxml_errors_help: "実際のサプライヤーには両方があります。購入システムがどちらでも拒否を失敗として扱うことを確かめてください。", "Real suppliers do both: check that your system treats a refusal as a failure either way.";
     save: "保存", "Save";
     saved: "保存しました。", "Saved.";
     status_test: "状況: テスト", "Status: Test";

@@ -174,6 +174,7 @@ impl AppState {
         })?;
         // Flags given at this start win over what the database remembers.
         let faults = settings.faults.clone();
+        let cxml_errors = settings.cxml_errors;
         let (identity, secret) = (settings.identity.clone(), settings.shared_secret.clone());
         store
             .update_group(DEFAULT_GROUP, move |g| {
@@ -194,6 +195,9 @@ impl AppState {
                 }
                 if let Some(plan) = faults {
                     g.faults = plan;
+                }
+                if let Some(form) = cxml_errors {
+                    g.cxml_errors = form;
                 }
                 Ok(())
             })

@@ -363,7 +363,13 @@ async fn run_one(
         _ => {}
     }
     let (mut status, mut answer) = t.post_xml(po_url, write::document(&po)).await?;
-    if (500..600).contains(&status) && s.expect.contains(&Expectation::RetriedAfterFault) {
+    // A refusal may come as HTTP 200 with the code only in the cXML Status.
+    let code = |status: u16, answer: &str| {
+        crate::cxml::read::read_status(answer.as_bytes()).map_or(status, |s| s.code)
+    };
+    if (500..600).contains(&code(status, &answer))
+        && s.expect.contains(&Expectation::RetriedAfterFault)
+    {
         // The same document again: the same payloadID.
         (status, answer) = t.post_xml(po_url, write::document(&po)).await?;
     }

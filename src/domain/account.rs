@@ -86,6 +86,38 @@ impl CartField {
     }
 }
 
+/// How a refused cXML request is carried over HTTP. Real suppliers do both;
+/// an integrator tests that their system sees a refusal either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorForm {
+    /// The HTTP status equals the cXML code (401, 409, ...).
+    #[default]
+    Code,
+    /// HTTP 200, the code only in the cXML Status.
+    #[serde(rename = "http-200")]
+    Http200,
+}
+
+impl ErrorForm {
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorForm::Code => "code",
+            ErrorForm::Http200 => "http-200",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<ErrorForm, String> {
+        match s.trim() {
+            "code" => Ok(ErrorForm::Code),
+            "http-200" | "200" => Ok(ErrorForm::Http200),
+            other => Err(format!(
+                "'{other}' is neither code (the HTTP status equals the cXML code) nor http-200 (HTTP 200, the code only in the cXML Status)"
+            )),
+        }
+    }
+}
+
 /// 共通 (set by the administrator) or 個別 (each user's own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -170,6 +202,9 @@ pub struct Group {
     /// PO確認のメール.
     #[serde(default)]
     pub mail: MailSettings,
+    /// How refusals of this group's cXML requests are carried over HTTP.
+    #[serde(default)]
+    pub cxml_errors: ErrorForm,
     /// The CI run open for this group, if any: what the group receives
     /// until it closes (or until its deadline) belongs to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,6 +249,7 @@ impl Group {
             address_scope: Scope::Shared,
             delivery_addresses: Vec::new(),
             mail: MailSettings::default(),
+            cxml_errors: ErrorForm::Code,
             open_run: None,
         }
     }

@@ -19,6 +19,6 @@ pub mod safeguard;
 pub mod scenario;
 pub mod session;
 
-pub use account::{CartField, Group, Mode, PurchasingSystem};
+pub use account::{CartField, ErrorForm, Group, Mode, PurchasingSystem};
 pub use catalog::{Catalog, Product};
 pub use pricing::{PricingRules, Quote};

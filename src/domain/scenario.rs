@@ -218,6 +218,22 @@ struct ScenarioFile {
     /// and the suite's expectations), e.g. "001-001".
     #[serde(default)]
     refusal: Option<String>,
+    /// absim refuses this scenario's POs itself, with this Status.
+    #[serde(default)]
+    refuse_po: Option<PoRefusal>,
+    /// How this scenario's refusals are carried over HTTP, whatever the
+    /// group's setting: code or http-200.
+    #[serde(default)]
+    cxml_errors: Option<crate::domain::account::ErrorForm>,
+}
+
+/// A refusal absim answers a scenario's POs with.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PoRefusal {
+    pub code: u16,
+    pub text: String,
+    pub message: String,
 }
 
 /// A loaded scenario.
@@ -243,6 +259,11 @@ pub struct Scenario {
     pub po_faults: Option<FaultPlan>,
     pub expect: Vec<Expectation>,
     pub refusal: Option<String>,
+    /// absim refuses this scenario's POs itself, with this Status.
+    pub refuse_po: Option<PoRefusal>,
+    /// How this scenario's refusals are carried over HTTP, whatever the
+    /// group's setting.
+    pub cxml_errors: Option<crate::domain::account::ErrorForm>,
     /// Where it was read from.
     pub origin: String,
 }
@@ -334,6 +355,8 @@ impl Catalogue {
             po_faults: f.po_faults,
             expect: f.expect,
             refusal: f.refusal,
+            refuse_po: f.refuse_po,
+            cxml_errors: f.cxml_errors,
             origin: origin.to_owned(),
         })
     }

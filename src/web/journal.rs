@@ -31,39 +31,107 @@ pub fn of_group(mut response: Response, group_id: u32) -> Response {
     response
 }
 
+/// How much of an oversized body absim still reads (and discards) before
+/// it answers 413, and for how long: a client that writes its whole body
+/// before reading the answer gets the 413 instead of a reset connection
+/// (a lingering close, as mature servers do).
+pub const LINGER_BYTES: usize = 64 * 1024 * 1024;
+pub const LINGER_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Why a body was not read whole.
+enum Unread {
+    /// Over the limit: how many bytes came before absim stopped reading.
+    TooLarge(usize),
+    /// The client broke off.
+    Broken(String),
+}
+
+/// Reads a body up to `limit` bytes; past it, reads on and discards up to
+/// [`LINGER_BYTES`] for at most [`LINGER_TIME`].
+async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, Unread> {
+    use http_body_util::BodyExt;
+    let mut buf = bytes::BytesMut::new();
+    loop {
+        match body.frame().await {
+            None => return Ok(buf.freeze()),
+            Some(Err(e)) => return Err(Unread::Broken(e.to_string())),
+            Some(Ok(frame)) => {
+                let Ok(data) = frame.into_data() else {
+                    continue;
+                };
+                if buf.len() + data.len() > limit {
+                    let mut seen = buf.len() + data.len();
+                    drop(buf);
+                    let deadline = tokio::time::Instant::now() + LINGER_TIME;
+                    while seen < LINGER_BYTES {
+                        match tokio::time::timeout_at(deadline, body.frame()).await {
+                            Ok(Some(Ok(f))) => seen += f.data_ref().map_or(0, |d| d.len()),
+                            _ => break,
+                        }
+                    }
+                    return Err(Unread::TooLarge(seen));
+                }
+                buf.extend_from_slice(&data);
+            }
+        }
+    }
+}
+
 pub async fn inbound(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let method = parts.method.to_string();
     let target = parts.uri.path().to_owned();
     let limit = state.settings.max_body_bytes;
-    let bytes = match axum::body::to_bytes(body, limit).await {
+    let bytes = match read_body(body, limit).await {
         Ok(b) => b,
-        Err(_) => {
+        Err(unread) => {
             // The handler never runs: find the group here.
-            let group_id = match target.strip_prefix("/po/") {
-                Some(token) => state
-                    .store
-                    .group_by_token(token)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|g| g.id),
+            let group = match target.strip_prefix("/po/") {
+                Some(token) => state.store.group_by_token(token).await.ok().flatten(),
                 None => None,
             };
-            let status = Status::new(
-                413,
-                "Request Entity Too Large",
-                format!("the body is larger than {limit} bytes (--max-body-bytes)"),
+            let (status, note) = match unread {
+                Unread::TooLarge(seen) => {
+                    tracing::warn!(
+                        target = %target,
+                        limit,
+                        received = seen,
+                        "refused a request for its size (--max-body-bytes)"
+                    );
+                    (
+                        Status::new(
+                            413,
+                            "Request Entity Too Large",
+                            format!("the body is larger than {limit} bytes (--max-body-bytes)"),
+                        ),
+                        format!("body over {limit} bytes ({seen} received, discarded); not read"),
+                    )
+                }
+                Unread::Broken(why) => (
+                    Status::new(
+                        400,
+                        "Bad Request",
+                        format!("the body could not be read whole: {why}"),
+                    ),
+                    format!("the body broke off: {why}"),
+                ),
+            };
+            let code = status.code;
+            let form = group.as_ref().map(|g| g.cxml_errors).unwrap_or_default();
+            let mut answer = super::cxml_error_as(&state, form, status);
+            // The connection is not reused after a body absim did not read.
+            answer.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
             );
-            let answer = super::cxml_error(&state, status);
             let exchange = Exchange {
                 at: crate::cxml::time::now(),
                 direction: "in".into(),
                 method,
                 target,
-                status: Some(413),
-                group_id,
-                note: Some(format!("body over {limit} bytes; not read")),
+                status: Some(code),
+                group_id: group.map(|g| g.id),
+                note: Some(note),
                 request: Bytes::new(),
                 response: Bytes::new(),
                 request_doc: None,

@@ -101,7 +101,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             admin::gate,
         ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .layer(axum::middleware::from_fn(remember_language))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -111,6 +110,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             state.settings.max_body_bytes,
         ))
+        // Outermost: it sees every answer, the timeout's 408 included.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
 
@@ -178,12 +179,28 @@ async fn observe(
         .map(|m| m.as_str().to_owned());
     let method = request.method().clone();
     let mut response = next.run(request).await;
-    state.metrics.request(
-        route.as_deref().unwrap_or("unmatched"),
-        method.as_str(),
-        response.status().as_u16(),
-        started.elapsed(),
-    );
+    let route = route.as_deref().unwrap_or("unmatched");
+    let status = response.status().as_u16();
+    state
+        .metrics
+        .request(route, method.as_str(), status, started.elapsed());
+    match status {
+        408 => tracing::warn!(
+            route,
+            limit_secs = state.settings.request_timeout.as_secs(),
+            "refused a request for its time (--request-timeout)"
+        ),
+        // cXML bodies are refused (and logged) by the journal, which reads
+        // them; this is the JSON API's and the pages' limit.
+        413 if !route.starts_with("/po/") && !route.starts_with("/eprocurement/punchout") => {
+            tracing::warn!(
+                route,
+                limit = state.settings.max_body_bytes,
+                "refused a request for its size (--max-body-bytes)"
+            )
+        }
+        _ => {}
+    }
     if state.is_draining() {
         response
             .headers_mut()
@@ -389,12 +406,28 @@ pub fn cxml_reply(status_code: u16, body: String) -> Response {
         .into_response()
 }
 
-/// Answers a refused cXML request with its Status.
+/// A cXML answer carried as `form` says: with the HTTP status that
+/// matches its code, or always HTTP 200 (the code only in the Status).
+pub fn cxml_reply_as(form: crate::domain::ErrorForm, status_code: u16, body: String) -> Response {
+    match form {
+        crate::domain::ErrorForm::Code => cxml_reply(status_code, body),
+        crate::domain::ErrorForm::Http200 => cxml_reply(200, body),
+    }
+}
+
+/// Answers a refused cXML request with its Status (the HTTP status equal
+/// to its code: the request's group is not known).
 pub fn cxml_error(state: &AppState, status: Status) -> Response {
+    cxml_error_as(state, crate::domain::ErrorForm::Code, status)
+}
+
+/// Answers a refused cXML request of a group with its Status, carried as
+/// the group's `form` says.
+pub fn cxml_error_as(state: &AppState, form: crate::domain::ErrorForm, status: Status) -> Response {
     tracing::info!(code = status.code, text = %status.text, reason = %status.message, "refused a cXML request");
     let code = status.code;
     let doc = documents::status_response(state.payload_ids.next(), status);
-    cxml_reply(code, write::document(&doc))
+    cxml_reply_as(form, code, write::document(&doc))
 }
 
 /// Answers an internal failure on a cXML endpoint, logged once with its

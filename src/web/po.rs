@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{cxml_error, cxml_internal, cxml_reply, journal};
+use super::{cxml_error, cxml_internal, cxml_reply, cxml_reply_as, journal};
 use crate::AppState;
 use crate::cxml::Cxml;
 use crate::cxml::order_request::OrderRequest;
@@ -163,6 +163,10 @@ async fn accept(
             return po.refuse(Some(doc), session_id, scenario_id, status).await;
         }
     };
+    if let Some(r) = &scenario.refuse_po {
+        let status = Status::new(r.code, r.text.clone(), r.message.clone());
+        return po.refuse(Some(doc), session_id, scenario_id, status).await;
+    }
     let response = write::document(&documents::status_response(
         state.payload_ids.next(),
         Status::ok(),
@@ -342,8 +346,13 @@ impl Intake<'_> {
             },
             Document::new(DocKind::OrderResponse, answer.clone()),
         ];
+        let form = state
+            .scenarios
+            .get(&order.scenario)
+            .and_then(|s| s.cxml_errors)
+            .unwrap_or(self.group.cxml_errors);
         match state.store.insert_refused(order, exchange).await {
-            Ok((_, bodies)) => journal::stored_reply(cxml_reply(code, answer), bodies),
+            Ok((_, bodies)) => journal::stored_reply(cxml_reply_as(form, code, answer), bodies),
             Err(e) => cxml_internal(state, &e),
         }
     }

@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
 
-use super::{cxml_error, cxml_internal, cxml_reply};
+use super::{cxml_error, cxml_error_as, cxml_internal, cxml_reply};
 use crate::AppState;
 use crate::cxml::punchout_setup::{EMAIL_PATHS, HOOK_URL_PATH, PunchOutSetupRequest};
 use crate::cxml::{Status, read, time, write};
@@ -36,8 +36,9 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
     match request.operation.trim() {
         "create" | "edit" | "inspect" => {}
         "source" => {
-            return cxml_error(
+            return cxml_error_as(
                 &state,
+                group.cxml_errors,
                 Status::new(
                     450,
                     "Not Implemented",
@@ -46,8 +47,9 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
             );
         }
         op => {
-            return cxml_error(
+            return cxml_error_as(
                 &state,
+                group.cxml_errors,
                 Status::new(
                     400,
                     "Bad Request",
@@ -73,8 +75,9 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
                 " The EMAIL element, found at {EMAIL_PATHS}, is missing."
             ));
         }
-        return cxml_error(
+        return cxml_error_as(
             &state,
+            group.cxml_errors,
             Status::new(
                 403,
                 "failure",
@@ -87,8 +90,9 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
     }
     let hook = hook.expect("checked above");
     if let Err(e) = validate_endpoint(hook) {
-        return cxml_error(
+        return cxml_error_as(
             &state,
+            group.cxml_errors,
             Status::new(
                 400,
                 "Bad Request",

@@ -17,7 +17,7 @@ use crate::domain::account::{PaymentMethod, Scope};
 use crate::domain::fault::{FAULT_KINDS, FaultKind, FaultPlan};
 use crate::domain::order::TestResult;
 use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
-use crate::domain::{CartField, Group, Mode};
+use crate::domain::{CartField, ErrorForm, Group, Mode};
 use crate::i18n::Texts;
 use crate::store::GroupError;
 
@@ -61,6 +61,7 @@ struct SettingsPage {
     po_url: String,
     confirmation_url: String,
     ship_notice_url: String,
+    invoice_url: String,
     notice: Option<String>,
     error: Option<String>,
     fault_kinds: Vec<&'static str>,
@@ -101,6 +102,7 @@ fn page(state: &AppState, ctx: &Ctx, group: Group) -> SettingsPage {
         po_url: state.po_url(&group),
         confirmation_url: group.order_confirmation_url.clone().unwrap_or_default(),
         ship_notice_url: group.ship_notice_url.clone().unwrap_or_default(),
+        invoice_url: group.invoice_url.clone().unwrap_or_default(),
         fault_kinds: FAULT_KINDS.iter().map(|k| k.as_str()).collect(),
         fault_count: group
             .faults
@@ -181,7 +183,13 @@ pub struct SettingsForm {
     order_confirmation_url: String,
     #[serde(default)]
     ship_notice_url: String,
+    /// Absent in older forms: unchanged.
+    #[serde(default)]
+    invoice_url: Option<String>,
     cart_field: String,
+    /// code or http-200 (absent in older forms: unchanged).
+    #[serde(default)]
+    cxml_errors: Option<String>,
 }
 
 pub async fn save(
@@ -203,7 +211,13 @@ pub async fn save(
             g.shared_secret = secret.to_owned();
             g.order_confirmation_url = validate_endpoint(&form.order_confirmation_url)?;
             g.ship_notice_url = validate_endpoint(&form.ship_notice_url)?;
+            if let Some(u) = &form.invoice_url {
+                g.invoice_url = validate_endpoint(u)?;
+            }
             g.cart_field = CartField::parse(&form.cart_field)?;
+            if let Some(f) = &form.cxml_errors {
+                g.cxml_errors = ErrorForm::parse(f)?;
+            }
             Ok(())
         })
         .await;

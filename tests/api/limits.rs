@@ -119,3 +119,56 @@ async fn pages_carry_security_headers_and_only_the_test_ui_refuses_framing() {
     assert!(csp(&admin).contains("frame-ancestors 'self'"));
     assert!(!csp(&store).contains("frame-ancestors"));
 }
+
+/// A client that writes its whole body before reading (as Java's, .NET's
+/// and Python's common clients do) gets absim's 413 for an oversized
+/// document, not a reset connection: absim reads and discards the rest
+/// before it answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_writing_its_whole_oversized_body_first_reads_the_cxml_413() {
+    use std::io::{Read, Write};
+    let app = spawn_app_with(|s| s.max_body_bytes = 64 * 1024).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let po_path = format!("/po/{}", app.group().await.po_token);
+    for size in [100_000usize, 1_000_000, 8_000_000] {
+        for path in [po_path.clone(), "/eprocurement/punchout".to_owned()] {
+            let addr = addr.clone();
+            let answer = tokio::task::spawn_blocking(move || {
+                let mut s = std::net::TcpStream::connect(&addr).unwrap();
+                write!(
+                    s,
+                    "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/xml\r\nContent-Length: {size}\r\n\r\n"
+                )
+                .unwrap();
+                let chunk = vec![b'<'; 64 * 1024];
+                let mut left = size;
+                while left > 0 {
+                    let n = left.min(chunk.len());
+                    s.write_all(&chunk[..n])
+                        .unwrap_or_else(|e| panic!("{size} bytes to {path}: the write failed: {e}"));
+                    left -= n;
+                }
+                let mut answer = String::new();
+                s.read_to_string(&mut answer)
+                    .unwrap_or_else(|e| panic!("{size} bytes to {path}: the read failed: {e}"));
+                answer
+            })
+            .await
+            .unwrap();
+            assert!(answer.starts_with("HTTP/1.1 413"), "{size}: {answer}");
+            assert!(
+                answer.contains("larger than 65536 bytes"),
+                "{size}: {answer}"
+            );
+        }
+    }
+    // The journal names what was discarded.
+    let journal = app.journal("?status=413").await;
+    assert!(
+        journal.as_array().unwrap().iter().any(|e| e["note"]
+            .as_str()
+            .unwrap()
+            .contains("8000000 received, discarded")),
+        "{journal}"
+    );
+}

@@ -261,3 +261,65 @@ async fn every_refusal_is_itself_valid_cxml() {
     }
     app.validate_emitted();
 }
+
+#[tokio::test]
+async fn a_group_may_carry_its_refusals_in_http_200() {
+    let app = spawn_app_with(|s| s.cxml_errors = Some(absim::domain::ErrorForm::Http200)).await;
+    // Refusals of the group's requests: HTTP 200, the code in the Status.
+    let update = app.post_order(&po("update", true)).await;
+    assert_eq!(update.status, 200, "{}", update.body);
+    assert_eq!(update.cxml_status().0, 400);
+    let wrong = order_request_as(
+        IDENTITY,
+        "wrongSecret1",
+        "h200-401@b",
+        "H200-401",
+        "new",
+        true,
+        &[DESK_LINE],
+    );
+    let refused = app.post_order(&wrong).await;
+    assert_eq!((refused.status, refused.cxml_status().0), (200, 401));
+    // A request whose group is unknown keeps the HTTP status of its code.
+    let unknown = app.post_xml("/po/not-a-token", &po("new", true)).await;
+    assert_eq!((unknown.status, unknown.cxml_status().0), (404, 404));
+    // The setting is the group's: back to the code through the API.
+    let r = app
+        .http
+        .patch(app.url("/api/v1/groups/1"))
+        .json(&serde_json::json!({"cxml_errors": "code"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let again = app.post_order(&po("update", true)).await;
+    assert_eq!((again.status, again.cxml_status().0), (400, 400));
+    // And through the settings page.
+    let g = app.group().await;
+    let saved = app
+        .post_form(
+            "/groups/1/settings",
+            &[
+                ("purchasing_system", g.purchasing_system.as_str()),
+                ("identity", &g.identity),
+                ("shared_secret", &g.shared_secret),
+                ("cart_field", "cxml-urlencoded"),
+                ("cxml_errors", "http-200"),
+                ("invoice_url", "http://127.0.0.1:9/invoice"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let g = app.group().await;
+    assert_eq!(g.cxml_errors, absim::domain::ErrorForm::Http200);
+    assert_eq!(g.invoice_url.as_deref(), Some("http://127.0.0.1:9/invoice"));
+    let settings = app.get_page("/groups/1/settings").await.html();
+    assert_eq!(
+        attr_of(&settings, "#invoice-url", "value"),
+        "http://127.0.0.1:9/invoice"
+    );
+    assert_eq!(
+        attr_of(&settings, "#cxml-errors input[checked]", "value"),
+        "http-200"
+    );
+}

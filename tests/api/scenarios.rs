@@ -755,6 +755,30 @@ async fn advanced_po_retry_expects_the_same_payload_id_again() {
         .assert_fails_with("new payloadID");
 }
 
+#[tokio::test]
+async fn advanced_http_200_refusal_answers_200_with_a_cxml_400() {
+    let mut app = app().await;
+    let sid = app
+        .open_store("create", &[], Some("advanced-http-200-refusal"))
+        .await;
+    app.add_to_cart(&sid, DESK, 1).await;
+    let cart = app.return_cart(&sid, false).await;
+    let answer = app.send_po(&app.po_for(&cart, "PO-HTTP200")).await;
+    // The HTTP status says 200; only the cXML Status says the PO was refused.
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let (code, _, message) = answer.cxml_status();
+    assert_eq!(code, 400);
+    assert!(message.contains("can no longer be ordered"), "{message}");
+    let no = app.last_entry().await;
+    let entry = app.state.store.order(no).await.unwrap().unwrap();
+    assert_eq!(entry.refusal.as_ref().map(|r| r.code), Some(400));
+    app.checks(no).await.assert_all_pass();
+    // Nothing is confirmed or shipped for a refused PO.
+    app.settle().await;
+    assert!(app.collect_posts().iter().all(|(p, _)| p == "/hook"));
+    app.validate_emitted();
+}
+
 #[test]
 fn every_scenario_of_the_catalogue_has_a_test_here() {
     let tests = include_str!("scenarios.rs");

@@ -100,6 +100,9 @@ pub struct GroupView {
     pub invoice_url: Option<String>,
     /// cxml-urlencoded | cxml-base64
     pub cart_field: String,
+    /// How refusals of the group's cXML requests travel: code (the HTTP
+    /// status equals the cXML code) or http-200.
+    pub cxml_errors: String,
     pub selected_scenario: String,
     pub tolerances: TolerancesView,
     pub faults: FaultsView,
@@ -123,6 +126,7 @@ pub(super) fn group_view(state: &AppState, g: &Group) -> GroupView {
         ship_notice_url: g.ship_notice_url.clone(),
         invoice_url: g.invoice_url.clone(),
         cart_field: g.cart_field.name().into(),
+        cxml_errors: g.cxml_errors.name().into(),
         selected_scenario: g.selected_scenario.clone(),
         tolerances: (&g.tolerances).into(),
         faults: (&g.faults).into(),
@@ -143,6 +147,7 @@ pub struct GroupPatch {
     pub ship_notice_url: Option<String>,
     pub invoice_url: Option<String>,
     pub cart_field: Option<String>,
+    pub cxml_errors: Option<String>,
     pub tolerances: Option<TolerancesView>,
     pub faults: Option<FaultsView>,
 }
@@ -225,6 +230,9 @@ impl GroupPatch {
         }
         if let Some(f) = &self.cart_field {
             g.cart_field = CartField::parse(f)?;
+        }
+        if let Some(f) = &self.cxml_errors {
+            g.cxml_errors = crate::domain::ErrorForm::parse(f)?;
         }
         if let Some(t) = &self.tolerances {
             g.tolerances = t.parse()?;
