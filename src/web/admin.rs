@@ -54,15 +54,17 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
         return next.run(request).await;
     }
     if path.starts_with("/api/") || path == "/metrics" {
-        let body = serde_json::json!({
-            "error": "this absim needs its admin token: send Authorization: Bearer <token>"
-        });
-        return (
+        let mut answer = super::api::ApiError::new(
             StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer realm=\"absim\"")],
-            axum::Json(body),
+            "unauthorized",
+            "this absim needs its admin token: send Authorization: Bearer <token>",
         )
-            .into_response();
+        .into_response();
+        answer.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer realm=\"absim\""),
+        );
+        return answer;
     }
     let target = request
         .uri()

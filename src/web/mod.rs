@@ -31,11 +31,6 @@ use crate::cxml::{Status, write};
 use crate::domain::documents;
 use crate::i18n::{Lang, Texts};
 
-/// The OpenAPI document of the JSON API.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::routes().1
-}
-
 pub fn router(state: AppState) -> Router {
     // The cXML endpoints: every exchange goes into the request journal.
     let cxml = Router::new()
@@ -47,7 +42,8 @@ pub fn router(state: AppState) -> Router {
             journal::inbound,
         ))
         .layer(axum::extract::DefaultBodyLimit::disable());
-    let (api, _) = api::routes();
+    let (api, generated) = api::routes();
+    let api = api.merge(api::openapi_route(&generated, &state));
     Router::new()
         .route("/", get(home))
         .merge(cxml)

@@ -36,7 +36,8 @@ async fn pages_redirect_to_the_login_and_the_api_answers_401() {
             .starts_with("Bearer")
     );
     let body: serde_json::Value = r.json().await.unwrap();
-    assert!(body["error"].as_str().unwrap().contains("Bearer"));
+    assert_eq!(body["code"], "unauthorized");
+    assert!(body["message"].as_str().unwrap().contains("Bearer"));
     let r = http
         .get(app.url("/api/v1/groups"))
         .bearer_auth("wrong")

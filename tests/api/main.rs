@@ -9,6 +9,7 @@ mod basic_order;
 mod browser;
 mod buyer;
 mod ci;
+mod contract;
 mod helpers;
 mod hostile;
 mod injection;

@@ -17,12 +17,15 @@ use crate::domain::{CartField, Group, Mode};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TolerancesView {
+    /// The largest unit-price rise accepted, in percent.
+    #[schema(maximum = 1000)]
     pub price_increase_percent: u32,
     /// remove-line | cancel-order
     pub price_action: String,
     /// ship-available | backorder | cancel-order
     pub quantity_action: String,
     pub max_shipping_yen: Option<u64>,
+    #[schema(maximum = 365)]
     pub max_delivery_days: Option<u32>,
     /// remove-line | cancel-order
     pub delivery_action: String,
@@ -63,9 +66,16 @@ impl TolerancesView {
 pub struct FaultsView {
     /// http500-html | http503 | cxml500 | timeout | delay | malformed; null: off
     pub kind: Option<String>,
+    /// The next this many POs get the fault.
     pub remaining: Option<u32>,
-    pub share_percent: Option<u8>,
+    /// Or this share of POs, in percent.
+    #[schema(maximum = 100)]
+    pub share_percent: Option<u32>,
+    /// For `delay`: milliseconds.
+    #[schema(maximum = 600000)]
     pub delay_ms: u64,
+    /// For `timeout`: seconds.
+    #[schema(maximum = 3600)]
     pub timeout_secs: u64,
 }
 
@@ -74,7 +84,7 @@ impl From<&FaultPlan> for FaultsView {
         FaultsView {
             kind: p.kind.map(|k| k.as_str().to_owned()),
             remaining: p.remaining,
-            share_percent: p.share_percent,
+            share_percent: p.share_percent.map(u32::from),
             delay_ms: p.delay_ms,
             timeout_secs: p.timeout_secs,
         }
@@ -138,13 +148,34 @@ pub(super) fn group_view(state: &AppState, g: &Group) -> GroupView {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupPatch {
+    #[schema(min_length = 1, pattern = r"\S", example = "pipeline-42")]
     pub name: Option<String>,
     pub purchasing_system: Option<String>,
+    /// a: システムログイン, 4 to 64 letters, digits, hyphens, underscores.
+    #[schema(pattern = "^[A-Za-z0-9_-]{4,64}$", example = "Pipeline0042")]
     pub identity: Option<String>,
+    /// b: パスワード, 6 to 30 letters and digits, at least one of each.
+    #[schema(
+        pattern = "^(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9]{6,30}$",
+        example = "pipe42Secret"
+    )]
     pub shared_secret: Option<String>,
     pub mode: Option<String>,
+    /// An http(s) URL; empty clears it.
+    #[schema(
+        pattern = r"^\s*(https?://[^\s/?#]+\S*)?\s*$",
+        example = "http://127.0.0.1:8081/cxml/confirmation"
+    )]
     pub order_confirmation_url: Option<String>,
+    #[schema(
+        pattern = r"^\s*(https?://[^\s/?#]+\S*)?\s*$",
+        example = "http://127.0.0.1:8081/cxml/shipnotice"
+    )]
     pub ship_notice_url: Option<String>,
+    #[schema(
+        pattern = r"^\s*(https?://[^\s/?#]+\S*)?\s*$",
+        example = "http://127.0.0.1:8081/cxml/invoice"
+    )]
     pub invoice_url: Option<String>,
     pub cart_field: Option<String>,
     pub cxml_errors: Option<String>,
@@ -179,7 +210,11 @@ pub async fn get_group(State(state): State<AppState>, P(gid): P<u32>) -> ApiResu
 #[utoipa::path(patch, path = "/api/v1/groups/{gid}", tag = "groups",
     params(("gid" = u32, Path, description = "group id")),
     request_body = GroupPatch,
-    responses((status = 200, body = GroupView), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
+    responses(
+        (status = 200, body = GroupView),
+        (status = 400, description = "a value breaks its rule (the message names it)", body = ApiError),
+        (status = 404, body = ApiError),
+        (status = 409, description = "the system login is another group's", body = ApiError)))]
 pub async fn patch_group(
     State(state): State<AppState>,
     P(gid): P<u32>,
@@ -241,7 +276,8 @@ impl GroupPatch {
             let plan = FaultPlan {
                 kind: f.kind.as_deref().map(FaultKind::parse).transpose()?,
                 remaining: f.remaining,
-                share_percent: f.share_percent,
+                // Past 255 it is past 100 too: the plan's rule refuses it.
+                share_percent: f.share_percent.map(|p| u8::try_from(p).unwrap_or(u8::MAX)),
                 delay_ms: f.delay_ms,
                 timeout_secs: f.timeout_secs,
             };

@@ -20,8 +20,9 @@ use crate::store::{GroupError, StoreError};
 /// An API error: HTTP status, a stable code, and a message for people.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiError {
-    /// Stable: `not_found`, `bad_request`, `conflict`, `forbidden`,
-    /// `internal`.
+    /// Stable: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
+    /// `conflict`, `payload_too_large`, `unsupported_media_type`,
+    /// `hook_unreachable`, `internal`, `unavailable`.
     pub code: &'static str,
     pub message: String,
     #[serde(skip)]
@@ -29,7 +30,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
             code,
             message: message.into(),
@@ -49,11 +50,18 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "an API request failed inside absim");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "absim failed internally; try again",
-        )
+        match e {
+            StoreError::Unavailable(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "absim's database is unavailable; try again shortly",
+            ),
+            _ => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "absim failed internally; try again",
+            ),
+        }
     }
 }
 
@@ -72,7 +80,21 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> 
         axum::Json::<T>::from_request(req, state)
             .await
             .map(|axum::Json(v)| Json(v))
-            .map_err(|e: JsonRejection| ApiError::bad_request(e.body_text()))
+            .map_err(|e: JsonRejection| match e.status() {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "send the body as JSON with Content-Type: application/json",
+                ),
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "the body is larger than --max-body-bytes",
+                ),
+                // A syntax error (400) or a value of the wrong shape (422):
+                // both are a bad request here.
+                _ => ApiError::bad_request(e.body_text()),
+            })
     }
 }
 
@@ -108,6 +130,21 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
 
 type ApiResult<T> = Result<axum::Json<T>, ApiError>;
 
+/// An optional query value where empty means absent (`?result=` is no
+/// filter): what HTML forms and many clients send for a field left blank.
+fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let value: Option<String> = serde::Deserialize::deserialize(d)?;
+    match value.as_deref() {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
 async fn group_of(state: &AppState, gid: u32) -> Result<Group, ApiError> {
     state
         .store
@@ -127,6 +164,7 @@ impl From<GroupError> for ApiError {
     }
 }
 
+mod contract;
 mod groups;
 mod orders;
 mod runs;
@@ -185,13 +223,21 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(runs::shopper))
         .routes(routes!(runs::mark_run))
         .split_for_parts();
-    let doc = api.clone();
-    let router = router.route(
+    (router, api)
+}
+
+/// The route of the OpenAPI document: the generated one completed for this
+/// absim (see `contract`).
+pub fn openapi_route(
+    generated: &utoipa::openapi::OpenApi,
+    state: &AppState,
+) -> axum::Router<AppState> {
+    let doc = std::sync::Arc::new(contract::document(generated, state));
+    axum::Router::new().route(
         "/api/v1/openapi.json",
         axum::routing::get(move || {
             let doc = doc.clone();
-            async move { axum::Json(doc) }
+            async move { axum::Json(doc.as_ref().clone()) }
         }),
-    );
-    (router, api)
+    )
 }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiResult, Json, P, Q, group_of, result_text};
+use super::{ApiError, ApiResult, Json, P, Q, empty_as_none, group_of, result_text};
 use crate::AppState;
 use crate::domain::checks::{self, Outcome, Verdict};
 use crate::domain::order::{Mark, Order, TestResult};
@@ -14,19 +14,31 @@ use crate::store::OrderFilter;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrderQuery {
-    /// Received on or after (YYYY-MM-DD).
+    /// Received on or after this day, YYYY-MM-DD (empty: no filter; an
+    /// impossible date is refused).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub from: Option<String>,
-    /// Received on or before (YYYY-MM-DD).
+    /// Received on or before this day, YYYY-MM-DD (empty: no filter).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub to: Option<String>,
+    /// A scenario id (empty: any).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub scenario: Option<String>,
-    /// Matches the PO number, confirmID, ASINs and titles.
+    /// Matches the PO number, confirmID, ASINs and titles (empty: any).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub q: Option<String>,
-    /// A part of the PO number.
+    /// A part of the PO number (empty: any).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub po: Option<String>,
+    /// A part of an ASIN (empty: any).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub asin: Option<String>,
-    /// success | failure | unmarked
+    /// success | failure | unmarked (empty: any).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub result: Option<String>,
-    /// At most this many (default 100, at most 1000).
+    /// At most this many (default 100; more than 1000 counts as 1000;
+    /// empty: the default).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub limit: Option<usize>,
 }
 
@@ -67,10 +79,10 @@ pub struct OrderList {
 
 fn filter_of(q: &OrderQuery) -> Result<OrderFilter, ApiError> {
     let date = |s: &Option<String>| -> Result<Option<chrono::NaiveDate>, ApiError> {
+        // Empty was absent already (see empty_as_none).
         s.as_deref()
-            .filter(|s| !s.trim().is_empty())
             .map(|s| {
-                chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
                     .map_err(|_| ApiError::bad_request(format!("'{s}' is not a date (YYYY-MM-DD)")))
             })
             .transpose()
@@ -275,13 +287,13 @@ pub async fn mark_order(
     P((gid, no)): P<(u32, u64)>,
     Json(input): Json<MarkInput>,
 ) -> ApiResult<OrderSummary> {
-    order_of(&state, gid, no).await?;
     let result = TestResult::parse(&input.result).ok_or_else(|| {
         ApiError::bad_request(format!(
             "result '{}' is neither success nor failure",
             input.result
         ))
     })?;
+    order_of(&state, gid, no).await?;
     state
         .store
         .set_mark(

@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::sessions::{CartLineInput, CheckoutInput, CheckoutView, return_cart, set_cart};
+use super::sessions::{
+    CartLineInput, CheckoutInput, CheckoutView, check_lines, return_cart, set_cart,
+};
 use super::{ApiError, ApiResult, Json, P, group_of};
 use crate::AppState;
 use crate::domain::checks::Check;
@@ -195,18 +197,20 @@ impl From<RunError> for ApiError {
     request_body = RunInput,
     responses(
         (status = 201, description = "the run is open: the group's selected scenario is now the run's, and what the group receives until the run is decided or times out belongs to it", body = RunView),
-        (status = 400, description = "a value breaks its rule", body = ApiError),
-        (status = 404, description = "no such group or scenario", body = ApiError),
+        (status = 400, description = "a value breaks its rule, or there is no such scenario", body = ApiError),
+        (status = 404, description = "no such group", body = ApiError),
         (status = 409, description = "another run of the group is open", body = ApiError)))]
 pub async fn open_run(
     State(state): State<AppState>,
     P(gid): P<u32>,
     Json(input): Json<RunInput>,
 ) -> Result<(StatusCode, axum::Json<RunView>), ApiError> {
-    let scenario = state
-        .scenarios
-        .get(input.scenario.trim())
-        .ok_or_else(|| ApiError::not_found(format!("there is no scenario '{}'", input.scenario)))?;
+    let scenario = state.scenarios.get(input.scenario.trim()).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "there is no scenario '{}' (GET /api/v1/groups/{gid}/scenarios lists them)",
+            input.scenario
+        ))
+    })?;
     let timeout = input.timeout_secs.unwrap_or(300);
     if !(1..=MAX_RUN_SECS).contains(&timeout) {
         return Err(ApiError::bad_request(format!(
@@ -319,6 +323,7 @@ pub async fn shopper(
             input.wait_secs
         )));
     }
+    check_lines(&state, &input.lines)?;
     let run = run_of(&state, &rid).await?;
     if !run.state.is_open() {
         return Err(ApiError::new(

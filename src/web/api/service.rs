@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiResult, Q};
+use super::{ApiError, ApiResult, Q, empty_as_none};
 use crate::AppState;
 use axum::response::{IntoResponse, Response};
 
@@ -72,13 +72,19 @@ pub async fn version() -> axum::Json<VersionView> {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct JournalQuery {
-    /// in | out
+    /// in | out (empty: both).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub direction: Option<String>,
-    /// A part of the path or URL.
+    /// A part of the path or URL (empty: any).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub target: Option<String>,
-    /// The HTTP status.
+    /// The HTTP status (empty: any).
+    #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(maximum = 65535)]
     pub status: Option<u16>,
-    /// At most this many (default 50, at most 500).
+    /// At most this many (default 50; more than 500 counts as 500; empty:
+    /// the default).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub limit: Option<usize>,
 }
 
@@ -107,6 +113,14 @@ pub async fn journal(
     State(state): State<AppState>,
     Q(q): Q<JournalQuery>,
 ) -> ApiResult<Vec<ExchangeView>> {
+    if let Some(d) = q.direction.as_deref()
+        && d != "in"
+        && d != "out"
+    {
+        return Err(ApiError::bad_request(format!(
+            "direction '{d}' is neither in nor out"
+        )));
+    }
     let rows = state
         .store
         .journal(

@@ -99,8 +99,10 @@ pub async fn get_session(
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CartLineInput {
+    /// One of the catalogue's ASINs.
     pub asin: String,
     /// 0 removes the line.
+    #[schema(maximum = 9999)]
     pub quantity: u32,
 }
 
@@ -134,6 +136,16 @@ pub(super) async fn set_cart(
     sid: &str,
     lines: &[CartLineInput],
 ) -> Result<(), ApiError> {
+    check_lines(state, lines)?;
+    let changes: Vec<(String, u32)> = lines
+        .iter()
+        .map(|l| (l.asin.trim().to_owned(), l.quantity))
+        .collect();
+    set_quantities(state, sid, changes).await
+}
+
+/// Refuses an ASIN not in the catalogue and a quantity too large.
+pub(super) fn check_lines(state: &AppState, lines: &[CartLineInput]) -> Result<(), ApiError> {
     for l in lines {
         if state.catalog.get(l.asin.trim()).is_none() {
             return Err(ApiError::bad_request(format!(
@@ -150,10 +162,14 @@ pub(super) async fn set_cart(
             )));
         }
     }
-    let changes: Vec<(String, u32)> = lines
-        .iter()
-        .map(|l| (l.asin.trim().to_owned(), l.quantity))
-        .collect();
+    Ok(())
+}
+
+async fn set_quantities(
+    state: &AppState,
+    sid: &str,
+    changes: Vec<(String, u32)>,
+) -> Result<(), ApiError> {
     let changed = state
         .store
         .update_session(sid, move |s| {
