@@ -170,7 +170,19 @@ async fn kill_9_while_pos_arrive_loses_nothing_that_was_answered_ok() {
 #[tokio::test]
 async fn sigterm_stops_gracefully_and_keeps_the_queue() {
     let dir = tempfile::tempdir().unwrap();
-    let mut absim = start(dir.path());
+    let mut absim = start_with(dir.path(), |c| {
+        c.args(["--confirmation-delay", "3600"])
+            .env("RUST_LOG", "absim=info")
+            .stderr(Stdio::piped());
+    });
+    let stderr = absim.child.stderr.take().unwrap();
+    let log = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     let client = reqwest::Client::new();
     let r = client
         .post(&absim.po_url)
@@ -190,6 +202,17 @@ async fn sigterm_stops_gracefully_and_keeps_the_queue() {
     );
     let status = absim.child.wait().unwrap();
     assert!(status.success(), "absim exits cleanly on SIGTERM: {status}");
+    // Each step of the shutdown is a log line, the last with what stays
+    // queued.
+    let log = log.join().unwrap();
+    let at = |needle: &str| {
+        log.find(needle)
+            .unwrap_or_else(|| panic!("no '{needle}' in the log:\n{log}"))
+    };
+    assert!(at("shutting down") < at("closing the listener"));
+    assert!(at("closing the listener") < at("connections drained"));
+    assert!(at("connections drained") < at("absim stopped"));
+    assert!(log.contains("deliveries_queued=1"), "{log}");
     let db = open_db(dir.path());
     let (order_id, state): (String, String) = db
         .query_row(
