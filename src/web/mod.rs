@@ -249,7 +249,8 @@ async fn remember_language(request: Request, next: Next) -> Response {
         .query()
         .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang"))
         .and_then(|(_, v)| Lang::parse(&v));
-    let mut response = next.run(request).await;
+    let (_, link) = language_of(request.method(), request.uri(), request.headers());
+    let mut response = LANG_LINK.scope(link, next.run(request)).await;
     if let Some(lang) = chosen
         && let Ok(v) = HeaderValue::from_str(&format!(
             "absim_lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
@@ -277,31 +278,69 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             .await
             .map(|u| u.0)
             .unwrap_or_else(|_| parts.uri.clone());
-        let query_lang = uri.query().and_then(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .find(|(k, _)| k == "lang")
-                .map(|(_, v)| v.into_owned())
-        });
-        let lang = Lang::negotiate(query_lang.as_deref(), &parts.headers);
-        let t = lang.texts();
-        let mut query: Vec<(String, String)> = uri
-            .query()
-            .map(|q| {
-                url::form_urlencoded::parse(q.as_bytes())
-                    .filter(|(k, _)| k != "lang")
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        query.push(("lang".into(), t.other_lang_code.into()));
-        let qs = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(query)
-            .finish();
+        let (lang, other_lang_url) = language_of(&parts.method, &uri, &parts.headers);
         Ok(Ctx {
             lang,
-            t,
-            other_lang_url: format!("{}?{}", uri.path(), qs),
+            t: lang.texts(),
+            other_lang_url,
         })
+    }
+}
+
+tokio::task_local! {
+    /// The language link of the page being answered, for pages built
+    /// without a `Ctx` (error pages).
+    static LANG_LINK: String;
+}
+
+/// A request's language, and the link to its page in the other language:
+/// the same page and query (a page answering a form post links to the page
+/// the form was on, since the post's own URL answers only posts).
+fn language_of(
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> (Lang, String) {
+    let query_lang = uri.query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .map(|(_, v)| v.into_owned())
+    });
+    let lang = Lang::negotiate(query_lang.as_deref(), headers);
+    let mut query: Vec<(String, String)> = uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .filter(|(k, _)| k != "lang")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    query.push(("lang".into(), lang.texts().other_lang_code.into()));
+    let qs = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    let path = if method == axum::http::Method::GET {
+        uri.path().to_owned()
+    } else {
+        page_of_post(uri.path())
+    };
+    (lang, format!("{path}?{qs}"))
+}
+
+/// The page a form posted to `path` was on, for links from the page that
+/// answers the post (the same path where a form posts to its own page).
+fn page_of_post(path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').collect();
+    match segments.as_slice() {
+        ["", "groups", g, "log", n, "mark"] | ["", "groups", g, "log", n, "deliveries", _, "resend"] => {
+            format!("/groups/{g}/log/{n}")
+        }
+        ["", "groups", g, "faults" | "payment"] => format!("/groups/{g}/settings"),
+        ["", "groups", g, "scenarios", _, "select"] => format!("/groups/{g}/tests"),
+        ["", "s", sid, "cart", "add" | "update"] => format!("/s/{sid}/cart"),
+        ["", "s", sid, "submit"] => format!("/s/{sid}/checkout"),
+        _ => path.to_owned(),
     }
 }
 
@@ -369,7 +408,9 @@ impl IntoResponse for PageError {
             t: self.t,
             chrome: Chrome {
                 title: self.t.error_title.into(),
-                other_lang_url: "?lang=".to_owned() + self.t.other_lang_code,
+                other_lang_url: LANG_LINK
+                    .try_with(Clone::clone)
+                    .unwrap_or_else(|_| "?lang=".to_owned() + self.t.other_lang_code),
                 group_id: None,
                 banner: None,
             },

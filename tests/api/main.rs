@@ -10,6 +10,7 @@ mod browser;
 mod buyer;
 mod ci;
 mod contract;
+mod crawl;
 mod helpers;
 mod hostile;
 mod injection;
