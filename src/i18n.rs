@@ -62,9 +62,61 @@ impl Lang {
 }
 
 impl Texts {
+    /// An injected fault's name.
+    pub fn fault(&self, kind: crate::domain::fault::FaultKind) -> &'static str {
+        use crate::domain::fault::FaultKind as K;
+        match kind {
+            K::Http500Html => self.fault_http500_html,
+            K::Http503 => self.fault_http503,
+            K::Cxml500 => self.fault_cxml500,
+            K::Timeout => self.fault_timeout_kind,
+            K::Delay => self.fault_delay_kind,
+            K::Malformed => self.fault_malformed,
+        }
+    }
+
     /// Fills the `{}` of a message.
     pub fn f(&self, message: &str, arg: impl std::fmt::Display) -> String {
         message.replacen("{}", &arg.to_string(), 1)
+    }
+}
+
+/// A rule's message in both languages, Japanese first: `JA (EN)`. Pages
+/// show the half in their language ([`Texts::one`]); the JSON API gives
+/// both.
+pub fn both(ja: impl std::fmt::Display, en: impl std::fmt::Display) -> String {
+    format!("{ja} ({en})")
+}
+
+impl Texts {
+    /// The half of a [`both`] message in this language; any other message
+    /// as it is.
+    pub fn one(&self, message: &str) -> String {
+        let Some(inner) = message.strip_suffix(')') else {
+            return message.to_owned();
+        };
+        // The opening parenthesis of the last group.
+        let mut depth = 0;
+        let mut open = None;
+        for (i, c) in inner.char_indices().rev() {
+            match c {
+                ')' => depth += 1,
+                '(' if depth == 0 => {
+                    open = Some(i);
+                    break;
+                }
+                '(' => depth -= 1,
+                _ => {}
+            }
+        }
+        let Some(open) = open else {
+            return message.to_owned();
+        };
+        let (ja, en) = (inner[..open].trim_end(), &inner[open + 1..]);
+        if ja.is_ascii() || !en.is_ascii() || en.is_empty() {
+            return message.to_owned();
+        }
+        if self.lang_code == "ja" { ja } else { en }.to_owned()
     }
 }
 
@@ -94,6 +146,8 @@ texts! {
     error_title: "エラー", "Error";
     not_found: "ページが見つかりません。", "Page not found.";
     back: "戻る", "Back";
+    back_to_system: "購入システムのアプリに戻り、もう一度パンチアウトしてください。", "Go back to your purchasing system's app and punch out again.";
+    nav_label: "グループのメニュー", "Group menu";
     internal_error: "absim の内部でエラーが発生しました。もう一度お試しください。", "absim failed internally. Please try again.";
     database_unavailable: "absim のデータベースに接続できません。少し待ってからもう一度お試しください（管理者は /readyz で状態を確認できます）。", "absim cannot reach its database. Wait a moment and try again (the operator can check /readyz).";
     // storefront
@@ -177,11 +231,20 @@ texts! {
     cxml_errors_help: "実際のサプライヤーには両方があります。購入システムがどちらでも拒否を失敗として扱うことを確かめてください。", "Real suppliers do both: check that your system treats a refusal as a failure either way.";
     save: "保存", "Save";
     saved: "保存しました。", "Saved.";
+    done_mode_test: "テストモードに切り替えました。注文は発送されず、文書はテスト用 (deploymentMode=\"test\") で送られます。", "Switched to test mode: orders are not shipped and documents are sent in test form (deploymentMode=\"test\").";
+    done_mode_active: "アクティブモードに切り替えました (シミュレーション)。文書は本番形式で送られます。", "Switched to active mode (simulated): documents are sent in production form.";
+    done_resent: "再送を予約しました。すぐに送信されます。結果はこのページの配信の状況に表示されます。", "The document is queued again and goes out now; its delivery below shows the outcome.";
+    done_marked_success: "テスト結果を「成功」として保存しました。", "The test result is saved as “Success”.";
+    done_marked_failure: "テスト結果を「失敗」として保存しました。", "The test result is saved as “Failure”.";
+    done_selected: "テストシナリオを選択しました。購入システムからパンチアウトしてください。", "The test scenario is selected. Punch out from your purchasing system.";
+    done_group_added: "グループを追加しました。購入システムのセットアップを確認してください。", "The group is added. Check its purchasing-system setup.";
+    mark_missing: "「成功」か「失敗」を選択してから「保存する」を選択してください。", "Choose “Success” or “Failure”, then “Save”.";
     status_test: "状況: テスト", "Status: Test";
     status_test_help: "テストモードでの発注は、システム連携の確認用として使用します。テストモードでの注文は請求も発送もされません。", "Orders in test mode are for checking the integration. They are neither charged nor shipped.";
     status_active: "状況: アクティブ", "Status: Active";
     status_active_help: "アクティブモードで行われた発注は実際に発送され、ビジネスアカウントに請求されます。", "Orders in active mode are shipped and charged to the business account.";
     start_testing: "Start testing punchout setup", "Start testing punchout setup";
+    mode_group: "切り替えるグループ: {}", "The group to switch: {}";
     switch_active: "アクティブモードに切り替える", "Switch to active mode";
     switch_test: "テストモードに切り替える", "Switch to test mode";
     basic_not_done: "お客様は基本的なテストシナリオをまだ正常に完了していません。Amazonは、アカウントをライブに切り替える前に、このテストを完了することをお勧めします。", "You have not yet completed the basic test scenario successfully. Amazon recommends completing it before switching the account to live.";
@@ -237,6 +300,14 @@ texts! {
     success: "成功", "Success";
     failure: "失敗", "Failure";
     no_orders: "該当する注文はありません。", "No orders match.";
+    first_steps: "はじめに", "Getting started";
+    first_steps_intro: "このグループはまだ発注書を受け取っていません。購入システムは、パンチアウト (PunchOutSetupRequest) で absim のストアを開き、戻ってきたカートから発注書 (OrderRequest) を送ります。", "This group has not received a purchase order yet. Your purchasing system opens absim's store with a punchout (PunchOutSetupRequest) and sends a purchase order (OrderRequest) for the cart that comes back.";
+    first_steps_1: "購入システムに Punchout URL、システムログイン、パスワード、PO Request URL を設定します:", "Enter the Punchout URL, system login, password and PO Request URL in your purchasing system:";
+    first_steps_2: "購入システムからパンチアウトし、商品をカートに入れて「承認を依頼する」を選択し、発注書を送ります。", "Punch out from your purchasing system, put products in the cart, choose “Request approval”, then send the purchase order.";
+    first_steps_3: "発注書はこのページに表示されます。シナリオを選んでテストを続けます:", "The order appears on this page. Choose scenarios to test further:";
+    first_steps_buyer: "購入システムがまだない場合は、absim の参照用購買システムで流れを確かめられます:", "Without a purchasing system yet, try the flow with absim's reference purchasing system:";
+    first_steps_buyer_help: "このグループの認証情報を使う購買システムを :8081 で開きます。", "opens a purchasing system on :8081 that uses this group's credentials.";
+    first_steps_demo_help: "absim と参照用購買システムを起動し、基本的な注文を一度通します。", "starts absim and the reference purchasing system and runs the basic order once.";
     // log entry
     setup_details: "パンチアウト設定の詳細", "Punchout setup details";
     received: "受け取り済み", "Received";
@@ -286,8 +357,8 @@ texts! {
     fault_off: "なし (オフ)", "None (off)";
     fault_count: "次のN件", "Next N POs";
     fault_share: "割合 (%)", "Share (%)";
-    fault_delay: "遅延 (ms, delay のみ)", "Delay (ms, delay only)";
-    fault_timeout: "応答しない時間 (秒, timeout のみ)", "Hold time (s, timeout only)";
+    fault_delay: "遅延 (ms、応答が遅れる障害のみ)", "Delay (ms, for the late answer only)";
+    fault_timeout: "応答しない時間 (秒、タイムアウトのみ)", "Hold time (s, for the timeout only)";
     fault_remaining: "残り{}件", "{} left";
     injected_faults: "注入した障害", "Injected faults";
     no_faults: "注入した障害はありません。", "No faults injected.";
@@ -298,6 +369,7 @@ texts! {
     look_for: "探すもの...", "What to look for...";
     look1: "注文した人に注文確認メールが届いたことを確認します。", "Check that the person who ordered received the order confirmation e-mail.";
     look2: "注文確認の商品、価格、数量が、購入システムで承認された注文と一致していることを確認します。", "Check that the items, prices and quantities of the confirmation match the order approved in your purchasing system.";
+    mark_help: "推奨される結果と上の確認項目を参考に、テストの成否を記録します。記録はシナリオの画面に表示されます。", "Use the suggested result and the checks above; the mark shows on the scenario page.";
     mark_prompt: "このテストが成功したか失敗したかをマークする", "Mark whether this test succeeded or failed";
     save_mark: "保存する", "Save";
     documents: "文書", "Documents";
@@ -336,6 +408,7 @@ texts! {
     selected: "選択中のシナリオ", "Selected scenario";
     scenario_locked: "先に「{}」を成功としてマークしてください。", "Mark “{}” successful first.";
     waits_for: "次のシナリオの成功が必要です: {}", "Needs these scenarios marked successful: {}";
+    locked_scenarios: "このセクションのシナリオ ({}件)", "Scenarios of this section ({})";
     safeguard_intro: "許容値設定 (注文セーフガード) に従って、価格や在庫の変化に対する動作を確認します。", "Check how price and stock changes are handled under your order safeguards.";
     tolerances_title: "許容値設定", "Order safeguards";
     tolerances_help: "商品の価格および在庫数は常に変動しています。変動時の許容範囲を設定してください。", "Prices and stock change all the time. Set what is acceptable when they do.";
@@ -401,7 +474,37 @@ texts! {
     confirmation_received: "受注確定のメッセージ", "Order confirmed";
     ship_received: "発送完了のメッセージ", "Shipped";
     invoice_received: "請求書", "Invoice";
-    waiting: "待っています… (ページを更新してください)", "Waiting… (refresh the page)";
+    waiting: "待っています… (このページは自動で更新されます)", "Waiting… (this page refreshes by itself)";
+    buyer_not_received: "届いていません。absim のテストログで配信の状況を確認してください。", "Not received. See the delivery in absim's test log.";
+    buyer_logo: "購買", "Purchasing";
+    buyer_po_answer: "OrderRequest への応答", "Answer to the OrderRequest";
+    buyer_sent: "送信", "Sent";
+    buyer_received: "受信", "Received";
+    buyer_refused: "Amazonビジネスがこの発注を拒否しました (cXML {})。", "Amazon Business refused this order (cXML {}).";
+    buyer_not_coming: "発注が拒否されたため、送られません。", "Will not come: the order was refused.";
+    buyer_accepted: "受け付け済み", "Accepted";
+    buyer_refused_short: "拒否", "Refused";
+    buyer_empty_cart: "空のカートが戻りました。注文するものはありません。", "The cart came back empty: there is nothing to order.";
+    buyer_no_carts: "まだカートはありません。「買い物をする」を選択し、Amazonビジネスで「承認を依頼する」とカートがここに戻ります。", "No cart yet. Choose “Go shopping”; “Request approval” on Amazon Business brings the cart back here.";
+    buyer_no_orders: "まだ注文はありません。", "No orders yet.";
+    buyer_log_link: "absim のテストログで見る", "See it in absim's test log";
+    buyer_confirm_id: "確認番号", "Confirmation ID";
+    buyer_shipment_id: "出荷番号", "Shipment ID";
+    buyer_invoice_id: "請求書番号", "Invoice ID";
+    buyer_when: "日時", "When";
+    buyer_direction: "送受信", "Direction";
+    buyer_document: "文書", "Document";
+    fault_http500_html: "HTTP 500 (HTML のエラーページ)", "HTTP 500 (an HTML error page)";
+    fault_http503: "HTTP 503 (Retry-After 付き)", "HTTP 503 (with Retry-After)";
+    fault_cxml500: "HTTP 200 と cXML Status 500", "HTTP 200 with cXML Status 500";
+    fault_timeout_kind: "応答しない (タイムアウト)", "No answer (timeout)";
+    fault_delay_kind: "受け付けるが応答が遅れる", "Accepted, answered late";
+    fault_malformed: "途中で切れた XML", "XML cut off mid-document";
+    confirm_accept: "承認 (accept)", "Accepted (accept)";
+    confirm_detail: "明細付きの確認 (detail)", "Confirmed with details (detail)";
+    confirm_reject: "拒否 (reject)", "Rejected (reject)";
+    confirm_backordered: "入荷待ち (backordered)", "Back-ordered (backordered)";
+    confirm_other: "その他", "Other";
     admin_title: "購入通知 (管理者)", "Purchase notices (administrator)";
     who: "誰が", "Who";
     what: "何を", "What";
@@ -411,4 +514,27 @@ texts! {
     search_title: "発注の検索", "Order search";
     result_any: "すべての結果", "Any result";
     date_range: "期間", "Date range";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_message_shows_the_half_in_the_pages_language() {
+        let m = both(
+            "パスワードは6～30文字です。",
+            "the password takes 6 to 30 characters",
+        );
+        assert_eq!(JA.one(&m), "パスワードは6～30文字です。");
+        assert_eq!(EN.one(&m), "the password takes 6 to 30 characters");
+        // Parentheses inside the English half are kept.
+        let m = both("上限は 365 日です。", "at most 365 days (a year)");
+        assert_eq!(EN.one(&m), "at most 365 days (a year)");
+        // A message that is not in both languages is shown whole.
+        for plain in ["not an http(s) URL", "'x' (y)", "価格 (円)", ""] {
+            assert_eq!(JA.one(plain), plain);
+            assert_eq!(EN.one(plain), plain);
+        }
+    }
 }

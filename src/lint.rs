@@ -207,7 +207,8 @@ pub fn lint(bytes: &[u8]) -> Vec<Finding> {
                         out.extend(findings(&v.deviations));
                         out
                     }
-                    Err(status) => {
+                    Err(rejection) => {
+                        let status = rejection.status;
                         out.extend(findings(&d.deviations));
                         let code = if status.text.starts_with("001-") {
                             status.text.clone()

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use super::BuyerConfig;
 use crate::cxml::order_message::PunchOutOrderMessage;
 use crate::cxml::{Cxml, read, write};
+use crate::domain::pricing::yen;
 
 /// Where the simulator is and who the buyer is to it.
 #[derive(Debug, Clone)]
@@ -19,6 +20,9 @@ pub struct BuyerSettings {
     pub identity: String,
     pub shared_secret: String,
     pub po_url: String,
+    /// The simulator's group the buyer orders in (for links to its test
+    /// log).
+    pub group: u32,
     /// Send the PO as soon as a cart with items comes back (a system that
     /// orders without a person pressing 決済する: CI runs).
     pub auto_pay: bool,
@@ -62,20 +66,84 @@ impl Mistakes {
 #[derive(Debug, Clone)]
 pub struct LogEntry {
     pub at: String,
-    pub direction: &'static str,
+    pub sent: bool,
+    /// The document's cXML name, or `po-answer` for the answer to a PO.
     pub what: String,
     pub body: String,
 }
+
+/// A returned cart's amounts, as the storefront's checkout shows them: the
+/// POOM's Total is the subtotal; its Tax and Shipping (with the discount in
+/// the Shipping's Modifications) make the 合計金額.
+#[derive(Debug, Clone, Default)]
+pub struct Amounts {
+    pub subtotal: String,
+    pub tax: String,
+    pub shipping: String,
+    pub discount: String,
+    pub total: String,
+}
+
+impl Amounts {
+    fn of(message: &PunchOutOrderMessage) -> Amounts {
+        let h = &message.header;
+        let subtotal = h.total.money.amount().unwrap_or_default();
+        let tax = h
+            .tax
+            .as_ref()
+            .and_then(|t| t.money.amount())
+            .unwrap_or_default();
+        let shipping = h
+            .shipping
+            .as_ref()
+            .and_then(|s| s.money.amount())
+            .unwrap_or_default();
+        let discount = h
+            .shipping
+            .as_ref()
+            .map(|s| s.discount())
+            .unwrap_or_default();
+        Amounts {
+            subtotal: yen(subtotal),
+            tax: yen(tax),
+            shipping: yen(shipping),
+            discount: yen(discount),
+            total: yen(subtotal + tax + shipping - discount),
+        }
+    }
+}
+
+/// A line of a cart or an order: ASIN, title, quantity, unit price.
+pub type Line = (String, String, String, String);
 
 #[derive(Debug, Clone)]
 pub struct CartView {
     pub id: usize,
     pub email: String,
     pub address: String,
-    pub lines: Vec<(String, String, String, String)>,
-    pub total: String,
+    pub lines: Vec<Line>,
+    pub amounts: Amounts,
     pub poom: Cxml<PunchOutOrderMessage>,
     pub order: Option<usize>,
+}
+
+/// What became of a PO.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PoOutcome {
+    /// Answered 2xx in HTTP and in cXML.
+    Accepted,
+    /// Refused, with the answer's cXML code and absim's message (or the
+    /// HTTP status when the answer carries no cXML Status).
+    Refused { code: u16, reason: String },
+}
+
+/// A document the simulator sent for an order: its id, date and (for a
+/// confirmation) its type.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub id: String,
+    pub date: String,
+    pub kind: String,
 }
 
 #[derive(Debug, Clone)]
@@ -85,12 +153,30 @@ pub struct OrderView {
     pub email: String,
     pub address: String,
     pub at: String,
+    pub placed: std::time::Instant,
+    /// The answer as received: HTTP and cXML status.
     pub answer: String,
-    pub lines: Vec<(String, String, String, String)>,
-    pub total: String,
-    pub confirmation: Option<String>,
-    pub ship_notices: Vec<String>,
-    pub invoice: Option<String>,
+    pub outcome: PoOutcome,
+    pub lines: Vec<Line>,
+    pub amounts: Amounts,
+    pub confirmation: Option<Notice>,
+    pub ship_notices: Vec<Notice>,
+    pub invoice: Option<Notice>,
+}
+
+impl OrderView {
+    pub fn refused(&self) -> bool {
+        matches!(self.outcome, PoOutcome::Refused { .. })
+    }
+
+    /// Whether a confirmation or a ship notice may still come: the PO was
+    /// accepted, one of them is missing, and it was placed in the last two
+    /// minutes (the order page reloads itself until then).
+    pub fn awaiting(&self) -> bool {
+        !self.refused()
+            && (self.confirmation.is_none() || self.ship_notices.is_empty())
+            && self.placed.elapsed() < std::time::Duration::from_secs(120)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -152,10 +238,10 @@ impl Buyer {
         }
     }
 
-    fn log(&self, direction: &'static str, what: impl Into<String>, body: impl Into<String>) {
+    fn log(&self, sent: bool, what: impl Into<String>, body: impl Into<String>) {
         self.0.book.lock().expect("book").log.push(LogEntry {
             at: crate::cxml::time::format(&crate::cxml::time::now()),
-            direction,
+            sent,
             what: what.into(),
             body: body.into(),
         });
@@ -183,7 +269,7 @@ impl Buyer {
             &[],
             None,
         );
-        self.log("sent", "PunchOutSetupRequest", setup.clone());
+        self.log(true, "PunchOutSetupRequest", setup.clone());
         let r = self
             .0
             .http
@@ -196,7 +282,7 @@ impl Buyer {
             .send()
             .await?;
         let body = r.text().await?;
-        self.log("received", "PunchOutSetupResponse", body.clone());
+        self.log(false, "PunchOutSetupResponse", body.clone());
         let doc = read::<crate::cxml::punchout_setup::PunchOutSetupResponse>(body.as_bytes())
             .map_err(|e| anyhow::anyhow!("the simulator refused the punchout: {e}; {body}"))?;
         doc.doc
@@ -208,7 +294,7 @@ impl Buyer {
     /// The hook: reads the returned cart; gives its number.
     pub fn receive_cart(&self, fields: &[(String, String)]) -> anyhow::Result<usize> {
         let poom = super::cart_from_form(fields)?;
-        self.log("received", "PunchOutOrderMessage", write::document(&poom));
+        self.log(false, "PunchOutOrderMessage", write::document(&poom));
         let message = poom
             .payload()
             .ok_or_else(|| anyhow::anyhow!("an empty cart message"))?;
@@ -220,11 +306,16 @@ impl Buyer {
                     i.item_id.supplier_part_id.clone(),
                     i.item_detail.description_text(),
                     i.quantity.clone(),
-                    i.item_detail.unit_price.money.value.clone(),
+                    i.item_detail
+                        .unit_price
+                        .money
+                        .amount()
+                        .map(yen)
+                        .unwrap_or_else(|| i.item_detail.unit_price.money.value.clone()),
                 )
             })
             .collect();
-        let total = message.header.total.money.value.clone();
+        let amounts = Amounts::of(message);
         let mut book = self.0.book.lock().expect("book");
         let id = book.carts.len() + 1;
         let cart = CartView {
@@ -232,7 +323,7 @@ impl Buyer {
             email: book.email.clone().unwrap_or_default(),
             address: book.address.clone(),
             lines,
-            total,
+            amounts,
             poom,
             order: None,
         };
@@ -277,9 +368,32 @@ impl Buyer {
         }
         let body = write::document(&po);
         let (http, answer) = self.send_po(body).await?;
-        let status = crate::cxml::read::read_status(answer.as_bytes())
-            .map(|s| format!("HTTP {http} · cXML {} {}", s.code, s.text))
-            .unwrap_or_else(|_| format!("HTTP {http}"));
+        let (status, outcome) = match crate::cxml::read::read_status(answer.as_bytes()) {
+            Ok(s) => {
+                let outcome = if (200..300).contains(&http) && (200..300).contains(&s.code) {
+                    PoOutcome::Accepted
+                } else {
+                    let reason = if s.message.trim().is_empty() {
+                        s.text.clone()
+                    } else {
+                        s.message.trim().to_owned()
+                    };
+                    PoOutcome::Refused {
+                        code: s.code,
+                        reason,
+                    }
+                };
+                (format!("HTTP {http} · cXML {} {}", s.code, s.text), outcome)
+            }
+            Err(_) if (200..300).contains(&http) => (format!("HTTP {http}"), PoOutcome::Accepted),
+            Err(_) => (
+                format!("HTTP {http}"),
+                PoOutcome::Refused {
+                    code: http,
+                    reason: answer.chars().take(300).collect(),
+                },
+            ),
+        };
         let mut book = self.0.book.lock().expect("book");
         let id = book.orders.len() + 1;
         book.orders.push(OrderView {
@@ -288,9 +402,11 @@ impl Buyer {
             email: cart.email.clone(),
             address: cart.address.clone(),
             at: crate::cxml::time::format(&crate::cxml::time::now()),
+            placed: std::time::Instant::now(),
             answer: status,
+            outcome,
             lines: cart.lines.clone(),
-            total: cart.total.clone(),
+            amounts: cart.amounts.clone(),
             confirmation: None,
             ship_notices: Vec::new(),
             invoice: None,
@@ -308,7 +424,7 @@ impl Buyer {
     async fn send_po(&self, body: String) -> anyhow::Result<(u16, String)> {
         let mut attempt = 1;
         loop {
-            self.log("sent", "OrderRequest", body.clone());
+            self.log(true, "OrderRequest", body.clone());
             let r = self
                 .0
                 .http
@@ -326,7 +442,7 @@ impl Buyer {
                 .unwrap_or(1)
                 .min(5);
             let answer = r.text().await.unwrap_or_default();
-            self.log("received", "Response to the OrderRequest", answer.clone());
+            self.log(false, "po-answer", answer.clone());
             let cxml = crate::cxml::read::read_status(answer.as_bytes()).map(|s| s.code);
             let server_error = http >= 500 || cxml.is_ok_and(|c| c >= 500);
             if !server_error || self.0.settings.mistakes.no_retry || attempt == 3 {
@@ -339,46 +455,49 @@ impl Buyer {
 
     /// A document from the simulator (confirmation, ship notice, invoice).
     pub fn receive_document(&self, kind: &str, body: &str) {
-        self.log("received", kind.to_owned(), body.to_owned());
+        self.log(false, kind.to_owned(), body.to_owned());
         let order_id = body
             .split("orderID=\"")
             .nth(1)
             .and_then(|s| s.split('"').next())
             .unwrap_or_default()
             .to_owned();
-        let summary = summarise(kind, body);
+        let notice = notice(kind, body);
         let mut book = self.0.book.lock().expect("book");
         if let Some(o) = book.orders.iter_mut().find(|o| o.order_id == order_id) {
             match kind {
-                "confirmation" => o.confirmation = Some(summary),
-                "shipnotice" => o.ship_notices.push(summary),
-                _ => o.invoice = Some(summary),
+                "confirmation" => o.confirmation = Some(notice),
+                "shipnotice" => o.ship_notices.push(notice),
+                _ => o.invoice = Some(notice),
             }
         }
     }
 }
 
-/// One line about a received document, for the order page.
-fn summarise(kind: &str, body: &str) -> String {
+/// What the order page shows of a received document.
+fn notice(kind: &str, body: &str) -> Notice {
     let attr = |name: &str| {
-        body.split(&format!("{name}=\""))
+        body.split(&format!(" {name}=\""))
             .nth(1)
             .and_then(|s| s.split('"').next())
             .unwrap_or_default()
             .to_owned()
     };
     match kind {
-        "confirmation" => format!(
-            "{} {} · confirmID {}",
-            attr("type"),
-            attr("noticeDate"),
-            attr("confirmID")
-        ),
-        "shipnotice" => format!(
-            "shipmentID {} · {}",
-            attr("shipmentID"),
-            attr("shipmentDate")
-        ),
-        _ => format!("invoiceID {} · {}", attr("invoiceID"), attr("invoiceDate")),
+        "confirmation" => Notice {
+            id: attr("confirmID"),
+            date: attr("noticeDate"),
+            kind: attr("type"),
+        },
+        "shipnotice" => Notice {
+            id: attr("shipmentID"),
+            date: attr("shipmentDate"),
+            kind: String::new(),
+        },
+        _ => Notice {
+            id: attr("invoiceID"),
+            date: attr("invoiceDate"),
+            kind: String::new(),
+        },
     }
 }

@@ -12,7 +12,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-pub use super::system::{ADDRESSES, Buyer, BuyerSettings, CartView, LogEntry, Mistakes, OrderView};
+pub use super::system::{
+    ADDRESSES, Amounts, Buyer, BuyerSettings, CartView, LogEntry, Mistakes, Notice, OrderView,
+    PoOutcome,
+};
 use crate::cxml::write;
 use crate::i18n::Texts;
 use crate::web::Ctx;
@@ -34,7 +37,52 @@ struct HomePage {
 struct OrderPage {
     t: &'static Texts,
     order: OrderView,
+    /// The order's entry in the simulator's test log (found by its PO
+    /// number).
+    log_url: String,
     other_lang_url: String,
+}
+
+/// Words for what the buyer shows in cXML's terms.
+trait Words {
+    fn t(&self) -> &'static Texts;
+
+    /// A confirmation's type (ConfirmationHeader/@type) in the page's
+    /// language.
+    fn confirm_type(&self, kind: &str) -> &'static str {
+        let t = self.t();
+        match kind {
+            "accept" => t.confirm_accept,
+            "allDetail" | "detail" => t.confirm_detail,
+            "reject" => t.confirm_reject,
+            "backordered" => t.confirm_backordered,
+            _ => t.confirm_other,
+        }
+    }
+
+    /// A logged document's name in the page's language.
+    fn document_name<'a>(&self, what: &'a str) -> &'a str {
+        let t = self.t();
+        match what {
+            "po-answer" => t.buyer_po_answer,
+            "confirmation" => t.confirmation_received,
+            "shipnotice" => t.ship_received,
+            "invoice" => t.invoice_received,
+            other => other,
+        }
+    }
+}
+
+impl Words for OrderPage {
+    fn t(&self) -> &'static Texts {
+        self.t
+    }
+}
+
+impl Words for AdminPage {
+    fn t(&self) -> &'static Texts {
+        self.t
+    }
 }
 
 #[derive(Template)]
@@ -129,7 +177,8 @@ async fn hook(State(b): State<Buyer>, ctx: Ctx, body: axum::body::Bytes) -> Resp
                     }
                 });
             }
-            Redirect::to("/").into_response()
+            // The new cart, in view: carts are listed newest first.
+            Redirect::to(&format!("/#cart-{cart}")).into_response()
         }
         Err(e) => problem(ctx.t, StatusCode::BAD_REQUEST, format!("{e:#}")),
     }
@@ -146,6 +195,12 @@ async fn order(State(b): State<Buyer>, ctx: Ctx, Path(id): Path<usize>) -> Respo
     match b.orders().into_iter().find(|o| o.id == id) {
         Some(order) => html(&OrderPage {
             t: ctx.t,
+            log_url: format!(
+                "{}/groups/{}/orders?po={}",
+                b.0.settings.simulator,
+                b.0.settings.group,
+                url::form_urlencoded::byte_serialize(order.order_id.as_bytes()).collect::<String>()
+            ),
             order,
             other_lang_url: ctx.other_lang_url.clone(),
         }),
@@ -190,15 +245,7 @@ pub fn app(buyer: Buyer) -> axum::Router {
         .route("/orders/{id}", get(order))
         .route("/admin", get(admin))
         .route("/cxml/{kind}", post(cxml_in))
-        .route(
-            "/assets/absim.css",
-            get(|| async {
-                (
-                    [("content-type", "text/css; charset=utf-8")],
-                    include_str!("../../templates/absim.css"),
-                )
-            }),
-        )
+        .merge(crate::web::assets::routes())
         .with_state(buyer)
 }
 
@@ -248,6 +295,7 @@ pub async fn connect(
         identity: field("identity"),
         shared_secret: field("shared_secret"),
         po_url: field("po_request_url"),
+        group: gid,
         auto_pay: options.auto_pay,
         mistakes: options.mistakes,
     })

@@ -226,6 +226,16 @@ fn basic_scenario() -> String {
 pub const DEFAULT_GROUP_NAME: &str = "パンチアウトグループ";
 
 impl Group {
+    /// How headings name the group: its name, and its purchasing system
+    /// when the name does not already say it.
+    pub fn label(&self) -> String {
+        if self.name == self.purchasing_system.as_str() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, self.purchasing_system.as_str())
+        }
+    }
+
     /// A new group in test mode with generated credentials.
     pub fn generate(id: u32, name: &str) -> Group {
         Group {
@@ -294,8 +304,11 @@ pub fn validate_identity(s: &str) -> Result<(), String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(format!(
-            "システムログイン '{s}' は使用できません: システムログインには、文字、数字、ハイフン、アンダースコアのみを使用できます。使用できる文字数は4～64文字です。 (system login: 4 to 64 letters, digits, hyphens and underscores)"
+        return Err(crate::i18n::both(
+            format!(
+                "システムログイン '{s}' は使用できません: システムログインには、文字、数字、ハイフン、アンダースコアのみを使用できます。使用できる文字数は4～64文字です。"
+            ),
+            "the system login takes 4 to 64 letters, digits, hyphens and underscores",
         ));
     }
     Ok(())
@@ -309,7 +322,10 @@ pub fn validate_secret(s: &str) -> Result<(), String> {
         && s.chars().any(|c| c.is_ascii_alphabetic())
         && s.chars().any(|c| c.is_ascii_digit());
     if !ok {
-        return Err("パスワードに含めることができるのは、6～30文字の文字と数字のみで、文字と数字をそれぞれ1文字以上含める必要があります。 (password: 6 to 30 letters and digits, with at least one letter and one digit)".to_owned());
+        return Err(crate::i18n::both(
+            "パスワードに含めることができるのは、6～30文字の文字と数字のみで、文字と数字をそれぞれ1文字以上含める必要があります。",
+            "the password takes 6 to 30 letters and digits, with at least one letter and one digit",
+        ));
     }
     Ok(())
 }
@@ -356,7 +372,10 @@ pub fn validate_endpoint(s: &str) -> Result<Option<String>, String> {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
             Ok(Some(s.to_owned()))
         }
-        _ => Err(format!("'{s}' is not an http(s) URL")),
+        _ => Err(crate::i18n::both(
+            format!("'{s}' は http(s) の URL ではありません。"),
+            "not an http(s) URL",
+        )),
     }
 }
 

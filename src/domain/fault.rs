@@ -102,13 +102,22 @@ impl FaultPlan {
 
     pub fn validate(&self) -> Result<(), String> {
         if self.share_percent.is_some_and(|p| p > 100) {
-            return Err("the share of faulty answers is a percentage (0 to 100)".into());
+            return Err(crate::i18n::both(
+                "障害の割合は 0～100 (%) で指定してください。",
+                "the share of faulty answers is a percentage, 0 to 100",
+            ));
         }
         if self.delay_ms > 600_000 {
-            return Err("the delay is at most 600000 ms".into());
+            return Err(crate::i18n::both(
+                "遅延は 600000 ms までです。",
+                "the delay is at most 600000 ms",
+            ));
         }
         if self.timeout_secs > 3600 {
-            return Err("the timeout is at most 3600 s".into());
+            return Err(crate::i18n::both(
+                "応答しない時間は 3600 秒までです。",
+                "the timeout is at most 3600 s",
+            ));
         }
         Ok(())
     }

@@ -201,7 +201,21 @@ pub struct Order {
 pub struct Refusal {
     pub code: u16,
     pub text: String,
+    /// The message as sent to the buyer.
     pub message: String,
+    /// The same reason in Japanese, for the test log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_ja: Option<String>,
+}
+
+impl Refusal {
+    /// The reason in a page's language (English when no Japanese exists).
+    pub fn message_in(&self, lang: &str) -> &str {
+        match (&self.message_ja, lang) {
+            (Some(ja), "ja") => ja,
+            _ => &self.message,
+        }
+    }
 }
 
 /// A PO that passed every check but the duplicate checks the store makes.
@@ -215,8 +229,76 @@ pub struct ValidOrder {
     pub deviations: Vec<Deviation>,
 }
 
-fn reject(code: u16, text: &str, message: impl Into<String>) -> Status {
-    Status::new(code, text, message)
+/// Why a PO is refused: the cXML Status the buyer receives (in English, as
+/// Amazon answers) and the same reason in Japanese for the test log.
+#[derive(Debug, Clone)]
+pub struct Rejection {
+    pub status: Status,
+    pub ja: Option<String>,
+}
+
+impl From<Status> for Rejection {
+    /// A refusal whose reason exists in English only.
+    fn from(status: Status) -> Rejection {
+        Rejection { status, ja: None }
+    }
+}
+
+impl Rejection {
+    /// The record the test log keeps of it.
+    pub fn refusal(&self) -> Refusal {
+        Refusal {
+            code: self.status.code,
+            text: self.status.text.clone(),
+            message: self.status.message.clone(),
+            message_ja: self.ja.clone(),
+        }
+    }
+}
+
+impl From<&crate::cxml::read::ReadError> for Rejection {
+    /// A document that could not be read: its Status, and what went wrong
+    /// in Japanese (the parser's own detail stays as it is).
+    fn from(e: &crate::cxml::read::ReadError) -> Rejection {
+        use crate::cxml::read::ReadError as E;
+        let ja = match e {
+            E::Empty => "本文が空です。cXML 文書を送ってください".to_owned(),
+            E::NotUtf8(d) => format!("本文が UTF-8 ではありません ({d})"),
+            E::EntityDeclared => {
+                "DOCTYPE が実体 (ENTITY) を宣言しています。absim は実体を展開も取得もしません"
+                    .to_owned()
+            }
+            E::NotXml(d) => format!("本文が整形式の XML ではありません: {d}"),
+            E::TooDeep => "要素の入れ子が深すぎます".to_owned(),
+            E::WrongRoot(r) => format!("ルート要素が <{r}> です。cXML 文書は <cXML> で始まります"),
+            E::WrongPayload {
+                expected,
+                container,
+                found,
+            } => format!("<{container}> には {expected} が必要ですが、{found} を受け取りました"),
+            E::Malformed(d) => format!("文書が cXML の形に合いません: {d}"),
+        };
+        Rejection {
+            status: e.status(),
+            ja: Some(ja),
+        }
+    }
+}
+
+impl From<&crate::domain::scenario::PoRefusal> for Rejection {
+    fn from(r: &crate::domain::scenario::PoRefusal) -> Rejection {
+        Rejection {
+            status: Status::new(r.code, r.text.clone(), r.message.clone()),
+            ja: r.message_ja.clone(),
+        }
+    }
+}
+
+fn reject(code: u16, text: &str, en: impl Into<String>, ja: impl Into<String>) -> Rejection {
+    Rejection {
+        status: Status::new(code, text, en),
+        ja: Some(ja.into()),
+    }
 }
 
 /// Checks the Sender credential against the group: Identity equal (any case
@@ -280,7 +362,7 @@ pub fn validate_order(
     doc: &Cxml<OrderRequest>,
     group: &Group,
     mut deviations: Vec<Deviation>,
-) -> Result<ValidOrder, Status> {
+) -> Result<ValidOrder, Rejection> {
     if !sender_matches(doc.header.as_ref(), group) {
         let identities: Vec<&str> = doc
             .header
@@ -288,21 +370,34 @@ pub fn validate_order(
             .flat_map(|h| &h.sender.credentials)
             .map(|c| c.identity.trim())
             .collect();
-        let why = if identities.contains(&group.identity.as_str()) {
-            format!(
-                "the Sender Identity is this group's system login '{}', but the SharedSecret (パスワード) differs",
-                group.identity
+        let (why, ja) = if identities.contains(&group.identity.as_str()) {
+            (
+                format!(
+                    "the Sender Identity is this group's system login '{}', but the SharedSecret (パスワード) differs",
+                    group.identity
+                ),
+                format!(
+                    "Sender の Identity はこのグループのシステムログイン '{}' ですが、SharedSecret (パスワード) が違います",
+                    group.identity
+                ),
             )
         } else {
-            format!(
-                "the Sender Identity {:?} is not this PO Request URL's group's system login '{}'",
-                identities, group.identity
+            (
+                format!(
+                    "the Sender Identity {:?} is not this PO Request URL's group's system login '{}'",
+                    identities, group.identity
+                ),
+                format!(
+                    "Sender の Identity {:?} は、この PO Request URL のグループのシステムログイン '{}' ではありません",
+                    identities, group.identity
+                ),
             )
         };
         return Err(reject(
             401,
             "Unauthorized",
             format!("Invalid or unrecognized sender credentials: {why}"),
+            format!("送信者の認証情報が正しくありません: {ja}"),
         ));
     }
     deviations.extend(header_deviations(doc.header.as_ref(), group));
@@ -312,6 +407,7 @@ pub fn validate_order(
             400,
             "Bad Request",
             "the cXML element has no payloadID; every document needs a unique one",
+            "cXML 要素に payloadID がありません。文書ごとに一意の payloadID が必要です",
         ));
     }
     let order = doc.payload().expect("read() guarantees the payload");
@@ -321,6 +417,10 @@ pub fn validate_order(
             "Request Entity Too Large",
             format!(
                 "the OrderRequest has {} ItemOut lines; absim takes at most {MAX_LINES} per order (split it)",
+                order.items.len()
+            ),
+            format!(
+                "OrderRequest に ItemOut が {} 行あります。absim が受け付けるのは 1 注文 {MAX_LINES} 行までです (分割してください)",
                 order.items.len()
             ),
         ));
@@ -334,6 +434,9 @@ pub fn validate_order(
             format!(
                 "001-001: OrderRequest type=\"{kind}\" is not supported; Amazon Business accepts only type=\"new\" (send a new order instead of an update or a delete)"
             ),
+            format!(
+                "001-001: OrderRequest の type=\"{kind}\" には対応していません。Amazonビジネスが受け付けるのは type=\"new\" だけです (変更や取り消しではなく新しい注文を送ってください)"
+            ),
         ));
     }
     if h.ship_to.is_none() {
@@ -341,6 +444,7 @@ pub fn validate_order(
             400,
             "001-005",
             "001-005: the OrderRequestHeader has no ShipTo; Amazon Business needs a ship-to address on every order",
+            "001-005: OrderRequestHeader に ShipTo がありません。Amazonビジネスはすべての注文に配送先住所を必要とします",
         ));
     }
     let order_id = h.order_id.trim();
@@ -349,6 +453,7 @@ pub fn validate_order(
             400,
             "Bad Request",
             "the OrderRequestHeader has no orderID",
+            "OrderRequestHeader に orderID (発注番号) がありません",
         ));
     }
     if h.bill_to.is_none() {
@@ -368,6 +473,7 @@ pub fn validate_order(
             400,
             "Bad Request",
             "the OrderRequest has no ItemOut",
+            "OrderRequest に ItemOut (注文明細) がありません",
         ));
     }
     let mut lines = Vec::with_capacity(order.items.len());
@@ -379,6 +485,7 @@ pub fn validate_order(
                     400,
                     "Bad Request",
                     format!("ItemOut {position} has lineNumber '{n}', which is not a whole number"),
+                    format!("ItemOut {position} の lineNumber '{n}' が整数ではありません"),
                 )
             })?,
             None => {
@@ -399,6 +506,10 @@ pub fn validate_order(
                     "ItemOut line {line_number} has quantity '{}'; expected a number above zero",
                     item.quantity
                 ),
+                format!(
+                    "ItemOut 行{line_number} の数量 '{}' が 0 より大きい数ではありません",
+                    item.quantity
+                ),
             )
         })?;
         let asin = item.item_id.supplier_part_id.trim();
@@ -407,6 +518,7 @@ pub fn validate_order(
                 400,
                 "Bad Request",
                 format!("ItemOut line {line_number} has no ItemID/SupplierPartID (the ASIN)"),
+                format!("ItemOut 行{line_number} に ItemID/SupplierPartID (ASIN) がありません"),
             ));
         }
         let detail = item.item_detail.as_ref();
@@ -418,6 +530,10 @@ pub fn validate_order(
                         "Bad Request",
                         format!(
                             "ItemOut line {line_number} has UnitPrice '{}', which is not a number",
+                            d.unit_price.money.value
+                        ),
+                        format!(
+                            "ItemOut 行{line_number} の UnitPrice '{}' が数値ではありません",
                             d.unit_price.money.value
                         ),
                     )

@@ -78,14 +78,28 @@ impl PricingRules {
     }
 }
 
-/// Formats a yen amount without decimals when it has none (`17800`), with
-/// two otherwise (`16182.50`).
+/// Formats a yen amount for people: thousands separated, without decimals
+/// when it has none (`17,800`), with two otherwise (`16,182.50`). Documents
+/// carry amounts as cXML writes them, never through this.
 pub fn yen(amount: Decimal) -> String {
-    if amount.fract().is_zero() {
-        format!("{}", amount.trunc())
+    let plain = if amount.fract().is_zero() {
+        amount.trunc().to_string()
     } else {
         format!("{:.2}", amount)
+    };
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (whole, fraction) = digits.split_at(digits.find('.').unwrap_or(digits.len()));
+    let mut grouped = String::with_capacity(plain.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
     }
+    format!("{sign}{grouped}{fraction}")
 }
 
 #[cfg(test)]
@@ -132,8 +146,12 @@ mod tests {
     }
 
     #[test]
-    fn yen_prints_whole_amounts_plainly() {
-        assert_eq!(yen(Decimal::from(17800)), "17800");
-        assert_eq!(yen("16182.5".parse().unwrap()), "16182.50");
+    fn yen_separates_thousands_and_prints_whole_amounts_without_decimals() {
+        assert_eq!(yen(Decimal::from(17800)), "17,800");
+        assert_eq!(yen("16182.5".parse().unwrap()), "16,182.50");
+        assert_eq!(yen(Decimal::from(1234567)), "1,234,567");
+        assert_eq!(yen(Decimal::from(999)), "999");
+        assert_eq!(yen(Decimal::ZERO), "0");
+        assert_eq!(yen(Decimal::from(-1500)), "-1,500");
     }
 }

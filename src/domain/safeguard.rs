@@ -104,10 +104,16 @@ impl Default for Tolerances {
 impl Tolerances {
     pub fn validate(&self) -> Result<(), String> {
         if self.price_increase_percent > 1000 {
-            return Err("the price tolerance is at most 1000 %".into());
+            return Err(crate::i18n::both(
+                "価格の許容値は 1000 % までです。",
+                "the price tolerance is at most 1000 %",
+            ));
         }
         if self.max_delivery_days.is_some_and(|d| d > 365) {
-            return Err("the delivery time is at most 365 days".into());
+            return Err(crate::i18n::both(
+                "お届け日数の上限は 365 日までです。",
+                "the delivery time is at most 365 days",
+            ));
         }
         Ok(())
     }

@@ -233,7 +233,11 @@ struct ScenarioFile {
 pub struct PoRefusal {
     pub code: u16,
     pub text: String,
+    /// The message the buyer receives.
     pub message: String,
+    /// The same reason in Japanese, for the test log.
+    #[serde(default)]
+    pub message_ja: Option<String>,
 }
 
 /// A loaded scenario.

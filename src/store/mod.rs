@@ -15,7 +15,7 @@
 //! Each engine keeps one file per aggregate (groups with their faults,
 //! sessions, orders with documents and marks, deliveries, journal, mails,
 //! retention) and its own migration history. What they share lives here:
-//! the values ([`model`]) and the row conversions (`rows`).
+//! the values (`model`) and the row conversions (`rows`).
 //!
 //! A method that returns `Ok` after a write has committed it: a PO answered
 //! `200 OK` is in the database before the answer leaves. The journal is the

@@ -91,8 +91,9 @@ pub enum RunError {
 
 /// The refusal of a system login that another group has.
 pub(crate) fn identity_taken(identity: &str) -> GroupError {
-    GroupError::Conflict(format!(
-        "システムログイン '{identity}' は別のグループで使われています (the system login is used by another group)"
+    GroupError::Conflict(crate::i18n::both(
+        format!("システムログイン '{identity}' は別のグループで使われています。"),
+        format!("the system login '{identity}' is used by another group"),
     ))
 }
 

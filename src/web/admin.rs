@@ -105,12 +105,7 @@ struct LoginPage<'a> {
 fn login_page(ctx: &Ctx, status: StatusCode, message: Option<&str>, next: &str) -> Response {
     let page = LoginPage {
         t: ctx.t,
-        chrome: Chrome {
-            title: ctx.t.admin_login_title.into(),
-            other_lang_url: ctx.other_lang_url.clone(),
-            group_id: None,
-            banner: None,
-        },
+        chrome: ctx.shopper_chrome(ctx.t.admin_login_title, None),
         message,
         next,
     };

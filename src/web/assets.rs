@@ -1,27 +1,62 @@
-//! Static assets, served by absim itself (no external requests from pages).
+//! Static assets, served by absim itself (no external requests from pages):
+//! the style sheet, the favicon and the few scripts the pages load (the CSP
+//! forbids inline script). The reference buyer serves the same files.
 
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 
-const CSS: &str = include_str!("../../templates/absim.css");
-const AUTOPOST_JS: &str = include_str!("../../templates/autopost.js");
-
-pub async fn css() -> impl IntoResponse {
+/// Name, content type and body of each asset.
+const ASSETS: &[(&str, &str, &str)] = &[
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        CSS,
-    )
+        "absim.css",
+        "text/css; charset=utf-8",
+        include_str!("../../templates/absim.css"),
+    ),
+    (
+        "autopost.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../templates/autopost.js"),
+    ),
+    (
+        "back.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../templates/back.js"),
+    ),
+    (
+        "refresh.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../templates/refresh.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../../templates/favicon.svg"),
+    ),
+];
+
+/// `/assets/{name}` and `/favicon.ico` (browsers ask for it whatever the
+/// page links to).
+pub fn routes<S: Clone + Send + Sync + 'static>() -> axum::Router<S> {
+    axum::Router::new()
+        .route(
+            "/assets/{name}",
+            get(|Path(name): Path<String>| async move { asset(&name) }),
+        )
+        .route("/favicon.ico", get(|| async { asset("favicon.svg") }))
 }
 
-pub async fn autopost_js() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        AUTOPOST_JS,
-    )
+fn asset(name: &str) -> Response {
+    match ASSETS.iter().find(|(n, _, _)| *n == name) {
+        Some((_, content_type, body)) => (
+            [
+                (header::CONTENT_TYPE, *content_type),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            *body,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
+    }
 }

@@ -8,28 +8,31 @@
 
 mod admin;
 mod api;
-mod assets;
+pub(crate) mod assets;
+pub(crate) mod cart_return;
+mod groups;
 mod journal;
 mod oci;
+mod page;
 mod po;
 mod punchout;
 mod settings;
 mod storefront;
 mod testing;
 
-use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequestParts, OriginalUri, Request};
-use axum::http::request::Parts;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::cxml::{Status, write};
 use crate::domain::documents;
-use crate::i18n::{Lang, Texts};
+
+use page::remember_language;
+pub use page::{Chrome, Ctx, Message, PageError, PageForm, PagePath, PageQuery, render, show_time};
 
 pub fn router(state: AppState) -> Router {
     // The cXML endpoints: every exchange goes into the request journal.
@@ -56,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/s/{sid}/cart/add", post(storefront::add))
         .route("/s/{sid}/cart/update", post(storefront::update))
         .route("/s/{sid}/checkout", get(storefront::checkout))
-        .route("/s/{sid}/submit", post(storefront::submit))
+        .route("/s/{sid}/submit", post(cart_return::submit))
         .route("/dp/{asin}", get(storefront::detail_page))
         .route(
             "/groups/{gid}/settings",
@@ -85,13 +88,12 @@ pub fn router(state: AppState) -> Router {
             get(settings::show_tolerances).post(settings::save_tolerances),
         )
         .route("/groups/{gid}/payment", post(settings::save_payment))
-        .route("/groups", get(settings::groups).post(settings::add_group))
+        .route("/groups", get(groups::groups).post(groups::add_group))
         .route("/groups/{gid}/orders", get(testing::order_search))
         .route("/groups/{gid}/mail", get(testing::outbox))
         .route("/groups/{gid}/mail/{id}", get(testing::mail))
         .route("/login", get(admin::show).post(admin::login))
-        .route("/assets/absim.css", get(assets::css))
-        .route("/assets/autopost.js", get(assets::autopost_js))
+        .merge(assets::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -242,186 +244,6 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// A `?lang=` choice is remembered in a first-party cookie.
-async fn remember_language(request: Request, next: Next) -> Response {
-    let chosen = request
-        .uri()
-        .query()
-        .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang"))
-        .and_then(|(_, v)| Lang::parse(&v));
-    let (_, link) = language_of(request.method(), request.uri(), request.headers());
-    let mut response = LANG_LINK.scope(link, next.run(request)).await;
-    if let Some(lang) = chosen
-        && let Ok(v) = HeaderValue::from_str(&format!(
-            "absim_lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
-            lang.code()
-        ))
-    {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
-}
-
-/// What every page handler needs: the language, its texts, and the link to
-/// the same page in the other language.
-pub struct Ctx {
-    pub lang: Lang,
-    pub t: &'static Texts,
-    pub other_lang_url: String,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let uri = OriginalUri::from_request_parts(parts, state)
-            .await
-            .map(|u| u.0)
-            .unwrap_or_else(|_| parts.uri.clone());
-        let (lang, other_lang_url) = language_of(&parts.method, &uri, &parts.headers);
-        Ok(Ctx {
-            lang,
-            t: lang.texts(),
-            other_lang_url,
-        })
-    }
-}
-
-tokio::task_local! {
-    /// The language link of the page being answered, for pages built
-    /// without a `Ctx` (error pages).
-    static LANG_LINK: String;
-}
-
-/// A request's language, and the link to its page in the other language:
-/// the same page and query (a page answering a form post links to the page
-/// the form was on, since the post's own URL answers only posts).
-fn language_of(
-    method: &axum::http::Method,
-    uri: &axum::http::Uri,
-    headers: &axum::http::HeaderMap,
-) -> (Lang, String) {
-    let query_lang = uri.query().and_then(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "lang")
-            .map(|(_, v)| v.into_owned())
-    });
-    let lang = Lang::negotiate(query_lang.as_deref(), headers);
-    let mut query: Vec<(String, String)> = uri
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .filter(|(k, _)| k != "lang")
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
-    query.push(("lang".into(), lang.texts().other_lang_code.into()));
-    let qs = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(query)
-        .finish();
-    let path = if method == axum::http::Method::GET {
-        uri.path().to_owned()
-    } else {
-        page_of_post(uri.path())
-    };
-    (lang, format!("{path}?{qs}"))
-}
-
-/// The page a form posted to `path` was on, for links from the page that
-/// answers the post (the same path where a form posts to its own page).
-fn page_of_post(path: &str) -> String {
-    let segments: Vec<&str> = path.split('/').collect();
-    match segments.as_slice() {
-        ["", "groups", g, "log", n, "mark"] | ["", "groups", g, "log", n, "deliveries", _, "resend"] => {
-            format!("/groups/{g}/log/{n}")
-        }
-        ["", "groups", g, "faults" | "payment"] => format!("/groups/{g}/settings"),
-        ["", "groups", g, "scenarios", _, "select"] => format!("/groups/{g}/tests"),
-        ["", "s", sid, "cart", "add" | "update"] => format!("/s/{sid}/cart"),
-        ["", "s", sid, "submit"] => format!("/s/{sid}/checkout"),
-        _ => path.to_owned(),
-    }
-}
-
-/// The page chrome every template gets.
-pub struct Chrome {
-    pub title: String,
-    pub other_lang_url: String,
-    /// The group whose navigation to show (test UI pages).
-    pub group_id: Option<u32>,
-    /// Shown above the storefront: the mode banner.
-    pub banner: Option<&'static str>,
-}
-
-impl Ctx {
-    pub fn chrome(&self, title: impl Into<String>, group_id: Option<u32>) -> Chrome {
-        Chrome {
-            title: title.into(),
-            other_lang_url: self.other_lang_url.clone(),
-            group_id,
-            banner: None,
-        }
-    }
-}
-
-/// Renders a template as an HTML response.
-pub fn render(tpl: &impl Template) -> Response {
-    match tpl.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "a template failed to render");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    t: &'static Texts,
-    chrome: Chrome,
-    message: &'a str,
-}
-
-/// A readable error page.
-#[derive(Debug)]
-pub struct PageError {
-    t: &'static Texts,
-    status: StatusCode,
-    message: String,
-}
-
-impl PageError {
-    pub fn new(t: &'static Texts, status: StatusCode, message: impl Into<String>) -> Self {
-        PageError {
-            t,
-            status,
-            message: message.into(),
-        }
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let page = ErrorPage {
-            t: self.t,
-            chrome: Chrome {
-                title: self.t.error_title.into(),
-                other_lang_url: LANG_LINK
-                    .try_with(Clone::clone)
-                    .unwrap_or_else(|_| "?lang=".to_owned() + self.t.other_lang_code),
-                group_id: None,
-                banner: None,
-            },
-            message: &self.message,
-        };
-        let mut r = render(&page);
-        *r.status_mut() = self.status;
-        r
-    }
-}
-
 /// A cXML answer: the document with the HTTP status that matches its
 /// Status code (4xx and 5xx codes that HTTP knows; 200 otherwise).
 pub fn cxml_reply(status_code: u16, body: String) -> Response {
@@ -487,74 +309,4 @@ pub fn cxml_internal(state: &AppState, e: &crate::store::StoreError) -> Response
     let code = status.code;
     let doc = documents::status_response(state.payload_ids.next(), status);
     cxml_reply(code, write::document(&doc))
-}
-
-impl PageError {
-    /// An internal failure: an opaque page, logged once with its cause
-    /// (503 with what to do when the database is unreachable).
-    pub fn internal(t: &'static Texts, e: &crate::store::StoreError) -> PageError {
-        tracing::error!(error = %e, "a page failed inside absim");
-        match e {
-            crate::store::StoreError::Unavailable(_) => {
-                PageError::new(t, StatusCode::SERVICE_UNAVAILABLE, t.database_unavailable)
-            }
-            _ => PageError::new(t, StatusCode::INTERNAL_SERVER_ERROR, t.internal_error),
-        }
-    }
-}
-
-/// Formats a time for pages: `2026-11-29 13:27:31 +09:00`.
-pub fn show_time(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S %:z").to_string()
-}
-
-/// A readable error page for an extractor's rejection, in the request's
-/// language, keeping its status and reason.
-fn rejection_page(lang: Lang, status: StatusCode, reason: String) -> Response {
-    PageError::new(lang.texts(), status, reason).into_response()
-}
-
-/// A form body; a bad one gets an error page.
-pub struct PageForm<T>(pub T);
-
-impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for PageForm<T> {
-    type Rejection = Response;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
-        let lang = Lang::negotiate(None, req.headers());
-        match axum::extract::Form::<T>::from_request(req, state).await {
-            Ok(axum::extract::Form(v)) => Ok(PageForm(v)),
-            Err(e) => Err(rejection_page(lang, e.status(), e.body_text())),
-        }
-    }
-}
-
-/// A query string; a bad one gets an error page.
-pub struct PageQuery<T>(pub T);
-
-impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let lang = Lang::negotiate(None, &parts.headers);
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(PageQuery(v)),
-            Err(e) => Err(rejection_page(lang, e.status(), e.body_text())),
-        }
-    }
-}
-
-/// Path parameters; bad ones get an error page.
-pub struct PagePath<T>(pub T);
-
-impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for PagePath<T> {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let lang = Lang::negotiate(None, &parts.headers);
-        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(v)) => Ok(PagePath(v)),
-            Err(e) => Err(rejection_page(lang, e.status(), e.body_text())),
-        }
-    }
 }

@@ -19,7 +19,7 @@ use crate::domain::delivery::DeliveryKind;
 use crate::domain::documents::{self, ACTIVE_CARRIER, TEST_CARRIER, TEST_SHIPMENT_IDENTIFIER};
 use crate::domain::fault::{FaultKind, FaultPlan};
 use crate::domain::order::{
-    DocKind, Document, Order, OrderLine, Refusal, price_order, validate_order,
+    DocKind, Document, Order, OrderLine, Rejection, price_order, validate_order,
 };
 use crate::domain::{Group, Mode, fulfilment, ids, mail};
 use crate::store::{FaultRecord, InsertError, NewDelivery};
@@ -102,7 +102,7 @@ async fn accept(
         Ok(d) => d,
         Err(e) => {
             return po
-                .refuse(None, None, group.selected_scenario.clone(), e.status())
+                .refuse(None, None, group.selected_scenario.clone(), (&e).into())
                 .await;
         }
     };
@@ -159,13 +159,16 @@ async fn accept(
     deviations.extend(scenario_note);
     let valid = match validate_order(doc, &group, deviations) {
         Ok(v) => v,
-        Err(status) => {
-            return po.refuse(Some(doc), session_id, scenario_id, status).await;
+        Err(rejection) => {
+            return po
+                .refuse(Some(doc), session_id, scenario_id, rejection)
+                .await;
         }
     };
     if let Some(r) = &scenario.refuse_po {
-        let status = Status::new(r.code, r.text.clone(), r.message.clone());
-        return po.refuse(Some(doc), session_id, scenario_id, status).await;
+        return po
+            .refuse(Some(doc), session_id, scenario_id, r.into())
+            .await;
     }
     let response = write::document(&documents::status_response(
         state.payload_ids.next(),
@@ -272,7 +275,17 @@ async fn accept(
                 Some(doc),
                 session_id,
                 scenario_id,
-                Status::new(409, "Conflict", c.to_string()),
+                Rejection {
+                    ja: Some(match &c {
+                        crate::store::Conflict::PayloadId(id) => format!(
+                            "payloadID '{id}' はすでに受け取っています。文書ごとに一意の payloadID が必要です"
+                        ),
+                        crate::store::Conflict::OrderId(id) => {
+                            format!("発注番号 (orderID) '{id}' はこのグループですでに受け取っています")
+                        }
+                    }),
+                    status: Status::new(409, "Conflict", c.to_string()),
+                },
             )
             .await
         }
@@ -296,9 +309,11 @@ impl Intake<'_> {
         doc: Option<&Cxml<OrderRequest>>,
         session_id: Option<String>,
         scenario: String,
-        status: Status,
+        rejection: Rejection,
     ) -> Response {
         let state = self.state;
+        let refusal = rejection.refusal();
+        let status = rejection.status;
         tracing::info!(code = status.code, text = %status.text, reason = %status.message, "refused a PO");
         state.metrics.po("refused", &status.code.to_string());
         let code = status.code;
@@ -331,11 +346,7 @@ impl Intake<'_> {
             mark: None,
             deviations: Vec::new(),
             fulfilment: None,
-            refusal: Some(Refusal {
-                code: status.code,
-                text: status.text,
-                message: status.message,
-            }),
+            refusal: Some(refusal),
             run_id: self.group.run_at(state.clock.now_ms()),
         };
         let exchange = [

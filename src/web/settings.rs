@@ -8,12 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, Ctx, PageError, PageForm, PagePath, PageQuery, render};
+use super::{Chrome, Ctx, PageError, PageForm, PagePath, render};
 use crate::AppState;
+use crate::domain::account::PaymentMethod;
 use crate::domain::account::{
     PURCHASING_SYSTEMS, PurchasingSystem, validate_endpoint, validate_identity, validate_secret,
 };
-use crate::domain::account::{PaymentMethod, Scope};
 use crate::domain::fault::{FAULT_KINDS, FaultKind, FaultPlan};
 use crate::domain::order::TestResult;
 use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
@@ -62,9 +62,9 @@ struct SettingsPage {
     confirmation_url: String,
     ship_notice_url: String,
     invoice_url: String,
-    notice: Option<String>,
     error: Option<String>,
-    fault_kinds: Vec<&'static str>,
+    /// Each fault's id and name.
+    fault_kinds: Vec<(&'static str, &'static str)>,
     fault_count: String,
     fault_share: String,
     addresses: String,
@@ -95,7 +95,7 @@ impl SettingsPage {
 fn page(state: &AppState, ctx: &Ctx, group: Group) -> SettingsPage {
     SettingsPage {
         t: ctx.t,
-        chrome: ctx.chrome(ctx.t.setup_title, Some(group.id)),
+        chrome: ctx.group_chrome(ctx.t.setup_title, &group, "settings"),
         systems: &PURCHASING_SYSTEMS,
         punchout_url: state.punchout_url(),
         punchout_test_url: format!("{}/test", state.punchout_url()),
@@ -103,7 +103,10 @@ fn page(state: &AppState, ctx: &Ctx, group: Group) -> SettingsPage {
         confirmation_url: group.order_confirmation_url.clone().unwrap_or_default(),
         ship_notice_url: group.ship_notice_url.clone().unwrap_or_default(),
         invoice_url: group.invoice_url.clone().unwrap_or_default(),
-        fault_kinds: FAULT_KINDS.iter().map(|k| k.as_str()).collect(),
+        fault_kinds: FAULT_KINDS
+            .iter()
+            .map(|k| (k.as_str(), ctx.t.fault(*k)))
+            .collect(),
         fault_count: group
             .faults
             .remaining
@@ -117,41 +120,29 @@ fn page(state: &AppState, ctx: &Ctx, group: Group) -> SettingsPage {
         addresses: group.delivery_addresses.join("\n"),
         admin_email: group.mail.admin_email.clone().unwrap_or_default(),
         group,
-        notice: None,
         error: None,
     }
-}
-
-#[derive(Deserialize)]
-pub struct ShowQuery {
-    #[serde(default)]
-    saved: Option<String>,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(gid): PagePath<u32>,
-    PageQuery(q): PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid).await?;
-    let mut p = page(&state, &ctx, group);
-    if q.saved.is_some() {
-        p.notice = Some(ctx.t.saved.to_owned());
-    }
-    Ok(render(&p))
+    Ok(render(&page(&state, &ctx, group)))
 }
 
-/// Where a settings form goes after saving: back to the settings page, or,
-/// when the change was refused, the form's page with the reason (400; 500
-/// when the store failed).
+/// Where a settings form goes after saving: back to the form's page (`page`)
+/// saying 保存しました, or, when the change was refused, the form's page
+/// with the reason (400; 500 when the store failed).
 fn saved_or(
     result: Result<Group, GroupError>,
-    gid: u32,
+    page: &str,
     show_error: impl FnOnce(String) -> Response,
 ) -> Response {
     match result {
-        Ok(_) => Redirect::to(&format!("/groups/{gid}/settings?saved=1")).into_response(),
+        Ok(_) => Redirect::to(&format!("{page}?done=saved")).into_response(),
         Err(e) => {
             let status = match e {
                 GroupError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -168,8 +159,9 @@ fn saved_or(
 /// The settings page with an error message.
 fn settings_error(state: &AppState, ctx: &Ctx, group: Group) -> impl FnOnce(String) -> Response {
     let mut p = page(state, ctx, group);
+    let ctx_t = ctx.t;
     move |message| {
-        p.error = Some(message);
+        p.error = Some(ctx_t.one(&message));
         render(&p)
     }
 }
@@ -221,7 +213,11 @@ pub async fn save(
             Ok(())
         })
         .await;
-    Ok(saved_or(result, gid, settings_error(&state, &ctx, group)))
+    Ok(saved_or(
+        result,
+        &format!("/groups/{gid}/settings"),
+        settings_error(&state, &ctx, group),
+    ))
 }
 
 #[derive(Template)]
@@ -243,7 +239,7 @@ pub async fn confirm_mode(
     let group = group_or_404(&state, ctx.t, gid).await?;
     Ok(render(&ModePage {
         t: ctx.t,
-        chrome: ctx.chrome(ctx.t.switch_active, Some(gid)),
+        chrome: ctx.group_chrome(ctx.t.switch_active, &group, "settings"),
         basic_passed: basic_passed(&state, ctx.t, gid).await?,
         group,
     }))
@@ -279,7 +275,11 @@ pub async fn switch_mode(
         })
         .await
         .map_err(|e| PageError::new(ctx.t, StatusCode::BAD_REQUEST, e.message()))?;
-    Ok(Redirect::to(&format!("/groups/{gid}/settings")).into_response())
+    let done = match mode {
+        Mode::Test => "mode-test",
+        Mode::Active => "mode-active",
+    };
+    Ok(Redirect::to(&format!("/groups/{gid}/settings?done={done}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -301,9 +301,12 @@ fn number<T: std::str::FromStr>(label: &str, s: &str) -> Result<Option<T>, Strin
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse()
-        .map(Some)
-        .map_err(|_| format!("{label}: '{s}' is not a whole number"))
+    s.parse().map(Some).map_err(|_| {
+        crate::i18n::both(
+            format!("{label}: '{s}' は整数ではありません。"),
+            format!("{label}: '{s}' is not a whole number"),
+        )
+    })
 }
 
 /// Saves the group's fault injection (障害の注入).
@@ -342,7 +345,11 @@ pub async fn save_faults(
         }
         Err(e) => Err(GroupError::Refused(e)),
     };
-    Ok(saved_or(result, gid, settings_error(&state, &ctx, group)))
+    Ok(saved_or(
+        result,
+        &format!("/groups/{gid}/settings"),
+        settings_error(&state, &ctx, group),
+    ))
 }
 
 #[derive(Template)]
@@ -371,7 +378,7 @@ impl TolerancesPage {
 fn tolerances_page(ctx: &Ctx, group: Group, error: Option<String>) -> TolerancesPage {
     TolerancesPage {
         t: ctx.t,
-        chrome: ctx.chrome(ctx.t.tolerances_title, Some(group.id)),
+        chrome: ctx.group_chrome(ctx.t.tolerances_title, &group, "settings"),
         max_shipping: group
             .tolerances
             .max_shipping_yen
@@ -446,89 +453,11 @@ pub async fn save_tolerances(
         }
         Err(e) => Err(GroupError::Refused(e)),
     };
-    Ok(saved_or(result, gid, |message| {
-        render(&tolerances_page(&ctx, group, Some(message)))
-    }))
-}
-
-#[derive(Template)]
-#[template(path = "testing/groups.html")]
-struct GroupsPage {
-    t: &'static Texts,
-    chrome: Chrome,
-    groups: Vec<Group>,
-    error: Option<String>,
-}
-
-/// グループ: the groups, and グループを追加.
-pub async fn groups(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    Ok(render(&GroupsPage {
-        t: ctx.t,
-        chrome: ctx.chrome(ctx.t.groups_title, None),
-        groups: all_groups(&state, ctx.t).await?,
-        error: None,
-    }))
-}
-
-async fn all_groups(state: &AppState, t: &'static Texts) -> Result<Vec<Group>, PageError> {
-    state
-        .store
-        .groups()
-        .await
-        .map_err(|e| PageError::internal(t, &e))
-}
-
-#[derive(Deserialize)]
-pub struct NewGroupForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    payment_scope: String,
-    #[serde(default)]
-    address_scope: String,
-}
-
-pub async fn add_group(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PageForm(form): PageForm<NewGroupForm>,
-) -> Result<Response, PageError> {
-    let t = ctx.t;
-    let name = form.name.trim();
-    let scope = |s: &str| match s {
-        "individual" => Ok(Scope::Individual),
-        "shared" | "" => Ok(Scope::Shared),
-        other => Err(format!("'{other}' is neither shared nor individual")),
-    };
-    let made = if name.is_empty() {
-        Err(t.group_name_required.to_owned())
-    } else {
-        match (scope(&form.payment_scope), scope(&form.address_scope)) {
-            (Ok(p), Ok(a)) => state
-                .store
-                .add_group(name, move |g| {
-                    g.payment_scope = p;
-                    g.address_scope = a;
-                    Ok(())
-                })
-                .await
-                .map_err(|e| e.message()),
-            (Err(e), _) | (_, Err(e)) => Err(e),
-        }
-    };
-    match made {
-        Ok(g) => Ok(Redirect::to(&format!("/groups/{}/settings", g.id)).into_response()),
-        Err(message) => {
-            let mut r = render(&GroupsPage {
-                t,
-                chrome: ctx.chrome(t.groups_title, None),
-                groups: all_groups(&state, t).await?,
-                error: Some(message),
-            });
-            *r.status_mut() = StatusCode::BAD_REQUEST;
-            Ok(r)
-        }
-    }
+    Ok(saved_or(
+        result,
+        &format!("/groups/{gid}/tolerances"),
+        |message| render(&tolerances_page(&ctx, group, Some(ctx.t.one(&message)))),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -573,11 +502,18 @@ pub async fn save_payment(
             g.mail.to_admin = form.mail_to_admin.is_some();
             let admin = form.admin_email.trim();
             if !admin.is_empty() && !admin.contains('@') {
-                return Err(format!("'{admin}' is not an e-mail address"));
+                return Err(crate::i18n::both(
+                    format!("'{admin}' はメールアドレスではありません。"),
+                    format!("'{admin}' is not an e-mail address"),
+                ));
             }
             g.mail.admin_email = Some(admin.to_owned()).filter(|a| !a.is_empty());
             Ok(())
         })
         .await;
-    Ok(saved_or(result, gid, settings_error(&state, &ctx, group)))
+    Ok(saved_or(
+        result,
+        &format!("/groups/{gid}/settings"),
+        settings_error(&state, &ctx, group),
+    ))
 }

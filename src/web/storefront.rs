@@ -1,5 +1,5 @@
 //! The storefront a punchout session opens: top page, search, product pages,
-//! cart, checkout review and the cart's return to the buyer. The session
+//! cart and checkout review (the cart's return is `cart_return`). The session
 //! lives in the URL (`/s/<session>/...`), so the storefront works inside an
 //! iframe without third-party cookies.
 
@@ -9,18 +9,14 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use base64::Engine as _;
 use serde::Deserialize;
 
 use super::{Chrome, Ctx, PageError, PageForm, PagePath, PageQuery, render};
 use crate::AppState;
-use crate::cxml::{time, write};
 use crate::domain::catalog::{Category, Product};
-use crate::domain::documents;
-use crate::domain::order::{DocKind, Document};
 use crate::domain::pricing::{Quote, yen};
-use crate::domain::session::{CartReturn, MAX_LINE_QUANTITY, ReturnedLine, Session};
-use crate::domain::{CartField, Group, Mode};
+use crate::domain::session::{MAX_LINE_QUANTITY, Session};
+use crate::domain::{Group, Mode};
 use crate::i18n::Texts;
 
 /// What every storefront page shows around its content.
@@ -61,7 +57,11 @@ const TOUCH_EVERY_MS: i64 = 60_000;
 
 /// The session of a storefront page and its group (whose mode the banner
 /// shows).
-async fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Arc<Session>, Group), PageError> {
+pub(super) async fn load(
+    state: &AppState,
+    ctx: &Ctx,
+    sid: &str,
+) -> Result<(Arc<Session>, Group), PageError> {
     let session = state
         .store
         .session(sid)
@@ -98,8 +98,10 @@ async fn load(state: &AppState, ctx: &Ctx, sid: &str) -> Result<(Arc<Session>, G
     Ok((session, group))
 }
 
-fn chrome(ctx: &Ctx, title: impl Into<String>, mode: Mode) -> Chrome {
-    let mut c = ctx.chrome(title, None);
+/// A storefront page's chrome: the brand leads to the session's home, the
+/// banner names the mode.
+pub(super) fn chrome(ctx: &Ctx, title: impl Into<String>, session: &Session, mode: Mode) -> Chrome {
+    let mut c = ctx.shopper_chrome(title, Some(format!("/s/{}", session.id)));
     c.banner = Some(match mode {
         Mode::Test => ctx.t.test_mode_banner,
         Mode::Active => ctx.t.active_mode_banner,
@@ -135,7 +137,7 @@ pub async fn home(
     let (session, group) = load(&state, &ctx, &sid).await?;
     Ok(render(&HomePage {
         t: ctx.t,
-        chrome: chrome(&ctx, ctx.t.store_tagline, group.mode),
+        chrome: chrome(&ctx, ctx.t.store_tagline, &session, group.mode),
         store: store(&state, &ctx, &session, ""),
         products: rows(state.catalog.products().iter().take(12)),
     }))
@@ -179,7 +181,7 @@ pub async fn search(
     };
     Ok(render(&SearchPage {
         t: ctx.t,
-        chrome: chrome(&ctx, heading.clone(), group.mode),
+        chrome: chrome(&ctx, heading.clone(), &session, group.mode),
         count: ctx.t.f(ctx.t.results_count, found.len()),
         heading,
         store: s,
@@ -216,7 +218,7 @@ pub async fn product(
         .unwrap_or_default();
     Ok(render(&ProductPage {
         t: ctx.t,
-        chrome: chrome(&ctx, p.title.clone(), group.mode),
+        chrome: chrome(&ctx, p.title.clone(), &session, group.mode),
         store: Some(s),
         row: Row {
             p,
@@ -250,7 +252,7 @@ pub async fn detail_page(
         .unwrap_or_default();
     Ok(render(&ProductPage {
         t: ctx.t,
-        chrome: ctx.chrome(p.title.clone(), None),
+        chrome: ctx.shopper_chrome(p.title.clone(), None),
         store: None,
         row: Row {
             p,
@@ -290,7 +292,7 @@ impl From<Quote> for Totals {
     }
 }
 
-fn cart_rows<'a>(state: &'a AppState, session: &Session) -> Vec<CartRow<'a>> {
+pub(super) fn cart_rows<'a>(state: &'a AppState, session: &Session) -> Vec<CartRow<'a>> {
     session
         .cart
         .lines
@@ -327,7 +329,7 @@ pub async fn cart(
     let (session, group) = load(&state, &ctx, &sid).await?;
     Ok(render(&CartPage {
         t: ctx.t,
-        chrome: chrome(&ctx, ctx.t.cart, group.mode),
+        chrome: chrome(&ctx, ctx.t.cart, &session, group.mode),
         rows: cart_rows(&state, &session),
         totals: session.cart.quote(&state.catalog).into(),
         store: store(&state, &ctx, &session, ""),
@@ -459,197 +461,9 @@ pub async fn checkout(
     let (session, group) = load(&state, &ctx, &sid).await?;
     Ok(render(&CheckoutPage {
         t: ctx.t,
-        chrome: chrome(&ctx, ctx.t.checkout_title, group.mode),
+        chrome: chrome(&ctx, ctx.t.checkout_title, &session, group.mode),
         rows: cart_rows(&state, &session),
         totals: session.cart.quote(&state.catalog).into(),
         store: store(&state, &ctx, &session, ""),
     }))
-}
-
-#[derive(Template)]
-#[template(path = "storefront/return.html")]
-struct ReturnPage {
-    t: &'static Texts,
-    chrome: Chrome,
-    action: String,
-    field: &'static str,
-    value: String,
-}
-
-/// A cart as it went back to the buyer.
-pub enum Returned {
-    /// A PunchOutOrderMessage and the form field it travels in.
-    Cxml { field: &'static str, xml: String },
-    /// An SAP OCI cart's NEW_ITEM fields.
-    Oci { fields: Vec<(String, String)> },
-}
-
-/// Builds the returned cart of a session (its cart as given, emptied or
-/// not), records it with the session (POOM 送信済み, the document, any OCI
-/// cut) and gives it back for the browser form or the API.
-pub async fn record_return(
-    state: &AppState,
-    session: &Session,
-    group: &crate::domain::Group,
-) -> Result<Returned, crate::store::StoreError> {
-    let lines: Vec<(&crate::domain::session::CartLine, &Product)> = session
-        .cart
-        .lines
-        .iter()
-        .filter_map(|l| Some((l, state.catalog.get(&l.asin)?)))
-        .collect();
-    let snapshot: Vec<ReturnedLine> = lines
-        .iter()
-        .map(|(l, p)| ReturnedLine {
-            aux_id: session.aux_id(l.line),
-            asin: p.asin.clone(),
-            quantity: l.quantity,
-            unit_price: p.price,
-            description: p.title.clone(),
-        })
-        .collect();
-    let now = time::now();
-    let (returned, kind, body, field, payload_id, cuts) = match &session.oci {
-        Some(ret) => {
-            let items: Vec<crate::oci::OciItem> = lines
-                .iter()
-                .map(|(l, p)| crate::oci::OciItem {
-                    description: p.title.clone(),
-                    quantity: l.quantity,
-                    unit: "EA".into(),
-                    price: p.price,
-                    currency: state.catalog.pricing.currency.clone(),
-                    lead_time_days: 2,
-                    vendor_material: p.asin.clone(),
-                    manufacturer_material: p.part_number.clone(),
-                    material_group: p.unspsc.clone(),
-                    product_id: p.asin.clone(),
-                })
-                .collect();
-            let cart = crate::oci::cart_fields(&items, ret);
-            let encoded = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(&cart.fields)
-                .finish();
-            (
-                Returned::Oci {
-                    fields: cart.fields,
-                },
-                DocKind::OciCart,
-                encoded,
-                "oci",
-                String::new(),
-                cart.truncations,
-            )
-        }
-        None => {
-            let payload_id = state.payload_ids.next();
-            let xml = write::document(&documents::order_message(
-                payload_id.clone(),
-                group,
-                session,
-                &state.catalog,
-                &state.settings.base_url,
-            ));
-            let field = group.cart_field.name();
-            (
-                Returned::Cxml {
-                    field,
-                    xml: xml.clone(),
-                },
-                DocKind::OrderMessage,
-                xml,
-                field,
-                payload_id,
-                Vec::new(),
-            )
-        }
-    };
-    let record = CartReturn {
-        sent_at: now,
-        payload_id,
-        field: field.to_owned(),
-        lines: snapshot,
-    };
-    let doc = Document {
-        kind,
-        at: now,
-        body: body.into_bytes(),
-    };
-    state
-        .store
-        .update_session(&session.id, move |s| {
-            s.returns.push(record);
-            s.setup.deviations.extend(
-                cuts.into_iter()
-                    .map(|m| crate::cxml::Deviation::new("oci-truncated", m)),
-            );
-            ((), Some(doc))
-        })
-        .await?;
-    Ok(returned)
-}
-
-#[derive(Deserialize)]
-pub struct SubmitForm {
-    /// Present when the user leaves without sending the cart.
-    #[serde(default)]
-    empty: Option<String>,
-}
-
-/// 承認を依頼する: records the returned cart and answers a page whose form
-/// carries it to the buyer's BrowserFormPost URL (HOOK_URL for OCI).
-pub async fn submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PagePath(sid): PagePath<String>,
-    PageForm(form): PageForm<SubmitForm>,
-) -> Result<Response, PageError> {
-    let (session, group) = load(&state, &ctx, &sid).await?;
-    let mut session = Arc::unwrap_or_clone(session);
-    let hook = session
-        .setup
-        .hook_url
-        .clone()
-        .ok_or_else(|| PageError::new(ctx.t, StatusCode::CONFLICT, ctx.t.no_hook))?;
-    if form.empty.is_some() {
-        session.cart.lines.clear();
-    }
-    let returned = record_return(&state, &session, &group)
-        .await
-        .map_err(|e| PageError::internal(ctx.t, &e))?;
-    Ok(match returned {
-        Returned::Cxml { field, xml } => render(&ReturnPage {
-            t: ctx.t,
-            chrome: chrome(&ctx, ctx.t.returning, group.mode),
-            action: hook,
-            field,
-            value: match group.cart_field {
-                CartField::UrlEncoded => xml,
-                CartField::Base64 => {
-                    base64::engine::general_purpose::STANDARD.encode(xml.as_bytes())
-                }
-            },
-        }),
-        Returned::Oci { fields } => render(&OciReturnPage {
-            t: ctx.t,
-            chrome: chrome(&ctx, ctx.t.returning, group.mode),
-            action: hook,
-            target: session
-                .oci
-                .as_ref()
-                .map(|o| o.target.clone())
-                .unwrap_or_else(|| "_top".into()),
-            fields,
-        }),
-    })
-}
-
-#[derive(Template)]
-#[template(path = "storefront/oci_return.html")]
-struct OciReturnPage {
-    t: &'static Texts,
-    chrome: Chrome,
-    action: String,
-    target: String,
-    fields: Vec<(String, String)>,
 }

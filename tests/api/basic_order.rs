@@ -53,11 +53,11 @@ async fn the_basic_order_runs_end_to_end_and_is_marked_successful() {
         .await
         .html();
     for (field, expected) in [
-        ("subtotal", "￥16182"),
-        ("tax", "￥1618"),
+        ("subtotal", "￥16,182"),
+        ("tax", "￥1,618"),
         ("shipping", "￥373"),
         ("discount", "-￥373"),
-        ("total", "￥17800"),
+        ("total", "￥17,800"),
     ] {
         assert_eq!(
             text_of(&checkout, &format!("#totals [data-field={field}]")),
@@ -249,10 +249,10 @@ async fn the_basic_order_runs_end_to_end_and_is_marked_successful() {
     assert!(po_line[0].ends_with("16182.00 1 16182.00"), "{po_line:?}");
     assert_eq!(text_of(&entry, "#po [data-field=po-total]"), "16182.00");
     for (field, expected) in [
-        ("tax", "1618"),
+        ("tax", "1,618"),
         ("shipping", "373"),
         ("discount", "373"),
-        ("total", "17800"),
+        ("total", "17,800"),
     ] {
         assert_eq!(
             text_of(&entry, &format!("#confirmation [data-field={field}]")),
@@ -286,8 +286,15 @@ async fn the_basic_order_runs_end_to_end_and_is_marked_successful() {
     // its answer, ship notice, its answer: each with view and download.
     assert_eq!(hrefs.len(), 18, "{hrefs:?}");
     let poom_view = app.get_page(&hrefs[4]).await;
-    assert!(poom_view.content_type.starts_with("text/plain"));
-    assert!(poom_view.body.contains("<PunchOutOrderMessage>"));
+    assert!(poom_view.content_type.starts_with("text/html"));
+    // The document is shown as text, never as markup, with a way back.
+    let poom_html = poom_view.html();
+    assert!(text_of(&poom_html, "#document").contains("<PunchOutOrderMessage>"));
+    assert!(!poom_view.body.contains("<PunchOutOrderMessage>"));
+    assert_eq!(
+        attr_of(&poom_html, "a.back", "href"),
+        format!("{entry_href}#documents")
+    );
     let download = app.http.get(app.url(&hrefs[5])).send().await.unwrap();
     let disposition = download.headers()["content-disposition"]
         .to_str()
@@ -300,7 +307,9 @@ async fn the_basic_order_runs_end_to_end_and_is_marked_successful() {
     let scenarios = app.post_form(&mark_action, &[("result", "success")]).await;
     assert_eq!(scenarios.status, 200);
     assert!(
-        scenarios.url.ends_with("/groups/1/tests"),
+        scenarios
+            .url
+            .ends_with("/groups/1/tests?done=marked-success"),
         "{}",
         scenarios.url
     );

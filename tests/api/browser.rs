@@ -23,7 +23,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// chromedriver and one browser session; both end when this drops.
-struct Browser {
+pub(crate) struct Browser {
     client: Option<Client>,
     driver: Child,
     _profile: tempfile::TempDir,
@@ -46,7 +46,7 @@ impl std::ops::Deref for Browser {
 impl Browser {
     /// Starts chromedriver and headless Chromium, or None (with a note)
     /// when they are not installed and not required.
-    async fn start() -> Option<Browser> {
+    pub(crate) async fn start() -> Option<Browser> {
         let present =
             std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists();
         if !present {
@@ -106,14 +106,14 @@ impl Browser {
         panic!("chromedriver did not start a session: {last:?}");
     }
 
-    async fn shot(&self, name: &str) {
+    pub(crate) async fn shot(&self, name: &str) {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         let png = self.screenshot().await.unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         self.wait()
             .at_most(Duration::from_secs(10))
             .for_element(Locator::Css(css))
@@ -124,7 +124,7 @@ impl Browser {
             .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         self.wait()
             .at_most(Duration::from_secs(10))
             .for_element(Locator::Css(css))
@@ -136,7 +136,7 @@ impl Browser {
     }
 
     /// Waits until the page's URL starts with `prefix`.
-    async fn wait_for_url(&self, prefix: &str) -> String {
+    pub(crate) async fn wait_for_url(&self, prefix: &str) -> String {
         for _ in 0..100 {
             let url = self.current_url().await.unwrap().to_string();
             if url.starts_with(prefix) {
@@ -150,7 +150,7 @@ impl Browser {
         );
     }
 
-    async fn quit(mut self) {
+    pub(crate) async fn quit(mut self) {
         if let Some(c) = self.client.take() {
             c.close().await.unwrap();
         }

@@ -94,8 +94,9 @@ async fn the_buyer_drives_a_full_order_through_its_pages() {
     let o = buyer.orders();
     assert!(o[0].confirmation.is_some() && o[0].ship_notices.len() == 1);
     let order_page = scraper::Html::parse_document(&page("/orders/1").await.text().await.unwrap());
-    assert!(text_of(&order_page, "#confirmation").contains("detail"));
-    assert!(text_of(&order_page, "#shipping").contains("shipmentID test"));
+    assert!(text_of(&order_page, "#confirmation").contains("(detail)"));
+    let shipment = &o[0].ship_notices[0].id;
+    assert!(text_of(&order_page, "#shipping").contains(&format!("出荷番号 {shipment}")));
     let admin = scraper::Html::parse_document(&page("/admin").await.text().await.unwrap());
     let notices = texts_of(&admin, "#notices tbody tr");
     assert!(
@@ -131,4 +132,183 @@ async fn the_demo_reaches_a_filled_test_log() {
     let buyer_home = http.get(format!("{}/", demo.buyer)).send().await.unwrap();
     assert_eq!(buyer_home.status().as_u16(), 200);
     demo.stop().await;
+}
+
+/// A buyer connected to `app`'s default group, serving its pages.
+async fn start_buyer(app: &TestApp) -> (Buyer, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let buyer = Buyer::new(
+        web::connect(&app.base, &base, None, &Default::default())
+            .await
+            .unwrap(),
+    );
+    tokio::spawn(axum::serve(listener, web::app(buyer.clone())).into_future());
+    buyer.register("demo@example.co.jp");
+    (buyer, base)
+}
+
+/// Posts the cart-return page's form to the buyer's hook as the browser
+/// would; gives where the buyer sends the browser next (with its
+/// fragment, which a followed redirect would lose) and that page.
+async fn post_cart(html: &scraper::Html) -> (String, Reply) {
+    let action = attr_of(html, "#cart-return", "action");
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(&action)
+        .form(&[(
+            attr_of(html, "#cart-return input[type=hidden]", "name"),
+            attr_of(html, "#cart-return input[type=hidden]", "value"),
+        )])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let next = url::Url::parse(&action).unwrap().join(&location).unwrap();
+    (location, reply(reqwest::get(next).await.unwrap()).await)
+}
+
+/// Shops a cart in absim's storefront and returns it to the buyer.
+async fn shop_and_return(app: &TestApp, buyer: &Buyer, lines: &[(&str, u32)]) -> (String, Reply) {
+    let start = buyer.shop("demo@example.co.jp").await.unwrap();
+    let sid = session_id(&start);
+    for (asin, quantity) in lines {
+        app.add_to_cart(&sid, asin, *quantity).await;
+    }
+    // 承認を依頼する, or the button that returns without a cart.
+    let form: &[(&str, &str)] = if lines.is_empty() {
+        &[("empty", "1")]
+    } else {
+        &[]
+    };
+    let page = app.post_form(&format!("/s/{sid}/submit"), form).await;
+    post_cart(&page.html()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_buyer_tells_the_truth_about_carts_orders_and_refusals() {
+    let app = spawn_app_steppable(|_| {}).await;
+    let (buyer, base) = start_buyer(&app).await;
+    let get = |path: String| {
+        let url = format!("{base}{path}");
+        async move { reply(reqwest::get(url).await.unwrap()).await }
+    };
+
+    // A cart comes back: the answer points at it, and it shows the same
+    // 合計金額, with the same parts, as the storefront's checkout did.
+    let sid_checkout = {
+        let start = buyer.shop("demo@example.co.jp").await.unwrap();
+        session_id(&start)
+    };
+    app.add_to_cart(&sid_checkout, "B087JWRCP5", 1).await;
+    app.add_to_cart(&sid_checkout, "B001TK8QMA", 3).await;
+    let checkout = app
+        .get_page(&format!("/s/{sid_checkout}/checkout"))
+        .await
+        .html();
+    let page = app
+        .post_form(&format!("/s/{sid_checkout}/submit"), &[])
+        .await;
+    let (location, home) = post_cart(&page.html()).await;
+    assert_eq!(location, "/#cart-1");
+    let home = home.html();
+    for field in ["subtotal", "tax", "shipping", "discount", "total"] {
+        assert_eq!(
+            text_of(&home, &format!("#cart-1 [data-field={field}]")),
+            text_of(&checkout, &format!("#totals [data-field={field}]")),
+            "{field}"
+        );
+    }
+    assert!(text_of(&home, "#cart-1 [data-field=total]").contains(','));
+
+    // An empty cart: no 決済する, and the page says why.
+    let (location, empty) = shop_and_return(&app, &buyer, &[]).await;
+    assert_eq!(location, "/#cart-2");
+    let html = empty.html();
+    assert!(text_of(&html, "#cart-2").contains("空のカートが戻りました"));
+    assert!(html.select(&sel("#cart-2 form")).next().is_none());
+    // Newest first: the cart just returned is at the top.
+    let ids: Vec<String> = html
+        .select(&sel("#carts article.cart"))
+        .map(|a| a.value().attr("id").unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["cart-2", "cart-1"]);
+
+    // The first cart is paid: the order page waits for the confirmation
+    // and reloads itself (a served script, no inline one) until it comes.
+    let order_no = buyer.pay(1).await.unwrap();
+    let order = get(format!("/orders/{order_no}")).await;
+    let html = order.html();
+    assert_eq!(attr_of(&html, "main", "data-refresh"), "2");
+    assert!(
+        order
+            .body
+            .contains("<script src=\"/assets/refresh.js\"></script>")
+    );
+    assert!(text_of(&html, "#confirmation").contains("自動で更新"));
+    assert_eq!(
+        text_of(&html, "#order-total [data-field=total]"),
+        text_of(&checkout, "#totals [data-field=total]")
+    );
+    // Its link finds the order in absim's test log.
+    let log_link = attr_of(&html, "#log-link", "href");
+    let order_id = &buyer.orders()[0].order_id;
+    assert_eq!(
+        log_link,
+        format!("{}/groups/1/orders?po={order_id}", app.base)
+    );
+    let search = app.get_page(&log_link).await.html();
+    assert_eq!(texts_of(&search, "#log-rows tbody tr").len(), 1);
+    // Both documents in: no more reloading.
+    absim::outbound::deliver_all_due(&app.state).await.unwrap();
+    let html = get(format!("/orders/{order_no}")).await.html();
+    assert!(html.select(&sel("main[data-refresh]")).next().is_none());
+
+    // A PO absim refuses is shown as refused, with absim's reason, and
+    // nothing is awaited for it.
+    shop_and_return(&app, &buyer, &[("B087JWRCP5", 1)]).await;
+    app.state
+        .store
+        .update_group(1, |g| {
+            g.shared_secret = "Changed1234".into();
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let refused_no = buyer.pay(3).await.unwrap();
+    let refused = get(format!("/orders/{refused_no}")).await.html();
+    assert!(text_of(&refused, "#refused").contains("cXML 401"));
+    assert!(text_of(&refused, "#refused").contains("SharedSecret"));
+    assert!(text_of(&refused, "#confirmation").contains("拒否されたため"));
+    assert!(text_of(&refused, "#shipping").contains("拒否されたため"));
+    assert!(refused.select(&sel("main[data-refresh]")).next().is_none());
+    let home = get("/".into()).await.html();
+    assert!(text_of(&home, "#orders").contains("拒否"));
+
+    // In English, every word of the buyer's pages is English.
+    for path in [
+        "/?lang=en",
+        "/admin?lang=en",
+        &format!("/orders/{refused_no}?lang=en"),
+    ] {
+        let page = get(path.to_owned()).await;
+        let html = page.html();
+        let words: String = html
+            .select(&sel("header, h1, h2, th, .empty, #refused b, #log td:nth-child(2), #log td:nth-child(3)"))
+            .map(|e| e.text().collect::<String>())
+            .collect();
+        assert!(
+            !words
+                .chars()
+                .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
+            "{path}: {words}"
+        );
+    }
+}
+
+fn sel(s: &str) -> scraper::Selector {
+    scraper::Selector::parse(s).unwrap()
 }

@@ -134,7 +134,11 @@ async fn a_permanently_failing_endpoint_ends_failed_visibly_and_resend_delivers_
     let resend = attr_of(&entry, "#confirmation form.resend", "action");
     let page = app.post_form(&resend, &[]).await;
     assert_eq!(page.status, 200);
-    assert!(page.url.ends_with("/groups/1/log/1"));
+    assert!(
+        page.url.ends_with("/groups/1/log/1?done=resent"),
+        "{}",
+        page.url
+    );
     assert_eq!(state_of(&step(&app).await), DeliveryState::Delivered);
     let entry = app.get_page("/groups/1/log/1").await.html();
     assert!(text_of(&entry, "#confirmation .delivery").starts_with("送信済み"));
@@ -356,7 +360,7 @@ async fn faults_are_set_from_the_settings_page_for_a_share_of_pos() {
         .post_form("/groups/1/faults", &[("kind", "http503"), ("share", "150")])
         .await;
     assert_eq!(bad.status, 400);
-    assert!(text_of(&bad.html(), ".error-box").contains("percentage"));
+    assert!(text_of(&bad.html(), ".error-box").contains("0～100"));
     app.post_form("/groups/1/faults", &[("kind", "")]).await;
     assert!(!app.group().await.faults.is_on());
     assert_eq!(app.post_order(&po("SHARE-1")).await.status, 200);

@@ -19,7 +19,7 @@ async fn the_settings_page_shows_a_b_c_and_the_punchout_url() {
     assert_eq!(po_url, app.po_url().await);
     let token = po_url.rsplit('/').next().unwrap();
     assert!(token.len() >= 40, "{token}");
-    assert_eq!(text_of(&html, "#mode h2"), "状況: テスト");
+    assert_eq!(text_of(&html, "#status h2"), "状況: テスト");
 }
 
 fn settings_form<'a>(identity: &'a str, secret: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -101,10 +101,10 @@ async fn switching_to_active_warns_until_the_basic_test_is_marked_and_can_be_und
             .contains("基本的なテストシナリオをまだ正常に完了していません")
     );
     let settings = app.post_form("/groups/1/mode", &[("mode", "active")]).await;
-    assert_eq!(text_of(&settings.html(), "#mode h2"), "状況: アクティブ");
+    assert_eq!(text_of(&settings.html(), "#status h2"), "状況: アクティブ");
     assert_eq!(app.group().await.mode, absim::domain::Mode::Active);
     let back = app.post_form("/groups/1/mode", &[("mode", "test")]).await;
-    assert_eq!(text_of(&back.html(), "#mode h2"), "状況: テスト");
+    assert_eq!(text_of(&back.html(), "#status h2"), "状況: テスト");
 
     // After a successful basic order, no warning.
     let mut app = app;
@@ -134,7 +134,7 @@ async fn pages_speak_english_on_request_and_remember_it() {
     let en = app.get_page("/groups/1/settings?lang=en").await;
     let html = en.html();
     assert_eq!(attr_of(&html, "html", "lang"), "en");
-    assert_eq!(text_of(&html, "#mode h2"), "Status: Test");
+    assert_eq!(text_of(&html, "#status h2"), "Status: Test");
     let by_header = app
         .get_page_lang("/groups/1/tests", "en-US,en;q=0.9")
         .await
@@ -193,7 +193,7 @@ async fn the_storefront_searches_by_width_and_case_and_the_cart_changes() {
     let rows = texts_of(&cart, "table.cart tbody tr");
     assert_eq!(rows.len(), 2);
     assert!(
-        rows[0].contains("B001TK8QMA") && rows[0].contains("￥2640"),
+        rows[0].contains("B001TK8QMA") && rows[0].contains("￥2,640"),
         "{rows:?}"
     );
     let cart = app
@@ -385,7 +385,11 @@ async fn a_new_group_has_its_own_credentials_url_and_log() {
         )
         .await;
     assert_eq!(r.status, 200);
-    assert!(r.url.ends_with("/groups/2/settings"), "{}", r.url);
+    assert!(
+        r.url.ends_with("/groups/2/settings?done=group-added"),
+        "{}",
+        r.url
+    );
     let g2 = app.state.store.group(2).await.unwrap().unwrap();
     let g1 = app.group().await;
     assert_eq!(g2.name, "購買部グループ");

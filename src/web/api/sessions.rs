@@ -265,11 +265,11 @@ pub(super) async fn return_cart(
     } else {
         session
     };
-    let returned = crate::web::storefront::record_return(state, session, &group)
+    let returned = crate::web::cart_return::record_return(state, session, &group)
         .await
         .map_err(ApiError::from)?;
     let (field, body_fields) = match &returned {
-        crate::web::storefront::Returned::Cxml { field, xml } => {
+        crate::web::cart_return::Returned::Cxml { field, xml } => {
             let value = match group.cart_field {
                 CartField::UrlEncoded => xml.clone(),
                 CartField::Base64 => {
@@ -278,7 +278,7 @@ pub(super) async fn return_cart(
             };
             (field.to_string(), vec![(field.to_string(), value)])
         }
-        crate::web::storefront::Returned::Oci { fields } => ("oci".to_owned(), fields.clone()),
+        crate::web::cart_return::Returned::Oci { fields } => ("oci".to_owned(), fields.clone()),
     };
     let posted_status = if input.post {
         let form = url::form_urlencoded::Serializer::new(String::new())
@@ -299,13 +299,13 @@ pub(super) async fn return_cart(
         None
     };
     Ok(match returned {
-        crate::web::storefront::Returned::Cxml { xml, .. } => CheckoutView {
+        crate::web::cart_return::Returned::Cxml { xml, .. } => CheckoutView {
             field,
             punch_out_order_message: Some(xml),
             oci_fields: None,
             posted_status,
         },
-        crate::web::storefront::Returned::Oci { fields } => CheckoutView {
+        crate::web::cart_return::Returned::Oci { fields } => CheckoutView {
             field,
             punch_out_order_message: None,
             oci_fields: Some(fields),

@@ -1,0 +1,483 @@
+//! A test-log entry: every section of the guide for one order.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::mail::{MailRow, mail_rows};
+use super::mark_line;
+use crate::AppState;
+use crate::cxml::Deviation;
+use crate::domain::Group;
+use crate::domain::checks::{self, Outcome, Verdict};
+use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
+use crate::domain::order::{DocKind, DocumentMeta, Order, TestResult};
+use crate::domain::pricing::yen;
+use crate::domain::scenario::PartStatus;
+use crate::domain::session::Session;
+use crate::i18n::Texts;
+use crate::store::StoreError;
+use crate::web::settings::group_or_404;
+use crate::web::{Chrome, Ctx, PageError, PagePath, render, show_time};
+
+/// A yes/no field of パンチアウト設定の詳細.
+pub struct SetupField {
+    pub label: &'static str,
+    pub value: String,
+    pub required: bool,
+    pub ok: bool,
+}
+
+pub struct EntryLine {
+    pub line_number: u32,
+    pub asin: String,
+    pub description: String,
+    pub unit_price: String,
+    pub quantity: String,
+    pub total: String,
+}
+
+/// 注文の確認 / 事前出荷通知: where a delivery stands and its attempts.
+pub struct DeliveryView {
+    pub id: Option<i64>,
+    pub state: &'static str,
+    pub state_class: &'static str,
+    pub sent_at: String,
+    pub next_try: String,
+    pub target: Option<String>,
+    pub error: Option<String>,
+    pub attempts: Vec<AttemptRow>,
+    pub can_resend: bool,
+}
+
+pub struct AttemptRow {
+    pub at: String,
+    pub http_status: String,
+    pub cxml_status: String,
+    pub error: String,
+    pub duration_ms: u64,
+}
+
+fn delivery_view(
+    t: &'static Texts,
+    d: Option<&(Delivery, Vec<Attempt>)>,
+    clock: &crate::clock::Clock,
+) -> DeliveryView {
+    let Some((d, attempts)) = d else {
+        return DeliveryView {
+            id: None,
+            state: t.scheduled,
+            state_class: "pending",
+            sent_at: String::new(),
+            next_try: String::new(),
+            target: None,
+            error: None,
+            attempts: Vec::new(),
+            can_resend: false,
+        };
+    };
+    let (state, state_class) = match d.state {
+        DeliveryState::Pending if d.attempts == 0 => (t.scheduled, "pending"),
+        DeliveryState::Pending => (t.retrying, "retrying"),
+        DeliveryState::InFlight => (t.sending, "pending"),
+        DeliveryState::Delivered => (t.sent, "success"),
+        DeliveryState::Failed => (t.delivery_failed, "failure"),
+    };
+    let next_try = if d.state == DeliveryState::Pending && d.attempts > 0 {
+        let wait_s = ((d.due_at_ms - clock.now_ms()).max(0) + 999) / 1000;
+        t.f(t.next_try_in, wait_s)
+    } else {
+        String::new()
+    };
+    DeliveryView {
+        id: Some(d.id),
+        state,
+        state_class,
+        sent_at: d.sent_at.as_ref().map(show_time).unwrap_or_default(),
+        next_try,
+        target: d.target.clone(),
+        error: d.last_error.clone(),
+        attempts: attempts
+            .iter()
+            .map(|a| AttemptRow {
+                at: show_time(&a.at),
+                http_status: a.http_status.map(|s| s.to_string()).unwrap_or_default(),
+                cxml_status: a.cxml_status.map(|s| s.to_string()).unwrap_or_default(),
+                error: a.error.clone().unwrap_or_default(),
+                duration_ms: a.duration_ms,
+            })
+            .collect(),
+        can_resend: matches!(d.state, DeliveryState::Failed | DeliveryState::Delivered),
+    }
+}
+
+pub struct DocLink {
+    pub label: &'static str,
+    pub at: String,
+    pub href: String,
+}
+
+pub(super) fn doc_label(t: &'static Texts, kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::SetupRequest => t.doc_setup_request,
+        DocKind::SetupResponse => t.doc_setup_response,
+        DocKind::OrderMessage => t.doc_order_message,
+        DocKind::OrderRequest => t.doc_order_request,
+        DocKind::OrderResponse => t.doc_order_response,
+        DocKind::Confirmation => t.doc_confirmation,
+        DocKind::ConfirmationAnswer => t.doc_confirmation_answer,
+        DocKind::ShipNotice => t.doc_ship_notice,
+        DocKind::ShipNoticeAnswer => t.doc_ship_notice_answer,
+        DocKind::Invoice => t.doc_invoice,
+        DocKind::InvoiceAnswer => t.doc_invoice_answer,
+        DocKind::OciCart => t.doc_oci_cart,
+    }
+}
+
+/// A confirmed part of a line (注文の確認).
+pub struct ConfirmedRow {
+    pub line_number: u32,
+    pub unit_price: String,
+    pub quantity: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub total: String,
+    pub note: String,
+}
+
+/// One ship notice of the order (事前出荷通知).
+pub struct ShipmentView {
+    pub n: usize,
+    pub delivery: DeliveryView,
+    pub shipment_id: String,
+    pub tracking: String,
+    pub items: String,
+}
+
+pub struct CheckRow {
+    pub class: &'static str,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "testing/entry.html")]
+struct EntryPage {
+    t: &'static Texts,
+    chrome: Chrome,
+    group: Group,
+    order: Order,
+    scenario: String,
+    scenario_description: String,
+    look_for: Vec<String>,
+    received: String,
+    refusal: Option<String>,
+    setup_received: Option<String>,
+    setup_fields: Vec<SetupField>,
+    poom_sent: Option<String>,
+    /// Whether the PO was matched to a punchout session.
+    has_session: bool,
+    lines: Vec<EntryLine>,
+    po_total: String,
+    header_type: String,
+    confirmed: Vec<ConfirmedRow>,
+    tax: String,
+    shipping: String,
+    discount: String,
+    total: String,
+    confirmation: DeliveryView,
+    shipments: Vec<ShipmentView>,
+    invoice: Option<DeliveryView>,
+    decisions: Vec<String>,
+    checks: Vec<CheckRow>,
+    verdict: &'static str,
+    verdict_class: &'static str,
+    mark: Option<String>,
+    documents: Vec<DocLink>,
+    deviations: Vec<Deviation>,
+    mails: Vec<MailRow>,
+}
+
+impl EntryPage {
+    fn marked(&self, result: &str) -> bool {
+        self.order
+            .mark
+            .as_ref()
+            .is_some_and(|m| TestResult::parse(result) == Some(m.result))
+    }
+}
+
+fn setup_fields(t: &'static Texts, s: &Session) -> Vec<SetupField> {
+    let received = |v: &Option<String>| {
+        if v.is_some() {
+            t.received
+        } else {
+            t.not_received
+        }
+    };
+    vec![
+        SetupField {
+            label: t.credentials,
+            value: if s.setup.credentials_valid {
+                t.valid
+            } else {
+                t.invalid
+            }
+            .to_owned(),
+            required: true,
+            ok: s.setup.credentials_valid,
+        },
+        SetupField {
+            label: t.email,
+            value: received(&s.setup.email).to_owned(),
+            required: true,
+            ok: s.setup.email.is_some(),
+        },
+        SetupField {
+            label: t.hook_url,
+            value: received(&s.setup.hook_url).to_owned(),
+            required: true,
+            ok: s.setup.hook_url.is_some(),
+        },
+        SetupField {
+            label: t.first_name,
+            value: received(&s.setup.first_name).to_owned(),
+            required: false,
+            ok: s.setup.first_name.is_some(),
+        },
+        SetupField {
+            label: t.last_name,
+            value: received(&s.setup.last_name).to_owned(),
+            required: false,
+            ok: s.setup.last_name.is_some(),
+        },
+        SetupField {
+            label: t.ubu,
+            value: if s.setup.ubu.is_some() {
+                t.present
+            } else {
+                t.absent
+            }
+            .to_owned(),
+            required: false,
+            ok: s.setup.ubu.is_some(),
+        },
+    ]
+}
+
+pub(super) async fn load_order(
+    state: &AppState,
+    t: &'static Texts,
+    gid: u32,
+    no: u64,
+) -> Result<Order, PageError> {
+    state
+        .store
+        .order(no)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?
+        .filter(|o| o.group_id == gid)
+        .ok_or_else(|| PageError::new(t, StatusCode::NOT_FOUND, t.not_found))
+}
+
+pub async fn entry(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath((gid, no)): PagePath<(u32, u64)>,
+) -> Result<Response, PageError> {
+    let t = ctx.t;
+    let lang = t.lang_code;
+    let internal = |e: StoreError| PageError::internal(t, &e);
+    let group = group_or_404(&state, t, gid).await?;
+    let order = load_order(&state, t, gid, no).await?;
+    let crate::web::Checked {
+        session,
+        deliveries,
+        checks,
+    } = crate::web::check_entry(&state, &order)
+        .await
+        .map_err(internal)?;
+    let scenario = state.scenario_or_basic(&order.scenario);
+    let docs = state
+        .store
+        .documents_of(no, session.as_ref().map(|s| s.id.clone()))
+        .await
+        .map_err(internal)?;
+    let (verdict, verdict_class) = match checks::verdict(&checks) {
+        Verdict::Success => (t.verdict_success, "success"),
+        Verdict::Failure => (t.verdict_failure, "failure"),
+        Verdict::Pending => (t.verdict_pending, "pending"),
+    };
+    let of_kind = |k: DeliveryKind, step: u32| {
+        deliveries
+            .iter()
+            .find(|(d, _)| d.kind == k && d.step == step)
+    };
+    let mut deviations = Vec::new();
+    if let Some(s) = &session {
+        deviations.extend(s.setup.deviations.iter().cloned());
+    }
+    deviations.extend(order.deviations.iter().cloned());
+    let plan = order.fulfilment.clone();
+    let q = plan.as_ref().map(|p| p.quote).unwrap_or_default();
+    let confirmed = plan
+        .iter()
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| {
+            l.parts.iter().map(move |part| {
+                let (status, status_class) = match part.status {
+                    PartStatus::Accept => (t.ordered.to_owned(), "success"),
+                    PartStatus::Backordered => (t.backordered.to_owned(), "pending"),
+                    PartStatus::Reject => (t.rejected.to_owned(), "failure"),
+                };
+                let mut note = part.reason.clone().unwrap_or_default();
+                if let Some(days) = part.delivery_days {
+                    note = t.f(t.delivery_in_days, days);
+                }
+                if l.price_changed() && part.status != PartStatus::Reject {
+                    note = t.f(t.price_changed_from, format!("{:.2}", l.po_price));
+                }
+                ConfirmedRow {
+                    line_number: l.line_number,
+                    unit_price: format!("{:.2}", l.unit_price),
+                    quantity: part.quantity.normalize().to_string(),
+                    status,
+                    status_class,
+                    total: if part.status == PartStatus::Reject {
+                        "0.00".to_owned()
+                    } else {
+                        format!("{:.2}", l.unit_price * part.quantity)
+                    },
+                    note,
+                }
+            })
+        })
+        .collect();
+    let shipments = plan
+        .iter()
+        .flat_map(|p| p.shipments.iter().enumerate())
+        .map(|(i, s)| ShipmentView {
+            n: i + 1,
+            delivery: delivery_view(t, of_kind(DeliveryKind::ShipNotice, i as u32), &state.clock),
+            shipment_id: s.shipment_id.clone(),
+            tracking: s.tracking.clone(),
+            items: s
+                .items
+                .iter()
+                .map(|(line, q)| t.f(t.f(t.line_quantity, line).as_str(), q.normalize()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    Ok(render(&EntryPage {
+        t,
+        chrome: ctx.group_chrome(format!("{} {}", t.po_number, order.order_id), &group, "log"),
+        scenario: scenario.name.get(lang).to_owned(),
+        scenario_description: scenario.description.get(lang).to_owned(),
+        look_for: scenario
+            .look_for
+            .iter()
+            .map(|l| l.get(lang).to_owned())
+            .collect(),
+        received: show_time(&order.received_at),
+        refusal: order
+            .refusal
+            .as_ref()
+            .map(|r| format!("cXML {} {} — {}", r.code, r.text, r.message_in(lang))),
+        setup_received: session.as_ref().map(|s| show_time(&s.setup.received_at)),
+        setup_fields: session
+            .as_ref()
+            .map(|s| setup_fields(t, s))
+            .unwrap_or_default(),
+        has_session: session.is_some(),
+        poom_sent: session
+            .as_ref()
+            .and_then(|s| s.returns.last())
+            .map(|r| show_time(&r.sent_at)),
+        lines: order
+            .lines
+            .iter()
+            .map(|l| EntryLine {
+                line_number: l.line_number,
+                asin: l.asin.clone(),
+                // The catalogue's title, as the guide shows it; the PO's
+                // own description for ASINs absim does not sell.
+                description: state
+                    .catalog
+                    .get(&l.asin)
+                    .map(|p| p.title.clone())
+                    .unwrap_or_else(|| l.description.clone()),
+                unit_price: format!("{:.2}", l.unit_price),
+                quantity: l.quantity.normalize().to_string(),
+                total: format!("{:.2}", l.total()),
+            })
+            .collect(),
+        po_total: format!(
+            "{:.2}",
+            order
+                .po_total
+                .unwrap_or_else(|| order.lines.iter().map(|l| l.total()).sum())
+        ),
+        header_type: plan
+            .as_ref()
+            .map(|p| p.header_type.clone())
+            .unwrap_or_default(),
+        confirmed,
+        tax: yen(q.tax),
+        shipping: yen(q.shipping),
+        discount: yen(q.discount),
+        total: yen(q.total),
+        confirmation: delivery_view(t, of_kind(DeliveryKind::Confirmation, 0), &state.clock),
+        shipments,
+        invoice: plan
+            .as_ref()
+            .filter(|p| p.invoice)
+            .map(|_| delivery_view(t, of_kind(DeliveryKind::Invoice, 0), &state.clock)),
+        decisions: plan
+            .iter()
+            .flat_map(|p| &p.decisions)
+            .map(|d| {
+                if lang == "en" {
+                    d.en.clone()
+                } else {
+                    d.ja.clone()
+                }
+            })
+            .collect(),
+        checks: checks
+            .iter()
+            .map(|c| CheckRow {
+                class: match c.outcome {
+                    Outcome::Pass => "pass",
+                    Outcome::Fail => "fail",
+                    Outcome::Pending => "pending",
+                    Outcome::NotApplicable => "na",
+                },
+                text: c.text(lang).to_owned(),
+            })
+            .collect(),
+        verdict,
+        verdict_class,
+        mark: order.mark.as_ref().map(|m| mark_line(t, m)),
+        documents: doc_links(t, gid, no, &docs),
+        deviations,
+        mails: mail_rows(t, state.store.mails(gid, Some(no)).await.map_err(internal)?),
+        group,
+        order,
+    }))
+}
+
+pub(super) fn doc_links(
+    t: &'static Texts,
+    gid: u32,
+    no: u64,
+    docs: &[DocumentMeta],
+) -> Vec<DocLink> {
+    docs.iter()
+        .map(|d| DocLink {
+            label: doc_label(t, d.kind),
+            at: show_time(&d.at),
+            href: format!("/groups/{gid}/log/{no}/docs/{}", d.id),
+        })
+        .collect()
+}

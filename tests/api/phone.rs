@@ -1,0 +1,310 @@
+//! The pages on a phone (390×844) and on a desktop (1280×800), in Japanese
+//! and in English, measured in Chromium: no page is wider than the
+//! viewport (a wide table may scroll inside its own box), the named
+//! controls are inside it, and the element at the centre of each main
+//! button is the button itself (nothing lies over it). Screenshots go to
+//! `target/browser-screenshots/`.
+
+use std::time::Duration;
+
+use absim::buyer::web::{self, Buyer};
+use serde_json::Value;
+
+use crate::browser::Browser;
+use crate::helpers::*;
+
+/// What the page must show: controls inside the viewport, and buttons a
+/// tap reaches.
+struct Page {
+    name: &'static str,
+    url: String,
+    controls: &'static [&'static str],
+    buttons: &'static [&'static str],
+}
+
+const MEASURE: &str = r#"
+const [controls, buttons] = arguments;
+const vw = document.documentElement.clientWidth;
+const out = { width: document.documentElement.scrollWidth, vw, problems: [] };
+for (const s of controls) {
+  const e = document.querySelector(s);
+  if (!e) { out.problems.push(`no ${s}`); continue; }
+  const r = e.getBoundingClientRect();
+  if (r.width === 0 || r.left < -1 || r.right > vw + 1) {
+    out.problems.push(`${s} is outside the viewport: ${Math.round(r.left)}..${Math.round(r.right)} of ${vw}`);
+  }
+}
+for (const s of buttons) {
+  const e = document.querySelector(s);
+  if (!e) { out.problems.push(`no ${s}`); continue; }
+  e.scrollIntoView({ block: 'center', inline: 'center' });
+  const r = e.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  if (!(hit === e || e.contains(hit))) {
+    out.problems.push(`${s} is covered by ${hit ? hit.outerHTML.slice(0, 90) : 'nothing'}`);
+  }
+  if (r.left < -1 || r.right > vw + 1) {
+    out.problems.push(`${s} is outside the viewport`);
+  }
+}
+if (out.width > vw) {
+  // Name the outermost elements that stick out, to say what to fix.
+  const inScroller = (e) => {
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+    }
+    return false;
+  };
+  const wide = [...document.body.querySelectorAll('*')].filter((e) => {
+    const r = e.getBoundingClientRect();
+    return r.right > vw + 1 && !inScroller(e) && !(e.parentElement && e.parentElement.getBoundingClientRect().right > vw + 1);
+  });
+  for (const e of wide.slice(0, 3)) {
+    out.problems.push(`sticks out: ${e.outerHTML.slice(0, 120)}`);
+  }
+}
+return out;
+"#;
+
+async fn measure(browser: &Browser, page: &Page, viewport: (u32, u32), lang: &str) -> Vec<String> {
+    let sep = if page.url.contains('?') { '&' } else { '?' };
+    browser
+        .goto(&format!("{}{sep}lang={lang}", page.url))
+        .await
+        .unwrap();
+    let controls: Vec<Value> = page.controls.iter().map(|c| Value::from(*c)).collect();
+    let buttons: Vec<Value> = page.buttons.iter().map(|c| Value::from(*c)).collect();
+    let out = browser
+        .execute(MEASURE, vec![Value::Array(controls), Value::Array(buttons)])
+        .await
+        .unwrap();
+    let mut problems: Vec<String> = out["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect();
+    let (width, vw) = (out["width"].as_u64().unwrap(), out["vw"].as_u64().unwrap());
+    if width > vw {
+        problems.push(format!("the page is {width} px wide in a {vw} px viewport"));
+    }
+    browser
+        .shot(&format!(
+            "phone-{}x{}-{lang}-{}",
+            viewport.0, viewport.1, page.name
+        ))
+        .await;
+    problems
+        .into_iter()
+        .map(|p| format!("{} ({}×{}, {lang}): {p}", page.name, viewport.0, viewport.1))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_a_phone_and_a_desktop_in_both_languages() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let mut app = spawn_app().await;
+    // The buyer, with a cart returned to it and an order.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let buyer_base = format!("http://{}", listener.local_addr().unwrap());
+    let buyer = Buyer::new(
+        web::connect(&app.base, &buyer_base, None, &Default::default())
+            .await
+            .unwrap(),
+    );
+    tokio::spawn(axum::serve(listener, web::app(buyer.clone())).into_future());
+    buyer.register("phone@example.co.jp");
+    let start = buyer.shop("phone@example.co.jp").await.unwrap();
+    let bsid = session_id(&start);
+    app.add_to_cart(&bsid, "B087JWRCP5", 1).await;
+    app.add_to_cart(&bsid, "B001TK8QMA", 3).await;
+    let page = app.post_form(&format!("/s/{bsid}/submit"), &[]).await;
+    let html = page.html();
+    reqwest::Client::new()
+        .post(attr_of(&html, "#cart-return", "action"))
+        .form(&[(
+            attr_of(&html, "#cart-return input[type=hidden]", "name").as_str(),
+            attr_of(&html, "#cart-return input[type=hidden]", "value").as_str(),
+        )])
+        .send()
+        .await
+        .unwrap();
+    buyer.pay(1).await.unwrap();
+    app.settle().await;
+    let no = app.last_entry().await;
+    // A storefront session with two lines in its cart.
+    let sid = app.open_store("create", &[], None).await;
+    app.add_to_cart(&sid, "B087JWRCP5", 1).await;
+    app.add_to_cart(&sid, "B001TK8QMA", 2).await;
+    let s = |path: &str| format!("{}/s/{sid}{path}", app.base);
+    let search_controls: &[&str] = &[
+        "form.search input[name=q]",
+        "form.search button",
+        ".cart-link",
+    ];
+    let pages = [
+        Page {
+            name: "store",
+            url: s(""),
+            controls: search_controls,
+            buttons: &["button.add", ".cart-link", "form.search button"],
+        },
+        Page {
+            name: "search",
+            url: s("/search?q=%E3%83%87%E3%82%B9%E3%82%AF"),
+            controls: search_controls,
+            buttons: &["button.add"],
+        },
+        Page {
+            name: "product",
+            url: s("/dp/B087JWRCP5"),
+            controls: &[
+                "form.search input[name=q]",
+                "form.search button",
+                ".cart-link",
+                ".back",
+            ],
+            buttons: &["button.add"],
+        },
+        Page {
+            name: "cart",
+            url: s("/cart"),
+            controls: &[
+                ".cart-link",
+                "#cart tbody tr:first-child .line-total",
+                "#subtotal",
+            ],
+            buttons: &["#proceed"],
+        },
+        Page {
+            name: "checkout",
+            url: s("/checkout"),
+            controls: &["table.totals tr.grand"],
+            buttons: &["#request-approval"],
+        },
+        Page {
+            name: "log",
+            url: format!("{}/groups/1/log", app.base),
+            controls: &["h1", "#log-rows"],
+            buttons: &["form.filters button"],
+        },
+        Page {
+            name: "entry",
+            url: format!("{}/groups/1/log/{no}", app.base),
+            controls: &["h1", "#verdict", "#mark-form"],
+            buttons: &["#result button"],
+        },
+        Page {
+            name: "settings",
+            url: format!("{}/groups/1/settings", app.base),
+            controls: &["h1", "#status", "#po-url"],
+            buttons: &["#start-testing"],
+        },
+        Page {
+            name: "tests",
+            url: format!("{}/groups/1/tests", app.base),
+            controls: &["h1"],
+            buttons: &[],
+        },
+        Page {
+            name: "buyer",
+            url: format!("{buyer_base}/"),
+            controls: &["#email", "#cart-1"],
+            buttons: &["#go-shopping"],
+        },
+        Page {
+            name: "buyer-order",
+            url: format!("{buyer_base}/orders/1"),
+            controls: &["h1", "#order-total"],
+            buttons: &[],
+        },
+        Page {
+            name: "buyer-admin",
+            url: format!("{buyer_base}/admin"),
+            controls: &["h1"],
+            buttons: &[],
+        },
+    ];
+    let mut problems = Vec::new();
+    for viewport in [(390, 844), (1280, 800)] {
+        browser
+            .set_window_size(viewport.0, viewport.1)
+            .await
+            .unwrap();
+        for lang in ["ja", "en"] {
+            for page in &pages {
+                problems.extend(measure(&browser, page, viewport, lang).await);
+            }
+            // The cart-return page, held while the hook takes its time.
+            problems.extend(cart_return(&browser, &mut app, viewport, lang).await);
+        }
+    }
+    browser.quit().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The page 承認を依頼する leads to. Its script posts the cart at once, so
+/// its HTML is fetched by the checkout page and shown in its place (the
+/// script not run) to be measured.
+async fn cart_return(
+    browser: &Browser,
+    app: &mut TestApp,
+    viewport: (u32, u32),
+    lang: &str,
+) -> Vec<String> {
+    let sid = app.open_store("create", &[], None).await;
+    app.add_to_cart(&sid, "B087JWRCP5", 1).await;
+    browser
+        .goto(&format!("{}/s/{sid}/checkout?lang={lang}", app.base))
+        .await
+        .unwrap();
+    browser
+        .execute(
+            r#"return (async () => {
+                 const r = await fetch(location.pathname.replace(/checkout$/, 'submit'), {
+                   method: 'POST',
+                   headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                   body: '',
+                 });
+                 const html = await r.text();
+                 const doc = new DOMParser().parseFromString(html, 'text/html');
+                 document.body.replaceWith(doc.body);
+                 return r.status;
+               })()"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let out = browser
+        .execute(
+            MEASURE,
+            vec![
+                Value::Array(vec![Value::from("#cart-return button")]),
+                Value::Array(vec![Value::from("#cart-return button")]),
+            ],
+        )
+        .await
+        .unwrap();
+    browser
+        .shot(&format!(
+            "phone-{}x{}-{lang}-cart-return",
+            viewport.0, viewport.1
+        ))
+        .await;
+    let mut problems = Vec::new();
+    if out["width"].as_u64() > out["vw"].as_u64() {
+        problems.push(format!("the page is {} px wide", out["width"]));
+    }
+    for p in out["problems"].as_array().unwrap() {
+        problems.push(p.as_str().unwrap().to_owned());
+    }
+    app.receiver.drain();
+    problems
+        .into_iter()
+        .map(|p| format!("cart-return ({}×{}, {lang}): {p}", viewport.0, viewport.1))
+        .collect()
+}
