@@ -21,7 +21,7 @@ mod basic_order;
 mod buyer;
 #[path = "../api/ci.rs"]
 mod ci;
-#[path = "../api/helpers.rs"]
+#[path = "../api/helpers/mod.rs"]
 mod helpers;
 #[path = "../api/hostile.rs"]
 mod hostile;
@@ -44,7 +44,7 @@ mod reliability;
 mod replicas;
 #[path = "../api/samples.rs"]
 mod samples;
-#[path = "../api/scenarios.rs"]
+#[path = "../api/scenarios/mod.rs"]
 mod scenarios;
 #[path = "../api/ui.rs"]
 mod ui;
