@@ -287,22 +287,31 @@ pub struct BenchArgs {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "po,setup,mixed,flow"
+        default_value = "po,po-cart,setup,pages,mixed,flow"
     )]
     pub workloads: Vec<BenchWorkload>,
     /// Also run PO intake and the full flow on this PostgreSQL server, with
     /// one and with two replicas (each run on a fresh database made there).
     #[arg(long, env = "ABSIM_BENCH_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+    /// Pin absim and the floor to core 0 and the load generator to core 1,
+    /// and report CPU time and heap allocations per request.
+    #[arg(long)]
+    pub pin: bool,
 }
 
 /// A workload of `absim bench`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchWorkload {
-    /// PO intake: OrderRequests with unique orderIDs.
+    /// PO intake: the 3.4 KB two-line OrderRequest, not linked to a
+    /// punchout, with a fresh orderID and payloadID each time.
     Po,
+    /// PO intake of a PO for a cart returned from a punchout session.
+    PoCart,
     /// PunchOutSetupRequests.
     Setup,
+    /// Storefront pages (home, search, product, cart) of one session.
+    Pages,
     /// 90% storefront pages, 10% POs.
     Mixed,
     /// The full flow, in completed orders per second.

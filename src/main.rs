@@ -6,9 +6,30 @@ use clap::Parser;
 use absim::cli::{Cli, Command};
 use absim::{AppState, Settings};
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+#[global_allocator]
+static ALLOCATOR: absim::bench::process::CountingAllocator =
+    absim::bench::process::CountingAllocator;
+
+fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Pinning comes before the runtime, so that its threads inherit it:
+    // `absim bench --pin` drives the load from core 1, and the servers it
+    // starts pin themselves through ABSIM_PIN_CORE.
+    if let Some(Command::Bench(b)) = &cli.command
+        && b.pin
+    {
+        if let Err(e) = absim::bench::process::pin_to(1) {
+            eprintln!("absim bench: cannot pin the load generator: {e}");
+        }
+    }
+    absim::bench::process::apply_env().map_err(anyhow::Error::msg)?;
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     // Logs go to stderr; stdout carries the connection values or reports.
     let quiet = matches!(
         cli.command,

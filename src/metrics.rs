@@ -65,6 +65,7 @@ pub struct Metrics {
     pool_in_use: Gauge,
     pool_waiting: Gauge,
     db_failures: Counter,
+    heap_allocations: Option<Counter>,
 }
 
 /// Which latency histogram a route belongs to.
@@ -173,8 +174,19 @@ impl Metrics {
             "This process: its replica id and database engine",
             info,
         );
+        // Only while `absim bench` counts them (ABSIM_COUNT_ALLOCATIONS=1).
+        let heap_allocations = crate::bench::process::allocations().map(|_| {
+            let c = Counter::default();
+            registry.register(
+                "heap_allocations",
+                "Heap allocations and reallocations by this process (counted for absim bench)",
+                c.clone(),
+            );
+            c
+        });
         Metrics {
             registry,
+            heap_allocations,
             requests,
             latency,
             pos,
@@ -242,6 +254,9 @@ impl Metrics {
         let failures = crate::store::failures();
         self.db_failures
             .inc_by(failures.saturating_sub(self.db_failures.get()));
+        if let (Some(c), Some(n)) = (&self.heap_allocations, crate::bench::process::allocations()) {
+            c.inc_by(n.saturating_sub(c.get()));
+        }
         let mut out = String::with_capacity(8 * 1024);
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);

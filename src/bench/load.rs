@@ -46,6 +46,13 @@ impl Call {
             body: Some(body),
         }
     }
+
+    pub fn get(path: &str) -> Call {
+        Call {
+            path: path.to_owned(),
+            body: None,
+        }
+    }
 }
 
 /// Makes the `n`th request of a run.

@@ -14,6 +14,8 @@
 //! because these machines are noisy.
 
 mod load;
+mod postgres;
+pub mod process;
 mod servers;
 mod workloads;
 
@@ -26,10 +28,8 @@ use std::time::Duration;
 pub use load::{Call, LoadResult, Workload, load, load_spread};
 pub use servers::floor;
 use servers::{Place, Server, spawn_absim, spawn_floor, start_receiver};
-use workloads::{full_flow, open_session, path_of};
+use workloads::{cart_po_template, full_flow, open_session, path_of};
 pub use workloads::{order_request, setup_request};
-
-use anyhow::Context;
 
 use crate::cli::{BenchArgs, BenchWorkload};
 
@@ -56,17 +56,95 @@ fn dir_size(dir: &Path) -> u64 {
         .unwrap_or(0)
 }
 
-fn row(name: &str, conns: usize, r: &LoadResult, floor: Option<&LoadResult>) -> String {
+/// What one load run measured, with the server's CPU time and heap
+/// allocations per request where they could be read.
+pub struct Measured {
+    pub load: LoadResult,
+    pub cpu_us: Option<f64>,
+    pub allocations: Option<f64>,
+}
+
+/// Runs `workload` against `servers` and reads their CPU clocks (and
+/// allocation counters) before and after.
+pub async fn measure_spread(
+    servers: &[&Server],
+    connections: usize,
+    duration: Duration,
+    workload: Workload,
+) -> anyhow::Result<Measured> {
+    let http = reqwest::Client::new();
+    let before = sample(&http, servers).await;
+    let bases: Vec<&str> = servers.iter().map(|s| s.base.as_str()).collect();
+    let load = load_spread(&bases, connections, duration, workload).await?;
+    let after = sample(&http, servers).await;
+    let n = (load.requests + load.errors).max(1) as f64;
+    let per = |a: Option<u64>, b: Option<u64>| Some((b? - a?) as f64 / n);
+    Ok(Measured {
+        cpu_us: per(before.0, after.0),
+        allocations: per(before.1, after.1),
+        load,
+    })
+}
+
+/// [`measure_spread`] on one server.
+pub async fn measure(
+    server: &Server,
+    connections: usize,
+    duration: Duration,
+    workload: Workload,
+) -> anyhow::Result<Measured> {
+    measure_spread(&[server], connections, duration, workload).await
+}
+
+/// The CPU time (µs) and heap allocations of servers, summed.
+async fn sample(http: &reqwest::Client, servers: &[&Server]) -> (Option<u64>, Option<u64>) {
+    let (mut cpu, mut allocations) = (Some(0), Some(0));
+    for s in servers {
+        cpu = cpu.zip(process::cpu_us(s.child.id())).map(|(a, b)| a + b);
+        let counted = if s.counts_allocations {
+            heap_allocations(http, &s.base).await
+        } else {
+            None
+        };
+        allocations = allocations.zip(counted).map(|(a, b)| a + b);
+    }
+    (cpu, allocations)
+}
+
+/// `absim_heap_allocations_total` from a server's `/metrics`.
+async fn heap_allocations(http: &reqwest::Client, base: &str) -> Option<u64> {
+    let text = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("absim_heap_allocations_total "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map(|v| v as u64)
+}
+
+/// The header of the tables of [`row`].
+pub const HEADER: &str = "| workload | connections | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ratio to floor | CPU µs per request | allocations per request |\n|---|---|---|---|---|---|---|---|---|---|";
+
+pub fn row(name: &str, conns: usize, m: &Measured, floor: Option<&Measured>) -> String {
+    let r = &m.load;
     let ratio = floor
-        .map(|f| format!("{:.2}x", r.per_second() / f.per_second().max(1.0)))
+        .map(|f| format!("{:.3}x", r.per_second() / f.load.per_second().max(1.0)))
         .unwrap_or_else(|| "—".into());
+    let or_dash = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"));
     format!(
-        "| {name} | {conns} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {ratio} |",
+        "| {name} | {conns} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {ratio} | {} | {} |",
         r.per_second(),
         r.p50_us as f64 / 1000.0,
         r.p99_us as f64 / 1000.0,
         r.p999_us as f64 / 1000.0,
-        r.errors
+        r.errors,
+        or_dash(m.cpu_us),
+        or_dash(m.allocations),
     )
 }
 
@@ -80,11 +158,31 @@ fn count_orders(dir: &Path) -> anyhow::Result<u64> {
     Ok(db.query_row("SELECT count(*) FROM orders", [], |r| r.get::<_, i64>(0))? as u64)
 }
 
+/// Says where the servers and the load generator run.
+fn print_pinning(pinned: bool, servers: &[&Server]) {
+    let me = std::process::id();
+    let cores = |pid| process::allowed_cores(pid).unwrap_or_else(|| "?".into());
+    if pinned {
+        println!(
+            "pinned: absim on core {}, the floor on core {}, the load generator on core {}",
+            cores(servers[0].child.id()),
+            cores(servers[1].child.id()),
+            cores(me)
+        );
+    } else {
+        println!(
+            "not pinned: servers and the load generator share cores {}",
+            cores(me)
+        );
+    }
+}
+
 /// Runs the whole benchmark and prints the tables.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     let dir = tempfile_dir()?;
     let duration = Duration::from_secs(args.duration);
+    let pinned = args.pin && servers::pin_servers()?;
     let (absim, ready) = spawn_absim(&exe, &Place::Dir(dir.clone()), None)?;
     let floor = spawn_floor(&exe)?;
     println!(
@@ -99,94 +197,103 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         ready.as_secs_f64() * 1000.0,
         floor.base
     );
+    print_pinning(pinned, &[&absim, &floor]);
     println!();
-    println!(
-        "| workload | connections | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ratio to floor |"
-    );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("{HEADER}");
     let floor_po = path_of(&floor.po_url);
     let absim_po = path_of(&absim.po_url);
     let offset = Arc::new(AtomicU64::new(1_000_000_000));
-    // A PO workload whose orderIDs never repeat across runs.
+    // A PO workload whose orderIDs never repeat across runs: the 3.4 KB
+    // two-line PO, not linked to a punchout.
     let pos = |path: String| -> Workload {
         let base = offset.fetch_add(10_000_000, Ordering::Relaxed);
-        Arc::new(move |n| Call::post(&path, order_request(base + n, 1)))
+        Arc::new(move |n| Call::post(&path, order_request(base + n, 2)))
+    };
+    // A PO for a returned cart, `{N}` numbering it.
+    let cart_pos = |path: String, template: Arc<String>| -> Workload {
+        let base = offset.fetch_add(10_000_000, Ordering::Relaxed);
+        Arc::new(move |n| Call::post(&path, template.replace("{N}", &(base + n).to_string())))
     };
     let setups: Workload = Arc::new(|n| Call::post("/eprocurement/punchout", setup_request(n)));
-    // 90% storefront page views in one punchout session, 10% POs. The
-    // session is opened just before the run: the punchout workload fills the
-    // session bound and evicts older ones.
-    let mixed = |po_path: String, sid: String| -> Workload {
-        let base = offset.fetch_add(10_000_000, Ordering::Relaxed);
-        let pages = [
+    let pages = |sid: &str| {
+        [
             format!("/s/{sid}"),
             format!("/s/{sid}/search?q=%E3%83%87%E3%82%B9%E3%82%AF"),
             format!("/s/{sid}/dp/B087JWRCP5"),
             format!("/s/{sid}/cart"),
-        ];
+        ]
+    };
+    let storefront = |sid: &str| -> Workload {
+        let pages = pages(sid);
+        Arc::new(move |n| Call::get(&pages[(n % 4) as usize]))
+    };
+    // 90% storefront page views in one punchout session, 10% POs.
+    let mixed = |po_path: String, sid: &str| -> Workload {
+        let base = offset.fetch_add(10_000_000, Ordering::Relaxed);
+        let pages = pages(sid);
         Arc::new(move |n| {
             if n % 10 == 9 {
-                Call::post(&po_path, order_request(base + n, 1))
+                Call::post(&po_path, order_request(base + n, 2))
             } else {
-                Call {
-                    path: pages[(n % 4) as usize].clone(),
-                    body: None,
-                }
+                Call::get(&pages[(n % 4) as usize])
             }
         })
     };
     // Warm up both servers.
-    load(
-        &floor.base,
-        8,
-        Duration::from_secs(1),
-        pos(floor_po.clone()),
-    )
-    .await?;
-    load(
-        &absim.base,
-        8,
-        Duration::from_secs(1),
-        pos(absim_po.clone()),
-    )
-    .await?;
+    let warm = Duration::from_secs(1);
+    load(&floor.base, 8, warm, pos(floor_po.clone())).await?;
+    load(&absim.base, 8, warm, pos(absim_po.clone())).await?;
     // The floor of PO intake per connection count, for the PostgreSQL rows.
     let mut po_floors = HashMap::new();
+    let http = reqwest::Client::new();
     for &c in &args.connections {
-        for (workload, name) in [
-            (BenchWorkload::Po, "PO intake, durable commit"),
-            (BenchWorkload::Setup, "punchout setup"),
-            (BenchWorkload::Mixed, "mixed: 90% storefront pages, 10% POs"),
-        ] {
-            if !args.workloads.contains(&workload) {
-                continue;
-            }
-            let (on_floor, on_absim) = match workload {
-                BenchWorkload::Setup => (setups.clone(), setups.clone()),
-                BenchWorkload::Po => (pos(floor_po.clone()), pos(absim_po.clone())),
-                _ => {
-                    let sid = open_session(&reqwest::Client::new(), &absim.base, 0).await?;
+        for &workload in &args.workloads {
+            // Sessions are opened just before their run: the punchout
+            // workload fills the session bound and evicts older ones.
+            let (name, on_floor, on_absim) = match workload {
+                BenchWorkload::Flow => continue,
+                BenchWorkload::Po => (
+                    "PO intake, 3.4 KB two-line PO not linked to a punchout",
+                    pos(floor_po.clone()),
+                    pos(absim_po.clone()),
+                ),
+                BenchWorkload::PoCart => {
+                    let template = Arc::new(cart_po_template(&absim.base).await?);
                     (
-                        mixed(floor_po.clone(), sid.clone()),
-                        mixed(absim_po.clone(), sid),
+                        "PO intake, PO for a returned cart",
+                        cart_pos(floor_po.clone(), template.clone()),
+                        cart_pos(absim_po.clone(), template),
+                    )
+                }
+                BenchWorkload::Setup => ("punchout setup", setups.clone(), setups.clone()),
+                BenchWorkload::Pages => {
+                    let sid = open_session(&http, &absim.base, 0).await?;
+                    ("storefront pages", storefront(&sid), storefront(&sid))
+                }
+                BenchWorkload::Mixed => {
+                    let sid = open_session(&http, &absim.base, 0).await?;
+                    (
+                        "mixed: 90% storefront pages, 10% POs",
+                        mixed(floor_po.clone(), &sid),
+                        mixed(absim_po.clone(), &sid),
                     )
                 }
             };
-            let f = load(&floor.base, c, duration, on_floor).await?;
-            let a = load(&absim.base, c, duration, on_absim).await?;
-            if workload == BenchWorkload::Po {
-                po_floors.insert(c, f.clone());
-            }
+            let f = measure(&floor, c, duration, on_floor).await?;
+            let a = measure(&absim, c, duration, on_absim).await?;
             println!("{}", row(&format!("floor, for {name}"), c, &f, None));
             println!("{}", row(name, c, &a, Some(&f)));
-            if let Some([p50, p99, p999]) = a.gets {
+            if let Some([p50, p99, p999]) = a.load.gets {
                 let ms = |us: u64| us as f64 / 1000.0;
                 println!(
-                    "| the storefront pages of that run | {c} | | {:.2} | {:.2} | {:.2} | | |",
+                    "| the storefront pages of that run | {c} | | {:.2} | {:.2} | {:.2} | | | | |",
                     ms(p50),
                     ms(p99),
                     ms(p999)
                 );
+            }
+            if workload == BenchWorkload::Po {
+                po_floors.insert(c, f);
             }
         }
     }
@@ -207,7 +314,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         }
     }
     if let Some(url) = &args.database_url {
-        postgres_runs(&exe, url, &args, &po_floors).await?;
+        postgres::postgres_runs(&exe, url, &args, &po_floors).await?;
     }
 
     if args.orders > 0 {
@@ -216,7 +323,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             let base = offset.fetch_add(1_000_000_000, Ordering::Relaxed);
             let po_path = absim_po.clone();
             let body: Workload =
-                Arc::new(move |n| Call::post(&po_path, order_request(base + n, 1)));
+                Arc::new(move |n| Call::post(&po_path, order_request(base + n, 2)));
             // Fill in slices until the store holds enough orders.
             let mut have = stored;
             while have < args.orders {
@@ -265,144 +372,6 @@ fn flow_row(
         flows.p99_us as f64 / 1000.0,
         flows.errors
     )
-}
-
-/// A database made on the bench's PostgreSQL server for one run, dropped
-/// after it.
-struct BenchDatabase {
-    admin: tokio_postgres::Client,
-    name: String,
-    url: String,
-}
-
-impl BenchDatabase {
-    async fn create(admin_url: &str, name: String) -> anyhow::Result<BenchDatabase> {
-        let masked = crate::store::DatabaseUrl::parse(admin_url).map_err(anyhow::Error::msg)?;
-        let (admin, connection) = tokio_postgres::connect(admin_url, tokio_postgres::NoTls)
-            .await
-            .with_context(|| format!("connecting to {masked}"))?;
-        tokio::spawn(connection);
-        // Two statements: neither may run inside a transaction block.
-        for sql in [
-            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            format!("CREATE DATABASE {name}"),
-        ] {
-            admin
-                .batch_execute(&sql)
-                .await
-                .with_context(|| format!("creating the database {name} on {masked}"))?;
-        }
-        let mut url = url::Url::parse(admin_url)?;
-        url.set_path(&name);
-        Ok(BenchDatabase {
-            admin,
-            name,
-            url: url.to_string(),
-        })
-    }
-
-    async fn drop_now(self) {
-        let _ = self
-            .admin
-            .batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .await;
-    }
-}
-
-/// PO intake and the full flow on PostgreSQL, with one replica and with two
-/// on the same database, each on a fresh database.
-async fn postgres_runs(
-    exe: &Path,
-    admin_url: &str,
-    args: &BenchArgs,
-    po_floors: &HashMap<usize, LoadResult>,
-) -> anyhow::Result<()> {
-    let duration = Duration::from_secs(args.duration);
-    let offset = Arc::new(AtomicU64::new(5_000_000_000));
-    println!();
-    println!(
-        "| PostgreSQL | connections | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ratio to floor |"
-    );
-    println!("|---|---|---|---|---|---|---|---|");
-    let mut flows = Vec::new();
-    for replicas in [1, 2] {
-        if args.workloads.contains(&BenchWorkload::Po) {
-            let db = BenchDatabase::create(
-                admin_url,
-                format!("absim_bench_{}_po{replicas}", std::process::id()),
-            )
-            .await?;
-            let servers = (0..replicas)
-                .map(|i| {
-                    let place = Place::Postgres {
-                        url: db.url.clone(),
-                        replica: format!("bench-{i}"),
-                    };
-                    spawn_absim(exe, &place, None).map(|(s, _)| s)
-                })
-                .collect::<anyhow::Result<Vec<Server>>>()?;
-            let bases: Vec<&str> = servers.iter().map(|s| s.base.as_str()).collect();
-            let po_path = path_of(&servers[0].po_url);
-            for &c in &args.connections {
-                let base_n = offset.fetch_add(10_000_000, Ordering::Relaxed);
-                let path = po_path.clone();
-                let pos: Workload =
-                    Arc::new(move |n| Call::post(&path, order_request(base_n + n, 1)));
-                let r = load_spread(&bases, c, duration, pos).await?;
-                let name = format!(
-                    "PO intake, {replicas} replica{}",
-                    if replicas > 1 { "s" } else { "" }
-                );
-                println!("{}", row(&name, c, &r, po_floors.get(&c)));
-            }
-            drop(servers);
-            db.drop_now().await;
-        }
-        if args.workloads.contains(&BenchWorkload::Flow) {
-            for &c in &args.connections {
-                let db = BenchDatabase::create(
-                    admin_url,
-                    format!("absim_bench_{}_flow{replicas}_{c}", std::process::id()),
-                )
-                .await?;
-                let (receiver, ships) = start_receiver().await?;
-                let servers = (0..replicas)
-                    .map(|i| {
-                        let place = Place::Postgres {
-                            url: db.url.clone(),
-                            replica: format!("bench-flow-{i}"),
-                        };
-                        spawn_absim(exe, &place, Some(&receiver)).map(|(s, _)| s)
-                    })
-                    .collect::<anyhow::Result<Vec<Server>>>()?;
-                let flow = full_flow(&servers, &ships, c, duration).await?;
-                flows.push(flow_row(
-                    &format!(
-                        "full flow, PostgreSQL, {replicas} replica{}",
-                        if replicas > 1 { "s" } else { "" }
-                    ),
-                    c,
-                    &flow,
-                ));
-                drop(servers);
-                db.drop_now().await;
-            }
-        }
-    }
-    if !flows.is_empty() {
-        println!();
-        println!(
-            "| full flow on PostgreSQL | connections | completed orders/s | orders placed | ship notices received | p50 ms per order | p99 ms per order | errors |"
-        );
-        println!("|---|---|---|---|---|---|---|---|");
-        for f in flows {
-            println!("{f}");
-        }
-    }
-    Ok(())
 }
 
 fn tempfile_dir() -> anyhow::Result<PathBuf> {

@@ -4,8 +4,8 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -20,6 +20,35 @@ pub struct Server {
     pub child: Child,
     pub base: String,
     pub po_url: String,
+    /// absim counts its heap allocations on `/metrics`; the floor does not.
+    pub counts_allocations: bool,
+}
+
+/// The core the servers of this run are pinned to, when pinned.
+static SERVER_CORE: OnceLock<usize> = OnceLock::new();
+
+/// Pins the servers started from now on to core 0 (the load generator is
+/// on core 1, see `main`). False when the load generator could not be
+/// pinned (a machine with one core).
+pub fn pin_servers() -> anyhow::Result<bool> {
+    let me = super::process::allowed_cores(std::process::id()).unwrap_or_default();
+    if me != "1" {
+        println!(
+            "pinning unavailable: the load generator could not be pinned to core 1 (it runs on cores {me:?}); the figures below are unpinned"
+        );
+        return Ok(false);
+    }
+    let _ = SERVER_CORE.set(0);
+    Ok(true)
+}
+
+/// Pins a server child to the run's server core (when pinned) and turns
+/// its allocation counting on.
+fn configure(command: &mut Command) -> &mut Command {
+    if let Some(core) = SERVER_CORE.get() {
+        command.env(super::process::PIN_ENV, core.to_string());
+    }
+    command.env(super::process::COUNT_ENV, "1")
 }
 
 impl Drop for Server {
@@ -70,7 +99,7 @@ pub fn spawn_absim(
             replica.clone(),
         ],
     };
-    let mut child = Command::new(exe)
+    let mut child = configure(&mut Command::new(exe))
         .args(["serve", "--addr", "127.0.0.1:0", "--identity", IDENTITY])
         .args(["--shared-secret", SECRET])
         .args(&delivery_args)
@@ -109,13 +138,14 @@ pub fn spawn_absim(
             child,
             base,
             po_url,
+            counts_allocations: true,
         },
         ready,
     ))
 }
 
 pub fn spawn_floor(exe: &Path) -> anyhow::Result<Server> {
-    let mut child = Command::new(exe)
+    let mut child = configure(&mut Command::new(exe))
         .arg("bench-floor")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -129,6 +159,7 @@ pub fn spawn_floor(exe: &Path) -> anyhow::Result<Server> {
         child,
         po_url: format!("{base}/po/floor"),
         base,
+        counts_allocations: false,
     })
 }
 

@@ -11,13 +11,18 @@ use super::load::{LoadResult, percentiles};
 use super::servers::Server;
 use super::{IDENTITY, SECRET};
 
-/// One whole order as a procurement system makes it: punchout, three cart
-/// lines through the JSON API, checkout, the PO for the returned cart.
-async fn one_flow(http: &reqwest::Client, base: &str, po_url: &str, n: u64) -> anyhow::Result<()> {
-    let sid = open_session(http, base, n).await?;
+/// The two-line cart of the cart-linked workloads, through the JSON API.
+const CART: &str = r#"{"lines":[{"asin":"B087JWRCP5","quantity":1},{"asin":"B0009YD7P2","quantity":2},{"asin":"B000FQTVQK","quantity":1}]}"#;
+
+/// Fills session `sid`'s cart, checks out, and gives the returned cart.
+async fn checkout(
+    http: &reqwest::Client,
+    base: &str,
+    sid: &str,
+) -> anyhow::Result<crate::cxml::Cxml<crate::cxml::order_message::PunchOutOrderMessage>> {
     http.put(format!("{base}/api/v1/sessions/{sid}/cart"))
         .header("content-type", "application/json")
-        .body(r#"{"lines":[{"asin":"B087JWRCP5","quantity":1},{"asin":"B0009YD7P2","quantity":2},{"asin":"B000FQTVQK","quantity":1}]}"#)
+        .body(CART)
         .send()
         .await?
         .error_for_status()?;
@@ -35,21 +40,49 @@ async fn one_flow(http: &reqwest::Client, base: &str, po_url: &str, n: u64) -> a
     let poom = checkout["punch_out_order_message"]
         .as_str()
         .unwrap_or_default();
-    let cart = crate::cxml::read::read::<crate::cxml::order_message::PunchOutOrderMessage>(
-        poom.as_bytes(),
-    )?;
-    let cfg = bench_buyer();
+    Ok(
+        crate::cxml::read::read::<crate::cxml::order_message::PunchOutOrderMessage>(
+            poom.as_bytes(),
+        )?
+        .doc,
+    )
+}
+
+/// The reference buyer's PO for `cart`.
+fn po_for(
+    cart: &crate::cxml::Cxml<crate::cxml::order_message::PunchOutOrderMessage>,
+    order_id: &str,
+    payload_id: &str,
+) -> anyhow::Result<String> {
     let po = crate::buyer::order_request(
-        &cfg,
-        cart.doc.payload().context("an empty checkout")?,
-        &format!("FLOW-{n}"),
-        &format!("flow-{n}@bench"),
+        &bench_buyer(),
+        cart.payload().context("an empty checkout")?,
+        order_id,
+        payload_id,
     );
-    let answer = http
-        .post(po_url)
-        .body(crate::cxml::write::document(&po))
-        .send()
-        .await?;
+    Ok(crate::cxml::write::document(&po))
+}
+
+/// A PO for a cart returned from a new punchout session, with `{N}` where
+/// its orderID and payloadID take the request's number.
+pub async fn cart_po_template(base: &str) -> anyhow::Result<String> {
+    let http = reqwest::Client::new();
+    let sid = open_session(&http, base, u64::MAX).await?;
+    let cart = checkout(&http, base, &sid).await?;
+    po_for(
+        &cart,
+        &format!("BENCH-CART-{}-{{N}}", std::process::id()),
+        "{N}@bench-cart.example",
+    )
+}
+
+/// One whole order as a procurement system makes it: punchout, three cart
+/// lines through the JSON API, checkout, the PO for the returned cart.
+async fn one_flow(http: &reqwest::Client, base: &str, po_url: &str, n: u64) -> anyhow::Result<()> {
+    let sid = open_session(http, base, n).await?;
+    let cart = checkout(http, base, &sid).await?;
+    let po = po_for(&cart, &format!("FLOW-{n}"), &format!("flow-{n}@bench"))?;
+    let answer = http.post(po_url).body(po).send().await?;
     anyhow::ensure!(answer.status() == 200, "the PO got {}", answer.status());
     Ok(())
 }

@@ -1,0 +1,144 @@
+//! What the pinned benchmark needs from a process: pinning its threads to a
+//! core, counting its heap allocations, and reading its CPU time.
+//!
+//! A server started with `ABSIM_PIN_CORE=N` pins its first thread to core
+//! N before the runtime starts, so every thread it makes (the runtime's
+//! workers, the SQLite writer, the blocking pool) stays on that core. With
+//! `ABSIM_COUNT_ALLOCATIONS=1` it counts heap allocations, shown on
+//! `/metrics` as `absim_heap_allocations_total`; otherwise the counting
+//! allocator costs one relaxed load per allocation.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// The environment variable naming the core a server pins itself to.
+pub const PIN_ENV: &str = "ABSIM_PIN_CORE";
+/// The environment variable that turns allocation counting on.
+pub const COUNT_ENV: &str = "ABSIM_COUNT_ALLOCATIONS";
+
+/// Pins the calling thread (and so every thread it starts later) to `core`.
+pub fn pin_to(core: usize) -> Result<(), String> {
+    // Not looked up in `get_core_ids`, which lists only the cores this
+    // thread may use now (a server started by the pinned load generator
+    // inherits core 1 alone).
+    if core_affinity::set_for_current(core_affinity::CoreId { id: core }) {
+        Ok(())
+    } else {
+        Err(format!(
+            "cannot pin to core {core}: there is no such core, or the system refused"
+        ))
+    }
+}
+
+/// Applies `ABSIM_PIN_CORE` and `ABSIM_COUNT_ALLOCATIONS` to this process;
+/// called before the runtime starts.
+pub fn apply_env() -> Result<(), String> {
+    if std::env::var_os(COUNT_ENV).is_some_and(|v| v == "1") {
+        COUNTING.store(true, Ordering::Relaxed);
+    }
+    match std::env::var(PIN_ENV) {
+        Ok(core) => pin_to(
+            core.parse()
+                .map_err(|_| format!("{PIN_ENV}={core} is not a core number"))?,
+        ),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The cores a process may run on, as the kernel lists them (`0`, `0-1`).
+pub fn allowed_cores(pid: u32) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+        .map(|v| v.trim().to_owned())
+}
+
+/// CPU time a process has used, user and system, in µs (from
+/// `/proc/PID/stat`, in clock ticks of 1/100 s: Linux's USER_HZ).
+pub fn cpu_us(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which may hold spaces, in brackets.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split_whitespace();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the state.
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) * 10_000)
+}
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Heap allocations (and reallocations) so far, when counting is on.
+pub fn allocations() -> Option<u64> {
+    COUNTING
+        .load(Ordering::Relaxed)
+        .then(|| ALLOCATIONS.load(Ordering::Relaxed))
+}
+
+/// The system allocator, counting allocations when asked to.
+pub struct CountingAllocator;
+
+#[inline]
+fn count() {
+    if COUNTING.load(Ordering::Relaxed) {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[allow(unsafe_code)]
+// SAFETY: every call goes to the system allocator unchanged; counting
+// touches only atomics and never allocates.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: the caller's contract is passed on as it is.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_process_has_used_cpu_and_may_run_somewhere() {
+        let pid = std::process::id();
+        let spent = cpu_us(pid).expect("/proc/self/stat reads");
+        // Work until the clock (in ticks of 10 ms) moves.
+        let started = std::time::Instant::now();
+        let mut x = 0u64;
+        while cpu_us(pid).unwrap() == spent {
+            for i in 0..1_000_000u64 {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
+            }
+            assert!(started.elapsed().as_secs() < 5, "the CPU clock never moved");
+        }
+        assert!(cpu_us(pid).unwrap() - spent >= 10_000);
+        assert!(!allowed_cores(pid).unwrap().is_empty());
+    }
+
+    #[test]
+    fn pinning_to_a_core_that_does_not_exist_says_so() {
+        let refused = pin_to(100_000).unwrap_err();
+        assert!(refused.contains("core 100000"), "{refused}");
+    }
+}
