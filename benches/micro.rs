@@ -1,5 +1,6 @@
 //! Micro benchmarks (criterion): reading cXML, writing absim's documents,
-//! pricing, and rendering two pages through the router in-process. After
+//! pricing, PO intake and punchout setup and rendering two pages through
+//! the router in-process (the store in memory). After
 //! the timings, each operation's heap allocations per call are printed
 //! (counted by stats_alloc's instrumented system allocator).
 //!
@@ -30,8 +31,8 @@ use tower::ServiceExt;
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-const IDENTITY: &str = "BenchBuyer";
-const SECRET: &str = "bench1secret";
+const IDENTITY: &str = "BenchBuyer01";
+const SECRET: &str = "benchSecret01";
 
 /// Realistic inputs, made by running the basic order once in-process.
 struct Fixture {
@@ -47,6 +48,10 @@ struct Fixture {
     rules: PricingRules,
     entry_page: String,
     search_page: String,
+    po_path: String,
+    /// The PO for the returned cart, `{N}` in its orderID and payloadID.
+    cart_po: String,
+    seq: std::sync::atomic::AtomicU64,
 }
 
 async fn call(app: &axum::Router, req: Request<Body>) -> Vec<u8> {
@@ -143,7 +148,7 @@ fn fixture() -> Fixture {
                 .unwrap(),
             app,
             setup,
-            po_3kb,
+            po_3kb: po_3kb.clone(),
             po_50_lines,
             poom,
             confirmation,
@@ -152,8 +157,24 @@ fn fixture() -> Fixture {
             rules: state.catalog.pricing.clone(),
             entry_page: format!("/groups/{}/log/{no}", group.id),
             search_page: format!("/s/{sid}/search?q=%E3%83%87%E3%82%B9%E3%82%AF"),
+            cart_po: po_3kb
+                .replace("PO-BENCH-1", "PO-BENCH-{N}")
+                .replace("po-1@bench", "po-{N}@bench"),
+            po_path: format!("/po/{token}"),
+            seq: std::sync::atomic::AtomicU64::new(10),
         }
     })
+}
+
+/// Posts a cXML body through the router, as a client would.
+fn post_cxml(f: &Fixture, path: &str, body: String) -> usize {
+    f.rt.block_on(call(&f.app, post(path, "text/xml", body)))
+        .len()
+}
+
+/// A fresh number for orderIDs and payloadIDs.
+fn next(f: &Fixture) -> u64 {
+    f.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 fn get_page(f: &Fixture, path: &str) -> usize {
@@ -212,6 +233,24 @@ fn operations(f: &Fixture) -> Vec<Operation<'_>> {
         (
             "domain/price_order",
             Box::new(|| price_order(&f.lines, &f.rules).total.scale() as usize),
+        ),
+        (
+            "intake/po_unlinked_3kb",
+            Box::new(|| post_cxml(f, &f.po_path, absim::bench::order_request(next(f), 2))),
+        ),
+        (
+            "intake/po_for_a_cart",
+            Box::new(|| {
+                post_cxml(
+                    f,
+                    &f.po_path,
+                    f.cart_po.replace("{N}", &next(f).to_string()),
+                )
+            }),
+        ),
+        (
+            "intake/punchout_setup",
+            Box::new(|| post_cxml(f, "/eprocurement/punchout", f.setup.clone())),
         ),
         (
             "page/test_log_entry",

@@ -18,6 +18,11 @@ pub const COUNT_ENV: &str = "ABSIM_COUNT_ALLOCATIONS";
 
 /// Pins the calling thread (and so every thread it starts later) to `core`.
 pub fn pin_to(core: usize) -> Result<(), String> {
+    // The kernel's CPU sets hold 1,024 cores (CPU_SETSIZE); past that the
+    // crate would panic rather than refuse.
+    if core >= 1024 {
+        return Err(format!("cannot pin to core {core}: there is no such core"));
+    }
     // Not looked up in `get_core_ids`, which lists only the cores this
     // thread may use now (a server started by the pinned load generator
     // inherits core 1 alone).

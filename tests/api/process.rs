@@ -300,3 +300,45 @@ async fn secrets_and_tokens_never_reach_the_log() {
         assert!(!log.contains(secret), "{secret} is in the log:\n{log}");
     }
 }
+
+/// `absim bench --pin`: the servers on core 0, the load generator on core
+/// 1 (where the machine has two cores), and every absim row with the CPU
+/// time and the heap allocations it took per request.
+#[test]
+fn the_pinned_bench_says_where_each_runs_and_what_a_request_costs() {
+    let out = Command::new(env!("CARGO_BIN_EXE_absim"))
+        .args(["bench", "--pin", "--duration", "1", "--connections", "4"])
+        .args(["--orders", "0", "--workloads", "po,pages"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let two_cores = std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2;
+    if two_cores {
+        assert!(
+            text.contains(
+                "pinned: absim on core 0, the floor on core 0, the load generator on core 1"
+            ),
+            "{text}"
+        );
+    } else {
+        assert!(text.contains("pinning unavailable"), "{text}");
+    }
+    for workload in ["| PO intake, 3.4 KB two-line PO", "| storefront pages |"] {
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(workload))
+            .unwrap_or_else(|| panic!("no row {workload} in\n{text}"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        // | name | connections | req/s | p50 | p99 | p99.9 | errors | ratio | CPU µs | allocations |
+        assert_eq!(cells[7], "0", "{row}");
+        let number = |i: usize| cells[i].parse::<f64>().unwrap_or_else(|_| panic!("{row}"));
+        assert!(number(3) > 0.0, "{row}");
+        assert!(number(9) > 0.0, "CPU µs per request: {row}");
+        assert!(number(10) >= 1.0, "allocations per request: {row}");
+    }
+}
