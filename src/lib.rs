@@ -64,6 +64,31 @@ pub fn api_client(
         .build()?)
 }
 
+/// Calls absim's JSON API at `base`: the answer's status and its body as
+/// JSON (a body that is not JSON comes back as a JSON string).
+pub(crate) async fn call_api(
+    http: &reqwest::Client,
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> anyhow::Result<(reqwest::StatusCode, serde_json::Value)> {
+    let mut req = http.request(method, format!("{base}{path}"));
+    if let Some(b) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(b.to_string());
+    }
+    let r = req
+        .send()
+        .await
+        .with_context(|| format!("reaching absim at {base} for {path}"))?;
+    let status = r.status();
+    let text = r.text().await?;
+    let v = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    Ok((status, v))
+}
+
 /// Shared state: one cheap handle, cloned into every handler and the worker.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);

@@ -186,19 +186,7 @@ impl Target {
         path: &str,
         body: Option<Value>,
     ) -> anyhow::Result<Value> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(b) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(b.to_string());
-        }
-        let r = req
-            .send()
-            .await
-            .with_context(|| format!("calling {path}"))?;
-        let status = r.status();
-        let text = r.text().await?;
-        let v: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        let (status, v) = crate::call_api(&self.http, &self.base, method, path, body).await?;
         if !status.is_success() {
             bail!("{path} answered {status}: {v}");
         }

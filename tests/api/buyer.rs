@@ -135,7 +135,7 @@ async fn the_demo_reaches_a_filled_test_log() {
 }
 
 /// A buyer connected to `app`'s default group, serving its pages.
-async fn start_buyer(app: &TestApp) -> (Buyer, String) {
+pub(crate) async fn start_buyer(app: &TestApp) -> (Buyer, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let buyer = Buyer::new(
@@ -172,7 +172,11 @@ async fn post_cart(html: &scraper::Html) -> (String, Reply) {
 }
 
 /// Shops a cart in absim's storefront and returns it to the buyer.
-async fn shop_and_return(app: &TestApp, buyer: &Buyer, lines: &[(&str, u32)]) -> (String, Reply) {
+pub(crate) async fn shop_and_return(
+    app: &TestApp,
+    buyer: &Buyer,
+    lines: &[(&str, u32)],
+) -> (String, Reply) {
     let start = buyer.shop("demo@example.co.jp").await.unwrap();
     let sid = session_id(&start);
     for (asin, quantity) in lines {

@@ -5,8 +5,6 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use absim::buyer::web::{self, Buyer};
-
 use crate::helpers::*;
 
 /// Links of a page, resolved against its URL, on `origins` only.
@@ -77,29 +75,8 @@ async fn every_link_in_both_languages_leads_to_a_page() {
     app.add_to_cart(&open, "B001TK8QMA", 2).await;
 
     // The reference buyer with a cart and an order.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let buyer_base = format!("http://{}", listener.local_addr().unwrap());
-    let buyer = Buyer::new(
-        web::connect(&app.base, &buyer_base, None, &Default::default())
-            .await
-            .unwrap(),
-    );
-    tokio::spawn(axum::serve(listener, web::app(buyer.clone())).into_future());
-    buyer.register("crawl@example.co.jp");
-    let start = buyer.shop("crawl@example.co.jp").await.unwrap();
-    let bsid = session_id(&start);
-    app.add_to_cart(&bsid, "B087JWRCP5", 1).await;
-    let page = app.post_form(&format!("/s/{bsid}/submit"), &[]).await;
-    let html = page.html();
-    reqwest::Client::new()
-        .post(attr_of(&html, "#cart-return", "action"))
-        .form(&[(
-            attr_of(&html, "#cart-return input[type=hidden]", "name").as_str(),
-            attr_of(&html, "#cart-return input[type=hidden]", "value").as_str(),
-        )])
-        .send()
-        .await
-        .unwrap();
+    let (buyer, buyer_base) = crate::buyer::start_buyer(&app).await;
+    crate::buyer::shop_and_return(&app, &buyer, &[("B087JWRCP5", 1)]).await;
     buyer.pay(1).await.unwrap();
 
     let origins = [app.base.clone(), buyer_base.clone()];

@@ -7,7 +7,6 @@
 
 use std::time::Duration;
 
-use absim::buyer::web::{self, Buyer};
 use serde_json::Value;
 
 use crate::browser::Browser;
@@ -108,30 +107,8 @@ async fn every_page_fits_a_phone_and_a_desktop_in_both_languages() {
     };
     let mut app = spawn_app().await;
     // The buyer, with a cart returned to it and an order.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let buyer_base = format!("http://{}", listener.local_addr().unwrap());
-    let buyer = Buyer::new(
-        web::connect(&app.base, &buyer_base, None, &Default::default())
-            .await
-            .unwrap(),
-    );
-    tokio::spawn(axum::serve(listener, web::app(buyer.clone())).into_future());
-    buyer.register("phone@example.co.jp");
-    let start = buyer.shop("phone@example.co.jp").await.unwrap();
-    let bsid = session_id(&start);
-    app.add_to_cart(&bsid, "B087JWRCP5", 1).await;
-    app.add_to_cart(&bsid, "B001TK8QMA", 3).await;
-    let page = app.post_form(&format!("/s/{bsid}/submit"), &[]).await;
-    let html = page.html();
-    reqwest::Client::new()
-        .post(attr_of(&html, "#cart-return", "action"))
-        .form(&[(
-            attr_of(&html, "#cart-return input[type=hidden]", "name").as_str(),
-            attr_of(&html, "#cart-return input[type=hidden]", "value").as_str(),
-        )])
-        .send()
-        .await
-        .unwrap();
+    let (buyer, buyer_base) = crate::buyer::start_buyer(&app).await;
+    crate::buyer::shop_and_return(&app, &buyer, &[("B087JWRCP5", 1), ("B001TK8QMA", 3)]).await;
     buyer.pay(1).await.unwrap();
     app.settle().await;
     let no = app.last_entry().await;
