@@ -265,6 +265,10 @@ fn operations(f: &Fixture) -> Vec<Operation<'_>> {
 
 fn benches(c: &mut Criterion) {
     let f = fixture();
+    if let Ok(only) = std::env::var("ABSIM_MICRO_RUN") {
+        run_only(&f, &only);
+        return;
+    }
     eprintln!(
         "inputs: OrderRequest {} bytes (3 lines), {} bytes (50 lines)",
         f.po_3kb.len(),
@@ -287,6 +291,37 @@ fn benches(c: &mut Criterion) {
             "{name:<34} {:>8} {:>10}",
             s.allocations / RUNS,
             s.bytes_allocated / RUNS
+        );
+    }
+}
+
+/// `ABSIM_MICRO_RUN=NAME:RUNS[,NAME:RUNS...]`: runs those operations, in
+/// that order, and nothing else: for an instruction count under valgrind
+/// (`--tool=callgrind`; the difference between RUNS=N and RUNS=0, divided
+/// by N, is the operation's cost in instructions, repeatable where timings
+/// on a shared machine are not), for allocation sites (`--tool=dhat`) or
+/// for a profile.
+fn run_only(f: &Fixture, only: &str) {
+    let ops = operations(f);
+    for step in only.split(',') {
+        let (name, runs) = step
+            .split_once(':')
+            .expect("ABSIM_MICRO_RUN is NAME:RUNS[,NAME:RUNS...]");
+        let runs: usize = runs.parse().expect("RUNS is a number");
+        let Some((_, op)) = ops.iter().find(|(n, _)| *n == name) else {
+            panic!("no operation {name}; the operations are the benchmark names");
+        };
+        let started = std::time::Instant::now();
+        let region = Region::new(GLOBAL);
+        for _ in 0..runs {
+            black_box(op());
+        }
+        let allocations = region.change().allocations;
+        let runs = runs.max(1);
+        eprintln!(
+            "{name}: {runs} runs, {:.1} µs and {} allocations each",
+            started.elapsed().as_secs_f64() * 1e6 / runs as f64,
+            allocations / runs
         );
     }
 }

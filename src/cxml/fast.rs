@@ -1,8 +1,9 @@
 //! A fast reader for the OrderRequest, the document absim reads most (every
-//! PO). One pass of quick-xml's raw reader builds a small element tree, and
-//! the typed value is built from it, in a little over half the time of the
-//! serde deserialiser (which skips and buffers events to find list items
-//! that may come out of order).
+//! PO). The scan that checks the document (one pass of quick-xml's raw
+//! reader) builds a small element tree as it goes, and the typed value is
+//! built from it, in a little over half the time of the serde deserialiser
+//! (which skips and buffers events to find list items that may come out of
+//! order).
 //!
 //! It reads the documents buyers send in practice and gives up (None) on
 //! anything unusual: an element repeated where the model holds one, a
@@ -14,8 +15,8 @@
 
 use std::borrow::Cow;
 
+use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
 
 use super::common::*;
 use super::order_request::{ItemOut, OrderRequest, OrderRequestHeader};
@@ -36,7 +37,7 @@ struct Node<'a> {
 }
 
 /// The element tree of a document; node 0 is the root.
-struct Tree<'a> {
+pub struct Tree<'a> {
     nodes: Vec<Node<'a>>,
     /// Every attribute, its value normalised and unescaped, in document
     /// order.
@@ -74,62 +75,87 @@ fn append<'a>(to: &mut Option<Cow<'a, str>>, more: Cow<'a, str>) {
     }
 }
 
-impl<'a> Tree<'a> {
-    /// Text is read as quick-xml's deserialiser reads it: a run of text,
-    /// CDATA and references (comments do not end a run) is one string, kept
-    /// whole unless it is all whitespace.
-    fn parse(text: &'a str) -> Fast<Tree<'a>> {
-        let mut reader = Reader::from_str(text);
-        let mut tree = Tree {
-            nodes: Vec::with_capacity(128),
-            attrs: Vec::with_capacity(64),
-        };
-        let mut open: Vec<usize> = Vec::with_capacity(16);
-        let mut run: Option<Cow<'a, str>> = None;
-        // Line ends and attribute values are normalised by the version the
-        // declaration gives (1.0 without one).
-        let mut version = XmlVersion::Implicit1_0;
-        loop {
-            let event = reader.read_event().ok()?;
-            match event {
-                Event::Text(t) => append(&mut run, t.xml_content(version)),
-                Event::CData(c) => append(&mut run, c.xml_content(version)),
-                Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref().ok()? {
-                        Some(c) => Cow::Owned(c.to_string()),
-                        None => Cow::Borrowed(quick_xml::escape::resolve_predefined_entity(
-                            &r.xml_content(version),
-                        )?),
-                    };
-                    append(&mut run, resolved);
+/// Builds a [`Tree`] from the events of a reader over the document's text:
+/// the scan in [`super::read`] feeds it each event as it checks it, so the
+/// document is tokenised once.
+pub struct TreeBuilder<'a> {
+    text: &'a str,
+    tree: Tree<'a>,
+    open: Vec<usize>,
+    /// The text run being read (text, CDATA and references).
+    run: Option<Cow<'a, str>>,
+    /// Line ends and attribute values are normalised by the version the
+    /// declaration gives (1.0 without one).
+    version: XmlVersion,
+}
+
+impl<'a> TreeBuilder<'a> {
+    pub fn new(text: &'a str) -> TreeBuilder<'a> {
+        TreeBuilder {
+            text,
+            tree: Tree {
+                nodes: Vec::with_capacity(128),
+                attrs: Vec::with_capacity(64),
+            },
+            open: Vec::with_capacity(16),
+            run: None,
+            version: XmlVersion::Implicit1_0,
+        }
+    }
+
+    /// Takes the next event of a reader over the builder's text; None gives
+    /// up. Text is read as quick-xml's deserialiser reads it: a run of
+    /// text, CDATA and references (comments do not end a run) is one
+    /// string, kept whole unless it is all whitespace.
+    pub fn feed(&mut self, event: &Event<'a>) -> Fast<()> {
+        let version = self.version;
+        match event {
+            Event::Text(t) => append(&mut self.run, t.xml_content(version)),
+            Event::CData(c) => append(&mut self.run, c.xml_content(version)),
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref().ok()? {
+                    Some(c) => Cow::Owned(c.to_string()),
+                    None => Cow::Borrowed(quick_xml::escape::resolve_predefined_entity(
+                        &r.xml_content(version),
+                    )?),
+                };
+                append(&mut self.run, resolved);
+            }
+            Event::Decl(d) => self.version = d.xml_version().ok()?,
+            Event::Comment(_) | Event::PI(_) => {}
+            other => {
+                if let Some(t) = self.run.take().filter(|t| !is_blank(t)) {
+                    let &at = self.open.last()?;
+                    append(&mut self.tree.nodes[at].text, t);
                 }
-                Event::Decl(d) => version = d.xml_version().ok()?,
-                Event::Comment(_) | Event::PI(_) => {}
-                other => {
-                    if let Some(t) = run.take().filter(|t| !is_blank(t)) {
-                        let &at = open.last()?;
-                        append(&mut tree.nodes[at].text, t);
+                match other {
+                    Event::Start(e) => {
+                        let id = self
+                            .tree
+                            .add(self.open.last().copied(), e, self.text, version)?;
+                        self.open.push(id);
                     }
-                    match other {
-                        Event::Start(e) => {
-                            let id = tree.add(open.last().copied(), &e, text, version)?;
-                            open.push(id);
-                        }
-                        Event::Empty(e) => {
-                            tree.add(open.last().copied(), &e, text, version)?;
-                        }
-                        Event::End(_) => {
-                            open.pop()?;
-                        }
-                        Event::Eof => break,
-                        _ => {}
+                    Event::Empty(e) => {
+                        self.tree
+                            .add(self.open.last().copied(), e, self.text, version)?;
                     }
+                    Event::End(_) => {
+                        self.open.pop()?;
+                    }
+                    _ => {}
                 }
             }
         }
-        (open.is_empty() && !tree.nodes.is_empty()).then_some(tree)
+        Some(())
     }
 
+    /// The tree, once the reader is at the end of the document.
+    pub fn finish(self) -> Fast<Tree<'a>> {
+        (self.open.is_empty() && !self.tree.nodes.is_empty()).then_some(self.tree)
+    }
+}
+
+impl<'a> Tree<'a> {
     fn add(
         &mut self,
         parent: Option<usize>,
@@ -225,10 +251,10 @@ impl<'a> Tree<'a> {
     }
 }
 
-/// Reads an OrderRequest document (already scanned: well-formed, no
-/// entity declarations, the payload is an OrderRequest in a Request).
-pub fn order_request(text: &str) -> Fast<Cxml<OrderRequest>> {
-    let t = Tree::parse(text)?;
+/// Reads an OrderRequest from its document's tree (the document scanned:
+/// well-formed, no entity declarations, the payload is an OrderRequest in
+/// a Request).
+pub fn order_request(t: &Tree<'_>) -> Fast<Cxml<OrderRequest>> {
     let root = 0;
     if t.node(root).name != "cXML" {
         return None;

@@ -15,7 +15,7 @@
 
 pub mod common;
 pub mod confirmation;
-mod fast;
+pub mod fast;
 pub mod invoice;
 pub mod order_message;
 pub mod order_request;
@@ -87,9 +87,14 @@ pub trait Payload: Sized {
     const CONTAINER: Container;
     const DTD: Dtd;
 
-    /// A faster reader than serde's for this payload's usual documents, or
-    /// None to use serde (which is also what it falls back to).
-    fn read_fast(_text: &str) -> Option<Cxml<Self>> {
+    /// Whether [`Payload::read_fast`] reads this payload: the scan then
+    /// builds the document's element tree as it checks it.
+    const READS_TREE: bool = false;
+
+    /// A faster reader than serde's for this payload's usual documents,
+    /// from the document's element tree, or None to use serde (which is
+    /// also what it falls back to).
+    fn read_fast(_tree: &fast::Tree<'_>) -> Option<Cxml<Self>> {
         None
     }
 }

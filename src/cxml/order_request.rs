@@ -19,8 +19,10 @@ impl Payload for OrderRequest {
     const CONTAINER: Container = Container::Request;
     const DTD: Dtd = Dtd::Cxml;
 
-    fn read_fast(text: &str) -> Option<Cxml<Self>> {
-        super::fast::order_request(text)
+    const READS_TREE: bool = true;
+
+    fn read_fast(tree: &super::fast::Tree<'_>) -> Option<Cxml<Self>> {
+        super::fast::order_request(tree)
     }
 }
 

@@ -1,18 +1,21 @@
 //! Lenient reading: accept what real buyers send where the meaning is clear,
 //! and name every departure from the DTD as a [`Deviation`].
 //!
-//! Reading is two passes over the bytes. The first is a raw quick-xml scan
-//! (fast, no allocation per element) that checks well-formedness, refuses
-//! entity declarations (billion laughs, XXE: nothing is ever expanded or
-//! fetched), bounds the depth, and finds the root and the payload element. The
-//! second deserialises the envelope into the typed model for the payload the
-//! endpoint expects.
+//! A raw quick-xml scan (fast, no allocation per element) checks
+//! well-formedness, refuses entity declarations (billion laughs, XXE:
+//! nothing is ever expanded or fetched), bounds the depth, and finds the
+//! root and the payload element. For an OrderRequest (every PO) the same
+//! pass builds the element tree the fast reader ([`super::fast`]) makes the
+//! typed model from: the document is tokenised once. Other payloads, and
+//! documents the fast reader gives up on, are deserialised by serde in a
+//! second pass.
 
 use std::num::NonZeroUsize;
 
 use quick_xml::events::Event;
 use serde::de::DeserializeOwned;
 
+use super::fast::{Tree, TreeBuilder};
 use super::time::parse_lenient;
 use super::{Container, Cxml, Payload, Status};
 
@@ -98,8 +101,9 @@ struct Sniff {
 /// Reads a cXML document whose payload must be `P`.
 pub fn read<P: Payload + DeserializeOwned>(bytes: &[u8]) -> Result<Inbound<P>, ReadError> {
     let mut deviations = Vec::new();
-    let text = checked_text::<P>(bytes, &mut deviations)?;
-    let doc = match P::read_fast(&text) {
+    let text = decode(bytes, &mut deviations)?;
+    let tree = checked::<P>(&text, &mut deviations)?;
+    let doc = match tree.as_ref().and_then(P::read_fast) {
         Some(doc) => doc,
         None => deserialize(&text)?,
     };
@@ -116,10 +120,14 @@ pub fn fast_reader_agrees<P>(bytes: &[u8]) -> Result<bool, String>
 where
     P: Payload + DeserializeOwned + std::fmt::Debug,
 {
-    let Ok(text) = checked_text::<P>(bytes, &mut Vec::new()) else {
+    let mut deviations = Vec::new();
+    let Ok(text) = decode(bytes, &mut deviations) else {
         return Ok(false);
     };
-    let Some(fast) = P::read_fast(&text) else {
+    let Ok(Some(tree)) = checked::<P>(&text, &mut deviations) else {
+        return Ok(false);
+    };
+    let Some(fast) = P::read_fast(&tree) else {
         return Ok(false);
     };
     match deserialize::<P>(&text) {
@@ -129,13 +137,14 @@ where
     }
 }
 
-/// Decodes and scans a document and checks that its payload is `P`.
-fn checked_text<'a, P: Payload>(
-    bytes: &'a [u8],
+/// Scans a decoded document and checks that its payload is `P`; returns
+/// its element tree when `P` is read from one and the tree could be built.
+fn checked<'a, P: Payload>(
+    text: &'a str,
     deviations: &mut Vec<Deviation>,
-) -> Result<std::borrow::Cow<'a, str>, ReadError> {
-    let text = decode(bytes, deviations)?;
-    let sniff = scan(&text, deviations)?;
+) -> Result<Option<Tree<'a>>, ReadError> {
+    let mut tree = P::READS_TREE.then(|| TreeBuilder::new(text));
+    let sniff = scan(text, deviations, &mut tree)?;
 
     if sniff.root != "cXML" {
         if sniff.root.eq_ignore_ascii_case("cxml") {
@@ -166,7 +175,7 @@ fn checked_text<'a, P: Payload>(
             found,
         });
     }
-    Ok(text)
+    Ok(tree.and_then(TreeBuilder::finish))
 }
 
 /// The reference reader: quick-xml's serde deserialiser over the models.
@@ -180,7 +189,7 @@ pub(crate) fn deserialize<P: DeserializeOwned>(text: &str) -> Result<Cxml<P>, Re
 pub fn payload_name(bytes: &[u8]) -> Result<String, ReadError> {
     let mut deviations = Vec::new();
     let text = decode(bytes, &mut deviations)?;
-    let sniff = scan(&text, &mut deviations)?;
+    let sniff = scan(&text, &mut deviations, &mut None)?;
     if !sniff.root.eq_ignore_ascii_case("cxml") {
         return Err(ReadError::WrongRoot(sniff.root));
     }
@@ -196,7 +205,7 @@ pub fn read_status(bytes: &[u8]) -> Result<Status, ReadError> {
     let mut deviations = Vec::new();
     let text = decode(bytes, &mut deviations)?;
     let text: &str = &text;
-    let sniff = scan(text, &mut deviations)?;
+    let sniff = scan(text, &mut deviations, &mut None)?;
     if !sniff.root.eq_ignore_ascii_case("cxml") {
         return Err(ReadError::WrongRoot(sniff.root));
     }
@@ -307,7 +316,13 @@ fn line_of(text: &str, pos: u64) -> usize {
         + 1
 }
 
-fn scan(text: &str, deviations: &mut Vec<Deviation>) -> Result<Sniff, ReadError> {
+/// Checks a document in one pass over its events; `tree`, when given, is
+/// fed every event (and dropped when it gives up).
+fn scan<'a>(
+    text: &'a str,
+    deviations: &mut Vec<Deviation>,
+    tree: &mut Option<TreeBuilder<'a>>,
+) -> Result<Sniff, ReadError> {
     let mut reader = quick_xml::Reader::from_str(text);
     let mut sniff = Sniff::default();
     let mut depth = 0usize;
@@ -323,6 +338,11 @@ fn scan(text: &str, deviations: &mut Vec<Deviation>) -> Result<Sniff, ReadError>
                 line_of(text, reader.error_position())
             ))
         })?;
+        if let Some(builder) = tree
+            && builder.feed(&event).is_none()
+        {
+            *tree = None;
+        }
         match event {
             Event::Decl(d) => {
                 saw_decl = true;
