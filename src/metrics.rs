@@ -4,6 +4,8 @@
 //! POs and deliveries happen; the queue, the sessions and the pool are read
 //! when Prometheus scrapes.
 
+use std::borrow::Cow;
+use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
@@ -19,8 +21,8 @@ use crate::store::Store;
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     /// The route's pattern (`/po/{token}`), never the path itself.
-    route: String,
-    method: String,
+    route: Arc<str>,
+    method: &'static str,
     status: u16,
 }
 
@@ -35,7 +37,7 @@ struct PoLabels {
     /// accepted | refused | fault
     outcome: &'static str,
     /// The cXML status code answered (the fault's kind for a fault).
-    code: String,
+    code: Cow<'static, str>,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -66,6 +68,17 @@ pub struct Metrics {
     pool_waiting: Gauge,
     db_failures: Counter,
     heap_allocations: Option<Counter>,
+    /// Route patterns as label values, made once each: counting a request
+    /// allocates nothing.
+    routes: dashmap::DashMap<Box<str>, Arc<str>>,
+}
+
+/// A method as a label value (`other` for an extension method).
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+    ];
+    KNOWN.into_iter().find(|m| *m == method).unwrap_or("other")
 }
 
 /// Which latency histogram a route belongs to.
@@ -187,6 +200,7 @@ impl Metrics {
         Metrics {
             registry,
             heap_allocations,
+            routes: Default::default(),
             requests,
             latency,
             pos,
@@ -203,10 +217,19 @@ impl Metrics {
 
     /// A request answered: `route` is its pattern.
     pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
+        let known = self.routes.get(route).map(|r| Arc::clone(r.value()));
+        let route_label = known.unwrap_or_else(|| {
+            Arc::clone(
+                self.routes
+                    .entry(route.into())
+                    .or_insert_with(|| route.into())
+                    .value(),
+            )
+        });
         self.requests
             .get_or_create(&RequestLabels {
-                route: route.to_owned(),
-                method: method.to_owned(),
+                route: route_label,
+                method: method_label(method),
                 status,
             })
             .inc();
@@ -219,11 +242,11 @@ impl Metrics {
 
     /// A PO accepted (code 200), refused (its cXML code) or answered with
     /// an injected fault (the fault's kind).
-    pub fn po(&self, outcome: &'static str, code: &str) {
+    pub fn po(&self, outcome: &'static str, code: impl Into<Cow<'static, str>>) {
         self.pos
             .get_or_create(&PoLabels {
                 outcome,
-                code: code.to_owned(),
+                code: code.into(),
             })
             .inc();
     }

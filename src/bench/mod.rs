@@ -33,8 +33,8 @@ pub use workloads::{order_request, setup_request};
 
 use crate::cli::{BenchArgs, BenchWorkload};
 
-const IDENTITY: &str = "BenchBuyer01";
-const SECRET: &str = "benchSecret01";
+pub(crate) const IDENTITY: &str = "BenchBuyer01";
+pub(crate) const SECRET: &str = "benchSecret01";
 
 fn rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

@@ -386,7 +386,7 @@ fn scan<'a>(
                             parent,
                             order,
                             last: 0,
-                            last_name: String::new(),
+                            last_name: "",
                         }),
                 );
                 depth += 1;
@@ -549,7 +549,7 @@ struct OrderTrack {
     parent: &'static str,
     order: &'static [&'static str],
     last: usize,
-    last_name: String,
+    last_name: &'static str,
 }
 
 /// Records the root (depth 0), the container (depth 1) and the payload (the
@@ -593,7 +593,7 @@ fn check_child_order(
     }
     if rank >= track.last {
         track.last = rank;
-        track.last_name = name.to_owned();
+        track.last_name = track.order[rank];
     }
 }
 

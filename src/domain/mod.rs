@@ -11,6 +11,7 @@ pub mod documents;
 pub mod fault;
 pub mod fulfilment;
 pub mod ids;
+pub mod intake;
 pub mod mail;
 pub mod order;
 pub mod pricing;

@@ -39,6 +39,23 @@ pub enum Conflict {
     OrderId(String),
 }
 
+impl From<&Conflict> for crate::domain::order::Rejection {
+    /// A duplicate is refused with 409, and named in Japanese for the log.
+    fn from(c: &Conflict) -> Self {
+        crate::domain::order::Rejection {
+            ja: Some(match c {
+                Conflict::PayloadId(id) => format!(
+                    "payloadID '{id}' はすでに受け取っています。文書ごとに一意の payloadID が必要です"
+                ),
+                Conflict::OrderId(id) => {
+                    format!("発注番号 (orderID) '{id}' はこのグループですでに受け取っています")
+                }
+            }),
+            status: crate::cxml::Status::new(409, "Conflict", c.to_string()),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum InsertError {
     #[error(transparent)]

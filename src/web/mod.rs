@@ -174,10 +174,10 @@ async fn observe(
     let route = request
         .extensions()
         .get::<axum::extract::MatchedPath>()
-        .map(|m| m.as_str().to_owned());
+        .cloned();
     let method = request.method().clone();
     let mut response = next.run(request).await;
-    let route = route.as_deref().unwrap_or("unmatched");
+    let route = route.as_ref().map_or("unmatched", |m| m.as_str());
     let status = response.status().as_u16();
     state
         .metrics

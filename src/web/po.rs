@@ -1,8 +1,11 @@
-//! `POST /po/<token>`: purchase-order intake. An accepted PO, its documents
-//! and its queued confirmation are committed in one transaction before the
-//! `200 OK` leaves. Injected faults (see [`crate::domain::fault`]) are
-//! applied here and recorded.
+//! `POST /po/<token>`: purchase-order intake. The handler reads the PO,
+//! finds its punchout and scenario, applies injected faults (see
+//! [`crate::domain::fault`]) and leaves the decision to
+//! [`crate::domain::intake::decide`]. An accepted PO, its documents and its
+//! queued confirmation are committed in one transaction before the `200 OK`
+//! leaves.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -16,13 +19,13 @@ use crate::cxml::Cxml;
 use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Status, read, time, write};
 use crate::domain::delivery::DeliveryKind;
-use crate::domain::documents::{self, ACTIVE_CARRIER, TEST_CARRIER, TEST_SHIPMENT_IDENTIFIER};
+use crate::domain::documents;
 use crate::domain::fault::{FaultKind, FaultPlan};
-use crate::domain::order::{
-    DocKind, Document, Order, OrderLine, Rejection, price_order, validate_order,
-};
-use crate::domain::{Group, Mode, fulfilment, ids, mail};
-use crate::store::{FaultRecord, InsertError, NewDelivery};
+use crate::domain::intake::{self, Accepted};
+use crate::domain::order::{DocKind, Document, Rejection};
+use crate::domain::session::Session;
+use crate::domain::{Group, ids};
+use crate::store::{FaultRecord, InsertError, NewDelivery, StoreError};
 
 pub async fn intake(
     State(state): State<AppState>,
@@ -108,37 +111,22 @@ async fn accept(
     };
     let doc = &inbound.doc;
     let request = doc.payload().expect("read() guarantees the payload");
-
-    // The punchout session, through the lines' SupplierPartAuxiliaryIDs.
-    let mut session = None;
-    for (cart, _) in request
-        .items
-        .iter()
-        .filter_map(|i| ids::parse_aux_id(i.item_id.supplier_part_auxiliary_id.as_deref()?))
-    {
-        match state.store.session_for_cart(cart).await {
-            Ok(Some(found)) => {
-                session = Some(found);
-                break;
-            }
-            Ok(None) => {}
-            Err(e) => return cxml_internal(state, &e),
-        }
-    }
+    let session = match punchout_of(state, request).await {
+        Ok(session) => session,
+        Err(e) => return cxml_internal(state, &e),
+    };
+    let session_id = session.as_ref().map(|s| s.id.clone());
     let fallback = session
         .as_ref()
-        .map(|s| s.scenario.clone())
-        .unwrap_or_else(|| group.selected_scenario.clone());
+        .map_or(group.selected_scenario.as_str(), |s| s.scenario.as_str());
     let (scenario_id, scenario_note) = state.choose_scenario(
         crate::cxml::extrinsic(&request.header.extrinsics, "absim.scenario"),
-        &fallback,
+        fallback,
     );
-    let session_id = session.as_ref().map(|s| s.id.clone());
     let scenario = state
         .scenarios
         .get(&scenario_id)
         .expect("choose_scenario returns a known scenario");
-
     if let Some(plan) = &scenario.po_faults {
         match state
             .store
@@ -155,75 +143,28 @@ async fn accept(
         }
     }
 
-    let mut deviations = inbound.deviations.clone();
+    let mut deviations = inbound.deviations;
     deviations.extend(scenario_note);
-    let valid = match validate_order(doc, &group, deviations) {
-        Ok(v) => v,
+    let arrival = intake::Arrival {
+        group: &group,
+        scenario,
+        session: session.as_deref(),
+        catalog: &state.catalog,
+        received_at,
+        run_id: group.run_at(state.clock.now_ms()),
+    };
+    let Accepted { order, mails } = match intake::decide(doc, deviations, &arrival) {
+        Ok(accepted) => accepted,
         Err(rejection) => {
             return po
                 .refuse(Some(doc), session_id, scenario_id, rejection)
                 .await;
         }
     };
-    if let Some(r) = &scenario.refuse_po {
-        return po
-            .refuse(Some(doc), session_id, scenario_id, r.into())
-            .await;
-    }
     let response = write::document(&documents::status_response(
         state.payload_ids.next(),
         Status::ok(),
     ));
-    let quote = price_order(&valid.lines, &state.catalog.pricing);
-    let cart_age_days = session
-        .as_ref()
-        .and_then(|s| s.returns.last())
-        .map(|r| (received_at - r.sent_at).num_days().max(0) as u32);
-    let mut plan = fulfilment::plan(
-        &valid.lines,
-        scenario,
-        &group.tolerances,
-        &state.catalog.pricing,
-        cart_age_days,
-    );
-    let carrier = match group.mode {
-        Mode::Test => TEST_CARRIER,
-        Mode::Active => ACTIVE_CARRIER,
-    }
-    .to_owned();
-    for s in &mut plan.shipments {
-        (s.shipment_id, s.tracking) = match group.mode {
-            Mode::Test => (
-                ids::test_delivery_number(),
-                TEST_SHIPMENT_IDENTIFIER.to_owned(),
-            ),
-            Mode::Active => (ids::tracking_number(), ids::tracking_number()),
-        };
-    }
-    let first = plan.shipments.first();
-    let order = Order {
-        no: 0,
-        group_id: group.id,
-        order_id: valid.order_id,
-        order_date: valid.order_date,
-        payload_id: valid.payload_id,
-        scenario: scenario_id,
-        session_id,
-        received_at,
-        lines: valid.lines,
-        po_total: valid.po_total,
-        quote,
-        confirm_id: ids::amazon_order_number(),
-        delivery_number: first.map(|s| s.shipment_id.clone()).unwrap_or_default(),
-        shipment_identifier: first.map(|s| s.tracking.clone()).unwrap_or_default(),
-        carrier,
-        deployment_mode: group.mode.deployment_mode().into(),
-        mark: None,
-        deviations: valid.deviations,
-        fulfilment: Some(plan),
-        refusal: None,
-        run_id: group.run_at(state.clock.now_ms()),
-    };
     let exchange = [
         Document {
             kind: DocKind::OrderRequest,
@@ -238,26 +179,6 @@ async fn accept(
         due_at_ms: state.clock.after(state.settings.confirmation_delay),
         target: None,
     };
-    let mails = order
-        .fulfilment
-        .as_ref()
-        .map(|plan| {
-            mail::order_mails(
-                &group,
-                &order,
-                plan,
-                session.as_ref().and_then(|s| s.setup.email.as_deref()),
-                |asin| {
-                    state
-                        .catalog
-                        .get(asin)
-                        .map(|p| p.title.clone())
-                        .unwrap_or_else(|| asin.to_owned())
-                },
-            )
-        })
-        .unwrap_or_default();
-    let (session_id, scenario_id) = (order.session_id.clone(), order.scenario.clone());
     match state
         .store
         .insert_order(order, exchange, first, mails)
@@ -271,26 +192,29 @@ async fn accept(
             journal::stored_reply(cxml_reply(200, response), bodies)
         }
         Err(InsertError::Conflict(c)) => {
-            po.refuse(
-                Some(doc),
-                session_id,
-                scenario_id,
-                Rejection {
-                    ja: Some(match &c {
-                        crate::store::Conflict::PayloadId(id) => format!(
-                            "payloadID '{id}' はすでに受け取っています。文書ごとに一意の payloadID が必要です"
-                        ),
-                        crate::store::Conflict::OrderId(id) => {
-                            format!("発注番号 (orderID) '{id}' はこのグループですでに受け取っています")
-                        }
-                    }),
-                    status: Status::new(409, "Conflict", c.to_string()),
-                },
-            )
-            .await
+            po.refuse(Some(doc), session_id, scenario_id, (&c).into())
+                .await
         }
         Err(InsertError::Store(e)) => cxml_internal(state, &e),
     }
+}
+
+/// The punchout session a PO's lines point at, through their
+/// SupplierPartAuxiliaryIDs (the first line that names a known cart).
+async fn punchout_of(
+    state: &AppState,
+    request: &OrderRequest,
+) -> Result<Option<Arc<Session>>, StoreError> {
+    let carts = request
+        .items
+        .iter()
+        .filter_map(|i| ids::parse_aux_id(i.item_id.supplier_part_auxiliary_id.as_deref()?));
+    for (cart, _) in carts {
+        if let Some(found) = state.store.session_for_cart(cart).await? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
 }
 
 /// One PO being taken in, for the refusal path.
@@ -312,43 +236,22 @@ impl Intake<'_> {
         rejection: Rejection,
     ) -> Response {
         let state = self.state;
-        let refusal = rejection.refusal();
-        let status = rejection.status;
+        let status = &rejection.status;
         tracing::info!(code = status.code, text = %status.text, reason = %status.message, "refused a PO");
-        state.metrics.po("refused", &status.code.to_string());
-        let code = status.code;
+        state.metrics.po("refused", status.code.to_string());
         let answer = write::document(&documents::status_response(
             state.payload_ids.next(),
             status.clone(),
         ));
-        let header = doc.and_then(|d| d.payload()).map(|p| &p.header);
-        let order = Order {
-            no: 0,
-            group_id: self.group.id,
-            order_id: header
-                .map(|h| h.order_id.trim().to_owned())
-                .unwrap_or_default(),
-            order_date: header.map(|h| h.order_date.clone()).unwrap_or_default(),
-            payload_id: doc.map(|d| d.payload_id.clone()).unwrap_or_default(),
+        let order = intake::refused(
+            doc,
+            self.group,
             scenario,
             session_id,
-            received_at: self.received_at,
-            lines: doc.map(readable_lines).unwrap_or_default(),
-            po_total: header
-                .and_then(|h| h.total.as_ref())
-                .and_then(|t| t.money.amount()),
-            quote: Default::default(),
-            confirm_id: String::new(),
-            delivery_number: String::new(),
-            shipment_identifier: String::new(),
-            carrier: String::new(),
-            deployment_mode: self.group.mode.deployment_mode().into(),
-            mark: None,
-            deviations: Vec::new(),
-            fulfilment: None,
-            refusal: Some(refusal),
-            run_id: self.group.run_at(state.clock.now_ms()),
-        };
+            self.received_at,
+            self.group.run_at(state.clock.now_ms()),
+            &rejection,
+        );
         let exchange = [
             Document {
                 kind: DocKind::OrderRequest,
@@ -363,44 +266,12 @@ impl Intake<'_> {
             .and_then(|s| s.cxml_errors)
             .unwrap_or(self.group.cxml_errors);
         match state.store.insert_refused(order, exchange).await {
-            Ok((_, bodies)) => journal::stored_reply(cxml_reply_as(form, code, answer), bodies),
+            Ok((_, bodies)) => {
+                journal::stored_reply(cxml_reply_as(form, status.code, answer), bodies)
+            }
             Err(e) => cxml_internal(state, &e),
         }
     }
-}
-
-/// The lines of a refused PO, as far as they can be read.
-fn readable_lines(doc: &Cxml<OrderRequest>) -> Vec<OrderLine> {
-    let Some(po) = doc.payload() else {
-        return Vec::new();
-    };
-    po.items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let detail = item.item_detail.as_ref();
-            OrderLine {
-                line_number: item
-                    .line_number
-                    .as_deref()
-                    .and_then(|n| n.trim().parse().ok())
-                    .unwrap_or(i as u32 + 1),
-                asin: item.item_id.supplier_part_id.trim().to_owned(),
-                aux_id: item.item_id.supplier_part_auxiliary_id.clone(),
-                description: detail.map(|d| d.description_text()).unwrap_or_default(),
-                unit_price: detail
-                    .and_then(|d| d.unit_price.money.amount())
-                    .unwrap_or_default(),
-                currency: detail
-                    .map(|d| d.unit_price.money.currency.clone())
-                    .unwrap_or_default(),
-                quantity: item.quantity.trim().parse().unwrap_or_default(),
-                unit_of_measure: detail
-                    .map(|d| d.unit_of_measure.clone())
-                    .unwrap_or_default(),
-            }
-        })
-        .collect()
 }
 
 /// Applies an injected fault: records it, and returns the faulty answer, or

@@ -11,13 +11,29 @@ impl Postgres {
         order_no: Option<u64>,
     ) -> Result<Vec<Mail>, StoreError> {
         let c = self.client().await?;
-        let rows = query(
-            &c,
-            "SELECT id, order_no, recipient, subject, body, created_at, smtp, smtp_error FROM mails
-             WHERE group_id = $1 AND ($2::bigint IS NULL OR order_no = $2) ORDER BY id DESC LIMIT 200",
-            &[&i64::from(group_id), &order_no.map(|n| n as i64)],
-        )
-        .await?;
+        // One statement per case, as on SQLite: an order's mails through
+        // their index.
+        let group = i64::from(group_id);
+        let rows = match order_no {
+            Some(no) => {
+                query(
+                    &c,
+                    "SELECT id, order_no, recipient, subject, body, created_at, smtp, smtp_error FROM mails
+                     WHERE order_no = $2 AND group_id = $1 ORDER BY id DESC LIMIT 200",
+                    &[&group, &(no as i64)],
+                )
+                .await?
+            }
+            None => {
+                query(
+                    &c,
+                    "SELECT id, order_no, recipient, subject, body, created_at, smtp, smtp_error FROM mails
+                     WHERE group_id = $1 ORDER BY id DESC LIMIT 200",
+                    &[&group],
+                )
+                .await?
+            }
+        };
         rows.iter()
             .map(|r| {
                 Ok(Mail {

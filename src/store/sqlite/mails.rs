@@ -14,11 +14,26 @@ impl Sqlite {
     ) -> Result<Vec<Mail>, StoreError> {
         self.db
             .read(move |c| {
-                let mut stmt = c.prepare_cached(
-                    "SELECT id, order_no, recipient, subject, body, created_at, smtp, smtp_error FROM mails
-                     WHERE group_id = ?1 AND (?2 IS NULL OR order_no = ?2) ORDER BY id DESC LIMIT 200",
-                )?;
-                let rows = stmt.query_map(params![group_id, order_no.map(|n| n as i64)], |r| {
+                // One statement per case: `?2 IS NULL OR order_no = ?2`
+                // kept SQLite off the order's index, and the test-log entry
+                // of an old order read every mail of its group.
+                let (mut stmt, order) = match order_no {
+                    Some(no) => (
+                        c.prepare_cached(
+                            "SELECT id, order_no, recipient, subject, body, created_at, smtp, smtp_error FROM mails
+                             WHERE order_no = ?2 AND group_id = ?1 ORDER BY id DESC LIMIT 200",
+                        )?,
+                        Some(no as i64),
+                    ),
+                    None => (
+                        c.prepare_cached(
+                            "SELECT id, order_no, recipient, subject, body, created_at, smtp, smtp_error FROM mails
+                             WHERE group_id = ?1 AND ?2 IS NULL ORDER BY id DESC LIMIT 200",
+                        )?,
+                        None,
+                    ),
+                };
+                let rows = stmt.query_map(params![group_id, order], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, Option<i64>>(1)?,

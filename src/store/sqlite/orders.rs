@@ -40,6 +40,24 @@ fn insert_order_row(c: &Connection, order: &mut Order, refused: bool) -> Result<
     Ok(())
 }
 
+/// The duplicate a failed order insert ran into, if that is why it failed
+/// (SQLite names the unique index's columns in its message).
+fn duplicate(e: &StoreError, order: &Order) -> Option<Conflict> {
+    let StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, Some(message))) = e else {
+        return None;
+    };
+    if f.code != rusqlite::ErrorCode::ConstraintViolation {
+        return None;
+    }
+    if message.contains("orders.payload_id") {
+        Some(Conflict::PayloadId(order.payload_id.clone()))
+    } else if message.contains("orders.order_id") {
+        Some(Conflict::OrderId(order.order_id.clone()))
+    } else {
+        None
+    }
+}
+
 fn insert_po_documents(
     c: &Connection,
     no: u64,
@@ -62,19 +80,15 @@ impl Sqlite {
         let result = self
             .db
             .write(move |c| {
-                let seen: bool = c
-                    .prepare_cached("SELECT 1 FROM orders WHERE payload_id = ?1 AND refused = 0")?
-                    .exists([&order.payload_id])?;
-                if seen {
-                    return Ok(Err(Conflict::PayloadId(order.payload_id.clone())));
+                // The unique indexes refuse a repeated payloadID or orderID
+                // (SQLite undoes the refused statement by itself, the first
+                // of this job: nothing of it is left in the batch).
+                if let Err(e) = insert_order_row(c, &mut order, false) {
+                    return match duplicate(&e, &order) {
+                        Some(conflict) => Ok(Err(conflict)),
+                        None => Err(e),
+                    };
                 }
-                let repeated: bool = c
-                    .prepare_cached("SELECT 1 FROM orders WHERE group_id = ?1 AND order_id = ?2 AND refused = 0")?
-                    .exists(params![order.group_id, order.order_id])?;
-                if repeated {
-                    return Ok(Err(Conflict::OrderId(order.order_id.clone())));
-                }
-                insert_order_row(c, &mut order, false)?;
                 let bodies = insert_po_documents(c, order.no, &documents)?;
                 insert_delivery(c, order.no, &first)?;
                 for m in &mails {

@@ -1,0 +1,294 @@
+//! What a purchase order gets: one decision over a PO that was read, given
+//! its group, its scenario and the punchout it came from. The decision is
+//! either a refusal (the Status the buyer receives) or the accepted order
+//! with its price, fulfilment plan and e-mails, ready to be stored. The
+//! duplicate checks are the store's (they need memory of earlier orders);
+//! injected faults are the web layer's (they shape the HTTP answer).
+
+use chrono::{DateTime, FixedOffset};
+
+use super::account::{Group, Mode};
+use super::catalog::Catalog;
+use super::documents::{ACTIVE_CARRIER, TEST_CARRIER, TEST_SHIPMENT_IDENTIFIER};
+use super::fulfilment;
+use super::ids;
+use super::mail::{self, NewMail};
+use super::order::{Order, OrderLine, Rejection, price_order, validate_order};
+use super::scenario::Scenario;
+use super::session::Session;
+use crate::cxml::order_request::OrderRequest;
+use crate::cxml::{Cxml, Deviation};
+
+/// Everything about a PO's arrival that is not in the PO itself.
+pub struct Arrival<'a> {
+    pub group: &'a Group,
+    /// The scenario the PO runs (its session's, its Extrinsic's or the
+    /// group's selected one).
+    pub scenario: &'a Scenario,
+    /// The punchout its lines' SupplierPartAuxiliaryIDs point at.
+    pub session: Option<&'a Session>,
+    pub catalog: &'a Catalog,
+    pub received_at: DateTime<FixedOffset>,
+    /// The CI run open for the group when the PO arrived.
+    pub run_id: Option<String>,
+}
+
+/// An accepted PO: the order to record and the e-mails it sends.
+#[derive(Debug)]
+pub struct Accepted {
+    pub order: Order,
+    pub mails: Vec<NewMail>,
+}
+
+/// Decides what a PO gets. `deviations` are those noted while reading it.
+pub fn decide(
+    doc: &Cxml<OrderRequest>,
+    deviations: Vec<Deviation>,
+    at: &Arrival,
+) -> Result<Accepted, Rejection> {
+    let group = at.group;
+    let valid = validate_order(doc, group, deviations)?;
+    if let Some(refusal) = &at.scenario.refuse_po {
+        return Err(refusal.into());
+    }
+    let quote = price_order(&valid.lines, &at.catalog.pricing);
+    let cart_age_days = at
+        .session
+        .and_then(|s| s.returns.last())
+        .map(|r| (at.received_at - r.sent_at).num_days().max(0) as u32);
+    let mut plan = fulfilment::plan(
+        &valid.lines,
+        at.scenario,
+        &group.tolerances,
+        &at.catalog.pricing,
+        cart_age_days,
+    );
+    for s in &mut plan.shipments {
+        (s.shipment_id, s.tracking) = match group.mode {
+            Mode::Test => (
+                ids::test_delivery_number(),
+                TEST_SHIPMENT_IDENTIFIER.to_owned(),
+            ),
+            Mode::Active => (ids::tracking_number(), ids::tracking_number()),
+        };
+    }
+    let carrier = match group.mode {
+        Mode::Test => TEST_CARRIER,
+        Mode::Active => ACTIVE_CARRIER,
+    };
+    let first = plan.shipments.first();
+    let order = Order {
+        no: 0,
+        group_id: group.id,
+        order_id: valid.order_id,
+        order_date: valid.order_date,
+        payload_id: valid.payload_id,
+        scenario: at.scenario.id.clone(),
+        session_id: at.session.map(|s| s.id.clone()),
+        received_at: at.received_at,
+        lines: valid.lines,
+        po_total: valid.po_total,
+        quote,
+        confirm_id: ids::amazon_order_number(),
+        delivery_number: first.map(|s| s.shipment_id.clone()).unwrap_or_default(),
+        shipment_identifier: first.map(|s| s.tracking.clone()).unwrap_or_default(),
+        carrier: carrier.to_owned(),
+        deployment_mode: group.mode.deployment_mode().into(),
+        mark: None,
+        deviations: valid.deviations,
+        fulfilment: None,
+        refusal: None,
+        run_id: at.run_id.clone(),
+    };
+    let mails = mail::order_mails(
+        group,
+        &order,
+        &plan,
+        at.session.and_then(|s| s.setup.email.as_deref()),
+        |asin| {
+            at.catalog
+                .get(asin)
+                .map(|p| p.title.clone())
+                .unwrap_or_else(|| asin.to_owned())
+        },
+    );
+    Ok(Accepted {
+        order: Order {
+            fulfilment: Some(plan),
+            ..order
+        },
+        mails,
+    })
+}
+
+/// The test log's record of a refused PO, with what could be read of it
+/// (`doc` is None when the body was not a readable OrderRequest).
+pub fn refused(
+    doc: Option<&Cxml<OrderRequest>>,
+    group: &Group,
+    scenario: String,
+    session_id: Option<String>,
+    received_at: DateTime<FixedOffset>,
+    run_id: Option<String>,
+    rejection: &Rejection,
+) -> Order {
+    let header = doc.and_then(|d| d.payload()).map(|p| &p.header);
+    Order {
+        no: 0,
+        group_id: group.id,
+        order_id: header
+            .map(|h| h.order_id.trim().to_owned())
+            .unwrap_or_default(),
+        order_date: header.map(|h| h.order_date.clone()).unwrap_or_default(),
+        payload_id: doc.map(|d| d.payload_id.clone()).unwrap_or_default(),
+        scenario,
+        session_id,
+        received_at,
+        lines: doc.map(readable_lines).unwrap_or_default(),
+        po_total: header
+            .and_then(|h| h.total.as_ref())
+            .and_then(|t| t.money.amount()),
+        quote: Default::default(),
+        confirm_id: String::new(),
+        delivery_number: String::new(),
+        shipment_identifier: String::new(),
+        carrier: String::new(),
+        deployment_mode: group.mode.deployment_mode().into(),
+        mark: None,
+        deviations: Vec::new(),
+        fulfilment: None,
+        refusal: Some(rejection.refusal()),
+        run_id,
+    }
+}
+
+/// The lines of a refused PO, as far as they can be read.
+fn readable_lines(doc: &Cxml<OrderRequest>) -> Vec<OrderLine> {
+    let Some(po) = doc.payload() else {
+        return Vec::new();
+    };
+    po.items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let detail = item.item_detail.as_ref();
+            OrderLine {
+                line_number: item
+                    .line_number
+                    .as_deref()
+                    .and_then(|n| n.trim().parse().ok())
+                    .unwrap_or(i as u32 + 1),
+                asin: item.item_id.supplier_part_id.trim().to_owned(),
+                aux_id: item.item_id.supplier_part_auxiliary_id.clone(),
+                description: detail.map(|d| d.description_text()).unwrap_or_default(),
+                unit_price: detail
+                    .and_then(|d| d.unit_price.money.amount())
+                    .unwrap_or_default(),
+                currency: detail
+                    .map(|d| d.unit_price.money.currency.clone())
+                    .unwrap_or_default(),
+                quantity: item.quantity.trim().parse().unwrap_or_default(),
+                unit_of_measure: detail
+                    .map(|d| d.unit_of_measure.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cxml::read::read;
+    use crate::domain::scenario::{BASIC, Catalogue};
+
+    /// The bench's two-line PO (ASIN B087JWRCP5 at 16,182 yen) for a group
+    /// whose credentials it carries.
+    fn po_and_group() -> (Cxml<OrderRequest>, Group) {
+        let body = crate::bench::order_request(7, 2);
+        let doc = read::<OrderRequest>(body.as_bytes()).unwrap().doc;
+        let mut group = Group::generate(1, "購買部");
+        group.identity = crate::bench::IDENTITY.into();
+        group.shared_secret = crate::bench::SECRET.into();
+        group.mail.to_admin = true;
+        group.mail.admin_email = Some("admin@example.co.jp".into());
+        (doc, group)
+    }
+
+    fn arrival<'a>(group: &'a Group, scenario: &'a Scenario, catalog: &'a Catalog) -> Arrival<'a> {
+        Arrival {
+            group,
+            scenario,
+            session: None,
+            catalog,
+            received_at: crate::cxml::time::now(),
+            run_id: Some("run-1".into()),
+        }
+    }
+
+    #[test]
+    fn an_accepted_po_is_priced_planned_and_mailed() {
+        let (doc, group) = po_and_group();
+        let (scenarios, catalog) = (Catalogue::embedded().unwrap(), Catalog::embedded());
+        let at = arrival(&group, scenarios.get(BASIC).unwrap(), &catalog);
+        let Accepted { order, mails } = decide(&doc, Vec::new(), &at).unwrap();
+        assert_eq!(order.lines.len(), 2);
+        assert_eq!(order.quote.subtotal, "32364".parse().unwrap());
+        assert_eq!(
+            order.quote.tax,
+            "3236".parse().unwrap(),
+            "10% consumption tax"
+        );
+        assert_eq!(order.carrier, TEST_CARRIER);
+        let plan = order.fulfilment.as_ref().unwrap();
+        assert!(!plan.shipments.is_empty());
+        assert_eq!(order.delivery_number, plan.shipments[0].shipment_id);
+        assert_eq!(order.shipment_identifier, TEST_SHIPMENT_IDENTIFIER);
+        assert_eq!(order.scenario, BASIC);
+        assert_eq!(order.run_id.as_deref(), Some("run-1"));
+        assert!(order.refusal.is_none());
+        assert_eq!(mails.len(), 1);
+        assert_eq!(mails[0].recipient, "admin@example.co.jp");
+    }
+
+    #[test]
+    fn a_scenario_that_refuses_pos_refuses_a_valid_one() {
+        let (doc, group) = po_and_group();
+        let (scenarios, catalog) = (Catalogue::embedded().unwrap(), Catalog::embedded());
+        let scenario = scenarios.get("advanced-http-200-refusal").unwrap();
+        let rejection = decide(&doc, Vec::new(), &arrival(&group, scenario, &catalog)).unwrap_err();
+        assert_eq!(rejection.status.code, 400);
+        assert!(rejection.ja.is_some());
+    }
+
+    #[test]
+    fn a_wrong_password_is_refused_and_recorded_with_its_lines() {
+        let (doc, mut group) = po_and_group();
+        group.shared_secret = "anotherSecret99".into();
+        let (scenarios, catalog) = (Catalogue::embedded().unwrap(), Catalog::embedded());
+        let at = arrival(&group, scenarios.get(BASIC).unwrap(), &catalog);
+        let rejection = decide(&doc, Vec::new(), &at).unwrap_err();
+        assert!(
+            rejection.status.message.contains("SharedSecret"),
+            "{}",
+            rejection.status.message
+        );
+        let order = refused(
+            Some(&doc),
+            &group,
+            BASIC.into(),
+            None,
+            at.received_at,
+            None,
+            &rejection,
+        );
+        assert_eq!(order.lines.len(), 2);
+        assert_eq!(order.lines[1].line_number, 2);
+        assert_eq!(order.payload_id, doc.payload_id);
+        assert_eq!(
+            order.refusal.as_ref().map(|r| r.code),
+            Some(rejection.status.code)
+        );
+        assert!(order.fulfilment.is_none());
+    }
+}
