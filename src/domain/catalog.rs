@@ -73,10 +73,29 @@ pub fn normalize(s: &str) -> String {
     // costliest part of writing an order's search column.
     if s.is_ascii() {
         s.to_ascii_lowercase()
-    } else if unicode_normalization::is_nfkc_quick(s.chars()) == IsNormalized::Yes {
-        s.chars().flat_map(char::to_lowercase).collect()
     } else {
-        s.nfkc().flat_map(char::to_lowercase).collect()
+        let mut out = String::with_capacity(s.len());
+        if unicode_normalization::is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+            s.chars().for_each(|c| push_lower(&mut out, c));
+        } else {
+            s.nfkc().for_each(|c| push_lower(&mut out, c));
+        }
+        out
+    }
+}
+
+/// Characters without case: kana, CJK punctuation and ideographs. They
+/// skip the case table's search, most of the cost of lower-casing Japanese
+/// text (a unit test checks that none has a lower case).
+const CASELESS: std::ops::RangeInclusive<char> = '\u{3000}'..='\u{9fff}';
+
+fn push_lower(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else if CASELESS.contains(&c) {
+        out.push(c);
+    } else {
+        out.extend(c.to_lowercase());
     }
 }
 
@@ -181,6 +200,13 @@ mod tests {
         }
         assert_eq!(normalize("ＡＢＣ１２３"), "abc123");
         assert_eq!(normalize("ﾃﾞｽｸ"), "デスク");
+    }
+
+    #[test]
+    fn the_characters_taken_as_caseless_have_no_lower_case() {
+        for c in CASELESS {
+            assert!(c.to_lowercase().eq([c]), "{c:?} has a lower case");
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use tower::ServiceBuilder;
 
 use crate::AppState;
 use crate::cxml::{Status, write};
@@ -40,11 +41,14 @@ pub fn router(state: AppState) -> Router {
         .route("/eprocurement/punchout", post(punchout::setup))
         .route("/eprocurement/punchout/test", post(punchout::setup))
         .route("/po/{token}", post(po::intake))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            journal::inbound,
-        ))
-        .layer(axum::extract::DefaultBodyLimit::disable());
+        .layer(
+            ServiceBuilder::new()
+                .layer(axum::extract::DefaultBodyLimit::disable())
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    journal::inbound,
+                )),
+        );
     let (api, generated) = api::routes();
     let api = api.merge(api::openapi_route(&generated, &state));
     Router::new()
@@ -95,21 +99,27 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(admin::show).post(admin::login))
         .merge(assets::routes())
         .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            admin::gate,
-        ))
-        .layer(axum::middleware::from_fn(remember_language))
-        .layer(axum::middleware::from_fn(security_headers))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            state.settings.request_timeout,
-        ))
-        .layer(axum::extract::DefaultBodyLimit::max(
-            state.settings.max_body_bytes,
-        ))
-        // Outermost: it sees every answer, the timeout's 408 included.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+        // One layer of the router (each `Router::layer` boxes every route
+        // once more, and each request cloned the boxes inside the boxes:
+        // 66 allocations per PO with six calls), outermost first.
+        .layer(
+            ServiceBuilder::new()
+                // It sees every answer, the timeout's 408 included.
+                .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    state.settings.max_body_bytes,
+                ))
+                .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    state.settings.request_timeout,
+                ))
+                .layer(axum::middleware::from_fn(security_headers))
+                .layer(axum::middleware::from_fn(remember_language))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    admin::gate,
+                )),
+        )
         .with_state(state)
 }
 
