@@ -8,7 +8,9 @@
 //! `/metrics` as `absim_heap_allocations_total`; otherwise the counting
 //! allocator costs one relaxed load per allocation.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
+
+use mimalloc::MiMalloc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The environment variable naming the core a server pins itself to.
@@ -82,7 +84,7 @@ pub fn allocations() -> Option<u64> {
         .then(|| ALLOCATIONS.load(Ordering::Relaxed))
 }
 
-/// The system allocator, counting allocations when asked to.
+/// absim's allocator: mimalloc, counting allocations when asked to.
 pub struct CountingAllocator;
 
 #[inline]
@@ -93,30 +95,30 @@ fn count() {
 }
 
 #[allow(unsafe_code)]
-// SAFETY: every call goes to the system allocator unchanged; counting
+// SAFETY: every call goes to mimalloc unchanged; counting
 // touches only atomics and never allocates.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count();
         // SAFETY: the caller's contract is passed on as it is.
-        unsafe { System.alloc(layout) }
+        unsafe { MiMalloc.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         count();
         // SAFETY: as above.
-        unsafe { System.alloc_zeroed(layout) }
+        unsafe { MiMalloc.alloc_zeroed(layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         count();
         // SAFETY: as above.
-        unsafe { System.realloc(ptr, layout, new_size) }
+        unsafe { MiMalloc.realloc(ptr, layout, new_size) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { MiMalloc.dealloc(ptr, layout) }
     }
 }
 
