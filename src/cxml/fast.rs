@@ -76,7 +76,7 @@ fn append<'a>(to: &mut Option<Cow<'a, str>>, more: Cow<'a, str>) {
 }
 
 /// Builds a [`Tree`] from the events of a reader over the document's text:
-/// the scan in [`super::read`] feeds it each event as it checks it, so the
+/// the scan in [`super::read::read`] feeds it each event as it checks it, so the
 /// document is tokenised once.
 pub struct TreeBuilder<'a> {
     text: &'a str,
@@ -277,18 +277,18 @@ pub fn order_request(t: &Tree<'_>) -> Fast<Cxml<OrderRequest>> {
         payload_id: t.attr(root, "payloadID").unwrap_or_default(),
         timestamp: t.attr(root, "timestamp").unwrap_or_default(),
         lang: t.attr(root, "xml:lang"),
-        header: maybe(t.one(root, "Header")?, |h| header(&t, h))?,
+        header: maybe(t.one(root, "Header")?, |h| header(t, h))?,
         message: None,
         request: Some(Request {
             deployment_mode: t.attr(request, "deploymentMode"),
             payload: OrderRequest {
                 header: match t.one(payload, "OrderRequestHeader")? {
-                    Some(h) => order_header(&t, h)?,
+                    Some(h) => order_header(t, h)?,
                     None => OrderRequestHeader::default(),
                 },
                 items: t
                     .all(payload, "ItemOut")
-                    .map(|i| item_out(&t, i))
+                    .map(|i| item_out(t, i))
                     .collect::<Fast<_>>()?,
             },
         }),
