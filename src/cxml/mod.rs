@@ -13,6 +13,7 @@
 //! [`Cxml`] value. Outbound: build a [`Cxml`] value -> [`write::document`] (XML
 //! declaration, DOCTYPE, serialised body).
 
+mod child_order;
 pub mod common;
 pub mod confirmation;
 pub mod fast;

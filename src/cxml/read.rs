@@ -15,6 +15,7 @@ use std::num::NonZeroUsize;
 use quick_xml::events::Event;
 use serde::de::DeserializeOwned;
 
+use super::child_order::{OrderTrack, check_child_order};
 use super::fast::{Tree, TreeBuilder};
 use super::time::parse_lenient;
 use super::{Container, Cxml, Payload, Status};
@@ -378,17 +379,7 @@ fn scan<'a>(
                         d.line = Some(line);
                     }
                 }
-                open.push(
-                    CHILD_ORDER
-                        .iter()
-                        .find(|(p, _)| *p == name)
-                        .map(|(parent, order)| OrderTrack {
-                            parent,
-                            order,
-                            last: 0,
-                            last_name: "",
-                        }),
-                );
+                open.push(OrderTrack::of(name));
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(ReadError::TooDeep);
@@ -440,118 +431,6 @@ fn scan<'a>(
     Ok(sniff)
 }
 
-/// The DTD order of the children of the elements buyers most often write out
-/// of order; a child that comes before one it should follow is a deviation.
-const CHILD_ORDER: &[(&str, &[&str])] = &[
-    ("Header", &["From", "To", "Sender"]),
-    (
-        "PunchOutSetupRequest",
-        &[
-            "BuyerCookie",
-            "Extrinsic",
-            "BrowserFormPost",
-            "Contact",
-            "SupplierSetup",
-            "ShipTo",
-            "SelectedItem",
-            "ItemOut",
-        ],
-    ),
-    (
-        "OrderRequestHeader",
-        &[
-            "Total",
-            "ShipTo",
-            "BillTo",
-            "BusinessPartner",
-            "LegalEntity",
-            "OrganizationalUnit",
-            "Shipping",
-            "Tax",
-            "Payment",
-            "PaymentTerm",
-            "Contact",
-            "Comments",
-            "Followup",
-            "ControlKeys",
-            "DocumentReference",
-            "SupplierOrderInfo",
-            "TermsOfDelivery",
-            "DeliveryPeriod",
-            "IdReference",
-            "OrderRequestHeaderIndustry",
-            "Extrinsic",
-        ],
-    ),
-    ("OrderRequest", &["OrderRequestHeader", "ItemOut"]),
-    (
-        "ItemOut",
-        &[
-            "ItemID",
-            "Path",
-            "ItemDetail",
-            "BlanketItemDetail",
-            "SupplierID",
-            "SupplierList",
-            "ShipTo",
-            "Shipping",
-            "Tax",
-            "SpendDetail",
-            "Distribution",
-            "Contact",
-            "TermsOfDelivery",
-            "Comments",
-        ],
-    ),
-    (
-        "ItemDetail",
-        &[
-            "UnitPrice",
-            "Description",
-            "OverallLimit",
-            "ExpectedLimit",
-            "UnitOfMeasure",
-            "PriceBasisQuantity",
-            "Classification",
-            "ManufacturerPartID",
-            "ManufacturerName",
-            "URL",
-            "LeadTime",
-            "Dimension",
-            "ItemDetailIndustry",
-            "AttachmentReference",
-            "PlannedAcceptanceDays",
-            "Extrinsic",
-        ],
-    ),
-    (
-        "ItemID",
-        &[
-            "SupplierPartID",
-            "SupplierPartAuxiliaryID",
-            "BuyerPartID",
-            "IdReference",
-        ],
-    ),
-    (
-        "Credential",
-        &[
-            "Identity",
-            "SharedSecret",
-            "DigitalSignature",
-            "CredentialMac",
-        ],
-    ),
-];
-
-/// An open element whose children's order is checked.
-struct OrderTrack {
-    parent: &'static str,
-    order: &'static [&'static str],
-    last: usize,
-    last_name: &'static str,
-}
-
 /// Records the root (depth 0), the container (depth 1) and the payload (the
 /// first element in the container other than its Status).
 fn note_element(sniff: &mut Sniff, depth: usize, name: &str) {
@@ -564,36 +443,6 @@ fn note_element(sniff: &mut Sniff, depth: usize, name: &str) {
             sniff.payload = Some(name.to_owned());
         }
         _ => {}
-    }
-}
-
-/// Notes a child that comes before a sibling the DTD puts earlier (once per
-/// parent element name).
-fn check_child_order(
-    open: &mut [Option<OrderTrack>],
-    reported: &mut Vec<&'static str>,
-    deviations: &mut Vec<Deviation>,
-    name: &str,
-) {
-    let Some(Some(track)) = open.last_mut() else {
-        return;
-    };
-    let Some(rank) = track.order.iter().position(|c| *c == name) else {
-        return;
-    };
-    if rank < track.last && !reported.contains(&track.parent) {
-        reported.push(track.parent);
-        deviations.push(Deviation::new(
-            "element-order",
-            format!(
-                "<{name}> comes after <{}> in <{}>; the DTD puts it first (accepted)",
-                track.last_name, track.parent
-            ),
-        ));
-    }
-    if rank >= track.last {
-        track.last = rank;
-        track.last_name = track.order[rank];
     }
 }
 
