@@ -317,11 +317,11 @@ fn run_only(f: &Fixture, only: &str) {
             black_box(op());
         }
         let allocations = region.change().allocations;
-        let runs = runs.max(1);
+        let per = runs.max(1);
         eprintln!(
             "{name}: {runs} runs, {:.1} µs and {} allocations each",
-            started.elapsed().as_secs_f64() * 1e6 / runs as f64,
-            allocations / runs
+            started.elapsed().as_secs_f64() * 1e6 / per as f64,
+            allocations / per
         );
     }
 }
