@@ -165,14 +165,7 @@ async fn accept(
         state.payload_ids.next(),
         Status::ok(),
     ));
-    let exchange = [
-        Document {
-            kind: DocKind::OrderRequest,
-            at: received_at,
-            body: body.to_vec(),
-        },
-        Document::new(DocKind::OrderResponse, response.clone()),
-    ];
+    let exchange = po.exchange(&response);
     let first = NewDelivery {
         kind: DeliveryKind::Confirmation,
         step: 0,
@@ -217,7 +210,7 @@ async fn punchout_of(
     Ok(None)
 }
 
-/// One PO being taken in, for the refusal path.
+/// One PO being taken in: what its stored exchange and its refusal need.
 struct Intake<'a> {
     state: &'a AppState,
     group: &'a Group,
@@ -226,6 +219,19 @@ struct Intake<'a> {
 }
 
 impl Intake<'_> {
+    /// The PO as received and absim's answer, the two documents stored
+    /// with its order.
+    fn exchange(&self, answer: &str) -> [Document; 2] {
+        [
+            Document {
+                kind: DocKind::OrderRequest,
+                at: self.received_at,
+                body: self.body.to_vec(),
+            },
+            Document::new(DocKind::OrderResponse, answer),
+        ]
+    }
+
     /// Answers a refused PO with its Status and records it in the test log
     /// with what could be read of it.
     async fn refuse(
@@ -252,14 +258,7 @@ impl Intake<'_> {
             self.group.run_at(state.clock.now_ms()),
             &rejection,
         );
-        let exchange = [
-            Document {
-                kind: DocKind::OrderRequest,
-                at: self.received_at,
-                body: self.body.to_vec(),
-            },
-            Document::new(DocKind::OrderResponse, answer.clone()),
-        ];
+        let exchange = self.exchange(&answer);
         let form = state
             .scenarios
             .get(&order.scenario)

@@ -211,6 +211,24 @@ fn showing(t: &Texts, shown: usize, total: usize) -> String {
     }
 }
 
+/// The group and the rows of its orders the query matches (the first
+/// [`PAGE_ROWS`]), with how many match in all: the log and the order search
+/// show the same.
+async fn matching(
+    state: &AppState,
+    t: &'static Texts,
+    gid: u32,
+    query: &LogQuery,
+) -> Result<(Group, Vec<LogRow>, usize), PageError> {
+    let group = group_or_404(state, t, gid).await?;
+    let (orders, total) = state
+        .store
+        .orders(gid, &query.filter(t)?, PAGE_ROWS)
+        .await
+        .map_err(|e| PageError::internal(t, &e))?;
+    Ok((group, log_rows(state, t, &orders), total))
+}
+
 pub async fn log(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -218,18 +236,12 @@ pub async fn log(
     PageQuery(query): PageQuery<LogQuery>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
-    let group = group_or_404(&state, t, gid).await?;
-    let (orders, total) = state
-        .store
-        .orders(gid, &query.filter(t)?, PAGE_ROWS)
-        .await
-        .map_err(|e| PageError::internal(t, &e))?;
+    let (group, rows, total) = matching(&state, t, gid, &query).await?;
     let faults = state
         .store
         .faults(gid, 50)
         .await
         .map_err(|e| PageError::internal(t, &e))?;
-    let rows = log_rows(&state, t, &orders);
     Ok(render(&LogPage {
         t,
         chrome: ctx.group_chrome(t.f(t.log_title, group.label()), &group, "log"),
@@ -277,13 +289,7 @@ pub async fn order_search(
     PageQuery(query): PageQuery<LogQuery>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
-    let group = group_or_404(&state, t, gid).await?;
-    let (orders, total) = state
-        .store
-        .orders(gid, &query.filter(t)?, PAGE_ROWS)
-        .await
-        .map_err(|e| PageError::internal(t, &e))?;
-    let rows = log_rows(&state, t, &orders);
+    let (group, rows, total) = matching(&state, t, gid, &query).await?;
     Ok(render(&SearchPage {
         t,
         chrome: ctx.group_chrome(t.search_title, &group, "orders"),

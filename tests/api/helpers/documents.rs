@@ -78,17 +78,26 @@ pub fn validate_documents(docs: &[(String, String)]) {
     );
 }
 
+/// The Header of a buyer's request: From and Sender the group's system
+/// login, the password as the Sender's SharedSecret.
+fn buyer_header(identity: &str, secret: &str) -> String {
+    format!(
+        r#"  <Header>
+    <From><Credential domain="NetworkId"><Identity>{identity}</Identity></Credential></From>
+    <To><Credential domain="NetworkId"><Identity>Amazon</Identity></Credential></To>
+    <Sender><Credential domain="NetworkId"><Identity>{identity}</Identity><SharedSecret>{secret}</SharedSecret></Credential><UserAgent>absim tests</UserAgent></Sender>
+  </Header>"#
+    )
+}
+
 /// A PunchOutSetupRequest as a buyer sends it.
 pub fn setup_request(identity: &str, secret: &str, hook: &str) -> String {
+    let header = buyer_header(identity, secret);
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">
 <cXML payloadID="{}@buyer.example" timestamp="2026-11-29T10:00:00+09:00">
-  <Header>
-    <From><Credential domain="NetworkId"><Identity>{identity}</Identity></Credential></From>
-    <To><Credential domain="NetworkId"><Identity>Amazon</Identity></Credential></To>
-    <Sender><Credential domain="NetworkId"><Identity>{identity}</Identity><SharedSecret>{secret}</SharedSecret></Credential><UserAgent>absim tests</UserAgent></Sender>
-  </Header>
+{header}
   <Request deploymentMode="test">
     <PunchOutSetupRequest operation="create">
       <BuyerCookie>cookie-42</BuyerCookie>
@@ -164,6 +173,7 @@ pub fn order_request_as(
     ship_to: bool,
     lines: &[PoLine],
 ) -> String {
+    let header = buyer_header(identity, secret);
     let ship_to = if ship_to {
         r#"<ShipTo><Address isoCountryCode="JP" addressID="HQ"><Name xml:lang="ja">本社</Name><PostalAddress name="default"><DeliverTo>田中 太郎</DeliverTo><Street>目黒区下目黒1-8-1</Street><City>東京都</City><PostalCode>153-0064</PostalCode><Country isoCountryCode="JP">日本</Country></PostalAddress></Address></ShipTo>"#
     } else {
@@ -190,11 +200,7 @@ pub fn order_request_as(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">
 <cXML payloadID="{payload_id}" timestamp="2026-11-29T10:05:00+09:00">
-  <Header>
-    <From><Credential domain="NetworkId"><Identity>{identity}</Identity></Credential></From>
-    <To><Credential domain="NetworkId"><Identity>Amazon</Identity></Credential></To>
-    <Sender><Credential domain="NetworkId"><Identity>{identity}</Identity><SharedSecret>{secret}</SharedSecret></Credential><UserAgent>absim tests</UserAgent></Sender>
-  </Header>
+{header}
   <Request deploymentMode="test">
     <OrderRequest>
       <OrderRequestHeader orderID="{order_id}" orderDate="2026-11-29T10:04:00+09:00" type="{kind}">
