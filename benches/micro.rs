@@ -1,8 +1,10 @@
 //! Micro benchmarks (criterion): reading cXML, writing absim's documents,
 //! pricing, PO intake and punchout setup and rendering two pages through
-//! the router in-process (the store in memory). After
-//! the timings, each operation's heap allocations per call are printed
-//! (counted by stats_alloc's instrumented system allocator).
+//! the router in-process (the durable SQLite store of `absim serve`, in a
+//! temporary directory). After the timings, each operation's heap
+//! allocations per call are printed (counted by stats_alloc's instrumented
+//! system allocator). What a client does (building the request and its
+//! body) is prepared before each call and neither timed nor counted.
 //!
 //! `cargo bench` runs them all; `cargo bench -- read/` a group.
 
@@ -24,7 +26,7 @@ use absim::domain::order::{OrderLine, price_order};
 use absim::{AppState, Settings};
 use axum::body::Body;
 use axum::http::Request;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 use tower::ServiceExt;
 
@@ -36,6 +38,8 @@ const SECRET: &str = "benchSecret01";
 
 /// Realistic inputs, made by running the basic order once in-process.
 struct Fixture {
+    /// Holds the store's directory until the benchmark ends.
+    _data: tempfile::TempDir,
     rt: tokio::runtime::Runtime,
     app: axum::Router,
     setup: String,
@@ -54,13 +58,12 @@ struct Fixture {
     seq: std::sync::atomic::AtomicU64,
 }
 
-async fn call(app: &axum::Router, req: Request<Body>) -> Vec<u8> {
+async fn call(app: &axum::Router, req: Request<Body>) -> axum::body::Bytes {
     let r = app.clone().oneshot(req).await.unwrap();
     assert!(r.status().is_success(), "{}", r.status());
     axum::body::to_bytes(r.into_body(), usize::MAX)
         .await
         .unwrap()
-        .to_vec()
 }
 
 fn post(path: &str, content_type: &str, body: String) -> Request<Body> {
@@ -71,6 +74,7 @@ fn post(path: &str, content_type: &str, body: String) -> Request<Body> {
 }
 
 fn fixture() -> Fixture {
+    let data = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -79,7 +83,7 @@ fn fixture() -> Fixture {
         let settings = Settings {
             identity: Some(IDENTITY.into()),
             shared_secret: Some(SECRET.into()),
-            data_dir: None,
+            data_dir: Some(data.path().to_owned()),
             ..Settings::default()
         };
         let state = AppState::new(settings).await.unwrap();
@@ -142,6 +146,7 @@ fn fixture() -> Fixture {
         let ship_notice =
             documents::ship_notice("s@bench".into(), &group, &order, &plan.shipments[0]);
         Fixture {
+            _data: data,
             rt: tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -166,10 +171,14 @@ fn fixture() -> Fixture {
     })
 }
 
-/// Posts a cXML body through the router, as a client would.
-fn post_cxml(f: &Fixture, path: &str, body: String) -> usize {
-    f.rt.block_on(call(&f.app, post(path, "text/xml", body)))
-        .len()
+/// A cXML POST, built as a client builds it (outside what is measured).
+fn cxml_request(path: &str, body: String) -> Request<Body> {
+    post(path, "text/xml", body)
+}
+
+/// Sends a prepared request through the router; the answer's length.
+fn send(f: &Fixture, req: Request<Body>) -> usize {
+    f.rt.block_on(call(&f.app, req)).len()
 }
 
 /// A fresh number for orderIDs and payloadIDs.
@@ -177,90 +186,100 @@ fn next(f: &Fixture) -> u64 {
     f.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
-fn get_page(f: &Fixture, path: &str) -> usize {
-    let req = Request::get(path).body(Body::empty()).unwrap();
-    f.rt.block_on(call(&f.app, req)).len()
+fn get(path: &str) -> Request<Body> {
+    Request::get(path).body(Body::empty()).unwrap()
 }
 
-/// Every operation measured, by name, so that timings and allocation counts
-/// cover the same list.
-type Operation<'a> = (&'static str, Box<dyn Fn() -> usize + 'a>);
+/// One call of an operation, its input prepared: running it is what is
+/// timed and counted.
+type Call<'a> = Box<dyn FnOnce() -> usize + 'a>;
+
+/// Every operation measured, by name, as a function that prepares one
+/// call, so that timings and allocation counts cover the same list.
+type Operation<'a> = (&'static str, Box<dyn Fn() -> Call<'a> + 'a>);
+
+/// An operation that needs no preparation.
+fn plain<'a>(name: &'static str, op: impl Fn() -> usize + Copy + 'a) -> Operation<'a> {
+    (name, Box::new(move || Box::new(op) as Call<'a>))
+}
+
+/// An operation that sends the request `prepare` builds.
+fn request<'a>(
+    f: &'a Fixture,
+    name: &'static str,
+    prepare: impl Fn() -> Request<Body> + 'a,
+) -> Operation<'a> {
+    (
+        name,
+        Box::new(move || {
+            let req = prepare();
+            Box::new(move || send(f, req)) as Call<'a>
+        }),
+    )
+}
 
 fn operations(f: &Fixture) -> Vec<Operation<'_>> {
     vec![
-        (
-            "read/order_request_3kb",
-            Box::new(|| {
-                read::<OrderRequest>(f.po_3kb.as_bytes())
-                    .unwrap()
-                    .doc
-                    .payload_id
-                    .len()
-            }),
-        ),
-        (
-            "read/order_request_50_lines",
-            Box::new(|| {
-                read::<OrderRequest>(f.po_50_lines.as_bytes())
-                    .unwrap()
-                    .doc
-                    .payload_id
-                    .len()
-            }),
-        ),
-        (
-            "read/punchout_setup_request",
-            Box::new(|| {
-                read::<PunchOutSetupRequest>(f.setup.as_bytes())
-                    .unwrap()
-                    .doc
-                    .payload_id
-                    .len()
-            }),
-        ),
-        (
-            "write/punch_out_order_message",
-            Box::new(|| write::document(&f.poom).len()),
-        ),
-        (
-            "write/confirmation_request",
-            Box::new(|| write::document(&f.confirmation).len()),
-        ),
-        (
-            "write/ship_notice_request",
-            Box::new(|| write::document(&f.ship_notice).len()),
-        ),
-        (
-            "domain/price_order",
-            Box::new(|| price_order(&f.lines, &f.rules).total.scale() as usize),
-        ),
-        (
-            "intake/po_unlinked_3kb",
-            Box::new(|| post_cxml(f, &f.po_path, absim::bench::order_request(next(f), 2))),
-        ),
-        (
-            "intake/po_for_a_cart",
-            Box::new(|| {
-                post_cxml(
-                    f,
-                    &f.po_path,
-                    f.cart_po.replace("{N}", &next(f).to_string()),
-                )
-            }),
-        ),
-        (
-            "intake/punchout_setup",
-            Box::new(|| post_cxml(f, "/eprocurement/punchout", f.setup.clone())),
-        ),
-        (
-            "page/test_log_entry",
-            Box::new(|| get_page(f, &f.entry_page)),
-        ),
-        (
-            "page/storefront_search",
-            Box::new(|| get_page(f, &f.search_page)),
-        ),
+        plain("read/order_request_3kb", || {
+            read::<OrderRequest>(f.po_3kb.as_bytes())
+                .unwrap()
+                .doc
+                .payload_id
+                .len()
+        }),
+        plain("read/order_request_50_lines", || {
+            read::<OrderRequest>(f.po_50_lines.as_bytes())
+                .unwrap()
+                .doc
+                .payload_id
+                .len()
+        }),
+        plain("read/punchout_setup_request", || {
+            read::<PunchOutSetupRequest>(f.setup.as_bytes())
+                .unwrap()
+                .doc
+                .payload_id
+                .len()
+        }),
+        plain("write/punch_out_order_message", || {
+            write::document(&f.poom).len()
+        }),
+        plain("write/confirmation_request", || {
+            write::document(&f.confirmation).len()
+        }),
+        plain("write/ship_notice_request", || {
+            write::document(&f.ship_notice).len()
+        }),
+        plain("domain/price_order", || {
+            price_order(&f.lines, &f.rules).total.scale() as usize
+        }),
+        request(f, "intake/po_unlinked_3kb", || {
+            cxml_request(&f.po_path, absim::bench::order_request(next(f), 2))
+        }),
+        request(f, "intake/po_for_a_cart", || {
+            cxml_request(&f.po_path, f.cart_po.replace("{N}", &next(f).to_string()))
+        }),
+        request(f, "intake/punchout_setup", || {
+            cxml_request("/eprocurement/punchout", f.setup.clone())
+        }),
+        request(f, "page/test_log_entry", || get(&f.entry_page)),
+        request(f, "page/storefront_search", || get(&f.search_page)),
     ]
+}
+
+/// Runs `op` `runs` times; the allocations and bytes its calls made,
+/// preparation left out.
+fn allocations<'a>(op: &dyn Fn() -> Call<'a>, runs: usize) -> (usize, usize) {
+    let (mut count, mut bytes) = (0, 0);
+    for _ in 0..runs {
+        let call = op();
+        let region = Region::new(GLOBAL);
+        black_box(call());
+        let s = region.change();
+        count += s.allocations;
+        bytes += s.bytes_allocated;
+    }
+    (count, bytes)
 }
 
 fn benches(c: &mut Criterion) {
@@ -276,22 +295,16 @@ fn benches(c: &mut Criterion) {
     );
     let ops = operations(&f);
     for (name, op) in &ops {
-        c.bench_function(name, |b| b.iter(|| black_box(op())));
+        c.bench_function(name, |b| {
+            b.iter_batched(op, |call| black_box(call()), BatchSize::SmallInput)
+        });
     }
     println!("\nheap allocations per call (stats_alloc):");
     println!("{:<34} {:>8} {:>10}", "operation", "allocs", "bytes");
     for (name, op) in &ops {
         const RUNS: usize = 100;
-        let region = Region::new(GLOBAL);
-        for _ in 0..RUNS {
-            black_box(op());
-        }
-        let s = region.change();
-        println!(
-            "{name:<34} {:>8} {:>10}",
-            s.allocations / RUNS,
-            s.bytes_allocated / RUNS
-        );
+        let (count, bytes) = allocations(op, RUNS);
+        println!("{name:<34} {:>8} {:>10}", count / RUNS, bytes / RUNS);
     }
 }
 
@@ -299,8 +312,8 @@ fn benches(c: &mut Criterion) {
 /// that order, and nothing else: for an instruction count under valgrind
 /// (`--tool=callgrind`; the difference between RUNS=N and RUNS=0, divided
 /// by N, is the operation's cost in instructions, repeatable where timings
-/// on a shared machine are not), for allocation sites (`--tool=dhat`) or
-/// for a profile.
+/// on a shared machine are not; it includes the client's preparation), for
+/// allocation sites (`--tool=dhat`) or for a profile.
 fn run_only(f: &Fixture, only: &str) {
     let ops = operations(f);
     for step in only.split(',') {
@@ -312,16 +325,12 @@ fn run_only(f: &Fixture, only: &str) {
             panic!("no operation {name}; the operations are the benchmark names");
         };
         let started = std::time::Instant::now();
-        let region = Region::new(GLOBAL);
-        for _ in 0..runs {
-            black_box(op());
-        }
-        let allocations = region.change().allocations;
+        let (count, _) = allocations(op, runs);
         let per = runs.max(1);
         eprintln!(
             "{name}: {runs} runs, {:.1} µs and {} allocations each",
             started.elapsed().as_secs_f64() * 1e6 / per as f64,
-            allocations / per
+            count / per
         );
     }
 }

@@ -45,7 +45,8 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
             .any(|t| secrets_match(t, token))
 }
 
-pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Lets a request through, or refuses it when it lacks the admin token.
+pub async fn gate(state: &AppState, request: Request, next: Next) -> Response {
     let Some(token) = state.settings.admin_token.as_deref() else {
         return next.run(request).await;
     };
@@ -77,7 +78,7 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
     } else {
         let (mut parts, _) = request.into_parts();
         let ctx = match <Ctx as axum::extract::FromRequestParts<AppState>>::from_request_parts(
-            &mut parts, &state,
+            &mut parts, state,
         )
         .await
         {

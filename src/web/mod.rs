@@ -32,7 +32,6 @@ use crate::AppState;
 use crate::cxml::{Status, write};
 use crate::domain::documents;
 
-use page::remember_language;
 pub use page::{Chrome, Ctx, Message, PageError, PageForm, PagePath, PageQuery, render, show_time};
 
 pub fn router(state: AppState) -> Router {
@@ -113,12 +112,7 @@ pub fn router(state: AppState) -> Router {
                     StatusCode::REQUEST_TIMEOUT,
                     state.settings.request_timeout,
                 ))
-                .layer(axum::middleware::from_fn(security_headers))
-                .layer(axum::middleware::from_fn(remember_language))
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    admin::gate,
-                )),
+                .layer(axum::middleware::from_fn_with_state(state.clone(), edge)),
         )
         .with_state(state)
 }
@@ -217,17 +211,29 @@ async fn observe(
     response
 }
 
-/// Security headers on every answer. Pages get a Content-Security-Policy
-/// that allows no inline script (the cart's auto-post is an absim-served
-/// file) and no external resource; the test UI may not be framed by other
-/// sites, while the storefront may (buyers embed it in iframes).
-async fn security_headers(request: Request, next: Next) -> Response {
+/// The admin gate, the page language and the security headers, in one
+/// middleware: each `from_fn` layer boxes the request's future and the
+/// rest of the stack, about seven allocations a request.
+async fn edge(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let storefront = {
         let p = request.uri().path();
         p.starts_with("/s/") || p.starts_with("/dp/") || p.starts_with("/eprocurement/")
     };
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+    let language = page::Language::of(&request);
+    let mut response = language.answer(admin::gate(&state, request, next)).await;
+    security_headers(response.headers_mut(), storefront);
+    response
+}
+
+/// Security headers on every answer. Pages get a Content-Security-Policy
+/// that allows no inline script (the cart's auto-post is an absim-served
+/// file) and no external resource; the test UI may not be framed by other
+/// sites, while the storefront may (buyers embed it in iframes).
+fn security_headers(headers: &mut axum::http::HeaderMap, storefront: bool) {
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -251,7 +257,6 @@ async fn security_headers(request: Request, next: Next) -> Response {
             HeaderValue::from_static(csp),
         );
     }
-    response
 }
 
 /// A cXML answer: the document with the HTTP status that matches its

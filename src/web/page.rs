@@ -7,29 +7,51 @@ use askama::Template;
 use axum::extract::{FromRequestParts, OriginalUri, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::i18n::{Lang, Texts};
 
-/// A `?lang=` choice is remembered in a first-party cookie.
-pub(super) async fn remember_language(request: Request, next: Next) -> Response {
-    let chosen = request
-        .uri()
-        .query()
-        .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang"))
-        .and_then(|(_, v)| Lang::parse(&v));
-    let links = PageLinks::of(request.method(), request.uri(), request.headers());
-    let mut response = PAGE_LINKS.scope(links, next.run(request)).await;
-    if let Some(lang) = chosen
-        && let Ok(v) = HeaderValue::from_str(&format!(
-            "absim_lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
-            lang.code()
-        ))
-    {
-        response.headers_mut().append(header::SET_COOKIE, v);
+/// A request's language choice and the links of the page it may answer
+/// with: see [`Language::answer`].
+pub(super) struct Language {
+    /// A `?lang=` choice, remembered in a first-party cookie.
+    chosen: Option<Lang>,
+    /// None for the cXML endpoints, which answer no page.
+    links: Option<PageLinks>,
+}
+
+impl Language {
+    pub(super) fn of(request: &Request) -> Language {
+        let uri = request.uri();
+        let chosen = uri
+            .query()
+            .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang"))
+            .and_then(|(_, v)| Lang::parse(&v));
+        let path = uri.path();
+        let cxml = path.starts_with("/po/") || path.starts_with("/eprocurement/punchout");
+        Language {
+            chosen,
+            links: (!cxml).then(|| PageLinks::of(request.method(), uri, request.headers())),
+        }
     }
-    response
+
+    /// Runs `answer` with the page's links at hand (for error pages) and
+    /// remembers a `?lang=` choice.
+    pub(super) async fn answer(self, answer: impl Future<Output = Response>) -> Response {
+        let mut response = match self.links {
+            Some(links) => PAGE_LINKS.scope(links, answer).await,
+            None => answer.await,
+        };
+        if let Some(lang) = self.chosen
+            && let Ok(v) = HeaderValue::from_str(&format!(
+                "absim_lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
+                lang.code()
+            ))
+        {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+        response
+    }
 }
 
 /// What every page handler needs: the language, its texts, and the link to
