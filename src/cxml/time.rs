@@ -16,7 +16,9 @@ pub fn now() -> DateTime<FixedOffset> {
 
 /// `2026-11-29T13:27:31+09:00`: seconds and a numeric offset with a colon.
 pub fn format(t: &DateTime<FixedOffset>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    // RFC 3339 with whole seconds and `+00:00` rather than `Z`: the same
+    // text as `%Y-%m-%dT%H:%M:%S%:z` without parsing a format string.
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// How a received timestamp departs from the numeric-offset form.
@@ -91,6 +93,14 @@ mod tests {
         let (t, dev) = parse_lenient("2020-09-01T18:06:16+09:00").unwrap();
         assert_eq!(format(&t), "2020-09-01T18:06:16+09:00");
         assert_eq!(dev, None);
+    }
+
+    #[test]
+    fn absim_writes_whole_seconds_and_a_numeric_offset_even_for_utc() {
+        let t = DateTime::parse_from_rfc3339("2020-09-01T09:06:16.848Z").unwrap();
+        assert_eq!(format(&t), "2020-09-01T09:06:16+00:00");
+        let t = DateTime::parse_from_rfc3339("2020-09-01T01:06:16-08:00").unwrap();
+        assert_eq!(format(&t), "2020-09-01T01:06:16-08:00");
     }
 
     #[test]

@@ -48,18 +48,22 @@ pub struct OrderColumns {
 
 impl OrderColumns {
     pub fn of(order: &Order) -> Result<OrderColumns, StoreError> {
-        let asins: Vec<&str> = order.lines.iter().map(|l| l.asin.as_str()).collect();
-        let descriptions: Vec<&str> = order.lines.iter().map(|l| l.description.as_str()).collect();
+        let mut asins = String::new();
+        for l in &order.lines {
+            if !asins.is_empty() {
+                asins.push(' ');
+            }
+            asins.push_str(&l.asin);
+        }
+        let mut text = [order.order_id.as_str(), &order.confirm_id, &asins].join(" ");
+        for l in &order.lines {
+            text.push(' ');
+            text.push_str(&l.description);
+        }
         Ok(OrderColumns {
-            search: normalize(&format!(
-                "{} {} {} {}",
-                order.order_id,
-                order.confirm_id,
-                asins.join(" "),
-                descriptions.join(" ")
-            )),
-            asins: normalize(&asins.join(" ")),
-            day: order.received_at.format("%Y-%m-%d").to_string(),
+            search: normalize(&text),
+            asins: normalize(&asins),
+            day: order.received_at.date_naive().to_string(),
             received_at: time_text(&order.received_at),
             body: serde_json::to_string(order)?,
         })
