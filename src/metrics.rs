@@ -70,7 +70,7 @@ pub struct Metrics {
     heap_allocations: Option<Counter>,
     /// Route patterns as label values, made once each: counting a request
     /// allocates nothing.
-    routes: dashmap::DashMap<Box<str>, Arc<str>>,
+    routes: dashmap::DashSet<Arc<str>>,
 }
 
 /// A method as a label value (`other` for an extension method).
@@ -217,14 +217,12 @@ impl Metrics {
 
     /// A request answered: `route` is its pattern.
     pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
-        let known = self.routes.get(route).map(|r| Arc::clone(r.value()));
+        // The shard's guard is dropped before an insert takes it again.
+        let known = self.routes.get(route).map(|r| Arc::clone(r.key()));
         let route_label = known.unwrap_or_else(|| {
-            Arc::clone(
-                self.routes
-                    .entry(route.into())
-                    .or_insert_with(|| route.into())
-                    .value(),
-            )
+            let label: Arc<str> = route.into();
+            self.routes.insert(Arc::clone(&label));
+            label
         });
         self.requests
             .get_or_create(&RequestLabels {
