@@ -56,14 +56,25 @@ pub struct Postgres {
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
-        if e.is_closed() || e.as_db_error().is_none() && e.code().is_none() {
-            // The connection broke (the server went away, a network cut):
-            // the pool replaces it; the request may be sent again.
+        if e.is_closed() || e.code().is_none_or(connection_lost) {
+            // The connection broke (the server went away, a network cut, an
+            // administrator ended the session): the pool replaces it; the
+            // request may be sent again.
             StoreError::Unavailable(e.to_string())
         } else {
             StoreError::Postgres(e.to_string())
         }
     }
+}
+
+/// Whether an error the server sent means the session is gone rather than
+/// the statement wrong: a connection exception (class 08), or the server
+/// ending the session (57P01 admin shutdown, 57P02 crash shutdown, 57P03
+/// cannot connect now). `pg_terminate_backend` sends 57P01 before closing,
+/// so a statement in flight sees that code, not a closed connection.
+fn connection_lost(code: &SqlState) -> bool {
+    let code = code.code();
+    code.starts_with("08") || code.starts_with("57P")
 }
 
 impl From<deadpool_postgres::PoolError> for StoreError {
@@ -243,4 +254,30 @@ async fn insert_document(
     )
     .await?;
     Ok(rows[0].get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_the_server_ended_is_retryable_a_wrong_statement_is_not() {
+        for gone in [
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+            SqlState::CONNECTION_FAILURE,
+            SqlState::CONNECTION_EXCEPTION,
+        ] {
+            assert!(connection_lost(&gone), "{gone:?}");
+        }
+        for wrong in [
+            SqlState::UNIQUE_VIOLATION,
+            SqlState::SYNTAX_ERROR,
+            SqlState::UNDEFINED_TABLE,
+            SqlState::QUERY_CANCELED,
+        ] {
+            assert!(!connection_lost(&wrong), "{wrong:?}");
+        }
+    }
 }
