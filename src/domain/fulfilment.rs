@@ -20,7 +20,9 @@ pub const PRICE_HOLD_DAYS: u32 = 7;
 pub struct PlannedPart {
     pub status: PartStatus,
     pub quantity: Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
@@ -52,6 +54,7 @@ impl PlannedLine {
 pub struct PlannedShipment {
     /// Seconds after the previous document; None: the group's ship-notice
     /// delay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_secs: Option<u64>,
     /// (PO line, quantity).
     pub items: Vec<(u32, Decimal)>,
@@ -74,12 +77,14 @@ pub struct Decision {
 pub struct Fulfilment {
     /// ConfirmationHeader type.
     pub header_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_reason: Option<String>,
     pub lines: Vec<PlannedLine>,
     pub shipments: Vec<PlannedShipment>,
     pub invoice: bool,
     /// The confirmed order's price.
     pub quote: Quote,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<Decision>,
 }
 

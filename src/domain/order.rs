@@ -117,6 +117,7 @@ pub struct DocumentMeta {
 pub struct OrderLine {
     pub line_number: u32,
     pub asin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aux_id: Option<String>,
     pub description: String,
     pub unit_price: Decimal,
@@ -163,6 +164,8 @@ pub struct Mark {
 /// deliveries are stored beside it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Order {
+    /// The row's number (the store sets it; not kept in the stored body).
+    #[serde(default, skip_serializing)]
     pub no: u64,
     pub group_id: u32,
     /// 発注番号: the buyer's orderID.
@@ -170,10 +173,12 @@ pub struct Order {
     pub order_date: String,
     pub payload_id: String,
     pub scenario: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     pub received_at: DateTime<FixedOffset>,
     pub lines: Vec<OrderLine>,
     /// The Total the PO states.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_total: Option<Decimal>,
     /// absim's pricing of the PO lines.
     pub quote: Quote,
@@ -185,11 +190,16 @@ pub struct Order {
     pub shipment_identifier: String,
     pub carrier: String,
     pub deployment_mode: String,
+    /// The person's mark (the store keeps it in columns of its own).
+    #[serde(default, skip_serializing)]
     pub mark: Option<Mark>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deviations: Vec<Deviation>,
     /// What absim confirms, ships and invoices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfilment: Option<super::fulfilment::Fulfilment>,
     /// Set when the PO was refused: the answer it got.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<Refusal>,
     /// The CI run open for the group when the PO arrived.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -160,3 +160,47 @@ pub fn eviction_batch(count: i64, max: usize) -> i64 {
 /// Orders deleted per retention transaction: small, so that a pass never
 /// holds the writer (or row locks) for long.
 pub const RETENTION_BATCH: i64 = 500;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An order body as absim wrote it before empty fields were left out.
+    const EARLIER_BODY: &str = r#"{"no":0,"group_id":1,"order_id":"BENCH-1","order_date":"2026-11-29T10:04:00+09:00","payload_id":"1.2@bench.example","scenario":"basic","session_id":null,"received_at":"2026-11-30T10:40:55.882407897+09:00","lines":[{"line_number":1,"asin":"B087JWRCP5","aux_id":null,"description":"[山善] パソコンデスク","unit_price":"16182.00","currency":"JPY","quantity":"1","unit_of_measure":"EA"}],"po_total":null,"quote":{"subtotal":"16182","tax":"1618","shipping":"373","discount":"373","total":"17800"},"confirm_id":"551-5246482-1935690","delivery_number":"test16129959277073517","shipment_identifier":"000000000","carrier":"Test Mode Carrier","deployment_mode":"test","mark":null,"deviations":[],"fulfilment":{"header_type":"detail","header_reason":null,"lines":[{"line_number":1,"ordered":"1","po_price":"16182.00","unit_price":"16182.00","parts":[{"status":"accept","quantity":"1","delivery_days":null,"reason":null}]}],"shipments":[{"delay_secs":null,"items":[[1,"1"]],"shipment_id":"test16129959277073517","tracking":"000000000"}],"invoice":false,"quote":{"subtotal":"16182","tax":"1618","shipping":"373","discount":"373","total":"17800"},"decisions":[]},"refusal":null}"#;
+
+    fn row(body: String) -> OrderRow {
+        let at = "2026-11-30T11:00:00+09:00".to_owned();
+        (
+            7,
+            body,
+            Some("success".into()),
+            Some("qa".into()),
+            Some(at),
+            None,
+        )
+    }
+
+    #[test]
+    fn a_stored_body_leaves_out_what_is_empty_and_reads_back_the_same() {
+        let earlier = build_order(row(EARLIER_BODY.into())).unwrap();
+        assert_eq!(earlier.no, 7, "the number comes from the row");
+        assert_eq!(earlier.mark.as_ref().unwrap().by, "qa", "the mark too");
+        let body = OrderColumns::of(&earlier).unwrap().body;
+        for left_out in [
+            "null",
+            "\"no\"",
+            "\"mark\"",
+            "[]",
+            "aux_id",
+            "header_reason",
+        ] {
+            assert!(!body.contains(left_out), "{left_out} in {body}");
+        }
+        assert!(body.len() < EARLIER_BODY.len(), "{body}");
+        let again = build_order(row(body.clone())).unwrap();
+        let json = |o: &Order| serde_json::to_value(o).unwrap();
+        assert_eq!(json(&again), json(&earlier));
+        assert_eq!((again.no, again.mark.is_some()), (7, true));
+        assert_eq!(OrderColumns::of(&again).unwrap().body, body);
+    }
+}
