@@ -128,7 +128,7 @@ fn fixture() -> Fixture {
             order.items = (0..50)
                 .map(|i| {
                     let mut item = items[i % items.len()].clone();
-                    item.line_number = Some((i + 1).to_string());
+                    item.line_number = Some((i + 1).to_string().into());
                     item
                 })
                 .collect();

@@ -362,7 +362,7 @@ async fn run_one(
         (status, answer) = t.post_xml(po_url, write::document(&po)).await?;
     }
     if twice {
-        po.payload_id = format!("{order_id}.2@runner.absim");
+        po.payload_id = compact_str::format_compact!("{order_id}.2@runner.absim");
         (status, answer) = t.post_xml(po_url, write::document(&po)).await?;
     }
     let _ = (status, answer);

@@ -29,7 +29,7 @@ pub struct BuyerConfig {
 impl BuyerConfig {
     fn header(&self) -> Header {
         let mut sender = Credential::new("NetworkId", &self.identity);
-        sender.shared_secret = Some(self.shared_secret.clone());
+        sender.shared_secret = Some(self.shared_secret.as_str().into());
         Header {
             from: Party {
                 credentials: vec![Credential::new("NetworkId", &self.identity)],
@@ -39,7 +39,7 @@ impl BuyerConfig {
             },
             sender: Sender {
                 credentials: vec![sender],
-                user_agent: Some(self.user_agent.clone()),
+                user_agent: Some(self.user_agent.as_str().into()),
             },
         }
     }
@@ -172,8 +172,8 @@ pub fn order_request(
         .iter()
         .enumerate()
         .map(|(i, item)| ItemOut {
-            quantity: item.quantity.clone(),
-            line_number: Some((i + 1).to_string()),
+            quantity: item.quantity.as_str().into(),
+            line_number: Some(compact_str::format_compact!("{}", i + 1)),
             requested_delivery_date: None,
             item_id: item.item_id.clone(),
             item_detail: Some(item.item_detail.clone()),
@@ -194,7 +194,7 @@ pub fn order_request(
         OrderRequest {
             header: OrderRequestHeader {
                 order_id: order_id.into(),
-                order_date: crate::cxml::time::format(&crate::cxml::time::now()),
+                order_date: crate::cxml::time::format(&crate::cxml::time::now()).into(),
                 kind: Some("new".into()),
                 total: Some(MoneyHolder::jpy(total)),
                 ship_to: Some(address("本社")),
@@ -207,7 +207,7 @@ pub fn order_request(
                     },
                     email: vec![Email {
                         name: None,
-                        value: cfg.user_email.clone(),
+                        value: cfg.user_email.as_str().into(),
                     }],
                 }],
                 extrinsics: Vec::new(),
@@ -215,7 +215,7 @@ pub fn order_request(
             items,
         },
     );
-    doc.payload_id = payload_id.to_owned();
+    doc.payload_id = payload_id.into();
     doc
 }
 

@@ -303,7 +303,7 @@ impl Buyer {
             .iter()
             .map(|i| {
                 (
-                    i.item_id.supplier_part_id.clone(),
+                    i.item_id.supplier_part_id.to_string(),
                     i.item_detail.description_text(),
                     i.quantity.clone(),
                     i.item_detail
@@ -311,7 +311,7 @@ impl Buyer {
                         .money
                         .amount()
                         .map(yen)
-                        .unwrap_or_else(|| i.item_detail.unit_price.money.value.clone()),
+                        .unwrap_or_else(|| i.item_detail.unit_price.money.value.to_string()),
                 )
             })
             .collect();
@@ -357,7 +357,7 @@ impl Buyer {
                 .as_mut()
                 .and_then(|s| s.address.postal_address.as_mut())
         {
-            pa.street = vec![cart.address.clone()];
+            pa.street = vec![cart.address.as_str().into()];
         }
         if self.0.settings.mistakes.drop_aux_id
             && let Some(r) = po.request.as_mut()

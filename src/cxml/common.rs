@@ -2,6 +2,8 @@
 //! descriptions, addresses, item identification and details, references.
 
 use rust_decimal::Decimal;
+
+use super::Text;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -27,24 +29,24 @@ pub struct Sender {
     #[serde(rename = "Credential", default)]
     pub credentials: Vec<Credential>,
     #[serde(rename = "UserAgent", skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
+    pub user_agent: Option<Text>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Credential {
     #[serde(rename = "@domain", default)]
-    pub domain: String,
+    pub domain: Text,
     #[serde(rename = "Identity", default)]
-    pub identity: String,
+    pub identity: Text,
     #[serde(rename = "SharedSecret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<String>,
+    pub shared_secret: Option<Text>,
 }
 
 impl Credential {
     pub fn new(domain: &str, identity: &str) -> Self {
         Credential {
-            domain: domain.to_owned(),
-            identity: identity.to_owned(),
+            domain: domain.into(),
+            identity: identity.into(),
             shared_secret: None,
         }
     }
@@ -92,9 +94,9 @@ impl Status {
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Money {
     #[serde(rename = "@currency", default)]
-    pub currency: String,
+    pub currency: Text,
     #[serde(rename = "$text", default)]
-    pub value: String,
+    pub value: Text,
 }
 
 impl Money {
@@ -102,7 +104,7 @@ impl Money {
     pub fn jpy(amount: Decimal) -> Self {
         Money {
             currency: "JPY".into(),
-            value: format!("{:.2}", amount.round_dp(2)),
+            value: compact_str::format_compact!("{:.2}", amount.round_dp(2)),
         }
     }
 
@@ -198,16 +200,16 @@ impl Serialize for Description {
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Extrinsic {
     #[serde(rename = "@name", default)]
-    pub name: String,
+    pub name: Text,
     #[serde(rename = "$text", default)]
-    pub value: String,
+    pub value: Text,
 }
 
 impl Extrinsic {
     pub fn new(name: &str, value: impl Into<String>) -> Self {
         Extrinsic {
-            name: name.to_owned(),
-            value: value.into(),
+            name: name.into(),
+            value: Text::from(value.into()),
         }
     }
 }
@@ -229,37 +231,37 @@ pub struct UrlHolder {
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Name {
     #[serde(rename = "@xml:lang", default)]
-    pub lang: Option<String>,
+    pub lang: Option<Text>,
     #[serde(rename = "$text", default)]
-    pub value: String,
+    pub value: Text,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Country {
     #[serde(rename = "@isoCountryCode", default)]
-    pub iso_country_code: String,
+    pub iso_country_code: Text,
     #[serde(rename = "$text", default)]
-    pub name: String,
+    pub name: Text,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct PostalAddress {
     #[serde(rename = "@name", skip_serializing_if = "Option::is_none", default)]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     #[serde(rename = "DeliverTo", default)]
-    pub deliver_to: Vec<String>,
+    pub deliver_to: Vec<Text>,
     #[serde(rename = "Street", default)]
-    pub street: Vec<String>,
+    pub street: Vec<Text>,
     #[serde(rename = "City", default)]
-    pub city: String,
+    pub city: Text,
     #[serde(rename = "State", skip_serializing_if = "Option::is_none", default)]
-    pub state: Option<String>,
+    pub state: Option<Text>,
     #[serde(
         rename = "PostalCode",
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub postal_code: Option<String>,
+    pub postal_code: Option<Text>,
     #[serde(rename = "Country", default)]
     pub country: Country,
 }
@@ -267,9 +269,9 @@ pub struct PostalAddress {
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Email {
     #[serde(rename = "@name", skip_serializing_if = "Option::is_none", default)]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     #[serde(rename = "$text", default)]
-    pub value: String,
+    pub value: Text,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
@@ -279,13 +281,13 @@ pub struct Address {
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub iso_country_code: Option<String>,
+    pub iso_country_code: Option<Text>,
     #[serde(
         rename = "@addressID",
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub address_id: Option<String>,
+    pub address_id: Option<Text>,
     #[serde(rename = "Name", default)]
     pub name: Name,
     #[serde(rename = "PostalAddress", skip_serializing_if = "Option::is_none")]
@@ -304,7 +306,7 @@ pub struct AddressHolder {
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Contact {
     #[serde(rename = "@role", skip_serializing_if = "Option::is_none", default)]
-    pub role: Option<String>,
+    pub role: Option<Text>,
     #[serde(rename = "Name", default)]
     pub name: Name,
     #[serde(rename = "Email", default)]
@@ -314,27 +316,27 @@ pub struct Contact {
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct ItemId {
     #[serde(rename = "SupplierPartID", default)]
-    pub supplier_part_id: String,
+    pub supplier_part_id: Text,
     #[serde(
         rename = "SupplierPartAuxiliaryID",
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub supplier_part_auxiliary_id: Option<String>,
+    pub supplier_part_auxiliary_id: Option<Text>,
     #[serde(
         rename = "BuyerPartID",
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub buyer_part_id: Option<String>,
+    pub buyer_part_id: Option<Text>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Classification {
     #[serde(rename = "@domain", default)]
-    pub domain: String,
+    pub domain: Text,
     #[serde(rename = "$text", default)]
-    pub code: String,
+    pub code: Text,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
@@ -344,7 +346,7 @@ pub struct ItemDetail {
     #[serde(rename = "Description", default)]
     pub description: Vec<Description>,
     #[serde(rename = "UnitOfMeasure", default)]
-    pub unit_of_measure: String,
+    pub unit_of_measure: Text,
     #[serde(rename = "Classification", default)]
     pub classification: Vec<Classification>,
     #[serde(
@@ -352,13 +354,13 @@ pub struct ItemDetail {
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub manufacturer_part_id: Option<String>,
+    pub manufacturer_part_id: Option<Text>,
     #[serde(
         rename = "ManufacturerName",
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub manufacturer_name: Option<String>,
+    pub manufacturer_name: Option<Text>,
     #[serde(rename = "Extrinsic", default)]
     pub extrinsics: Vec<Extrinsic>,
 }

@@ -20,7 +20,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::common::*;
 use super::order_request::{ItemOut, OrderRequest, OrderRequestHeader};
-use super::{Cxml, Request};
+use super::{Cxml, Request, Text};
 
 /// One element: its name, attributes (a range of the tree's), text (the
 /// non-blank text runs, joined) and its place among its siblings. Links
@@ -236,25 +236,25 @@ impl<'a> Tree<'a> {
 
     /// The text of a text-only element; gives up on child elements or no
     /// text.
-    fn text(&self, id: usize) -> Fast<String> {
+    fn text(&self, id: usize) -> Fast<Text> {
         let n = self.node(id);
         if n.first_child != 0 {
             return None;
         }
-        n.text.as_deref().map(str::to_owned)
+        n.text.as_deref().map(Text::from)
     }
 
     /// The text of the one child `name`, if there is one.
-    fn child_text(&self, id: usize, name: &str) -> Fast<Option<String>> {
+    fn child_text(&self, id: usize, name: &str) -> Fast<Option<Text>> {
         maybe(self.one(id, name)?, |c| self.text(c))
     }
 
     /// An attribute's value, if the element has it.
-    fn attr(&self, id: usize, name: &str) -> Option<String> {
+    fn attr(&self, id: usize, name: &str) -> Option<Text> {
         self.attrs[self.node(id).attrs.clone()]
             .iter()
             .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
+            .map(|(_, v)| Text::from(v.as_ref()))
     }
 }
 
@@ -464,7 +464,12 @@ fn item_detail(t: &Tree, id: usize) -> Fast<ItemDetail> {
         },
         description: t
             .all(id, "Description")
-            .map(|d| Some(Description::from_text(t.attr(d, "xml:lang"), t.text(d)?)))
+            .map(|d| {
+                Some(Description::from_text(
+                    t.attr(d, "xml:lang").map(String::from),
+                    t.text(d)?.into(),
+                ))
+            })
             .collect::<Fast<_>>()?,
         unit_of_measure: t.child_text(id, "UnitOfMeasure")?.unwrap_or_default(),
         classification: t

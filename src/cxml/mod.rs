@@ -100,18 +100,23 @@ pub trait Payload: Sized {
     }
 }
 
+/// Text read from or written into a document: most values (IDs, codes,
+/// dates, credentials) are at most 24 bytes and are kept inline, without
+/// an allocation of their own.
+pub type Text = compact_str::CompactString;
+
 /// The cXML root. `P` is the payload inside `Request`, `Message` or `Response`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename = "cXML")]
 pub struct Cxml<P> {
     #[serde(rename = "@version", skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<Text>,
     #[serde(rename = "@payloadID", default)]
-    pub payload_id: String,
+    pub payload_id: Text,
     #[serde(rename = "@timestamp", default)]
-    pub timestamp: String,
+    pub timestamp: Text,
     #[serde(rename = "@xml:lang", skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
+    pub lang: Option<Text>,
     #[serde(rename = "Header", skip_serializing_if = "Option::is_none")]
     pub header: Option<Header>,
     #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
@@ -156,7 +161,7 @@ pub struct Request<P> {
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub deployment_mode: Option<String>,
+    pub deployment_mode: Option<Text>,
     #[serde(rename = "$value")]
     pub payload: P,
 }

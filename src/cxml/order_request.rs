@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::{AddressHolder, Contact, Extrinsic, ItemDetail, ItemId, MoneyHolder};
-use super::{Container, Cxml, Dtd, Payload};
+use super::{Container, Cxml, Dtd, Payload, Text};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct OrderRequest {
@@ -29,11 +29,11 @@ impl Payload for OrderRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct OrderRequestHeader {
     #[serde(rename = "@orderID", default)]
-    pub order_id: String,
+    pub order_id: Text,
     #[serde(rename = "@orderDate", default)]
-    pub order_date: String,
+    pub order_date: Text,
     #[serde(rename = "@type", skip_serializing_if = "Option::is_none", default)]
-    pub kind: Option<String>,
+    pub kind: Option<Text>,
     #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
     pub total: Option<MoneyHolder>,
     #[serde(rename = "ShipTo", skip_serializing_if = "Option::is_none")]
@@ -56,19 +56,19 @@ impl OrderRequestHeader {
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct ItemOut {
     #[serde(rename = "@quantity", default)]
-    pub quantity: String,
+    pub quantity: Text,
     #[serde(
         rename = "@lineNumber",
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub line_number: Option<String>,
+    pub line_number: Option<Text>,
     #[serde(
         rename = "@requestedDeliveryDate",
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub requested_delivery_date: Option<String>,
+    pub requested_delivery_date: Option<Text>,
     #[serde(rename = "ItemID", default)]
     pub item_id: ItemId,
     #[serde(rename = "ItemDetail", skip_serializing_if = "Option::is_none")]

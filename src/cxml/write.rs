@@ -72,8 +72,8 @@ pub fn request<P>(
 ) -> Cxml<P> {
     Cxml {
         version: Some(super::CXML_VERSION.into()),
-        payload_id,
-        timestamp: time::format(&time::now()),
+        payload_id: payload_id.into(),
+        timestamp: time::format(&time::now()).into(),
         lang: Some("ja-JP".into()),
         header: Some(header),
         message: None,
@@ -89,8 +89,8 @@ pub fn request<P>(
 pub fn response<P: Payload>(payload_id: String, status: Status, payload: Option<P>) -> Cxml<P> {
     Cxml {
         version: Some(P::DTD.version().into()),
-        payload_id,
-        timestamp: time::format(&time::now()),
+        payload_id: payload_id.into(),
+        timestamp: time::format(&time::now()).into(),
         lang: Some("ja-JP".into()),
         header: None,
         message: None,

@@ -53,7 +53,7 @@ fn amazon_credentials() -> Vec<Credential> {
 pub fn amazon_header(group: &Group, with_secret: bool) -> Header {
     let mut sender = amazon_credentials();
     if with_secret {
-        sender[1].shared_secret = Some(group.shared_secret.clone());
+        sender[1].shared_secret = Some(group.shared_secret.as_str().into());
     }
     Header {
         from: Party {
@@ -110,8 +110,8 @@ pub fn order_message(
                 quantity: line.quantity.to_string(),
                 line_number: None,
                 item_id: ItemId {
-                    supplier_part_id: p.asin.clone(),
-                    supplier_part_auxiliary_id: Some(session.aux_id(line.line)),
+                    supplier_part_id: p.asin.as_str().into(),
+                    supplier_part_auxiliary_id: Some(session.aux_id(line.line).into()),
                     buyer_part_id: None,
                 },
                 item_detail: ItemDetail {
@@ -120,10 +120,10 @@ pub fn order_message(
                     unit_of_measure: "EA".into(),
                     classification: vec![Classification {
                         domain: "UNSPSC".into(),
-                        code: p.unspsc.clone(),
+                        code: p.unspsc.as_str().into(),
                     }],
-                    manufacturer_part_id: Some(p.part_number.clone()),
-                    manufacturer_name: Some(p.manufacturer.clone()),
+                    manufacturer_part_id: Some(p.part_number.as_str().into()),
+                    manufacturer_name: Some(p.manufacturer.as_str().into()),
                     extrinsics: vec![
                         Extrinsic::new("soldBy", "Amazon.co.jp"),
                         Extrinsic::new("fulfilledBy", "Amazon"),
@@ -161,7 +161,7 @@ pub fn order_message(
     // A POOM travels in a Message, not a Request.
     let request = doc.request.take().expect("write::request sets it");
     doc.message = Some(Message {
-        deployment_mode: request.deployment_mode,
+        deployment_mode: request.deployment_mode.map(String::from),
         in_reply_to: Some(session.setup.payload_id.clone()).filter(|p| !p.is_empty()),
         // An empty cart: the session ended without items (Status 204).
         status: session
@@ -361,8 +361,8 @@ pub fn invoice(
                 reference: InvoiceDetailItemReference {
                     line_number: l.line_number.to_string(),
                     item_id: po.map(|o| ItemId {
-                        supplier_part_id: o.asin.clone(),
-                        supplier_part_auxiliary_id: o.aux_id.clone(),
+                        supplier_part_id: o.asin.as_str().into(),
+                        supplier_part_auxiliary_id: o.aux_id.as_deref().map(Into::into),
                         buyer_part_id: None,
                     }),
                     description: po.map(|o| Description::new("ja", o.description.clone())),

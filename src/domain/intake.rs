@@ -139,8 +139,8 @@ pub fn refused(
         order_id: header
             .map(|h| h.order_id.trim().to_owned())
             .unwrap_or_default(),
-        order_date: header.map(|h| h.order_date.clone()).unwrap_or_default(),
-        payload_id: doc.map(|d| d.payload_id.clone()).unwrap_or_default(),
+        order_date: header.map(|h| h.order_date.to_string()).unwrap_or_default(),
+        payload_id: doc.map(|d| d.payload_id.to_string()).unwrap_or_default(),
         scenario,
         session_id,
         received_at,
@@ -179,17 +179,21 @@ fn readable_lines(doc: &Cxml<OrderRequest>) -> Vec<OrderLine> {
                     .and_then(|n| n.trim().parse().ok())
                     .unwrap_or(i as u32 + 1),
                 asin: item.item_id.supplier_part_id.trim().to_owned(),
-                aux_id: item.item_id.supplier_part_auxiliary_id.clone(),
+                aux_id: item
+                    .item_id
+                    .supplier_part_auxiliary_id
+                    .as_deref()
+                    .map(str::to_owned),
                 description: detail.map(|d| d.description_text()).unwrap_or_default(),
                 unit_price: detail
                     .and_then(|d| d.unit_price.money.amount())
                     .unwrap_or_default(),
                 currency: detail
-                    .map(|d| d.unit_price.money.currency.clone())
+                    .map(|d| d.unit_price.money.currency.to_string())
                     .unwrap_or_default(),
                 quantity: item.quantity.trim().parse().unwrap_or_default(),
                 unit_of_measure: detail
-                    .map(|d| d.unit_of_measure.clone())
+                    .map(|d| d.unit_of_measure.to_string())
                     .unwrap_or_default(),
             }
         })

@@ -548,7 +548,7 @@ pub fn validate_order(
                         ),
                     )
                 })?;
-                (price, d.unit_price.money.currency.clone())
+                (price, d.unit_price.money.currency.to_string())
             }
             None => {
                 deviations.push(Deviation::new(
@@ -590,7 +590,7 @@ pub fn validate_order(
     }
     Ok(ValidOrder {
         order_id: order_id.to_owned(),
-        order_date: h.order_date.clone(),
+        order_date: h.order_date.to_string(),
         payload_id: payload_id.to_owned(),
         lines,
         po_total: h.total.as_ref().and_then(|t| t.money.amount()),

@@ -283,11 +283,11 @@ async fn inject(
     body: &[u8],
 ) -> Option<Response> {
     let parsed = read::<OrderRequest>(body).ok();
-    let payload_id = parsed.as_ref().map(|p| p.doc.payload_id.clone());
+    let payload_id = parsed.as_ref().map(|p| p.doc.payload_id.to_string());
     let order_id = parsed
         .as_ref()
         .and_then(|p| p.doc.payload())
-        .map(|o| o.header.order_id.clone());
+        .map(|o| o.header.order_id.to_string());
     let detail = match kind {
         FaultKind::Http500Html => "HTTP 500 with an HTML body; the PO was not accepted".to_owned(),
         FaultKind::Http503 => "HTTP 503 with Retry-After: 5; the PO was not accepted".to_owned(),

@@ -129,7 +129,7 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         group_id: group.id,
         setup: SetupRecord {
             received_at,
-            payload_id: doc.payload_id.clone(),
+            payload_id: doc.payload_id.to_string(),
             operation: operation.clone(),
             buyer_cookie: request.buyer_cookie.clone(),
             credentials_valid: true,
