@@ -374,8 +374,36 @@ fn flow_row(
     )
 }
 
+/// A new, empty directory for the run's stores: `absim-bench-PID`, or that
+/// with a suffix when a kept run of an earlier process with the same PID
+/// left one (its store would answer this run's payloadIDs as duplicates).
 fn tempfile_dir() -> anyhow::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("absim-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+    let base = format!("absim-bench-{}", std::process::id());
+    let mut suffix = 0;
+    loop {
+        let name = match suffix {
+            0 => base.clone(),
+            n => format!("{base}-{n}"),
+        };
+        let dir = std::env::temp_dir().join(name);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => suffix += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_run_gets_a_new_empty_directory_even_where_a_kept_one_has_its_pid() {
+        let first = super::tempfile_dir().unwrap();
+        std::fs::write(first.join("absim.db"), b"a kept run's store").unwrap();
+        let second = super::tempfile_dir().unwrap();
+        assert_ne!(first, second);
+        assert_eq!(std::fs::read_dir(&second).unwrap().count(), 0);
+        std::fs::remove_dir_all(first).unwrap();
+        std::fs::remove_dir_all(second).unwrap();
+    }
 }
