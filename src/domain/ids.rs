@@ -3,26 +3,36 @@
 
 use rand::Rng;
 
-fn digits(n: usize) -> String {
+/// `prefix`, then groups of random digits of the given lengths joined by
+/// `-`, written into one String.
+fn digits(prefix: &str, groups: &[usize]) -> String {
     let mut rng = rand::rng();
-    (0..n)
-        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
-        .collect()
+    let mut out = String::with_capacity(
+        prefix.len() + groups.iter().sum::<usize>() + groups.len().saturating_sub(1),
+    );
+    out.push_str(prefix);
+    for (i, &n) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        out.extend((0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))));
+    }
+    out
 }
 
 /// An Amazon order number, `503-1234567-1234567`, used as confirmID.
 pub fn amazon_order_number() -> String {
-    format!("{}-{}-{}", digits(3), digits(7), digits(7))
+    digits("", &[3, 7, 7])
 }
 
 /// 納品番号 in test mode: `test` followed by 17 digits.
 pub fn test_delivery_number() -> String {
-    format!("test{}", digits(17))
+    digits("test", &[17])
 }
 
 /// A carrier-style tracking number for active mode.
 pub fn tracking_number() -> String {
-    digits(12)
+    digits("", &[12])
 }
 
 /// A cart reference in the order-number shape; each line's
@@ -50,6 +60,15 @@ mod tests {
         let d = test_delivery_number();
         assert_eq!(d.len(), 21);
         assert!(d.starts_with("test") && d[4..].chars().all(|c| c.is_ascii_digit()));
+        let t = tracking_number();
+        assert!(
+            t.len() == 12 && t.chars().all(|c| c.is_ascii_digit()),
+            "{t}"
+        );
+        // Each is written into one allocation of its exact size.
+        for id in [o, d, t] {
+            assert_eq!(id.capacity(), id.len(), "{id}");
+        }
     }
 
     #[test]
