@@ -59,7 +59,11 @@ impl PayloadIds {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let ms = chrono::Utc::now().timestamp_millis();
         let r: u32 = rand::random::<u32>() % 10_000;
-        format!("{ms}.{}.{n}.{r:04}@{}", self.replica, self.host)
+        // Sized once: `format!` grew its buffer twice for an id this long.
+        // 48 bytes hold the numbers and the separators.
+        let mut id = String::with_capacity(48 + self.replica.len() + self.host.len());
+        let _ = write!(id, "{ms}.{}.{n}.{r:04}@{}", self.replica, self.host);
+        id
     }
 }
 
@@ -96,5 +100,24 @@ pub fn response<P: Payload>(payload_id: String, status: Status, payload: Option<
         message: None,
         request: None,
         response: Some(Response { status, payload }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PayloadIds;
+
+    #[test]
+    fn payload_ids_are_unique_well_formed_and_written_in_one_allocation() {
+        let ids = PayloadIds::new("replica a@1", "absim.example.jp");
+        let (first, second) = (ids.next(), ids.next());
+        assert_ne!(first, second);
+        let (left, host) = first.split_once('@').unwrap();
+        assert_eq!(host, "absim.example.jp");
+        let parts: Vec<&str> = left.split('.').collect();
+        assert_eq!(parts.len(), 4, "{first}");
+        assert_eq!(parts[1], "replica-a-1", "no '@' or space from the replica");
+        assert!(parts[0].len() >= 13 && parts[3].len() == 4, "{first}");
+        assert_eq!(first.capacity(), 48 + "replica-a-1".len() + host.len());
     }
 }
