@@ -240,7 +240,7 @@ fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
             ));
             continue;
         };
-        let Some(c) = cart.iter().find(|c| &c.aux_id == aux) else {
+        let Some(c) = cart.iter().find(|c| c.aux_id == *aux) else {
             all_ok = false;
             checks.push(Check::fail(
                 "PO lines match the cart",
@@ -266,7 +266,7 @@ fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
                 "ASIN (SupplierPartID)",
                 "ASIN (SupplierPartID)",
                 c.asin.clone(),
-                l.asin.clone(),
+                l.asin.to_string(),
             );
         }
         if l.quantity != Decimal::from(c.quantity) {
@@ -286,7 +286,7 @@ fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
             );
         }
         if !l.currency.eq_ignore_ascii_case("JPY") {
-            mismatch("通貨", "currency", "JPY".into(), l.currency.clone());
+            mismatch("通貨", "currency", "JPY".into(), l.currency.to_string());
         }
     }
     if all_ok {
@@ -537,7 +537,10 @@ fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
                 let Some(cart) = last_cart(e) else { continue };
                 let mut ok = true;
                 for l in &order.lines {
-                    let Some(c) = cart.iter().find(|c| Some(&c.aux_id) == l.aux_id.as_ref()) else {
+                    let Some(c) = cart
+                        .iter()
+                        .find(|c| Some(c.aux_id.as_str()) == l.aux_id.as_deref())
+                    else {
                         continue;
                     };
                     if l.description != c.description {

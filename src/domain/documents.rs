@@ -215,7 +215,7 @@ pub fn confirmation(
                 .lines
                 .iter()
                 .find(|o| o.line_number == l.line_number)
-                .map(|o| o.unit_of_measure.clone())
+                .map(|o| o.unit_of_measure.to_string())
                 .unwrap_or_else(|| "EA".into());
             ConfirmationItem {
                 quantity: quantity_text(l.ordered),
@@ -290,7 +290,7 @@ pub fn ship_notice(
             .lines
             .iter()
             .find(|o| o.line_number == line)
-            .map(|o| o.unit_of_measure.clone())
+            .map(|o| o.unit_of_measure.to_string())
             .unwrap_or_else(|| "EA".into())
     };
     write::request(
@@ -355,7 +355,7 @@ pub fn invoice(
                 invoice_line_number: l.line_number.to_string(),
                 quantity: quantity_text(shipped),
                 unit_of_measure: po
-                    .map(|o| o.unit_of_measure.clone())
+                    .map(|o| o.unit_of_measure.to_string())
                     .unwrap_or_else(|| "EA".into()),
                 unit_price: MoneyHolder::jpy(l.unit_price),
                 reference: InvoiceDetailItemReference {

@@ -178,22 +178,18 @@ fn readable_lines(doc: &Cxml<OrderRequest>) -> Vec<OrderLine> {
                     .as_deref()
                     .and_then(|n| n.trim().parse().ok())
                     .unwrap_or(i as u32 + 1),
-                asin: item.item_id.supplier_part_id.trim().to_owned(),
-                aux_id: item
-                    .item_id
-                    .supplier_part_auxiliary_id
-                    .as_deref()
-                    .map(str::to_owned),
+                asin: item.item_id.supplier_part_id.trim().into(),
+                aux_id: item.item_id.supplier_part_auxiliary_id.clone(),
                 description: detail.map(|d| d.description_text()).unwrap_or_default(),
                 unit_price: detail
                     .and_then(|d| d.unit_price.money.amount())
                     .unwrap_or_default(),
                 currency: detail
-                    .map(|d| d.unit_price.money.currency.to_string())
+                    .map(|d| d.unit_price.money.currency.clone())
                     .unwrap_or_default(),
                 quantity: item.quantity.trim().parse().unwrap_or_default(),
                 unit_of_measure: detail
-                    .map(|d| d.unit_of_measure.to_string())
+                    .map(|d| d.unit_of_measure.clone())
                     .unwrap_or_default(),
             }
         })

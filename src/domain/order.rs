@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::account::{Group, secrets_match};
 use super::pricing::{PricingRules, Quote};
 use crate::cxml::order_request::OrderRequest;
-use crate::cxml::{Cxml, Deviation, Header, Status};
+use crate::cxml::{Cxml, Deviation, Header, Status, Text};
 
 pub const ALL_DOC_KINDS: [DocKind; 12] = [
     DocKind::SetupRequest,
@@ -116,14 +116,14 @@ pub struct DocumentMeta {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct OrderLine {
     pub line_number: u32,
-    pub asin: String,
+    pub asin: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aux_id: Option<String>,
+    pub aux_id: Option<Text>,
     pub description: String,
     pub unit_price: Decimal,
-    pub currency: String,
+    pub currency: Text,
     pub quantity: Decimal,
-    pub unit_of_measure: String,
+    pub unit_of_measure: Text,
 }
 
 impl OrderLine {
@@ -548,7 +548,7 @@ pub fn validate_order(
                         ),
                     )
                 })?;
-                (price, d.unit_price.money.currency.to_string())
+                (price, d.unit_price.money.currency.clone())
             }
             None => {
                 deviations.push(Deviation::new(
@@ -557,7 +557,7 @@ pub fn validate_order(
                         "ItemOut line {line_number} has no ItemDetail; its price is taken as 0"
                     ),
                 ));
-                (Decimal::ZERO, "JPY".to_owned())
+                (Decimal::ZERO, Text::from("JPY"))
             }
         };
         if let Some(d) = detail
@@ -570,22 +570,22 @@ pub fn validate_order(
         }
         lines.push(OrderLine {
             line_number,
-            asin: asin.to_owned(),
+            asin: asin.into(),
             aux_id: item
                 .item_id
                 .supplier_part_auxiliary_id
                 .as_deref()
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(str::to_owned),
+                .map(Text::from),
             description: detail.map(|d| d.description_text()).unwrap_or_default(),
             unit_price,
             currency,
             quantity,
             unit_of_measure: detail
-                .map(|d| d.unit_of_measure.trim().to_owned())
+                .map(|d| Text::from(d.unit_of_measure.trim()))
                 .filter(|u| !u.is_empty())
-                .unwrap_or_else(|| "EA".to_owned()),
+                .unwrap_or_else(|| "EA".into()),
         });
     }
     Ok(ValidOrder {

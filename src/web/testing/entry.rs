@@ -399,7 +399,7 @@ pub async fn entry(
             .iter()
             .map(|l| EntryLine {
                 line_number: l.line_number,
-                asin: l.asin.clone(),
+                asin: l.asin.to_string(),
                 // The catalogue's title, as the guide shows it; the PO's
                 // own description for ASINs absim does not sell.
                 description: state
