@@ -133,7 +133,7 @@ impl MoneyHolder {
 #[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
 pub struct Description {
     #[serde(rename = "@xml:lang", default)]
-    pub lang: Option<String>,
+    pub lang: Option<Text>,
     #[serde(rename = "$value", default)]
     parts: Vec<DescriptionPart>,
 }
@@ -148,14 +148,14 @@ enum DescriptionPart {
 impl Description {
     pub fn new(lang: &str, text: impl Into<String>) -> Self {
         Description {
-            lang: Some(lang.to_owned()),
+            lang: Some(lang.into()),
             parts: vec![DescriptionPart::Text(text.into())],
         }
     }
 
     /// The description's text; a `ShortName` stands in when there is no text.
     /// A Description read as text only (the fast OrderRequest reader).
-    pub(crate) fn from_text(lang: Option<String>, text: String) -> Self {
+    pub(crate) fn from_text(lang: Option<Text>, text: String) -> Self {
         Description {
             lang,
             parts: vec![DescriptionPart::Text(text)],
@@ -163,6 +163,12 @@ impl Description {
     }
 
     pub fn text(&self) -> String {
+        // The usual Description is one run of text: no list to join.
+        if let [DescriptionPart::Text(t)] = self.parts.as_slice()
+            && !t.trim().is_empty()
+        {
+            return t.trim().to_owned();
+        }
         let text: Vec<&str> = self
             .parts
             .iter()
@@ -490,4 +496,35 @@ pub struct Comments {
     pub kind: Option<String>,
     #[serde(rename = "$text", default)]
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Description;
+
+    fn text(xml: &str) -> String {
+        quick_xml::de::from_str::<Description>(xml).unwrap().text()
+    }
+
+    #[test]
+    fn a_description_reads_as_its_text_runs_or_its_short_name() {
+        assert_eq!(
+            text("<Description xml:lang=\"ja\">  机 </Description>"),
+            "机"
+        );
+        assert_eq!(
+            text("<Description> a <ShortName>s</ShortName> b </Description>"),
+            "a b"
+        );
+        assert_eq!(
+            text("<Description><ShortName> s </ShortName></Description>"),
+            "s"
+        );
+        assert_eq!(text("<Description>   </Description>"), "");
+        let made = Description::new("ja", " desk ");
+        assert_eq!(
+            (made.text(), made.lang.as_deref()),
+            ("desk".into(), Some("ja"))
+        );
+    }
 }

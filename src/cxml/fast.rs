@@ -466,7 +466,7 @@ fn item_detail(t: &Tree, id: usize) -> Fast<ItemDetail> {
             .all(id, "Description")
             .map(|d| {
                 Some(Description::from_text(
-                    t.attr(d, "xml:lang").map(String::from),
+                    t.attr(d, "xml:lang"),
                     t.text(d)?.into(),
                 ))
             })
