@@ -2,10 +2,10 @@
 //! descriptions, addresses, item identification and details, references.
 
 use rust_decimal::Decimal;
-
-use super::Text;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
+
+use super::Text;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Header {
@@ -163,25 +163,24 @@ impl Description {
     }
 
     pub fn text(&self) -> String {
-        // The usual Description is one run of text: no list to join.
-        if let [DescriptionPart::Text(t)] = self.parts.as_slice()
-            && !t.trim().is_empty()
-        {
-            return t.trim().to_owned();
+        // Joined as it is read: the usual Description is one run of text.
+        let mut text = String::new();
+        for run in self.parts.iter().filter_map(|p| match p {
+            DescriptionPart::Text(t) => Some(t.trim()),
+            DescriptionPart::ShortName(_) => None,
+        }) {
+            if run.is_empty() {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(run);
         }
-        let text: Vec<&str> = self
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                DescriptionPart::Text(t) => Some(t.trim()),
-                DescriptionPart::ShortName(_) => None,
-            })
-            .filter(|t| !t.is_empty())
-            .collect();
-        if !text.is_empty() {
-            return text.join(" ");
+        if text.is_empty() {
+            text.push_str(self.short_name().unwrap_or_default().trim());
         }
-        self.short_name().unwrap_or_default().trim().to_owned()
+        text
     }
 
     pub fn short_name(&self) -> Option<&str> {
@@ -212,10 +211,10 @@ pub struct Extrinsic {
 }
 
 impl Extrinsic {
-    pub fn new(name: &str, value: impl Into<String>) -> Self {
+    pub fn new(name: &str, value: impl Into<Text>) -> Self {
         Extrinsic {
             name: name.into(),
-            value: Text::from(value.into()),
+            value: value.into(),
         }
     }
 }

@@ -211,16 +211,11 @@ pub fn confirmation(
         .lines
         .iter()
         .map(|l| {
-            let uom = order
-                .lines
-                .iter()
-                .find(|o| o.line_number == l.line_number)
-                .map(|o| o.unit_of_measure.to_string())
-                .unwrap_or_else(|| "EA".into());
+            let uom = order.unit_of_measure(l.line_number);
             ConfirmationItem {
                 quantity: quantity_text(l.ordered),
                 line_number: l.line_number.to_string(),
-                unit_of_measure: uom.clone(),
+                unit_of_measure: uom.to_owned(),
                 statuses: l
                     .parts
                     .iter()
@@ -235,7 +230,7 @@ pub fn confirmation(
                         delivery_date: p
                             .delivery_days
                             .map(|d| time::format(&(now + chrono::Duration::days(i64::from(d))))),
-                        unit_of_measure: uom.clone(),
+                        unit_of_measure: uom.to_owned(),
                         unit_price: (p.status != PartStatus::Reject)
                             .then(|| MoneyHolder::jpy(l.unit_price)),
                         comments: match p.status {
@@ -285,14 +280,6 @@ pub fn ship_notice(
 ) -> Cxml<ShipNoticeRequest> {
     let now = time::now();
     let delivery = now + chrono::Duration::days(2);
-    let uom = |line: u32| {
-        order
-            .lines
-            .iter()
-            .find(|o| o.line_number == line)
-            .map(|o| o.unit_of_measure.to_string())
-            .unwrap_or_else(|| "EA".into())
-    };
     write::request(
         payload_id,
         amazon_header(group, true),
@@ -325,7 +312,7 @@ pub fn ship_notice(
                     .map(|(line, q)| ShipNoticeItem {
                         quantity: quantity_text(*q),
                         line_number: line.to_string(),
-                        unit_of_measure: uom(*line),
+                        unit_of_measure: order.unit_of_measure(*line).to_owned(),
                     })
                     .collect(),
             }],
@@ -354,9 +341,7 @@ pub fn invoice(
             Some(InvoiceDetailItem {
                 invoice_line_number: l.line_number.to_string(),
                 quantity: quantity_text(shipped),
-                unit_of_measure: po
-                    .map(|o| o.unit_of_measure.to_string())
-                    .unwrap_or_else(|| "EA".into()),
+                unit_of_measure: order.unit_of_measure(l.line_number).to_owned(),
                 unit_price: MoneyHolder::jpy(l.unit_price),
                 reference: InvoiceDetailItemReference {
                     line_number: l.line_number.to_string(),

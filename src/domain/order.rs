@@ -206,6 +206,17 @@ pub struct Order {
     pub run_id: Option<String>,
 }
 
+impl Order {
+    /// The unit of measure of PO line `line_number` (`EA` when the order has
+    /// no such line), as its confirmation, ship notices and invoice print it.
+    pub fn unit_of_measure(&self, line_number: u32) -> &str {
+        self.lines
+            .iter()
+            .find(|l| l.line_number == line_number)
+            .map_or("EA", |l| l.unit_of_measure.as_str())
+    }
+}
+
 /// How a refused PO was answered.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Refusal {
