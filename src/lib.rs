@@ -258,6 +258,7 @@ impl AppState {
         self.store
             .group(DEFAULT_GROUP)
             .await?
+            .map(Arc::unwrap_or_clone)
             .ok_or_else(|| store::StoreError::Corrupt("the default group is missing".into()))
     }
 
@@ -280,16 +281,16 @@ impl AppState {
         &self,
         named: Option<&str>,
         fallback: &str,
-    ) -> (String, Option<cxml::Deviation>) {
+    ) -> (cxml::Text, Option<cxml::Deviation>) {
         let fallback = if self.scenarios.get(fallback).is_some() {
             fallback
         } else {
             domain::scenario::BASIC
         };
         match named {
-            Some(id) if self.scenarios.get(id).is_some() => (id.to_owned(), None),
+            Some(id) if self.scenarios.get(id).is_some() => (id.into(), None),
             Some(id) => (
-                fallback.to_owned(),
+                fallback.into(),
                 Some(cxml::Deviation::new(
                     "unknown-scenario",
                     format!(
@@ -297,7 +298,7 @@ impl AppState {
                     ),
                 )),
             ),
-            None => (fallback.to_owned(), None),
+            None => (fallback.into(), None),
         }
     }
 

@@ -157,10 +157,10 @@ async fn document_of(
     state: &AppState,
     d: &Delivery,
     order: Option<&Order>,
-) -> Result<Result<(i64, Vec<u8>), String>, StoreError> {
+) -> Result<Result<(i64, bytes::Bytes), String>, StoreError> {
     if let Some(id) = d.document_id {
         return Ok(match state.store.document(id).await? {
-            Some(doc) => Ok((id, doc.body)),
+            Some(doc) => Ok((id, doc.body.into())),
             None => Err(format!("document {id} of the delivery is missing")),
         });
     }
@@ -230,9 +230,9 @@ async fn target_of(
         return Ok(None);
     };
     Ok(match d.kind {
-        DeliveryKind::Confirmation => group.order_confirmation_url,
-        DeliveryKind::ShipNotice => group.ship_notice_url,
-        DeliveryKind::Invoice => group.invoice_url,
+        DeliveryKind::Confirmation => group.order_confirmation_url.clone(),
+        DeliveryKind::ShipNotice => group.ship_notice_url.clone(),
+        DeliveryKind::Invoice => group.invoice_url.clone(),
     })
 }
 

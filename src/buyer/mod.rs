@@ -7,6 +7,7 @@ pub mod web;
 
 use base64::Engine as _;
 use rust_decimal::Decimal;
+use smallvec::smallvec;
 
 use crate::cxml::order_message::{ItemIn, PunchOutOrderMessage};
 use crate::cxml::order_request::{ItemOut, OrderRequest, OrderRequestHeader};
@@ -32,13 +33,13 @@ impl BuyerConfig {
         sender.shared_secret = Some(self.shared_secret.as_str().into());
         Header {
             from: Party {
-                credentials: vec![Credential::new("NetworkId", &self.identity)],
+                credentials: smallvec![Credential::new("NetworkId", &self.identity)],
             },
             to: Party {
-                credentials: vec![Credential::new("NetworkId", "Amazon")],
+                credentials: smallvec![Credential::new("NetworkId", "Amazon")],
             },
             sender: Sender {
-                credentials: vec![sender],
+                credentials: smallvec![sender],
                 user_agent: Some(self.user_agent.as_str().into()),
             },
         }
@@ -144,8 +145,8 @@ pub fn address(name: &str) -> AddressHolder {
             },
             postal_address: Some(PostalAddress {
                 name: Some("default".into()),
-                deliver_to: vec!["総務部".into()],
-                street: vec!["目黒区下目黒1-8-1".into()],
+                deliver_to: smallvec!["総務部".into()],
+                street: smallvec!["目黒区下目黒1-8-1".into()],
                 city: "東京都".into(),
                 state: None,
                 postal_code: Some("153-0064".into()),

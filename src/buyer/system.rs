@@ -357,7 +357,7 @@ impl Buyer {
                 .as_mut()
                 .and_then(|s| s.address.postal_address.as_mut())
         {
-            pa.street = vec![cart.address.as_str().into()];
+            pa.street = smallvec::smallvec![cart.address.as_str().into()];
         }
         if self.0.settings.mistakes.drop_aux_id
             && let Some(r) = po.request.as_mut()

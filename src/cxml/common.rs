@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::Text;
+use super::{Few, Text};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Header {
@@ -21,13 +21,13 @@ pub struct Header {
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Party {
     #[serde(rename = "Credential", default)]
-    pub credentials: Vec<Credential>,
+    pub credentials: Few<Credential>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Sender {
     #[serde(rename = "Credential", default)]
-    pub credentials: Vec<Credential>,
+    pub credentials: Few<Credential>,
     #[serde(rename = "UserAgent", skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<Text>,
 }
@@ -135,7 +135,7 @@ pub struct Description {
     #[serde(rename = "@xml:lang", default)]
     pub lang: Option<Text>,
     #[serde(rename = "$value", default)]
-    parts: Vec<DescriptionPart>,
+    parts: Few<DescriptionPart>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -149,7 +149,7 @@ impl Description {
     pub fn new(lang: &str, text: impl Into<String>) -> Self {
         Description {
             lang: Some(lang.into()),
-            parts: vec![DescriptionPart::Text(text.into())],
+            parts: smallvec::smallvec![DescriptionPart::Text(text.into())],
         }
     }
 
@@ -158,7 +158,7 @@ impl Description {
     pub(crate) fn from_text(lang: Option<Text>, text: String) -> Self {
         Description {
             lang,
-            parts: vec![DescriptionPart::Text(text)],
+            parts: smallvec::smallvec![DescriptionPart::Text(text)],
         }
     }
 
@@ -254,9 +254,9 @@ pub struct PostalAddress {
     #[serde(rename = "@name", skip_serializing_if = "Option::is_none", default)]
     pub name: Option<Text>,
     #[serde(rename = "DeliverTo", default)]
-    pub deliver_to: Vec<Text>,
+    pub deliver_to: Few<Text>,
     #[serde(rename = "Street", default)]
-    pub street: Vec<Text>,
+    pub street: Few<Text>,
     #[serde(rename = "City", default)]
     pub city: Text,
     #[serde(rename = "State", skip_serializing_if = "Option::is_none", default)]
@@ -349,11 +349,11 @@ pub struct ItemDetail {
     #[serde(rename = "UnitPrice", default)]
     pub unit_price: MoneyHolder,
     #[serde(rename = "Description", default)]
-    pub description: Vec<Description>,
+    pub description: Few<Description>,
     #[serde(rename = "UnitOfMeasure", default)]
     pub unit_of_measure: Text,
     #[serde(rename = "Classification", default)]
-    pub classification: Vec<Classification>,
+    pub classification: Few<Classification>,
     #[serde(
         rename = "ManufacturerPartID",
         skip_serializing_if = "Option::is_none",

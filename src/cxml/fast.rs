@@ -15,12 +15,14 @@
 
 use std::borrow::Cow;
 
+use arrayvec::ArrayVec;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
 use super::common::*;
 use super::order_request::{ItemOut, OrderRequest, OrderRequestHeader};
-use super::{Cxml, Request, Text};
+use super::read::MAX_DEPTH;
+use super::{Cxml, Few, Request, Text};
 
 /// One element: its name, attributes (a range of the tree's), text (the
 /// non-blank text runs, joined) and its place among its siblings. Links
@@ -81,7 +83,8 @@ fn append<'a>(to: &mut Option<Cow<'a, str>>, more: Cow<'a, str>) {
 pub struct TreeBuilder<'a> {
     text: &'a str,
     tree: Tree<'a>,
-    open: Vec<usize>,
+    /// The open elements (the scan refuses documents deeper than this).
+    open: ArrayVec<usize, { MAX_DEPTH + 1 }>,
     /// The text run being read (text, CDATA and references).
     run: Option<Cow<'a, str>>,
     /// Line ends and attribute values are normalised by the version the
@@ -97,7 +100,7 @@ impl<'a> TreeBuilder<'a> {
                 nodes: Vec::with_capacity(128),
                 attrs: Vec::with_capacity(64),
             },
-            open: Vec::with_capacity(16),
+            open: ArrayVec::new(),
             run: None,
             version: XmlVersion::Implicit1_0,
         }
@@ -133,7 +136,7 @@ impl<'a> TreeBuilder<'a> {
                         let id = self
                             .tree
                             .add(self.open.last().copied(), e, self.text, version)?;
-                        self.open.push(id);
+                        self.open.try_push(id).ok()?;
                     }
                     Event::Empty(e) => {
                         self.tree
@@ -320,7 +323,7 @@ fn header(t: &Tree, id: usize) -> Fast<Header> {
     })
 }
 
-fn credentials(t: &Tree, id: usize) -> Fast<Vec<Credential>> {
+fn credentials(t: &Tree, id: usize) -> Fast<Few<Credential>> {
     t.bare(id)?;
     t.all(id, "Credential")
         .map(|c| {
@@ -392,7 +395,7 @@ fn address_holder(t: &Tree, id: usize) -> Fast<AddressHolder> {
 
 fn postal_address(t: &Tree, id: usize) -> Fast<PostalAddress> {
     t.bare(id)?;
-    let texts = |name: &str| t.all(id, name).map(|c| t.text(c)).collect::<Fast<Vec<_>>>();
+    let texts = |name: &str| t.all(id, name).map(|c| t.text(c)).collect::<Fast<Few<_>>>();
     Some(PostalAddress {
         name: t.attr(id, "name"),
         deliver_to: texts("DeliverTo")?,

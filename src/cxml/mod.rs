@@ -105,6 +105,11 @@ pub trait Payload: Sized {
 /// an allocation of their own.
 pub type Text = compact_str::CompactString;
 
+/// A list that nearly always holds one item (a party's credentials, an
+/// item's descriptions and classifications): the one item is kept in
+/// place, without an allocation of its own.
+pub type Few<T> = smallvec::SmallVec<[T; 1]>;
+
 /// The cXML root. `P` is the payload inside `Request`, `Message` or `Response`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename = "cXML")]

@@ -12,13 +12,14 @@
 
 use std::num::NonZeroUsize;
 
+use arrayvec::ArrayVec;
 use quick_xml::events::Event;
 use serde::de::DeserializeOwned;
 
 use super::child_order::{OrderTrack, check_child_order};
 use super::fast::{Tree, TreeBuilder};
 use super::time::parse_lenient;
-use super::{Container, Cxml, Payload, Status};
+use super::{Container, Cxml, Payload, Status, Text};
 
 /// How deep an element may nest. cXML documents rarely pass 15.
 pub const MAX_DEPTH: usize = 64;
@@ -94,9 +95,9 @@ pub struct Inbound<P> {
 /// What the raw scan learned about the envelope.
 #[derive(Debug, Default)]
 struct Sniff {
-    root: String,
-    container: Option<String>,
-    payload: Option<String>,
+    root: Text,
+    container: Option<Text>,
+    payload: Option<Text>,
 }
 
 /// Reads a cXML document whose payload must be `P`.
@@ -154,7 +155,7 @@ fn checked<'a, P: Payload>(
                 format!("the root element is spelled <{}>, not <cXML>", sniff.root),
             ));
         } else {
-            return Err(ReadError::WrongRoot(sniff.root));
+            return Err(ReadError::WrongRoot(sniff.root.into()));
         }
     }
     let expected_container = P::CONTAINER.element();
@@ -192,10 +193,11 @@ pub fn payload_name(bytes: &[u8]) -> Result<String, ReadError> {
     let text = decode(bytes, &mut deviations)?;
     let sniff = scan(&text, &mut deviations, &mut None)?;
     if !sniff.root.eq_ignore_ascii_case("cxml") {
-        return Err(ReadError::WrongRoot(sniff.root));
+        return Err(ReadError::WrongRoot(sniff.root.into()));
     }
     sniff
         .payload
+        .map(String::from)
         .or(sniff.container.map(|c| format!("an empty {c}")))
         .ok_or_else(|| ReadError::Malformed("no Request, Message or Response".into()))
 }
@@ -208,13 +210,15 @@ pub fn read_status(bytes: &[u8]) -> Result<Status, ReadError> {
     let text: &str = &text;
     let sniff = scan(text, &mut deviations, &mut None)?;
     if !sniff.root.eq_ignore_ascii_case("cxml") {
-        return Err(ReadError::WrongRoot(sniff.root));
+        return Err(ReadError::WrongRoot(sniff.root.into()));
     }
     if sniff.container.as_deref() != Some("Response") {
         return Err(ReadError::WrongPayload {
             expected: "Status",
             container: "Response",
-            found: sniff.container.unwrap_or_else(|| "nothing".into()),
+            found: sniff
+                .container
+                .map_or_else(|| "nothing".into(), String::from),
         });
     }
     #[derive(serde::Deserialize)]
@@ -328,7 +332,7 @@ fn scan<'a>(
     let mut sniff = Sniff::default();
     let mut depth = 0usize;
     // One entry per open element: Some when its children's order is checked.
-    let mut open: Vec<Option<OrderTrack>> = Vec::new();
+    let mut open: ArrayVec<Option<OrderTrack>, { MAX_DEPTH + 1 }> = ArrayVec::new();
     let mut reported: Vec<&'static str> = Vec::new();
     let mut saw_decl = false;
     let mut saw_doctype = false;
@@ -362,7 +366,7 @@ fn scan<'a>(
             }
             Event::DocType(d) => {
                 saw_doctype = true;
-                let body = d.into_inner().into_owned();
+                let body = d.into_inner();
                 if body.contains("<!ENTITY") {
                     return Err(ReadError::EntityDeclared);
                 }
@@ -379,7 +383,9 @@ fn scan<'a>(
                         d.line = Some(line);
                     }
                 }
-                open.push(OrderTrack::of(name));
+                if open.try_push(OrderTrack::of(name)).is_err() {
+                    return Err(ReadError::TooDeep);
+                }
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(ReadError::TooDeep);
@@ -435,21 +441,25 @@ fn scan<'a>(
 /// first element in the container other than its Status).
 fn note_element(sniff: &mut Sniff, depth: usize, name: &str) {
     match depth {
-        0 => sniff.root = name.to_owned(),
+        0 => sniff.root = name.into(),
         1 if matches!(name, "Request" | "Message" | "Response") => {
-            sniff.container = Some(name.to_owned());
+            sniff.container = Some(name.into());
         }
         2 if sniff.container.is_some() && sniff.payload.is_none() && name != "Status" => {
-            sniff.payload = Some(name.to_owned());
+            sniff.payload = Some(name.into());
         }
         _ => {}
     }
 }
 
 fn check_doctype(body: &str, deviations: &mut Vec<Deviation>) {
-    let lower = body.to_ascii_lowercase();
-    if let Some(i) = lower.find("xml.cxml.org") {
-        let host = &body[i..i + "xml.cxml.org".len()];
+    const HOST: &str = "xml.cxml.org";
+    let found = body
+        .as_bytes()
+        .windows(HOST.len())
+        .position(|w| w.eq_ignore_ascii_case(HOST.as_bytes()));
+    if let Some(i) = found {
+        let host = &body[i..i + HOST.len()];
         if host != "xml.cxml.org" {
             deviations.push(Deviation::new(
                 "doctype-host-case",

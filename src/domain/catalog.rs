@@ -68,23 +68,27 @@ struct ProductRow {
 /// Lower-case NFKC: full-width letters and digits become ASCII, half-width
 /// katakana become full-width.
 pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    normalize_into(&mut out, s);
+    out
+}
+
+/// [`normalize`] appending to `out`. Texts joined by an ASCII space may be
+/// normalised one by one: NFKC never composes across a space.
+pub fn normalize_into(out: &mut String, s: &str) {
     // Most text is NFKC already (ASCII, and Japanese in its usual forms):
     // the quick check spares the decomposition and recomposition, the
     // costliest part of writing an order's search column.
     if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else {
-        let mut out = String::with_capacity(s.len());
+        out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
+    } else if s.chars().all(|c| c.is_ascii() || nfkc_stable(c))
         // Kana and kanji are checked by range first: the quick check's
         // table search cost about 100 instructions a character.
-        if s.chars().all(|c| c.is_ascii() || nfkc_stable(c))
-            || unicode_normalization::is_nfkc_quick(s.chars()) == IsNormalized::Yes
-        {
-            s.chars().for_each(|c| push_lower(&mut out, c));
-        } else {
-            s.nfkc().for_each(|c| push_lower(&mut out, c));
-        }
-        out
+        || unicode_normalization::is_nfkc_quick(s.chars()) == IsNormalized::Yes
+    {
+        s.chars().for_each(|c| push_lower(out, c));
+    } else {
+        s.nfkc().for_each(|c| push_lower(out, c));
     }
 }
 
@@ -205,6 +209,31 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_joined_by_a_space_normalise_part_by_part() {
+        // Parts that end or begin with what NFKC decomposes or composes
+        // (half-width voiced marks, combining marks, compatibility forms).
+        let parts = [
+            "ﾃﾞｽｸ",
+            "ﾞ",
+            "\u{3099}か",
+            "\u{301}e",
+            "゛",
+            "ＡＢＣ",
+            "B087JWRCP5",
+            "",
+        ];
+        for a in parts {
+            for b in parts {
+                let mut piecewise = String::new();
+                normalize_into(&mut piecewise, a);
+                piecewise.push(' ');
+                normalize_into(&mut piecewise, b);
+                assert_eq!(piecewise, normalize(&format!("{a} {b}")), "{a:?} {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn normalising_takes_the_quick_path_only_where_it_gives_the_same_text() {

@@ -3,6 +3,7 @@
 //! §10.4), the ConfirmationRequest and the ShipNoticeRequest.
 
 use rust_decimal::Decimal;
+use smallvec::smallvec;
 
 use super::account::Group;
 use super::catalog::Catalog;
@@ -25,9 +26,9 @@ use crate::cxml::ship_notice::{
     ShipNoticePortion, ShipNoticeRequest,
 };
 use crate::cxml::{
-    Classification, Comments, Credential, Cxml, Description, DocumentReference, Extrinsic, Header,
-    ItemDetail, ItemId, Message, MoneyHolder, OrderReference, Party, Sender, Shipping, Status, Tax,
-    UrlHolder, time, write,
+    Classification, Comments, Credential, Cxml, Description, DocumentReference, Extrinsic, Few,
+    Header, ItemDetail, ItemId, Message, MoneyHolder, OrderReference, Party, Sender, Shipping,
+    Status, Tax, UrlHolder, time, write,
 };
 
 pub const USER_AGENT: &str = "Amazon LLC eProcurement Application (absim test-mode simulator)";
@@ -40,8 +41,8 @@ pub const ACTIVE_CARRIER: &str = "ヤマト運輸";
 /// 発送識別子 in test mode.
 pub const TEST_SHIPMENT_IDENTIFIER: &str = "000000000";
 
-fn amazon_credentials() -> Vec<Credential> {
-    vec![
+fn amazon_credentials() -> Few<Credential> {
+    smallvec![
         Credential::new("DUNS", "128990368"),
         Credential::new("NetworkId", "Amazon"),
     ]
@@ -60,7 +61,7 @@ pub fn amazon_header(group: &Group, with_secret: bool) -> Header {
             credentials: amazon_credentials(),
         },
         to: Party {
-            credentials: vec![Credential::new("NetworkId", &group.identity)],
+            credentials: smallvec![Credential::new("NetworkId", &group.identity)],
         },
         sender: Sender {
             credentials: sender,
@@ -116,9 +117,9 @@ pub fn order_message(
                 },
                 item_detail: ItemDetail {
                     unit_price: MoneyHolder::jpy(p.price),
-                    description: vec![Description::new("ja", p.title.clone())],
+                    description: smallvec![Description::new("ja", p.title.clone())],
                     unit_of_measure: "EA".into(),
-                    classification: vec![Classification {
+                    classification: smallvec![Classification {
                         domain: "UNSPSC".into(),
                         code: p.unspsc.as_str().into(),
                     }],
@@ -175,7 +176,7 @@ pub fn order_message(
 
 fn order_reference(order: &Order) -> OrderReference {
     OrderReference {
-        order_id: Some(order.order_id.clone()),
+        order_id: Some(order.order_id.to_string()),
         // Echo the buyer's orderDate in the numeric-offset form.
         order_date: time::parse_lenient(&order.order_date)
             .ok()
@@ -251,9 +252,9 @@ pub fn confirmation(
         &order.deployment_mode,
         ConfirmationRequest {
             header: ConfirmationHeader {
-                confirm_id: Some(order.confirm_id.clone()),
+                confirm_id: Some(order.confirm_id.to_string()),
                 operation: "new".into(),
-                kind: plan.header_type.clone(),
+                kind: plan.header_type.to_string(),
                 notice_date: time::format(&now),
                 total: Some(MoneyHolder::jpy(q.total)),
                 shipping: Some(shipping(q)),
@@ -286,7 +287,7 @@ pub fn ship_notice(
         &order.deployment_mode,
         ShipNoticeRequest {
             header: ShipNoticeHeader {
-                shipment_id: shipment.shipment_id.clone(),
+                shipment_id: shipment.shipment_id.to_string(),
                 operation: "new".into(),
                 notice_date: time::format(&now),
                 shipment_date: Some(time::format(&now)),
@@ -296,9 +297,9 @@ pub fn ship_notice(
             controls: vec![ShipControl {
                 carriers: vec![CarrierIdentifier {
                     domain: "companyName".into(),
-                    value: order.carrier.clone(),
+                    value: order.carrier.to_string(),
                 }],
-                shipment_identifiers: vec![shipment.tracking.clone()],
+                shipment_identifiers: vec![shipment.tracking.to_string()],
                 package: Some(PackageIdentification {
                     range_begin: 1,
                     range_end: 1,

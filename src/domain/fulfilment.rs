@@ -5,13 +5,17 @@
 //! group's order safeguards (what the buyer tolerates), and stored with the
 //! order; the documents are written from it.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smallvec::smallvec;
 
 use super::order::OrderLine;
 use super::pricing::{PricingRules, Quote};
 use super::safeguard::{Action, QuantityAction, Tolerances};
 use super::scenario::{PartStatus, Quantity, Scenario};
+use crate::cxml::{Few, Text};
 
 /// Days a checkout-based cart holds its prices (REFERENCE.md §10.4).
 pub const PRICE_HOLD_DAYS: u32 = 7;
@@ -33,7 +37,7 @@ pub struct PlannedLine {
     pub po_price: Decimal,
     /// The price absim confirms.
     pub unit_price: Decimal,
-    pub parts: Vec<PlannedPart>,
+    pub parts: Few<PlannedPart>,
 }
 
 impl PlannedLine {
@@ -60,10 +64,10 @@ pub struct PlannedShipment {
     pub items: Vec<(u32, Decimal)>,
     /// 納品番号 (shipmentID), given when the order is accepted.
     #[serde(default)]
-    pub shipment_id: String,
+    pub shipment_id: Text,
     /// 発送識別子 (ShipmentIdentifier: the tracking number).
     #[serde(default)]
-    pub tracking: String,
+    pub tracking: Text,
 }
 
 /// A safeguard or scenario decision, for the test log.
@@ -76,7 +80,7 @@ pub struct Decision {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Fulfilment {
     /// ConfirmationHeader type.
-    pub header_type: String,
+    pub header_type: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_reason: Option<String>,
     pub lines: Vec<PlannedLine>,
@@ -138,7 +142,7 @@ pub fn plan(
         let position = i as u32 + 1;
         let n = l.line_number;
         let mut unit_price = l.unit_price;
-        let mut parts = vec![PlannedPart {
+        let mut parts: Few<PlannedPart> = smallvec![PlannedPart {
             status: PartStatus::Accept,
             quantity: l.quantity,
             delivery_days: None,
@@ -159,7 +163,7 @@ pub fn plan(
                     format!("行{n}: Amazon以外が発送する商品のため、注文から削除しました。"),
                     format!("Line {n}: not fulfilled by Amazon, removed from the order."),
                 ));
-                parts = vec![reject(l.quantity, reason)];
+                parts = smallvec![reject(l.quantity, reason)];
                 continue;
             }
             if let Some(days) = c.delivery_days
@@ -175,7 +179,7 @@ pub fn plan(
                             format!("行{n}: お届けまで{days}日で上限{max}日を超えるため、注文から削除しました。"),
                             format!("Line {n}: delivery in {days} days exceeds the {max}-day maximum; removed."),
                         ));
-                        parts = vec![reject(l.quantity, reason)];
+                        parts = smallvec![reject(l.quantity, reason)];
                         continue;
                     }
                     Action::CancelOrder => {
@@ -237,7 +241,7 @@ pub fn plan(
                             format!("行{n}: 単価が{rise}%上昇し許容値{max}%を超えるため、注文から削除しました。"),
                             format!("Line {n}: unit price rose {rise} %, over the {max} % tolerance; removed."),
                         ));
-                        parts = vec![reject(l.quantity, reason)];
+                        parts = smallvec![reject(l.quantity, reason)];
                     }
                     Action::CancelOrder => {
                         cancel.get_or_insert(reason);
@@ -293,10 +297,13 @@ pub fn plan(
     }
 
     // Shipping, and the maximum shipping price.
-    let mut rules = rules.clone();
-    if let Some(fee) = scenario.shipping_yen {
-        rules.shipping_fee = fee;
-    }
+    let rules = match scenario.shipping_yen {
+        Some(shipping_fee) => Cow::Owned(PricingRules {
+            shipping_fee,
+            ..rules.clone()
+        }),
+        None => Cow::Borrowed(rules),
+    };
     let subtotal = |planned: &[PlannedLine]| -> Decimal {
         planned
             .iter()
@@ -325,7 +332,7 @@ pub fn plan(
             format!("The whole order was cancelled: {reason}"),
         ));
         for p in &mut planned {
-            p.parts = vec![reject(p.ordered, reason.clone())];
+            p.parts = smallvec![reject(p.ordered, reason.clone())];
         }
         return Fulfilment {
             header_type: "reject".into(),
@@ -344,22 +351,19 @@ pub fn plan(
             .iter()
             .all(|l| l.parts.iter().all(|p| p.status == status))
     };
-    let header_type = scenario.confirmation.kind.clone().unwrap_or_else(|| {
-        if all(PartStatus::Reject) {
-            "reject".into()
-        } else if all(PartStatus::Backordered) {
-            "backordered".into()
-        } else {
-            "detail".into()
-        }
-    });
+    let header_type = match scenario.confirmation.kind.as_deref() {
+        Some(kind) => kind,
+        None if all(PartStatus::Reject) => "reject",
+        None if all(PartStatus::Backordered) => "backordered",
+        None => "detail",
+    };
 
     let shipments = plan_shipments(&planned, scenario);
     let ships = !shipments.is_empty();
     Fulfilment {
         header_reason: scenario.confirmation.reason.clone(),
         invoice: scenario.invoice && ships,
-        header_type,
+        header_type: header_type.into(),
         lines: planned,
         shipments,
         quote,
@@ -376,8 +380,8 @@ fn reject(quantity: Decimal, reason: String) -> PlannedPart {
     }
 }
 
-fn accept_then(accepted: Decimal, then: PlannedPart) -> Vec<PlannedPart> {
-    let mut v = Vec::new();
+fn accept_then(accepted: Decimal, then: PlannedPart) -> Few<PlannedPart> {
+    let mut v = Few::new();
     if !accepted.is_zero() {
         v.push(PlannedPart {
             status: PartStatus::Accept,
@@ -391,40 +395,38 @@ fn accept_then(accepted: Decimal, then: PlannedPart) -> Vec<PlannedPart> {
 }
 
 fn plan_shipments(lines: &[PlannedLine], scenario: &Scenario) -> Vec<PlannedShipment> {
-    let mut accepted: Vec<(u32, Decimal)> = lines
-        .iter()
-        .map(|l| (l.line_number, l.quantity(PartStatus::Accept)))
-        .collect();
-    let backordered: Vec<(u32, Decimal)> = lines
-        .iter()
-        .map(|l| (l.line_number, l.quantity(PartStatus::Backordered)))
-        .filter(|(_, q)| !q.is_zero())
-        .collect();
+    let of = |status: PartStatus| {
+        lines
+            .iter()
+            .map(move |l| (l.line_number, l.quantity(status)))
+            .filter(|(_, q)| !q.is_zero())
+    };
+    let backordered: Vec<(u32, Decimal)> = of(PartStatus::Backordered).collect();
     let mut out = Vec::new();
     if scenario.shipments.is_empty() {
-        let first: Vec<(u32, Decimal)> = accepted
-            .iter()
-            .copied()
-            .filter(|(_, q)| !q.is_zero())
-            .collect();
+        let first: Vec<(u32, Decimal)> = of(PartStatus::Accept).collect();
         if !first.is_empty() {
             out.push(PlannedShipment {
                 delay_secs: None,
                 items: first,
-                shipment_id: String::new(),
-                tracking: String::new(),
+                shipment_id: Text::default(),
+                tracking: Text::default(),
             });
         }
         if !backordered.is_empty() {
             out.push(PlannedShipment {
                 delay_secs: None,
                 items: backordered,
-                shipment_id: String::new(),
-                tracking: String::new(),
+                shipment_id: Text::default(),
+                tracking: Text::default(),
             });
         }
         return out;
     }
+    let mut accepted: Vec<(u32, Decimal)> = lines
+        .iter()
+        .map(|l| (l.line_number, l.quantity(PartStatus::Accept)))
+        .collect();
     for s in &scenario.shipments {
         let items: Vec<(u32, Decimal)> = if s.backordered {
             backordered.clone()
@@ -450,8 +452,8 @@ fn plan_shipments(lines: &[PlannedLine], scenario: &Scenario) -> Vec<PlannedShip
             out.push(PlannedShipment {
                 delay_secs: s.delay,
                 items,
-                shipment_id: String::new(),
-                tracking: String::new(),
+                shipment_id: Text::default(),
+                tracking: Text::default(),
             });
         }
     }

@@ -17,7 +17,7 @@ use super::order::{Order, OrderLine, Rejection, price_order, validate_order};
 use super::scenario::Scenario;
 use super::session::Session;
 use crate::cxml::order_request::OrderRequest;
-use crate::cxml::{Cxml, Deviation};
+use crate::cxml::{Cxml, Deviation, Text};
 
 /// Everything about a PO's arrival that is not in the PO itself.
 pub struct Arrival<'a> {
@@ -65,10 +65,7 @@ pub fn decide(
     );
     for s in &mut plan.shipments {
         (s.shipment_id, s.tracking) = match group.mode {
-            Mode::Test => (
-                ids::test_delivery_number(),
-                TEST_SHIPMENT_IDENTIFIER.to_owned(),
-            ),
+            Mode::Test => (ids::test_delivery_number(), TEST_SHIPMENT_IDENTIFIER.into()),
             Mode::Active => (ids::tracking_number(), ids::tracking_number()),
         };
     }
@@ -83,7 +80,7 @@ pub fn decide(
         order_id: valid.order_id,
         order_date: valid.order_date,
         payload_id: valid.payload_id,
-        scenario: at.scenario.id.clone(),
+        scenario: at.scenario.id.as_str().into(),
         session_id: at.session.map(|s| s.id.clone()),
         received_at: at.received_at,
         lines: valid.lines,
@@ -92,7 +89,7 @@ pub fn decide(
         confirm_id: ids::amazon_order_number(),
         delivery_number: first.map(|s| s.shipment_id.clone()).unwrap_or_default(),
         shipment_identifier: first.map(|s| s.tracking.clone()).unwrap_or_default(),
-        carrier: carrier.to_owned(),
+        carrier: carrier.into(),
         deployment_mode: group.mode.deployment_mode().into(),
         mark: None,
         deviations: valid.deviations,
@@ -126,7 +123,7 @@ pub fn decide(
 pub fn refused(
     doc: Option<&Cxml<OrderRequest>>,
     group: &Group,
-    scenario: String,
+    scenario: Text,
     session_id: Option<String>,
     received_at: DateTime<FixedOffset>,
     run_id: Option<String>,
@@ -136,9 +133,7 @@ pub fn refused(
     Order {
         no: 0,
         group_id: group.id,
-        order_id: header
-            .map(|h| h.order_id.trim().to_owned())
-            .unwrap_or_default(),
+        order_id: header.map(|h| h.order_id.trim().into()).unwrap_or_default(),
         order_date: header.map(|h| h.order_date.to_string()).unwrap_or_default(),
         payload_id: doc.map(|d| d.payload_id.to_string()).unwrap_or_default(),
         scenario,
@@ -149,10 +144,10 @@ pub fn refused(
             .and_then(|h| h.total.as_ref())
             .and_then(|t| t.money.amount()),
         quote: Default::default(),
-        confirm_id: String::new(),
-        delivery_number: String::new(),
-        shipment_identifier: String::new(),
-        carrier: String::new(),
+        confirm_id: Text::default(),
+        delivery_number: Text::default(),
+        shipment_identifier: Text::default(),
+        carrier: Text::default(),
         deployment_mode: group.mode.deployment_mode().into(),
         mark: None,
         deviations: Vec::new(),

@@ -90,11 +90,12 @@ impl DocKind {
 pub struct Document {
     pub kind: DocKind,
     pub at: DateTime<FixedOffset>,
-    pub body: Vec<u8>,
+    /// Shared with the request or the answer it is (no copy of either).
+    pub body: bytes::Bytes,
 }
 
 impl Document {
-    pub fn new(kind: DocKind, body: impl Into<Vec<u8>>) -> Self {
+    pub fn new(kind: DocKind, body: impl Into<bytes::Bytes>) -> Self {
         Document {
             kind,
             at: crate::cxml::time::now(),
@@ -169,10 +170,10 @@ pub struct Order {
     pub no: u64,
     pub group_id: u32,
     /// 発注番号: the buyer's orderID.
-    pub order_id: String,
+    pub order_id: Text,
     pub order_date: String,
     pub payload_id: String,
-    pub scenario: String,
+    pub scenario: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     pub received_at: DateTime<FixedOffset>,
@@ -183,13 +184,13 @@ pub struct Order {
     /// absim's pricing of the PO lines.
     pub quote: Quote,
     /// The Amazon order number (confirmID).
-    pub confirm_id: String,
+    pub confirm_id: Text,
     /// 納品番号 (shipmentID).
-    pub delivery_number: String,
+    pub delivery_number: Text,
     /// 発送識別子 (ShipmentIdentifier).
-    pub shipment_identifier: String,
-    pub carrier: String,
-    pub deployment_mode: String,
+    pub shipment_identifier: Text,
+    pub carrier: Text,
+    pub deployment_mode: Text,
     /// The person's mark (the store keeps it in columns of its own).
     #[serde(default, skip_serializing)]
     pub mark: Option<Mark>,
@@ -242,7 +243,7 @@ impl Refusal {
 /// A PO that passed every check but the duplicate checks the store makes.
 #[derive(Debug, Clone)]
 pub struct ValidOrder {
-    pub order_id: String,
+    pub order_id: Text,
     pub order_date: String,
     pub payload_id: String,
     pub lines: Vec<OrderLine>,
@@ -600,8 +601,8 @@ pub fn validate_order(
         });
     }
     Ok(ValidOrder {
-        order_id: order_id.to_owned(),
-        order_date: h.order_date.to_string(),
+        order_id: order_id.into(),
+        order_date: h.order_date.as_str().to_owned(),
         payload_id: payload_id.to_owned(),
         lines,
         po_total: h.total.as_ref().and_then(|t| t.money.amount()),

@@ -222,24 +222,29 @@ impl Store {
         }
     }
 
-    pub async fn group(&self, id: u32) -> Result<Option<Group>, StoreError> {
+    pub async fn group(&self, id: u32) -> Result<Option<Arc<Group>>, StoreError> {
         match &self.engine {
             Engine::Sqlite(e) => Ok(e.find_group(|g| g.id == id)),
-            Engine::Postgres(e) => counted(e.group(id).await),
+            Engine::Postgres(e) => counted(e.group(id).await).map(|g| g.map(Arc::new)),
         }
     }
 
-    pub async fn group_by_token(&self, token: &str) -> Result<Option<Group>, StoreError> {
+    pub async fn group_by_token(&self, token: &str) -> Result<Option<Arc<Group>>, StoreError> {
         match &self.engine {
             Engine::Sqlite(e) => Ok(e.find_group(|g| g.po_token == token)),
-            Engine::Postgres(e) => counted(e.group_by_token(token).await),
+            Engine::Postgres(e) => counted(e.group_by_token(token).await).map(|g| g.map(Arc::new)),
         }
     }
 
-    pub async fn group_by_identity(&self, identity: &str) -> Result<Option<Group>, StoreError> {
+    pub async fn group_by_identity(
+        &self,
+        identity: &str,
+    ) -> Result<Option<Arc<Group>>, StoreError> {
         match &self.engine {
             Engine::Sqlite(e) => Ok(e.find_group(|g| g.identity == identity)),
-            Engine::Postgres(e) => counted(e.group_by_identity(identity).await),
+            Engine::Postgres(e) => {
+                counted(e.group_by_identity(identity).await).map(|g| g.map(Arc::new))
+            }
         }
     }
 
@@ -551,7 +556,7 @@ impl Store {
         order_no: u64,
         payload_id: String,
         doc: Document,
-    ) -> Result<(i64, Vec<u8>), StoreError> {
+    ) -> Result<(i64, bytes::Bytes), StoreError> {
         on_engine!(self, e => e.set_delivery_document(id, order_no, payload_id, doc).await)
     }
 

@@ -166,8 +166,8 @@ pub struct StoredDocument {
 pub struct Exchange {
     pub at: DateTime<FixedOffset>,
     /// `in` (a request to absim) or `out` (absim's post to a buyer).
-    pub direction: String,
-    pub method: String,
+    pub direction: crate::cxml::Text,
+    pub method: crate::cxml::Text,
     /// The path (inbound) or URL (outbound).
     pub target: String,
     pub status: Option<u16>,

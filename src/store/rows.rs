@@ -1,15 +1,38 @@
 //! What both engines do alike between a row and a value: times as text,
 //! search columns, orders and deliveries built from their columns.
 
+use std::fmt::Write;
+
 use chrono::{DateTime, FixedOffset};
 
 use super::model::{OrderRow, StoreError};
-use crate::domain::catalog::normalize;
+use crate::domain::catalog::{normalize, normalize_into};
 use crate::domain::delivery::{Delivery, DeliveryKind, DeliveryState};
 use crate::domain::order::{DocKind, Mark, Order, TestResult};
 
-pub fn time_text(t: &DateTime<FixedOffset>) -> String {
-    t.to_rfc3339()
+/// A time or a day as the stores keep it, written on the stack: a PO keeps
+/// five (`to_rfc3339` and `to_string` allocate a String for each).
+pub type TimeText = arrayvec::ArrayString<48>;
+
+/// `t` in RFC 3339, as `DateTime::to_rfc3339` writes it (the fraction's
+/// digits only where they are not zero, the offset as `+09:00`).
+pub fn time_text(t: &DateTime<FixedOffset>) -> TimeText {
+    let mut text = TimeText::new();
+    // `write_to`, not `{}`: DelayedFormat's Display formats into a String
+    // first. The longest time is 35 bytes, so the writes cannot fail.
+    let _ = t
+        .naive_local()
+        .format("%Y-%m-%dT%H:%M:%S%.f")
+        .write_to(&mut text);
+    let _ = write!(text, "{}", t.offset());
+    text
+}
+
+/// The day of `t` (its own offset's), as `2026-11-30`.
+pub fn day_text(t: &DateTime<FixedOffset>) -> TimeText {
+    let mut text = TimeText::new();
+    let _ = write!(text, "{}", t.date_naive());
+    text
 }
 
 pub fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, StoreError> {
@@ -41,29 +64,42 @@ pub fn doc_kind(kind: &str) -> Result<DocKind, StoreError> {
 pub struct OrderColumns {
     pub asins: String,
     pub search: String,
-    pub day: String,
-    pub received_at: String,
+    pub day: TimeText,
+    pub received_at: TimeText,
     pub body: String,
 }
 
 impl OrderColumns {
     pub fn of(order: &Order) -> Result<OrderColumns, StoreError> {
-        let mut asins = String::new();
+        // Each part normalised straight into its column (the same as
+        // normalising the joined text: see `normalize_into`).
+        let mut asins = String::with_capacity(order.lines.iter().map(|l| l.asin.len() + 1).sum());
         for l in &order.lines {
             if !asins.is_empty() {
                 asins.push(' ');
             }
-            asins.push_str(&l.asin);
+            normalize_into(&mut asins, &l.asin);
         }
-        let mut text = [order.order_id.as_str(), &order.confirm_id, &asins].join(" ");
-        for l in &order.lines {
-            text.push(' ');
-            text.push_str(&l.description);
+        let texts = [order.order_id.as_str(), &order.confirm_id];
+        let descriptions = order.lines.iter().map(|l| l.description.as_str());
+        let mut search = String::with_capacity(
+            texts.iter().map(|t| t.len() + 1).sum::<usize>()
+                + asins.len()
+                + descriptions.clone().map(|d| d.len() + 1).sum::<usize>(),
+        );
+        for t in texts {
+            normalize_into(&mut search, t);
+            search.push(' ');
+        }
+        search.push_str(&asins);
+        for d in descriptions {
+            search.push(' ');
+            normalize_into(&mut search, d);
         }
         Ok(OrderColumns {
-            search: normalize(&text),
-            asins: normalize(&asins),
-            day: order.received_at.date_naive().to_string(),
+            search,
+            asins,
+            day: day_text(&order.received_at),
             received_at: time_text(&order.received_at),
             body: serde_json::to_string(order)?,
         })
@@ -202,5 +238,23 @@ mod tests {
         assert_eq!(json(&again), json(&earlier));
         assert_eq!((again.no, again.mark.is_some()), (7, true));
         assert_eq!(OrderColumns::of(&again).unwrap().body, body);
+    }
+
+    #[test]
+    fn times_are_written_as_to_rfc3339_writes_them() {
+        for text in [
+            "2026-11-30T10:40:55+09:00",
+            "2026-11-30T10:40:55.5+09:00",
+            "2026-11-30T10:40:55.882407897+09:00",
+            "2026-11-30T10:40:55.120+09:00",
+            "1999-01-01T00:00:00.000001-05:30",
+            "2026-02-28T23:59:59+00:00",
+            "2026-02-28T23:59:59Z",
+        ] {
+            let t = DateTime::parse_from_rfc3339(text).unwrap();
+            assert_eq!(time_text(&t).as_str(), t.to_rfc3339(), "{text}");
+            assert_eq!(parse_time(&time_text(&t)).unwrap(), t, "{text}");
+            assert_eq!(day_text(&t).as_str(), t.date_naive().to_string(), "{text}");
+        }
     }
 }

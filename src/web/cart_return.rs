@@ -130,7 +130,7 @@ pub async fn record_return(
     let doc = Document {
         kind,
         at: now,
-        body: body.into_bytes(),
+        body: body.into(),
     };
     state
         .store

@@ -6,7 +6,7 @@
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::AppState;
 use crate::cxml::Status;
@@ -16,19 +16,26 @@ use crate::store::{Exchange, StoredBodies};
 /// (a PO and absim's answer to it): the journal then refers to those
 /// documents instead of keeping a second copy.
 pub fn stored_reply(mut response: Response, bodies: StoredBodies) -> Response {
-    response.extensions_mut().insert(bodies);
+    filing(&mut response).stored = Some(bodies);
     response
 }
 
-/// The group a request belonged to, as its handler found it: the journal
-/// files the exchange under it without looking the group up again.
-#[derive(Debug, Clone, Copy)]
-pub struct OfGroup(pub u32);
-
-/// Files an answer's exchange under a group.
+/// Files an answer's exchange under a group, as its handler found it: the
+/// journal does not look the group up again.
 pub fn of_group(mut response: Response, group_id: u32) -> Response {
-    response.extensions_mut().insert(OfGroup(group_id));
+    filing(&mut response).group_id = Some(group_id);
     response
+}
+
+/// What a handler tells the journal about its answer, in one extension.
+#[derive(Debug, Clone, Copy, Default)]
+struct Filing {
+    group_id: Option<u32>,
+    stored: Option<StoredBodies>,
+}
+
+fn filing(response: &mut Response) -> &mut Filing {
+    response.extensions_mut().get_or_insert_default()
 }
 
 /// How much of an oversized body absim still reads (and discards) before
@@ -79,7 +86,7 @@ async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, Unread> {
 
 pub async fn inbound(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let method = parts.method.to_string();
+    let method = crate::cxml::Text::from(parts.method.as_str());
     let target = parts.uri.path().to_owned();
     let limit = state.settings.max_body_bytes;
     let bytes = match read_body(body, limit).await {
@@ -148,8 +155,7 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
         .run(Request::from_parts(parts, Body::from(bytes.clone())))
         .await;
     let (mut rparts, rbody) = response.into_parts();
-    let stored = rparts.extensions.remove::<StoredBodies>();
-    let group_id = rparts.extensions.remove::<OfGroup>().map(|g| g.0);
+    let Filing { group_id, stored } = rparts.extensions.remove().unwrap_or_default();
     let rbytes = axum::body::to_bytes(rbody, usize::MAX)
         .await
         .unwrap_or_else(|_| Bytes::new());
@@ -180,5 +186,5 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
     if let Err(e) = state.store.record_exchange(exchange) {
         tracing::warn!(error = %e, "the journal could not record an exchange");
     }
-    (rparts, Body::from(rbytes)).into_response()
+    Response::from_parts(rparts, Body::from(rbytes))
 }

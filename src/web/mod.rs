@@ -21,10 +21,11 @@ mod storefront;
 mod testing;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use tower::ServiceBuilder;
 
@@ -261,7 +262,7 @@ fn security_headers(headers: &mut axum::http::HeaderMap, storefront: bool) {
 
 /// A cXML answer: the document with the HTTP status that matches its
 /// Status code (4xx and 5xx codes that HTTP knows; 200 otherwise).
-pub fn cxml_reply(status_code: u16, body: String) -> Response {
+pub fn cxml_reply(status_code: u16, body: impl Into<Body>) -> Response {
     let http = StatusCode::from_u16(status_code)
         .ok()
         .filter(|s| s.canonical_reason().is_some() && !s.is_informational())
@@ -272,17 +273,27 @@ pub fn cxml_reply(status_code: u16, body: String) -> Response {
         } else {
             StatusCode::OK
         });
-    (
-        http,
-        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-        body,
-    )
-        .into_response()
+    let mut response = Response::new(body.into());
+    *response.status_mut() = http;
+    // Sized once for the headers every answer gets (the content type, the
+    // security headers, `Connection` while draining): the map otherwise
+    // grows twice on the way out.
+    let headers = response.headers_mut();
+    headers.reserve(6);
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/xml; charset=utf-8"),
+    );
+    response
 }
 
 /// A cXML answer carried as `form` says: with the HTTP status that
 /// matches its code, or always HTTP 200 (the code only in the Status).
-pub fn cxml_reply_as(form: crate::domain::ErrorForm, status_code: u16, body: String) -> Response {
+pub fn cxml_reply_as(
+    form: crate::domain::ErrorForm,
+    status_code: u16,
+    body: impl Into<Body>,
+) -> Response {
     match form {
         crate::domain::ErrorForm::Code => cxml_reply(status_code, body),
         crate::domain::ErrorForm::Http200 => cxml_reply(200, body),

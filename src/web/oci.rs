@@ -81,7 +81,7 @@ async fn open(
         cart_ref: ids::cart_reference(),
         cart: Cart::default(),
         returns: Vec::new(),
-        scenario,
+        scenario: scenario.into(),
         read_only: false,
         oci: Some(login.ret.clone()),
         touched_at_ms: state.clock.now_ms(),

@@ -17,7 +17,7 @@ use super::{cxml_error, cxml_internal, cxml_reply, cxml_reply_as, journal};
 use crate::AppState;
 use crate::cxml::Cxml;
 use crate::cxml::order_request::OrderRequest;
-use crate::cxml::{Status, read, time, write};
+use crate::cxml::{Status, Text, read, time, write};
 use crate::domain::delivery::DeliveryKind;
 use crate::domain::documents;
 use crate::domain::fault::{FaultKind, FaultPlan};
@@ -82,7 +82,7 @@ async fn unknown_token(state: &AppState, token: &str) -> Response {
 
 async fn accept(
     state: &AppState,
-    group: Group,
+    group: Arc<Group>,
     received_at: chrono::DateTime<chrono::FixedOffset>,
     body: Bytes,
 ) -> Response {
@@ -105,7 +105,12 @@ async fn accept(
         Ok(d) => d,
         Err(e) => {
             return po
-                .refuse(None, None, group.selected_scenario.clone(), (&e).into())
+                .refuse(
+                    None,
+                    None,
+                    group.selected_scenario.as_str().into(),
+                    (&e).into(),
+                )
                 .await;
         }
     };
@@ -161,10 +166,10 @@ async fn accept(
                 .await;
         }
     };
-    let response = write::document(&documents::status_response(
+    let response = Bytes::from(write::document(&documents::status_response(
         state.payload_ids.next(),
         Status::ok(),
-    ));
+    )));
     let exchange = po.exchange(&response);
     let first = NewDelivery {
         kind: DeliveryKind::Confirmation,
@@ -215,20 +220,20 @@ struct Intake<'a> {
     state: &'a AppState,
     group: &'a Group,
     received_at: chrono::DateTime<chrono::FixedOffset>,
-    body: &'a [u8],
+    body: &'a Bytes,
 }
 
 impl Intake<'_> {
     /// The PO as received and absim's answer, the two documents stored
     /// with its order.
-    fn exchange(&self, answer: &str) -> [Document; 2] {
+    fn exchange(&self, answer: &Bytes) -> [Document; 2] {
         [
             Document {
                 kind: DocKind::OrderRequest,
                 at: self.received_at,
-                body: self.body.to_vec(),
+                body: self.body.clone(),
             },
-            Document::new(DocKind::OrderResponse, answer),
+            Document::new(DocKind::OrderResponse, answer.clone()),
         ]
     }
 
@@ -238,17 +243,17 @@ impl Intake<'_> {
         &self,
         doc: Option<&Cxml<OrderRequest>>,
         session_id: Option<String>,
-        scenario: String,
+        scenario: Text,
         rejection: Rejection,
     ) -> Response {
         let state = self.state;
         let status = &rejection.status;
         tracing::info!(code = status.code, text = %status.text, reason = %status.message, "refused a PO");
         state.metrics.po("refused", status.code.to_string());
-        let answer = write::document(&documents::status_response(
+        let answer = Bytes::from(write::document(&documents::status_response(
             state.payload_ids.next(),
             status.clone(),
-        ));
+        )));
         let order = intake::refused(
             doc,
             self.group,

@@ -1,5 +1,7 @@
 //! `POST /eprocurement/punchout` (and `/test`): the PunchOutSetupRequest.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
@@ -120,10 +122,10 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
     };
     let session_id = generate_token(32);
     let start_page = format!("{}/s/{session_id}", state.settings.base_url);
-    let response = write::document(&documents::setup_response(
+    let response = Bytes::from(write::document(&documents::setup_response(
         state.payload_ids.next(),
         start_page,
-    ));
+    )));
     let session = Session {
         id: session_id,
         group_id: group.id,
@@ -144,7 +146,7 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         cart,
         returns: Vec::new(),
         read_only: operation == "inspect",
-        scenario,
+        scenario: scenario.into(),
         oci: None,
         touched_at_ms: state.clock.now_ms(),
         run_id: group.run_at(state.clock.now_ms()),
@@ -153,7 +155,7 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
         Document {
             kind: DocKind::SetupRequest,
             at: received_at,
-            body: body.to_vec(),
+            body: body.clone(),
         },
         Document::new(DocKind::SetupResponse, response.clone()),
     ];
@@ -241,7 +243,7 @@ fn rebuild_cart(
 pub async fn authenticate(
     state: &AppState,
     sender: &[crate::cxml::Credential],
-) -> Result<Result<crate::domain::Group, Status>, crate::store::StoreError> {
+) -> Result<Result<Arc<crate::domain::Group>, Status>, crate::store::StoreError> {
     let mut near = None;
     for c in sender {
         let id = c.identity.trim();

@@ -2,6 +2,8 @@
 //! c, the Punchout URL, the buyer endpoints, the cart-return field, and the
 //! switch between test and active mode.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -31,6 +33,7 @@ pub async fn group_or_404(
         .group(gid)
         .await
         .map_err(|e| PageError::internal(t, &e))?
+        .map(Arc::unwrap_or_clone)
         .ok_or_else(|| PageError::new(t, StatusCode::NOT_FOUND, t.not_found))
 }
 

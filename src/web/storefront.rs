@@ -61,7 +61,7 @@ pub(super) async fn load(
     state: &AppState,
     ctx: &Ctx,
     sid: &str,
-) -> Result<(Arc<Session>, Group), PageError> {
+) -> Result<(Arc<Session>, Arc<Group>), PageError> {
     let session = state
         .store
         .session(sid)

@@ -173,7 +173,7 @@ impl Postgres {
         order_no: u64,
         payload_id: String,
         doc: Document,
-    ) -> Result<(i64, Vec<u8>), StoreError> {
+    ) -> Result<(i64, bytes::Bytes), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         // A replica that made it before dying made the one document this
@@ -191,13 +191,13 @@ impl Postgres {
                 .first()
                 .map(|r| r.get(0))
                 .ok_or_else(|| StoreError::Corrupt(format!("document {doc_id} is missing")))?;
-            return Ok((doc_id, body));
+            return Ok((doc_id, body.into()));
         }
         let doc_id = insert_document(&tx, None, Some(order_no), &doc).await?;
         execute(
             &tx,
             "UPDATE deliveries SET payload_id = $2, document_id = $3, sent_at = $4 WHERE id = $1",
-            &[&id, &payload_id, &doc_id, &time_text(&doc.at)],
+            &[&id, &payload_id, &doc_id, &time_text(&doc.at).as_str()],
         )
         .await?;
         tx.commit().await?;
@@ -221,7 +221,7 @@ impl Postgres {
                 "INSERT INTO attempts (delivery_id, at, http_status, cxml_status, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[
                     &id,
-                    &time_text(&a.at),
+                    &time_text(&a.at).as_str(),
                     &status(a.http_status),
                     &status(a.cxml_status),
                     &a.error,

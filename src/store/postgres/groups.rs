@@ -168,7 +168,7 @@ impl Postgres {
             "INSERT INTO faults (group_id, at, kind, payload_id, order_id, detail, run_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[
                 &i64::from(f.group_id),
-                &time_text(&f.at),
+                &time_text(&f.at).as_str(),
                 &f.kind.as_str(),
                 &f.payload_id,
                 &f.order_id,

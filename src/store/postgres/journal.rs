@@ -124,9 +124,9 @@ pub(super) async fn insert_exchange(
         "INSERT INTO journal (at, direction, method, target, status, group_id, note, request, response, request_doc, response_doc, replica)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         &[
-            &time_text(&e.at),
-            &e.direction,
-            &e.method,
+            &time_text(&e.at).as_str(),
+            &e.direction.as_str(),
+            &e.method.as_str(),
             &e.target,
             &e.status.map(i32::from),
             &e.group_id.map(i64::from),
@@ -175,8 +175,8 @@ impl Postgres {
                     r.get::<_, i64>(0),
                     Exchange {
                         at: parse_time(r.get(1))?,
-                        direction: r.get(2),
-                        method: r.get(3),
+                        direction: r.get::<_, &str>(2).into(),
+                        method: r.get::<_, &str>(3).into(),
                         target: r.get(4),
                         status: r.get::<_, Option<i32>>(5).map(|s| s as u16),
                         group_id: r.get::<_, Option<i64>>(6).map(|g| g as u32),

@@ -248,8 +248,8 @@ async fn insert_document(
             &session_id,
             &order_no.map(|n| n as i64),
             &doc.kind.as_str(),
-            &super::rows::time_text(&doc.at),
-            &doc.body,
+            &super::rows::time_text(&doc.at).as_str(),
+            &&doc.body[..],
         ],
     )
     .await?;

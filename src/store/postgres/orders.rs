@@ -44,12 +44,12 @@ async fn insert_order_row(
             &[
                 &i64::from(order.group_id),
                 &refused,
-                &order.order_id,
+                &order.order_id.as_str(),
                 &order.payload_id,
-                &order.scenario,
+                &order.scenario.as_str(),
                 &order.session_id,
-                &cols.received_at,
-                &cols.day,
+                &cols.received_at.as_str(),
+                &cols.day.as_str(),
                 &cols.asins,
                 &cols.search,
                 &cols.body,
@@ -105,7 +105,7 @@ impl Postgres {
         if let Err(e) = insert_order_row(&tx, &mut order, false).await? {
             return Err(match unique_violation(&e) {
                 Some("orders_payload") => Conflict::PayloadId(order.payload_id).into(),
-                Some("orders_order_id") => Conflict::OrderId(order.order_id).into(),
+                Some("orders_order_id") => Conflict::OrderId(order.order_id.into()).into(),
                 _ => StoreError::from(e).into(),
             });
         }
@@ -121,7 +121,7 @@ impl Postgres {
                     &m.recipient,
                     &m.subject,
                     &m.body,
-                    &time_text(&order.received_at),
+                    &time_text(&order.received_at).as_str(),
                 ],
             )
             .await?;
@@ -267,7 +267,7 @@ impl Postgres {
                 &(no as i64),
                 &result_text(mark.result),
                 &mark.by,
-                &time_text(&mark.at),
+                &time_text(&mark.at).as_str(),
                 &mark.comment,
             ],
         )

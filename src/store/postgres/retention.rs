@@ -76,7 +76,9 @@ impl Postgres {
         }
         if let Some(days) = policy.journal_days {
             let cutoff = time_text(&(now - Duration::days(i64::from(days))));
-            done.journal += self.delete_journal_batches("at < $1", &cutoff).await?;
+            done.journal += self
+                .delete_journal_batches("at < $1", &cutoff.as_str())
+                .await?;
         }
         if let Some(keep) = policy.journal_entries {
             let c = self.client().await?;

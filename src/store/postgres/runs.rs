@@ -22,7 +22,7 @@ async fn save_run(c: &impl GenericClient, run: &Run) -> Result<(), StoreError> {
         &[
             &run.id,
             &i64::from(run.group_id),
-            &time_text(&run.opened_at),
+            &time_text(&run.opened_at).as_str(),
             &serde_json::to_string(run)?,
         ],
     )

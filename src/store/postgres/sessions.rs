@@ -28,7 +28,7 @@ impl Postgres {
                 &i64::from(session.group_id),
                 &session.cart_ref,
                 &session.scenario,
-                &time_text(&session.setup.received_at),
+                &time_text(&session.setup.received_at).as_str(),
                 &session.touched_at_ms,
                 &serde_json::to_string(&session)?,
                 &session.run_id,

@@ -84,6 +84,9 @@ fn configure(conn: &Connection, sync: Sync) -> rusqlite::Result<()> {
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     conn.wal_hook(Some(note_wal_pages));
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Room for every statement the store prepares (about 40; rusqlite's
+    // default of 16 would evict and prepare again under mixed work).
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
 
@@ -305,7 +308,57 @@ fn run<R>(
 /// How many times the writer steps aside before it takes a batch.
 const YIELDS_BEFORE_A_BATCH: usize = 4;
 
+/// The writer's transaction statements, prepared once for the thread's
+/// life (`execute_batch` parsed them for every batch, and a
+/// `prepare_cached` lookup allocates its key).
+struct Transactions<'c> {
+    begin: rusqlite::Statement<'c>,
+    commit: rusqlite::Statement<'c>,
+    rollback: rusqlite::Statement<'c>,
+}
+
+impl<'c> Transactions<'c> {
+    fn prepare(conn: &'c Connection) -> rusqlite::Result<Self> {
+        Ok(Transactions {
+            begin: conn.prepare("BEGIN IMMEDIATE")?,
+            commit: conn.prepare("COMMIT")?,
+            rollback: conn.prepare("ROLLBACK")?,
+        })
+    }
+}
+
+impl Transactions<'_> {
+    fn begin(&mut self) -> rusqlite::Result<()> {
+        self.begin.execute([]).map(drop)
+    }
+
+    fn commit(&mut self) -> rusqlite::Result<()> {
+        self.commit.execute([]).map(drop)
+    }
+
+    fn rollback(&mut self) {
+        // Best effort, as before: where it fails, no transaction is open.
+        let _ = self.rollback.execute([]);
+    }
+}
+
 fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+    let mut tx = match Transactions::prepare(&conn) {
+        Ok(tx) => tx,
+        Err(e) => {
+            // Not expected on an open connection; every write is refused
+            // with the reason rather than left waiting.
+            tracing::error!(error = %e, "the database writer could not prepare its transactions");
+            let e: Arc<str> = e.to_string().into();
+            while let Ok(job) = rx.recv() {
+                job(None).0(Err(e.clone()));
+            }
+            return;
+        }
+    };
+    // Kept from batch to batch.
+    let mut batch: Vec<Job> = Vec::with_capacity(64);
+    let mut finishers: Vec<Finish> = Vec::with_capacity(64);
     while let Ok(first) = rx.recv() {
         // Group commit: the first job woke the writer; stepping aside lets
         // the request threads on this core queue theirs, so one commit
@@ -315,7 +368,6 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
         for _ in 0..YIELDS_BEFORE_A_BATCH {
             std::thread::yield_now();
         }
-        let mut batch = Vec::with_capacity(64);
         batch.push(first);
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -323,33 +375,29 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let begun = conn.execute_batch("BEGIN IMMEDIATE");
-        if let Err(e) = begun {
+        if let Err(e) = tx.begin() {
             let e: Arc<str> = e.to_string().into();
-            for job in batch {
+            for job in batch.drain(..) {
                 job(None).0(Err(e.clone()));
             }
             continue;
         }
         let mut spoiled = false;
-        let finishers: Vec<Finish> = batch
-            .into_iter()
-            .map(|job| {
-                let (finish, spoils) = job(Some(&conn));
-                spoiled |= spoils;
-                finish
-            })
-            .collect();
+        finishers.extend(batch.drain(..).map(|job| {
+            let (finish, spoils) = job(Some(&conn));
+            spoiled |= spoils;
+            finish
+        }));
         let commit = if spoiled {
-            let _ = conn.execute_batch("ROLLBACK");
+            tx.rollback();
             Err(Arc::<str>::from(SPOILED))
         } else {
-            conn.execute_batch("COMMIT").map_err(|e| {
-                let _ = conn.execute_batch("ROLLBACK");
+            tx.commit().map_err(|e| {
+                tx.rollback();
                 Arc::<str>::from(e.to_string())
             })
         };
-        for finish in finishers {
+        for finish in finishers.drain(..) {
             finish(commit.clone());
         }
         checkpoint_if_due(&conn);

@@ -154,13 +154,13 @@ impl Sqlite {
         order_no: u64,
         payload_id: String,
         doc: Document,
-    ) -> Result<(i64, Vec<u8>), StoreError> {
+    ) -> Result<(i64, bytes::Bytes), StoreError> {
         self.db
             .write(move |c| {
                 let doc_id = insert_document(c, None, Some(order_no), &doc)?;
                 c.execute(
                     "UPDATE deliveries SET payload_id = ?2, document_id = ?3, sent_at = ?4 WHERE id = ?1",
-                    params![id, payload_id, doc_id, time_text(&doc.at)],
+                    params![id, payload_id, doc_id, time_text(&doc.at).as_str()],
                 )?;
                 Ok((doc_id, doc.body))
             })
@@ -182,7 +182,7 @@ impl Sqlite {
                     c.prepare_cached(
                         "INSERT INTO attempts (delivery_id, at, http_status, cxml_status, error, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     )?
-                    .execute(params![id, time_text(&a.at), a.http_status, a.cxml_status, a.error, a.duration_ms as i64])?;
+                    .execute(params![id, time_text(&a.at).as_str(), a.http_status, a.cxml_status, a.error, a.duration_ms as i64])?;
                 }
                 c.prepare_cached(
                     "UPDATE deliveries SET state = ?2, attempts = attempts + ?7, due_at = coalesce(?3, due_at),

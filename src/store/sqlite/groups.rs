@@ -13,27 +13,30 @@ use crate::store::model::{GroupError, StoreError, identity_taken};
 use crate::store::rows::{parse_time, time_text};
 
 /// Puts a committed group into the in-memory copy.
-pub(super) fn put_cached(groups: &RwLock<Vec<Group>>, g: &Group) {
+pub(super) fn put_cached(groups: &RwLock<Vec<Arc<Group>>>, g: &Group) {
     let mut groups = groups.write().expect("groups lock");
     match groups.iter_mut().find(|x| x.id == g.id) {
-        Some(slot) => *slot = g.clone(),
+        Some(slot) => *slot = Arc::new(g.clone()),
         None => {
-            groups.push(g.clone());
+            groups.push(Arc::new(g.clone()));
             groups.sort_by_key(|g| g.id);
         }
     }
 }
 
 impl Sqlite {
-    fn cache(&self) -> Arc<RwLock<Vec<Group>>> {
+    fn cache(&self) -> Arc<RwLock<Vec<Arc<Group>>>> {
         self.groups.clone()
     }
 
     pub fn groups(&self) -> Vec<Group> {
-        self.groups.read().expect("groups lock").clone()
+        let groups = self.groups.read().expect("groups lock");
+        groups.iter().map(|g| Group::clone(g)).collect()
     }
 
-    pub fn find_group(&self, pred: impl Fn(&Group) -> bool) -> Option<Group> {
+    /// The cached group `pred` picks, shared (a clone of the group was six
+    /// allocations on every PO and page).
+    pub fn find_group(&self, pred: impl Fn(&Group) -> bool) -> Option<Arc<Group>> {
         self.groups
             .read()
             .expect("groups lock")
@@ -200,7 +203,7 @@ impl Sqlite {
             .write(move |c| {
                 c.execute(
                     "INSERT INTO faults (group_id, at, kind, payload_id, order_id, detail, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![f.group_id, time_text(&f.at), f.kind.as_str(), f.payload_id, f.order_id, f.detail, f.run_id],
+                    params![f.group_id, time_text(&f.at).as_str(), f.kind.as_str(), f.payload_id, f.order_id, f.detail, f.run_id],
                 )?;
                 Ok(())
             })

@@ -40,8 +40,8 @@ impl Sqlite {
                         r.get::<_, String>(1)?,
                         Exchange {
                             at: DateTime::default(),
-                            direction: r.get(2)?,
-                            method: r.get(3)?,
+                            direction: r.get_ref(2)?.as_str()?.into(),
+                            method: r.get_ref(3)?.as_str()?.into(),
                             target: r.get(4)?,
                             status: r.get(5)?,
                             group_id: r.get(6)?,

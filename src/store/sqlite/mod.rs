@@ -46,7 +46,7 @@ pub struct Sqlite {
     db: Db,
     /// Every group, in id order; replaced by the writer after each commit
     /// that changes one.
-    groups: Arc<RwLock<Vec<Group>>>,
+    groups: Arc<RwLock<Vec<Arc<Group>>>>,
     sessions: Arc<SessionIndex>,
 }
 
@@ -79,7 +79,7 @@ impl Sqlite {
             .await?;
         Ok(Sqlite {
             db,
-            groups: Arc::new(RwLock::new(groups)),
+            groups: Arc::new(RwLock::new(groups.into_iter().map(Arc::new).collect())),
             sessions: Arc::new(sessions),
         })
     }
@@ -114,8 +114,8 @@ pub(super) fn insert_document(
         session_id,
         order_no.map(|n| n as i64),
         doc.kind.as_str(),
-        time_text(&doc.at),
-        doc.body
+        time_text(&doc.at).as_str(),
+        &doc.body[..]
     ])?;
     Ok(c.last_insert_rowid())
 }
@@ -130,9 +130,9 @@ pub(super) fn insert_exchange(c: &Connection, e: &Exchange) -> Result<(), StoreE
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
-        time_text(&e.at),
-        e.direction,
-        e.method,
+        time_text(&e.at).as_str(),
+        e.direction.as_str(),
+        e.method.as_str(),
         e.target,
         e.status,
         e.group_id,

@@ -1,6 +1,8 @@
 //! Orders (accepted and refused) with their documents and marks, and the
 //! resets that forget them.
 
+use std::sync::Arc;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::sessions::delete_sessions;
@@ -25,12 +27,12 @@ fn insert_order_row(c: &Connection, order: &mut Order, refused: bool) -> Result<
     .execute(params![
         order.group_id,
         refused,
-        order.order_id,
+        order.order_id.as_str(),
         order.payload_id,
-        order.scenario,
+        order.scenario.as_str(),
         order.session_id,
-        cols.received_at,
-        cols.day,
+        cols.received_at.as_str(),
+        cols.day.as_str(),
         cols.asins,
         cols.search,
         cols.body,
@@ -52,7 +54,7 @@ fn duplicate(e: &StoreError, order: &Order) -> Option<Conflict> {
     if message.contains("orders.payload_id") {
         Some(Conflict::PayloadId(order.payload_id.clone()))
     } else if message.contains("orders.order_id") {
-        Some(Conflict::OrderId(order.order_id.clone()))
+        Some(Conflict::OrderId(order.order_id.to_string()))
     } else {
         None
     }
@@ -101,7 +103,7 @@ impl Sqlite {
                         m.recipient,
                         m.subject,
                         m.body,
-                        time_text(&order.received_at)
+                        time_text(&order.received_at).as_str()
                     ])?;
                 }
                 Ok(Ok((order, bodies)))
@@ -247,7 +249,7 @@ impl Sqlite {
                         no as i64,
                         result_text(mark.result),
                         mark.by,
-                        time_text(&mark.at),
+                        time_text(&mark.at).as_str(),
                         mark.comment
                     ],
                 )?;
@@ -396,7 +398,7 @@ impl Sqlite {
                     index.remove(gone);
                     let mut groups = groups.write().expect("groups lock");
                     if let Some(slot) = groups.iter_mut().find(|x| x.id == g.id) {
-                        *slot = g.clone();
+                        *slot = Arc::new(g.clone());
                     }
                 },
             )

@@ -58,7 +58,7 @@ impl Sqlite {
         if let Some(days) = policy.journal_days {
             let cutoff = time_text(&(now - Duration::days(i64::from(days))));
             done.journal += self
-                .delete_journal_batches("at < ?1", Value::Text(cutoff))
+                .delete_journal_batches("at < ?1", Value::Text(cutoff.to_string()))
                 .await?;
         }
         if let Some(keep) = policy.journal_entries {

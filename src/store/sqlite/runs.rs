@@ -22,7 +22,7 @@ fn save_run(c: &rusqlite::Connection, run: &Run) -> Result<(), StoreError> {
     .execute(params![
         run.id,
         run.group_id,
-        time_text(&run.opened_at),
+        time_text(&run.opened_at).as_str(),
         serde_json::to_string(run)?
     ])?;
     Ok(())

@@ -30,7 +30,7 @@ impl Sqlite {
                         session.id,
                         session.group_id,
                         session.cart_ref,
-                        time_text(&session.setup.received_at),
+                        time_text(&session.setup.received_at).as_str(),
                         session.touched_at_ms,
                         serde_json::to_string(&session)?,
                         session.run_id

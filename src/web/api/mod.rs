@@ -3,6 +3,8 @@
 //! `code` and a human `message`. The OpenAPI document at
 //! `/api/v1/openapi.json` is generated from these handlers by utoipa.
 
+use std::sync::Arc;
+
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query};
 use axum::http::StatusCode;
@@ -150,6 +152,7 @@ async fn group_of(state: &AppState, gid: u32) -> Result<Group, ApiError> {
         .store
         .group(gid)
         .await?
+        .map(Arc::unwrap_or_clone)
         .ok_or_else(|| ApiError::not_found(format!("there is no group {gid}")))
 }
 

@@ -60,14 +60,14 @@ pub struct OrderSummary {
 fn summary(o: &Order) -> OrderSummary {
     OrderSummary {
         no: o.no,
-        order_id: o.order_id.clone(),
+        order_id: o.order_id.to_string(),
         payload_id: o.payload_id.clone(),
-        scenario: o.scenario.clone(),
+        scenario: o.scenario.to_string(),
         received_at: crate::cxml::time::format(&o.received_at),
         mark: o.mark.as_ref().map(|m| result_text(m.result).into()),
         mark_comment: o.mark.as_ref().and_then(|m| m.comment.clone()),
         refused: o.refusal.as_ref().map(|r| format!("{} {}", r.code, r.text)),
-        confirm_id: o.confirm_id.clone(),
+        confirm_id: o.confirm_id.to_string(),
     }
 }
 
@@ -266,7 +266,7 @@ pub async fn get_order(
             })
             .collect(),
         deviations,
-        confirmation_type: order.fulfilment.as_ref().map(|f| f.header_type.clone()),
+        confirmation_type: order.fulfilment.as_ref().map(|f| f.header_type.to_string()),
     }))
 }
 

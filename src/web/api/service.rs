@@ -135,8 +135,8 @@ pub async fn journal(
             .map(|(id, e)| ExchangeView {
                 id,
                 at: crate::cxml::time::format(&e.at),
-                direction: e.direction,
-                method: e.method,
+                direction: e.direction.into(),
+                method: e.method.into(),
                 target: e.target,
                 status: e.status,
                 group_id: e.group_id,

@@ -359,8 +359,8 @@ pub async fn entry(
         .map(|(i, s)| ShipmentView {
             n: i + 1,
             delivery: delivery_view(t, of_kind(DeliveryKind::ShipNotice, i as u32), &state.clock),
-            shipment_id: s.shipment_id.clone(),
-            tracking: s.tracking.clone(),
+            shipment_id: s.shipment_id.to_string(),
+            tracking: s.tracking.to_string(),
             items: s
                 .items
                 .iter()
@@ -420,7 +420,7 @@ pub async fn entry(
         ),
         header_type: plan
             .as_ref()
-            .map(|p| p.header_type.clone())
+            .map(|p| p.header_type.to_string())
             .unwrap_or_default(),
         confirmed,
         tax: yen(q.tax),

@@ -127,7 +127,7 @@ pub async fn document(
             chrome: ctx.group_chrome(label, &group, "log"),
             group,
             no,
-            order_id: order.order_id,
+            order_id: order.order_id.into(),
             label,
             body: String::from_utf8_lossy(&doc.body).into_owned(),
         }));

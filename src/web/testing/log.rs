@@ -109,7 +109,7 @@ fn log_rows(state: &AppState, t: &'static Texts, orders: &[Order]) -> Vec<LogRow
             };
             LogRow {
                 no: o.no,
-                order_id: o.order_id.clone(),
+                order_id: o.order_id.to_string(),
                 scenario: scenario_name(state, t, &o.scenario),
                 refused: o
                     .refusal

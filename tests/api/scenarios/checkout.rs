@@ -207,7 +207,7 @@ async fn checkout_japanese_text_survives_both_fields_and_mojibake_is_named() {
         .unwrap();
     let text = detail.description_text();
     let garbled: String = text.bytes().map(char::from).collect();
-    detail.description = vec![absim::cxml::Description::new("ja", garbled)];
+    detail.description = vec![absim::cxml::Description::new("ja", garbled)].into();
     assert_eq!(app.send_po(&po).await.status, 200);
     app.settle().await;
     app.checks(app.last_entry().await)
