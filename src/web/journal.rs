@@ -54,21 +54,24 @@ enum Unread {
 }
 
 /// Reads a body up to `limit` bytes; past it, reads on and discards up to
-/// [`LINGER_BYTES`] for at most [`LINGER_TIME`].
+/// [`LINGER_BYTES`] for at most [`LINGER_TIME`]. A body that arrives in one
+/// frame (a PO usually does) is kept as it came, without a copy.
 async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, Unread> {
     use http_body_util::BodyExt;
+    let mut first: Option<Bytes> = None;
     let mut buf = bytes::BytesMut::new();
     loop {
         match body.frame().await {
-            None => return Ok(buf.freeze()),
+            None => return Ok(first.unwrap_or_else(|| buf.freeze())),
             Some(Err(e)) => return Err(Unread::Broken(e.to_string())),
             Some(Ok(frame)) => {
                 let Ok(data) = frame.into_data() else {
                     continue;
                 };
-                if buf.len() + data.len() > limit {
-                    let mut seen = buf.len() + data.len();
-                    drop(buf);
+                let read = first.as_ref().map_or(buf.len(), Bytes::len);
+                if read + data.len() > limit {
+                    let mut seen = read + data.len();
+                    drop((first, buf));
                     let deadline = tokio::time::Instant::now() + LINGER_TIME;
                     while seen < LINGER_BYTES {
                         match tokio::time::timeout_at(deadline, body.frame()).await {
@@ -78,7 +81,15 @@ async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, Unread> {
                     }
                     return Err(Unread::TooLarge(seen));
                 }
-                buf.extend_from_slice(&data);
+                match first.take() {
+                    None if buf.is_empty() => first = Some(data),
+                    earlier => {
+                        if let Some(earlier) = earlier {
+                            buf.extend_from_slice(&earlier);
+                        }
+                        buf.extend_from_slice(&data);
+                    }
+                }
             }
         }
     }

@@ -172,3 +172,49 @@ async fn a_client_writing_its_whole_oversized_body_first_reads_the_cxml_413() {
         "{journal}"
     );
 }
+
+/// A PO written in pieces (chunked, with pauses, so that absim reads it in
+/// several frames) is read whole: accepted, and journaled byte for byte.
+/// (A body of one frame is kept as it came; more are joined.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_po_sent_in_pieces_is_read_and_kept_whole() {
+    use std::io::{Read, Write};
+    let app = spawn_app().await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let path = format!("/po/{}", app.group().await.po_token);
+    let po = desk_po(&format!("PIECES-{}", unique()));
+    let body = po.clone();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.set_nodelay(true).unwrap();
+        write!(
+            s,
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let bytes = body.as_bytes();
+        for piece in bytes.chunks(bytes.len().div_ceil(4)) {
+            write!(s, "{:x}\r\n", piece.len()).unwrap();
+            s.write_all(piece).unwrap();
+            s.write_all(b"\r\n").unwrap();
+            s.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        s.write_all(b"0\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#"code="200""#), "{answer}");
+    let journal = app.journal("?status=200").await;
+    let entry = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["target"].as_str().unwrap().starts_with("/po/"))
+        .unwrap_or_else(|| panic!("no PO in {journal}"));
+    assert_eq!(entry["request"].as_str().unwrap(), po);
+}
