@@ -84,7 +84,7 @@ pub struct TreeBuilder<'a> {
     text: &'a str,
     tree: Tree<'a>,
     /// The open elements (the scan refuses documents deeper than this).
-    open: ArrayVec<usize, { MAX_DEPTH + 1 }>,
+    open: ArrayVec<usize, MAX_DEPTH>,
     /// The text run being read (text, CDATA and references).
     run: Option<Cow<'a, str>>,
     /// Line ends and attribute values are normalised by the version the

@@ -330,9 +330,9 @@ fn scan<'a>(
 ) -> Result<Sniff, ReadError> {
     let mut reader = quick_xml::Reader::from_str(text);
     let mut sniff = Sniff::default();
-    let mut depth = 0usize;
-    // One entry per open element: Some when its children's order is checked.
-    let mut open: ArrayVec<Option<OrderTrack>, { MAX_DEPTH + 1 }> = ArrayVec::new();
+    // One entry per open element (its length is the depth, bounded by
+    // MAX_DEPTH): Some when its children's order is checked.
+    let mut open: ArrayVec<Option<OrderTrack>, MAX_DEPTH> = ArrayVec::new();
     let mut reported: Vec<&'static str> = Vec::new();
     let mut saw_decl = false;
     let mut saw_doctype = false;
@@ -374,7 +374,7 @@ fn scan<'a>(
             }
             Event::Start(e) => {
                 let name = e.name().into_inner();
-                note_element(&mut sniff, depth, name);
+                note_element(&mut sniff, open.len(), name);
                 let before = deviations.len();
                 check_child_order(&mut open, &mut reported, deviations, name);
                 if deviations.len() > before {
@@ -386,19 +386,14 @@ fn scan<'a>(
                 if open.try_push(OrderTrack::of(name)).is_err() {
                     return Err(ReadError::TooDeep);
                 }
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(ReadError::TooDeep);
-                }
             }
             Event::Empty(e) => {
                 let name = e.name().into_inner();
-                note_element(&mut sniff, depth, name);
+                note_element(&mut sniff, open.len(), name);
                 check_child_order(&mut open, &mut reported, deviations, name);
             }
             Event::End(_) => {
                 open.pop();
-                depth = depth.saturating_sub(1);
             }
             Event::GeneralRef(r) if !r.is_char_ref() => {
                 let name = r.to_string();
@@ -409,9 +404,10 @@ fn scan<'a>(
                     )));
                 }
             }
-            Event::Eof if depth > 0 => {
+            Event::Eof if !open.is_empty() => {
                 return Err(ReadError::NotXml(format!(
-                    "the document ends with {depth} element(s) still open (line {}); was it cut off?",
+                    "the document ends with {} element(s) still open (line {}); was it cut off?",
+                    open.len(),
                     line_of(text, reader.buffer_position())
                 )));
             }
@@ -660,6 +656,20 @@ mod tests {
             read::<OrderRequest>(doc.as_bytes()).unwrap_err(),
             ReadError::TooDeep
         );
+    }
+
+    #[test]
+    fn the_depth_bound_counts_every_open_element() {
+        // cXML, Request and OrderRequest, then `inner` more.
+        let nested = |inner: usize| {
+            let mut doc = String::from("<cXML><Request><OrderRequest>");
+            doc.push_str(&"<a>".repeat(inner));
+            doc.push_str(&"</a>".repeat(inner));
+            doc.push_str("</OrderRequest></Request></cXML>");
+            read::<OrderRequest>(doc.as_bytes())
+        };
+        assert_ne!(nested(MAX_DEPTH - 3).err(), Some(ReadError::TooDeep));
+        assert_eq!(nested(MAX_DEPTH - 2).err(), Some(ReadError::TooDeep));
     }
 
     #[test]
