@@ -219,6 +219,7 @@ async fn the_basic_order_runs_end_to_end_and_is_marked_successful() {
     assert_eq!(s.portions[0].items[0].line_number, "1");
 
     // 8. The test log lists the order, unmarked.
+    app.wait_delivered(app.last_entry().await).await;
     let log = app.get_page("/groups/1/log").await.html();
     let rows = texts_of(&log, "#log-rows tbody tr");
     assert_eq!(rows.len(), 1);

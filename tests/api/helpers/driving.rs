@@ -152,6 +152,25 @@ impl TestApp {
         posts
     }
 
+    /// Waits until absim has recorded every delivery of order `no` as
+    /// delivered: the buyer's endpoint has a document before absim has read
+    /// its answer and committed the outcome, so a test that saw the post
+    /// can be a moment ahead of the test log.
+    pub async fn wait_delivered(&self, no: u64) {
+        use absim::domain::delivery::DeliveryState;
+        for _ in 0..500 {
+            let deliveries = self.state.store.deliveries_of(no).await.unwrap();
+            if deliveries
+                .iter()
+                .all(|(d, _)| d.state == DeliveryState::Delivered)
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the deliveries of order {no} were not recorded as delivered");
+    }
+
     /// The newest log entry's number.
     pub async fn last_entry(&self) -> u64 {
         let (orders, _) = self
