@@ -9,10 +9,7 @@ use crate::cxml::Text;
 /// `-`. Every id absim makes fits in a [`Text`]'s 24 bytes: none allocates.
 fn digits(prefix: &str, groups: &[usize]) -> Text {
     let mut rng = rand::rng();
-    let mut out = Text::with_capacity(
-        prefix.len() + groups.iter().sum::<usize>() + groups.len().saturating_sub(1),
-    );
-    out.push_str(prefix);
+    let mut out = Text::from(prefix);
     for (i, &n) in groups.iter().enumerate() {
         if i > 0 {
             out.push('-');

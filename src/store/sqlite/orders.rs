@@ -1,8 +1,6 @@
 //! Orders (accepted and refused) with their documents and marks, and the
 //! resets that forget them.
 
-use std::sync::Arc;
-
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::sessions::delete_sessions;
@@ -396,10 +394,7 @@ impl Sqlite {
                 },
                 move |(_, g, gone)| {
                     index.remove(gone);
-                    let mut groups = groups.write().expect("groups lock");
-                    if let Some(slot) = groups.iter_mut().find(|x| x.id == g.id) {
-                        *slot = Arc::new(g.clone());
-                    }
+                    super::groups::put_cached(&groups, g);
                 },
             )
             .await?;
