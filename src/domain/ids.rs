@@ -34,6 +34,29 @@ pub fn tracking_number() -> Text {
     digits("", &[12])
 }
 
+/// Base 62 in ASCII order: digits, then capitals, then small letters.
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// A punchout session's id, which its storefront URL carries: the creation
+/// time in milliseconds as eight base-62 characters (ids sort by when they
+/// were made), then 32 random letters and digits (190 bits: unguessable).
+/// Time-ordered keys keep the database's index on the id writing at its
+/// end for new sessions and at its start for evicted ones, where random
+/// ids wrote a page in the middle for each.
+pub fn session_id(now_ms: i64) -> String {
+    let mut out = String::with_capacity(40);
+    let mut time = [b'0'; 8];
+    let mut rest = now_ms.max(0) as u64;
+    for place in time.iter_mut().rev() {
+        *place = BASE62[(rest % 62) as usize];
+        rest /= 62;
+    }
+    out.extend(time.iter().map(|&b| char::from(b)));
+    let mut rng = rand::rng();
+    out.extend((0..32).map(|_| char::from(BASE62[rng.random_range(0..62)])));
+    out
+}
+
 /// A cart reference in the order-number shape; each line's
 /// SupplierPartAuxiliaryID is `<cart>,<line>` as in Amazon's POOMs.
 pub fn cart_reference() -> String {
@@ -49,6 +72,23 @@ pub fn parse_aux_id(aux: &str) -> Option<(&str, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_ids_sort_by_creation_and_are_unguessable() {
+        let times = [0, 61, 62, 999, 1_764_460_800_000, 1_764_460_800_001, 62i64.pow(8) - 1];
+        let ids: Vec<String> = times.iter().map(|&t| session_id(t)).collect();
+        for id in &ids {
+            assert_eq!(id.len(), 40, "{id}");
+            assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()), "{id}");
+        }
+        for pair in ids.windows(2) {
+            assert!(pair[0] < pair[1], "{} !< {}", pair[0], pair[1]);
+        }
+        assert_eq!(&ids[1][..8], "0000000z");
+        assert_eq!(&ids[2][..8], "00000010");
+        // The same millisecond: the random part tells them apart.
+        assert_ne!(session_id(5), session_id(5));
+    }
 
     #[test]
     fn shapes_match_amazons() {

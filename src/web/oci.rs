@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::{Ctx, PageError};
 use crate::AppState;
 use crate::cxml::{Deviation, time};
-use crate::domain::account::{generate_token, secrets_match, validate_endpoint};
+use crate::domain::account::{secrets_match, validate_endpoint};
 use crate::domain::ids;
 use crate::domain::session::{Cart, Session, SetupRecord};
 use crate::oci::OciLogin;
@@ -54,7 +54,7 @@ async fn open(
     validate_endpoint(&login.hook_url)
         .map_err(|m| PageError::new(t, StatusCode::BAD_REQUEST, format!("HOOK_URL {m}")))?;
     let (scenario, _) = state.choose_scenario(None, &group.selected_scenario);
-    let session_id = generate_token(32);
+    let session_id = ids::session_id(state.clock.now_ms());
     let mut deviations = Vec::new();
     if !login.ret.ok_code.eq_ignore_ascii_case("ADDI") {
         deviations.push(Deviation::new(

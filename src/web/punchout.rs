@@ -10,7 +10,7 @@ use super::{cxml_error, cxml_error_as, cxml_internal, cxml_reply};
 use crate::AppState;
 use crate::cxml::punchout_setup::{EMAIL_PATHS, HOOK_URL_PATH, PunchOutSetupRequest};
 use crate::cxml::{Status, read, time, write};
-use crate::domain::account::{generate_token, secrets_match, validate_endpoint};
+use crate::domain::account::{secrets_match, validate_endpoint};
 use crate::domain::order::{DocKind, Document};
 use crate::domain::session::{Cart, Session, SetupRecord};
 use crate::domain::{documents, ids};
@@ -120,7 +120,7 @@ pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
     } else {
         rebuild_cart(&state, request, &mut deviations)
     };
-    let session_id = generate_token(32);
+    let session_id = ids::session_id(state.clock.now_ms());
     let start_page = format!("{}/s/{session_id}", state.settings.base_url);
     let response = Bytes::from(write::document(&documents::setup_response(
         state.payload_ids.next(),

@@ -39,7 +39,8 @@ impl Sqlite {
                         insert_document(c, Some(&session.id), None, d)?;
                     }
                     let count: i64 =
-                        c.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))?;
+                        c.prepare_cached("SELECT count(*) FROM sessions")?
+                            .query_row([], |r| r.get(0))?;
                     match eviction_batch(count, max_sessions) {
                         0 => Ok(Vec::new()),
                         batch => delete_sessions(
