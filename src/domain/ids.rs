@@ -75,7 +75,15 @@ mod tests {
 
     #[test]
     fn session_ids_sort_by_creation_and_are_unguessable() {
-        let times = [0, 61, 62, 999, 1_764_460_800_000, 1_764_460_800_001, 62i64.pow(8) - 1];
+        let times = [
+            0,
+            61,
+            62,
+            999,
+            1_764_460_800_000,
+            1_764_460_800_001,
+            62i64.pow(8) - 1,
+        ];
         let ids: Vec<String> = times.iter().map(|&t| session_id(t)).collect();
         for id in &ids {
             assert_eq!(id.len(), 40, "{id}");

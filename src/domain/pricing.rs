@@ -3,6 +3,7 @@
 //! The guide's example: 16182 -> tax 1618, shipping 373, discount 373, total
 //! 17800.
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -82,24 +83,55 @@ impl PricingRules {
 /// when it has none (`17,800`), with two otherwise (`16,182.50`). Documents
 /// carry amounts as cXML writes them, never through this.
 pub fn yen(amount: Decimal) -> String {
-    let plain = if amount.fract().is_zero() {
-        amount.trunc().to_string()
-    } else {
-        format!("{:.2}", amount)
-    };
+    let mut out = String::new();
+    push_yen(&mut out, amount);
+    out
+}
+
+/// [`yen`], written at the end of `out`.
+pub fn push_yen(out: &mut String, amount: Decimal) {
+    // Whole amounts (nearly all yen) without Decimal's text: its digits,
+    // grouped from the end.
+    if amount.fract().is_zero()
+        && let Some(whole) = amount.trunc().to_i128()
+    {
+        if whole < 0 {
+            out.push('-');
+        }
+        let mut digits = [0u8; 52];
+        let mut at = digits.len();
+        let mut rest = whole.unsigned_abs();
+        let mut count = 0;
+        loop {
+            if count > 0 && count % 3 == 0 {
+                at -= 1;
+                digits[at] = b',';
+            }
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            count += 1;
+            if rest == 0 {
+                break;
+            }
+        }
+        out.extend(digits[at..].iter().map(|&b| char::from(b)));
+        return;
+    }
+    let plain = format!("{:.2}", amount);
     let (sign, digits) = match plain.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", plain.as_str()),
     };
     let (whole, fraction) = digits.split_at(digits.find('.').unwrap_or(digits.len()));
-    let mut grouped = String::with_capacity(plain.len() + whole.len() / 3);
+    out.push_str(sign);
     for (i, c) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
+            out.push(',');
         }
-        grouped.push(c);
+        out.push(c);
     }
-    format!("{sign}{grouped}{fraction}")
+    out.push_str(fraction);
 }
 
 #[cfg(test)]
@@ -153,5 +185,10 @@ mod tests {
         assert_eq!(yen(Decimal::from(999)), "999");
         assert_eq!(yen(Decimal::ZERO), "0");
         assert_eq!(yen(Decimal::from(-1500)), "-1,500");
+        assert_eq!(yen("-1234567.25".parse().unwrap()), "-1,234,567.25");
+        assert_eq!(yen("3236.00".parse().unwrap()), "3,236");
+        assert_eq!(yen("0.5".parse().unwrap()), "0.50");
+        assert_eq!(yen(Decimal::MAX), "79,228,162,514,264,337,593,543,950,335");
+        assert_eq!(yen(Decimal::MIN), "-79,228,162,514,264,337,593,543,950,335");
     }
 }
