@@ -47,8 +47,8 @@ pub fn order_mails(
         "Amazonビジネス: ご注文の確認 (注文番号 {}, 発注番号 {})",
         order.confirm_id, order.order_id
     );
-    // Written into the one body: a cart's PO wrote a String per row, per
-    // amount and per reason before (a tenth of its handler's work).
+    // Written in place: a String per row, per amount and per reason was 8%
+    // of a cart PO's handler in instructions.
     let mut accepted = String::new();
     let mut refused = String::new();
     for l in &plan.lines {
