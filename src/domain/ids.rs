@@ -52,8 +52,7 @@ pub fn session_id(now_ms: i64) -> String {
         rest /= 62;
     }
     out.extend(time.iter().map(|&b| char::from(b)));
-    let mut rng = rand::rng();
-    out.extend((0..32).map(|_| char::from(BASE62[rng.random_range(0..62)])));
+    out.push_str(&super::account::generate_token(32));
     out
 }
 
