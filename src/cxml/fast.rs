@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use arrayvec::ArrayVec;
 use quick_xml::XmlVersion;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesStart, BytesText, Event};
 
 use super::common::*;
 use super::order_request::{ItemOut, OrderRequest, OrderRequestHeader};
@@ -87,6 +87,10 @@ pub struct TreeBuilder<'a> {
     open: ArrayVec<usize, MAX_DEPTH>,
     /// The text run being read (text, CDATA and references).
     run: Option<Cow<'a, str>>,
+    /// Whitespace that would start a run, as read: most text events are
+    /// the blanks between elements, which the next element drops, so their
+    /// line ends are normalised only when more text joins them.
+    blank: Option<BytesText<'a>>,
     /// Line ends and attribute values are normalised by the version the
     /// declaration gives (1.0 without one).
     version: XmlVersion,
@@ -102,6 +106,7 @@ impl<'a> TreeBuilder<'a> {
             },
             open: ArrayVec::new(),
             run: None,
+            blank: None,
             version: XmlVersion::Implicit1_0,
         }
     }
@@ -113,9 +118,19 @@ impl<'a> TreeBuilder<'a> {
     pub fn feed(&mut self, event: &Event<'a>) -> Fast<()> {
         let version = self.version;
         match event {
-            Event::Text(t) => append(&mut self.run, t.xml_content(version)),
-            Event::CData(c) => append(&mut self.run, c.xml_content(version)),
+            Event::Text(t) if self.run.is_none() && self.blank.is_none() && is_blank(t) => {
+                self.blank = Some(t.clone());
+            }
+            Event::Text(t) => {
+                self.take_blank();
+                append(&mut self.run, t.xml_content(version));
+            }
+            Event::CData(c) => {
+                self.take_blank();
+                append(&mut self.run, c.xml_content(version));
+            }
             Event::GeneralRef(r) => {
+                self.take_blank();
                 let resolved = match r.resolve_char_ref().ok()? {
                     Some(c) => Cow::Owned(c.to_string()),
                     None => Cow::Borrowed(quick_xml::escape::resolve_predefined_entity(
@@ -127,6 +142,7 @@ impl<'a> TreeBuilder<'a> {
             Event::Decl(d) => self.version = d.xml_version().ok()?,
             Event::Comment(_) | Event::PI(_) => {}
             other => {
+                self.blank = None;
                 if let Some(t) = self.run.take().filter(|t| !is_blank(t)) {
                     let &at = self.open.last()?;
                     append(&mut self.tree.nodes[at].text, t);
@@ -150,6 +166,14 @@ impl<'a> TreeBuilder<'a> {
             }
         }
         Some(())
+    }
+
+    /// Starts the run with the whitespace held back, now that more text
+    /// joins it.
+    fn take_blank(&mut self) {
+        if let Some(b) = self.blank.take() {
+            append(&mut self.run, b.xml_content(self.version));
+        }
     }
 
     /// The tree, once the reader is at the end of the document.
@@ -535,6 +559,15 @@ mod tests {
                 "<City>A &amp; B&#x3042;<![CDATA[<c>]]><!-- x -->d</City>",
             ),
             ("<City>東京都</City>", "<City> &lt; </City>"),
+            // Whitespace held back until text, CDATA or a reference joins
+            // it (across comments), or dropped with the run.
+            ("<City>東京都</City>", "<City>\n <!-- c --> 東京 </City>"),
+            ("<City>東京都</City>", "<City>\n <![CDATA[x]]></City>"),
+            ("<City>東京都</City>", "<City> <!-- c -->\t</City>"),
+            (
+                "<Street>目黒区下目黒1-8-1</Street>",
+                "<Street>\n  <!-- c --></Street>",
+            ),
             // Escapes, references and line ends in attribute values (a
             // literal line end or tab is a space; a reference is kept).
             ("addressID=\"HQ\"", "addressID=\"H&amp;Q&#10;x\ny\tz\""),
