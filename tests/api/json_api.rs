@@ -1,6 +1,7 @@
 //! The JSON API: each route, error shapes, resets that leave other scenarios
 //! intact, and the OpenAPI document (parsed with oas3) listing every route.
 
+use absim::domain::order::DocKind;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -375,6 +376,23 @@ async fn journal_entries_show_their_bodies_stored_once_and_kept_by_a_reset() {
         )
         .await;
     assert_eq!(copies, 0, "the journal refers to the documents");
+    // The order's documents list the sizes sent; SQLite keeps a PO's body
+    // packed (an LZ4 block), and the journal above showed it as sent.
+    let docs = app.state.store.documents_of(1, None).await.unwrap();
+    let sizes: Vec<(DocKind, usize)> = docs.iter().map(|d| (d.kind, d.size)).collect();
+    assert_eq!(
+        sizes[..2],
+        [
+            (DocKind::OrderRequest, po.len()),
+            (DocKind::OrderResponse, accepted.body.len())
+        ]
+    );
+    if crate::BACKEND == Backend::Sqlite {
+        let packed = storage
+            .scalar("SELECT count(*) FROM documents WHERE kind = 'order-request' AND packed_size > length(body)")
+            .await;
+        assert_eq!(packed, 2, "the accepted PO and the refused one");
+    }
 
     let (status, _) = send(&app, "POST", "/api/v1/groups/1/reset", json!({})).await;
     assert_eq!(status, 200);

@@ -78,6 +78,7 @@ fn configure(conn: &Connection, sync: Sync) -> rusqlite::Result<()> {
         },
     )?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    super::packing::register(conn)?;
     // The writer checkpoints by itself (see `writer_loop`): SQLite's own
     // checkpoint runs inside the COMMIT, before the batch's callers are
     // answered. The pragma replaces the WAL hook, so it comes first.
@@ -245,6 +246,7 @@ impl Db {
                         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                     )?;
                     c.busy_timeout(std::time::Duration::from_secs(5))?;
+                    super::packing::register(&c)?;
                     c
                 }
             };

@@ -26,7 +26,8 @@ impl Sqlite {
             .read(move |c| {
                 let mut stmt = c.prepare_cached(
                     "SELECT j.id, j.at, j.direction, j.method, j.target, j.status, j.group_id, j.note,
-                            coalesce(rq.body, j.request), coalesce(rs.body, j.response), j.replica
+                            coalesce(unpack(rq.body, rq.packed_size), j.request),
+                            coalesce(unpack(rs.body, rs.packed_size), j.response), j.replica
                      FROM journal j
                      LEFT JOIN documents rq ON rq.id = j.request_doc
                      LEFT JOIN documents rs ON rs.id = j.response_doc

@@ -20,6 +20,7 @@ mod groups;
 mod journal;
 mod mails;
 mod orders;
+mod packing;
 mod retention;
 mod runs;
 mod schema;
@@ -107,15 +108,28 @@ pub(super) fn insert_document(
     order_no: Option<u64>,
     doc: &Document,
 ) -> Result<i64, StoreError> {
+    insert_packed(c, session_id, order_no, doc, &packing::pack(&doc.body))
+}
+
+/// [`insert_document`] with its body packed already (off the writer
+/// thread, where a caller can).
+fn insert_packed(
+    c: &Connection,
+    session_id: Option<&str>,
+    order_no: Option<u64>,
+    doc: &Document,
+    body: &packing::Packed,
+) -> Result<i64, StoreError> {
     c.prepare_cached(
-        "INSERT INTO documents (session_id, order_no, kind, at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO documents (session_id, order_no, kind, at, body, packed_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         session_id,
         order_no.map(|n| n as i64),
         doc.kind.as_str(),
         time_text(&doc.at).as_str(),
-        &doc.body[..]
+        &body.body[..],
+        body.size
     ])?;
     Ok(c.last_insert_rowid())
 }

@@ -3,8 +3,9 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::packing::{Packed, pack};
 use super::sessions::delete_sessions;
-use super::{Sqlite, insert_delivery, insert_document, load_group, save_group};
+use super::{Sqlite, insert_delivery, insert_document, insert_packed, load_group, save_group};
 use crate::domain::mail::NewMail;
 use crate::domain::order::{Document, DocumentMeta, Mark, Order};
 use crate::store::model::{
@@ -58,14 +59,26 @@ fn duplicate(e: &StoreError, order: &Order) -> Option<Conflict> {
     }
 }
 
+/// A PO's two documents (the PO and absim's answer), their bodies packed.
+type PoDocuments = [(Document, Packed); 2];
+
+/// Packs a PO's documents on the caller's thread: the writer, which every
+/// request waits on, only inserts them.
+fn pack_po_documents(documents: [Document; 2]) -> PoDocuments {
+    documents.map(|d| {
+        let body = pack(&d.body);
+        (d, body)
+    })
+}
+
 fn insert_po_documents(
     c: &Connection,
     no: u64,
-    [po, answer]: &[Document; 2],
+    [(po, po_body), (answer, answer_body)]: &PoDocuments,
 ) -> Result<StoredBodies, StoreError> {
     Ok(StoredBodies {
-        request: insert_document(c, None, Some(no), po)?,
-        response: insert_document(c, None, Some(no), answer)?,
+        request: insert_packed(c, None, Some(no), po, po_body)?,
+        response: insert_packed(c, None, Some(no), answer, answer_body)?,
     })
 }
 
@@ -77,6 +90,7 @@ impl Sqlite {
         first: NewDelivery,
         mails: Vec<NewMail>,
     ) -> Result<(Order, StoredBodies), InsertError> {
+        let documents = pack_po_documents(documents);
         let result = self
             .db
             .write(move |c| {
@@ -115,6 +129,7 @@ impl Sqlite {
         mut order: Order,
         documents: [Document; 2],
     ) -> Result<(Order, StoredBodies), StoreError> {
+        let documents = pack_po_documents(documents);
         self.db
             .write(move |c| {
                 insert_order_row(c, &mut order, true)?;
@@ -270,7 +285,7 @@ impl Sqlite {
         self.db
             .read(move |c| {
                 let mut stmt = c.prepare_cached(
-                    "SELECT id, kind, at, length(body) FROM documents
+                    "SELECT id, kind, at, coalesce(packed_size, length(body)) FROM documents
                      WHERE order_no = ?1 OR (?2 IS NOT NULL AND session_id = ?2)
                      ORDER BY id",
                 )?;
@@ -302,7 +317,7 @@ impl Sqlite {
             .read(move |c| {
                 let row = c
                     .prepare_cached(
-                        "SELECT kind, at, body, order_no, session_id FROM documents WHERE id = ?1",
+                        "SELECT kind, at, unpack(body, packed_size), order_no, session_id FROM documents WHERE id = ?1",
                     )?
                     .query_row([id], |r| {
                         Ok((
@@ -452,8 +467,8 @@ pub(super) fn delete_orders_where(
         JournalOfOrders::Keep => c.execute(
             &format!(
                 "UPDATE journal SET
-                    request = coalesce((SELECT body FROM documents WHERE id = journal.request_doc), request),
-                    response = coalesce((SELECT body FROM documents WHERE id = journal.response_doc), response),
+                    request = coalesce((SELECT unpack(body, packed_size) FROM documents WHERE id = journal.request_doc), request),
+                    response = coalesce((SELECT unpack(body, packed_size) FROM documents WHERE id = journal.response_doc), response),
                     request_doc = NULL, response_doc = NULL
                  WHERE request_doc IN ({docs})"
             ),

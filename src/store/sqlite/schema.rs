@@ -207,6 +207,10 @@ DROP INDEX documents_by_order;
 CREATE INDEX documents_by_order ON documents (order_no) WHERE order_no IS NOT NULL;
 "#,
     ),
+    // Fewer bytes per PO: a document's body may be an LZ4 block of the
+    // bytes sent, whose length is then here (see `packing`); NULL, as in
+    // every row written before, means the body is those bytes.
+    M::up("ALTER TABLE documents ADD COLUMN packed_size INTEGER;"),
 ];
 
 /// Brings the schema to [`VERSION`]; refuses a database that a newer absim
