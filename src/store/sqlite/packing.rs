@@ -56,7 +56,12 @@ pub(super) fn unpack(body: &[u8], size: Option<i64>) -> Result<Vec<u8>, StoreErr
         return Ok(body.to_vec());
     };
     let corrupt = |why: String| StoreError::Corrupt(format!("a packed document body {why}"));
-    let expected = usize::try_from(size).map_err(|_| corrupt(format!("has size {size}")))?;
+    // An LZ4 block expands at most 255 times (plus a little): a larger
+    // size is damage, and is not allocated.
+    let expected = usize::try_from(size)
+        .ok()
+        .filter(|&n| n <= body.len().saturating_mul(255).saturating_add(64))
+        .ok_or_else(|| corrupt(format!("of {} bytes claims a size of {size}", body.len())))?;
     let bytes = lz4_flex::block::decompress(body, expected)
         .map_err(|e| corrupt(format!("does not unpack: {e}")))?;
     if bytes.len() != expected {
@@ -133,6 +138,11 @@ mod tests {
         ));
         assert!(matches!(
             unpack(&packed.body, Some(-1)),
+            Err(StoreError::Corrupt(_))
+        ));
+        // A size no block of this length could unpack to is not allocated.
+        assert!(matches!(
+            unpack(&packed.body, Some(i64::MAX)),
             Err(StoreError::Corrupt(_))
         ));
     }
