@@ -67,7 +67,17 @@ pub struct Db {
     reader_slots: Semaphore,
 }
 
+/// The page size of a new database (SQLite's default is 4 KB; an existing
+/// database keeps the size it was made with). A commit writes fewer, larger
+/// WAL frames, two system calls each: pinned, a cart's PO took 115 µs of
+/// CPU against 130 with 4 KB pages (median of four alternating runs) and
+/// the other workloads did not change; 16 KB pages were no better and
+/// raised the p99.
+const PAGE_SIZE: i64 = 8192;
+
 fn configure(conn: &Connection, sync: Sync) -> rusqlite::Result<()> {
+    // Before the WAL is set: a page size takes only on an empty database.
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(
         None,
@@ -484,9 +494,10 @@ mod tests {
             std::fs::metadata(format!("{}{suffix}", path.display())).map_or(0, |m| m.len())
         };
         let before = size("");
+        let page = PAGE_SIZE as u64;
         // One commit per row, each a page or more of the WAL.
         for _ in 0..2 * CHECKPOINT_PAGES {
-            db.write(|c| Ok(c.execute("INSERT INTO t (v) VALUES (zeroblob(4000))", [])?))
+            db.write(|c| Ok(c.execute("INSERT INTO t (v) VALUES (zeroblob(7000))", [])?))
                 .await
                 .unwrap();
         }
@@ -494,14 +505,41 @@ mod tests {
         db.flush().await.unwrap();
         let (db_bytes, wal_bytes) = (size(""), size("-wal"));
         assert!(
-            db_bytes >= before + CHECKPOINT_PAGES as u64 * 4096,
+            db_bytes >= before + CHECKPOINT_PAGES as u64 * page,
             "database {before} -> {db_bytes} bytes: the WAL was not copied back"
         );
         // The WAL starts over after a checkpoint rather than growing.
         assert!(
-            wal_bytes < 2 * CHECKPOINT_PAGES as u64 * 4096,
+            wal_bytes < 2 * CHECKPOINT_PAGES as u64 * page,
             "WAL {wal_bytes} bytes"
         );
+    }
+
+    #[tokio::test]
+    async fn a_new_database_has_larger_pages_and_an_old_one_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        async fn page_size(db: &Db) -> i64 {
+            db.write(|c| Ok(c.pragma_query_value(None, "page_size", |r| r.get(0))?))
+                .await
+                .unwrap()
+        }
+        let new = dir.path().join("new.db");
+        let db = Db::open(Some(&new), Sync::Normal).unwrap();
+        assert_eq!(page_size(&db).await, PAGE_SIZE);
+        db.close();
+
+        // A database made with SQLite's default pages, as absim made them
+        // before, opens and keeps them.
+        let old = dir.path().join("old.db");
+        Connection::open(&old)
+            .unwrap()
+            .execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (v TEXT);")
+            .unwrap();
+        let db = Db::open(Some(&old), Sync::Normal).unwrap();
+        assert_eq!(page_size(&db).await, 4096);
+        db.write(|c| Ok(c.execute("INSERT INTO t (v) VALUES ('x')", [])?))
+            .await
+            .unwrap();
     }
 
     #[tokio::test]
