@@ -1,0 +1,104 @@
+//! The fast reader against the serde reader, its reference.
+
+use crate::cxml::order_request::OrderRequest;
+use crate::cxml::read::fast_reader_agrees;
+
+/// Whether the fast reader answered; panics when it disagrees with serde.
+fn answered(doc: &str) -> bool {
+    fast_reader_agrees::<OrderRequest>(doc.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn po(lines: usize) -> String {
+    crate::bench::order_request(7, lines)
+}
+
+#[test]
+fn reads_what_buyers_send_as_serde_does() {
+    for lines in [0, 1, 3, 50] {
+        assert!(answered(&po(lines)), "{lines} lines");
+    }
+    for sample in [
+        "friendsofcxml_OrderRequest.xml",
+        "officeluv_purchase_order_request_200.xml",
+    ] {
+        let path = std::path::Path::new("../shared/cxml/samples").join(sample);
+        match std::fs::read_to_string(&path) {
+            Ok(doc) => assert!(answered(&doc), "{sample}"),
+            Err(_) => eprintln!("skipped {sample}: ../shared is not here"),
+        }
+    }
+}
+
+#[test]
+fn text_is_read_as_serde_reads_it() {
+    let base = po(1);
+    for (from, to) in [
+        // Whitespace kept inside text, blank runs dropped.
+        ("<City>東京都</City>", "<City>\n   東京都 \t</City>"),
+        // An ideographic space is text, not XML whitespace.
+        ("<City>東京都</City>", "<City>\u{3000}</City>"),
+        // References, CDATA and a comment inside one run.
+        (
+            "<City>東京都</City>",
+            "<City>A &amp; B&#x3042;<![CDATA[<c>]]><!-- x -->d</City>",
+        ),
+        ("<City>東京都</City>", "<City> &lt; </City>"),
+        // Whitespace held back until text, CDATA or a reference joins
+        // it (across comments), or dropped with the run.
+        ("<City>東京都</City>", "<City>\n <!-- c --> 東京 </City>"),
+        ("<City>東京都</City>", "<City>\n <![CDATA[x]]></City>"),
+        ("<City>東京都</City>", "<City> <!-- c -->\t</City>"),
+        (
+            "<Street>目黒区下目黒1-8-1</Street>",
+            "<Street>\n  <!-- c --></Street>",
+        ),
+        // Escapes, references and line ends in attribute values (a
+        // literal line end or tab is a space; a reference is kept).
+        ("addressID=\"HQ\"", "addressID=\"H&amp;Q&#10;x\ny\tz\""),
+        ("version=\"1.0\"", "version=\"1.1\""),
+        // Lists out of DTD order, unknown elements and attributes.
+        (
+            "<UnitOfMeasure>EA</UnitOfMeasure>",
+            "<Extrinsic name=\"early\">1</Extrinsic><UnitOfMeasure x=\"y\">EA</UnitOfMeasure><Unknown><Deep>z</Deep></Unknown>",
+        ),
+        ("\r\n", "\r\n"),
+    ] {
+        let doc = base.replacen(from, to, 1).replace('\n', "\r\n");
+        assert!(doc != base || from == to, "{from} is in the fixture");
+        answered(&doc);
+    }
+}
+
+#[test]
+fn gives_up_on_what_it_does_not_model() {
+    let base = po(1);
+    for (from, to) in [
+        // A repeated element the model holds once.
+        ("<City>東京都</City>", "<City>a</City><City>b</City>"),
+        // An empty element where text is expected.
+        ("<City>東京都</City>", "<City/>"),
+        // Markup inside a Description.
+        (
+            "マットブラック</Description>",
+            "<ShortName>desk</ShortName></Description>",
+        ),
+        // Text beside the payload (serde refuses it) or in a structure.
+        ("<OrderRequest>", "x <OrderRequest>"),
+        ("<ItemID>", "<ItemID>stray text"),
+        // No Sender in the Header (serde refuses it).
+        ("Sender>", "Sender2>"),
+        // An attribute given twice (not well-formed: serde refuses it).
+        ("addressID=\"HQ\"", "addressID=\"HQ\" addressID=\"HQ2\""),
+    ] {
+        let doc = base.replace(from, to);
+        assert_ne!(doc, base, "{from} is in the fixture");
+        assert!(!answered(&doc), "{to}");
+    }
+}
+
+#[test]
+fn a_repeated_attribute_is_refused_as_such() {
+    let doc = po(1).replacen("addressID=\"HQ\"", "addressID=\"HQ\" addressID=\"x\"", 1);
+    let err = crate::cxml::read::read::<OrderRequest>(doc.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("duplicated attribute"), "{err}");
+}
