@@ -77,26 +77,40 @@ pub fn normalize(s: &str) -> String {
 /// normalised one by one: NFKC never composes across a space.
 pub fn normalize_into(out: &mut String, s: &str) {
     // Most text is NFKC already (ASCII, and Japanese in its usual forms):
-    // the quick check spares the decomposition and recomposition, the
+    // the quick paths spare the decomposition and recomposition, the
     // costliest part of writing an order's search column.
+    let start = out.len();
     if s.is_ascii() {
-        out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
-    } else if s.chars().all(|c| c.is_ascii() || nfkc_stable(c))
-        // Kana and kanji are checked by range first: the quick check's
-        // table search cost about 100 instructions a character.
-        || unicode_normalization::is_nfkc_quick(s.chars()) == IsNormalized::Yes
-    {
-        s.chars().for_each(|c| push_lower(out, c));
-    } else {
-        s.nfkc().for_each(|c| push_lower(out, c));
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
+    // One pass while every character is one NFKC keeps whatever surrounds
+    // it (kana and kanji are checked by range: the quick check's table
+    // search cost about 100 instructions a character); at the first other
+    // one, the text starts over on the slower paths.
+    for c in s.chars() {
+        if c.is_ascii() || nfkc_stable(c) {
+            push_lower(out, c);
+        } else {
+            out.truncate(start);
+            if unicode_normalization::is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+                s.chars().for_each(|c| push_lower(out, c));
+            } else {
+                s.nfkc().for_each(|c| push_lower(out, c));
+            }
+            return;
+        }
     }
 }
 
 /// Characters NFKC keeps whatever surrounds them (quick check Yes and
 /// combining class 0; a unit test checks each): hiragana, katakana, the
-/// usual Japanese punctuation and the CJK unified ideographs. A text of
-/// these and ASCII is NFKC already.
-const NFKC_STABLE: [std::ops::RangeInclusive<char>; 6] = [
+/// usual Japanese punctuation, the CJK unified ideographs and the
+/// multiplication sign of sizes (幅88cm×高さ65cm). A text of these and ASCII
+/// is NFKC already.
+const NFKC_STABLE: [std::ops::RangeInclusive<char>; 7] = [
+    '\u{d7}'..='\u{d7}',
     '\u{3001}'..='\u{3002}',
     '\u{300c}'..='\u{300f}',
     '\u{3041}'..='\u{3096}',
@@ -240,6 +254,11 @@ mod tests {
         for s in [
             "ABC desk",
             "[山善] パソコンデスク 幅81cm マットブラック",
+            "奥行55×高さ65-80.5cm",
+            // Stable characters first, then one that is not: the text starts
+            // over on a slower path.
+            "デスク Desk ＵＳＢ ｹｰﾌﾞﾙ",
+            "Desk \u{e9}",
             "ＡＢＣ１２３",
             "ﾃﾞｽｸ",
             "Ǆ ǅ İ ß",
