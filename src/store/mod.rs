@@ -132,11 +132,16 @@ fn counted<R: Outcome>(r: R) -> R {
 }
 
 /// Runs the same call on whichever engine is below, counting failures.
+///
+/// PostgreSQL's futures are boxed: a call's future is as large as the
+/// larger engine's, and tokio-postgres's are several kilobytes, which every
+/// SQLite call (and every handler awaiting it) would otherwise carry and
+/// copy as it is moved.
 macro_rules! on_engine {
     ($self:ident, $e:ident => $call:expr) => {
         counted(match &$self.engine {
             Engine::Sqlite($e) => $call,
-            Engine::Postgres($e) => $call,
+            Engine::Postgres($e) => Box::pin(async { $call }).await,
         })
     };
 }
@@ -484,7 +489,10 @@ impl Store {
     /// the journal after its answer finds its exchange.
     pub fn record_exchange(&self, mut e: Exchange) -> Result<(), StoreError> {
         e.replica.clone_from(&self.replica);
-        on_engine!(self, x => x.record_exchange(e))
+        counted(match &self.engine {
+            Engine::Sqlite(x) => x.record_exchange(e),
+            Engine::Postgres(x) => x.record_exchange(e),
+        })
     }
 
     /// Journal entries, newest first, filtered by direction, a part of the

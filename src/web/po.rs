@@ -80,6 +80,10 @@ async fn unknown_token(state: &AppState, token: &str) -> Response {
     )
 }
 
+/// Takes in a PO of a known group. The rare paths (a refusal, an injected
+/// fault) are boxed where they are awaited: a future is as large as its
+/// largest state, and the accepted PO's, which every layer above moves,
+/// would otherwise carry theirs (14 KB instead of 9).
 async fn accept(
     state: &AppState,
     group: Arc<Group>,
@@ -88,7 +92,8 @@ async fn accept(
 ) -> Response {
     match state.store.take_fault(&group).await {
         Ok(Some(kind)) => {
-            if let Some(answer) = inject(state, &group, kind, &group.faults, &body).await {
+            if let Some(answer) = Box::pin(inject(state, &group, kind, &group.faults, &body)).await
+            {
                 return answer;
             }
         }
@@ -104,14 +109,13 @@ async fn accept(
     let inbound = match read::<OrderRequest>(&body) {
         Ok(d) => d,
         Err(e) => {
-            return po
-                .refuse(
-                    None,
-                    None,
-                    group.selected_scenario.as_str().into(),
-                    (&e).into(),
-                )
-                .await;
+            return Box::pin(po.refuse(
+                None,
+                None,
+                group.selected_scenario.as_str().into(),
+                (&e).into(),
+            ))
+            .await;
         }
     };
     let doc = &inbound.doc;
@@ -139,7 +143,7 @@ async fn accept(
             .await
         {
             Ok(Some(kind)) => {
-                if let Some(answer) = inject(state, &group, kind, plan, &body).await {
+                if let Some(answer) = Box::pin(inject(state, &group, kind, plan, &body)).await {
                     return answer;
                 }
             }
@@ -161,9 +165,7 @@ async fn accept(
     let Accepted { order, mails } = match intake::decide(doc, deviations, &arrival) {
         Ok(accepted) => accepted,
         Err(rejection) => {
-            return po
-                .refuse(Some(doc), session_id, scenario_id, rejection)
-                .await;
+            return Box::pin(po.refuse(Some(doc), session_id, scenario_id, rejection)).await;
         }
     };
     let response = Bytes::from(write::document(&documents::status_response(
@@ -190,8 +192,7 @@ async fn accept(
             journal::stored_reply(cxml_reply(200, response), bodies)
         }
         Err(InsertError::Conflict(c)) => {
-            po.refuse(Some(doc), session_id, scenario_id, (&c).into())
-                .await
+            Box::pin(po.refuse(Some(doc), session_id, scenario_id, (&c).into())).await
         }
         Err(InsertError::Store(e)) => cxml_internal(state, &e),
     }
