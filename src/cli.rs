@@ -298,6 +298,11 @@ pub struct BenchArgs {
     /// and report CPU time and heap allocations per request.
     #[arg(long)]
     pub pin: bool,
+    /// Runs per workload, each the floor then absim: the rows show the
+    /// middle run by ratio, and a row under them the spread of all (on a
+    /// noisy host, an odd number from 3 up).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=99))]
+    pub rounds: u32,
 }
 
 /// A workload of `absim bench`.

@@ -303,12 +303,13 @@ async fn secrets_and_tokens_never_reach_the_log() {
 
 /// `absim bench --pin`: the servers on core 0, the load generator on core
 /// 1 (where the machine has two cores), and every absim row with the CPU
-/// time and the heap allocations it took per request.
+/// time and the heap allocations it took per request; with `--rounds`, a
+/// row under each with the spread of its runs.
 #[test]
 fn the_pinned_bench_says_where_each_runs_and_what_a_request_costs() {
     let out = Command::new(env!("CARGO_BIN_EXE_absim"))
         .args(["bench", "--pin", "--duration", "1", "--connections", "4"])
-        .args(["--orders", "0", "--workloads", "po,pages"])
+        .args(["--orders", "0", "--workloads", "po,pages", "--rounds", "2"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -340,5 +341,14 @@ fn the_pinned_bench_says_where_each_runs_and_what_a_request_costs() {
         assert!(number(3) > 0.0, "{row}");
         assert!(number(9) > 0.0, "CPU µs per request: {row}");
         assert!(number(10) >= 1.0, "allocations per request: {row}");
+    }
+    let spreads: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("| the 2 runs of that workload"))
+        .collect();
+    assert_eq!(spreads.len(), 2, "a spread row per workload:\n{text}");
+    for spread in spreads {
+        let ratios = spread.split('|').map(str::trim).nth(8).unwrap();
+        assert!(ratios.ends_with('x') && ratios.contains('–'), "{spread}");
     }
 }
