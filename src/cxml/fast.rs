@@ -452,14 +452,15 @@ fn email(t: &Tree, id: usize) -> Fast<Email> {
 }
 
 fn extrinsics(t: &Tree, id: usize) -> Fast<Vec<Extrinsic>> {
-    t.all(id, "Extrinsic")
-        .map(|e| {
-            Some(Extrinsic {
-                name: t.attr(e, "name").unwrap_or_default(),
-                value: t.text(e)?,
-            })
-        })
-        .collect()
+    // Counted first: collecting grows the list once per four.
+    let mut list = Vec::with_capacity(t.all(id, "Extrinsic").count());
+    for e in t.all(id, "Extrinsic") {
+        list.push(Extrinsic {
+            name: t.attr(e, "name").unwrap_or_default(),
+            value: t.text(e)?,
+        });
+    }
+    Some(list)
 }
 
 fn item_out(t: &Tree, id: usize) -> Fast<ItemOut> {

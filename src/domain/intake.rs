@@ -102,12 +102,7 @@ pub fn decide(
         &order,
         &plan,
         at.session.and_then(|s| s.setup.email.as_deref()),
-        |asin| {
-            at.catalog
-                .get(asin)
-                .map(|p| p.title.clone())
-                .unwrap_or_else(|| asin.to_owned())
-        },
+        |asin| at.catalog.get(asin).map(|p| p.title.as_str()),
     );
     Ok(Accepted {
         order: Order {

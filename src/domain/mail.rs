@@ -21,24 +21,24 @@ pub struct NewMail {
 
 /// The order confirmation e-mails of an accepted order. `user_email` is
 /// the punchout user's address (from the setup request).
-pub fn order_mails(
+pub fn order_mails<'t>(
     group: &Group,
     order: &Order,
     plan: &Fulfilment,
     user_email: Option<&str>,
-    title_of: impl Fn(&str) -> String,
+    title_of: impl Fn(&str) -> Option<&'t str>,
 ) -> Vec<NewMail> {
-    let mut recipients = Vec::new();
+    let mut recipients = arrayvec::ArrayVec::<&str, 2>::new();
     if group.mail.to_user
         && let Some(u) = user_email
     {
-        recipients.push(u.to_owned());
+        recipients.push(u);
     }
     if group.mail.to_admin
-        && let Some(a) = &group.mail.admin_email
-        && !recipients.contains(a)
+        && let Some(a) = group.mail.admin_email.as_deref()
+        && !recipients.contains(&a)
     {
-        recipients.push(a.clone());
+        recipients.push(a);
     }
     if recipients.is_empty() {
         return Vec::new();
@@ -48,48 +48,22 @@ pub fn order_mails(
         order.confirm_id, order.order_id
     );
     // Written in place: a String per row, per amount and per reason was 8%
-    // of a cart PO's handler in instructions.
-    let mut accepted = String::new();
-    let mut refused = String::new();
-    for l in &plan.lines {
-        let title = order
-            .lines
-            .iter()
-            .find(|o| o.line_number == l.line_number)
-            .map(|o| title_of(&o.asin))
-            .unwrap_or_default();
-        for p in &l.parts {
-            let row = match p.status {
-                PartStatus::Reject => &mut refused,
-                PartStatus::Accept | PartStatus::Backordered => &mut accepted,
-            };
-            let _ = write!(
-                row,
-                "  行{} {} × {} ￥",
-                l.line_number,
-                title,
-                p.quantity.normalize()
-            );
-            push_yen(row, l.unit_price);
-            if let Some(r) = &p.reason {
-                let _ = write!(row, " ({r})");
-            }
-            row.push('\n');
-        }
-    }
-    let mut body = String::with_capacity(512 + accepted.len() + refused.len());
+    // of a cart PO's handler in instructions (a row with a product's title
+    // takes about 200 bytes).
+    let mut body = String::with_capacity(768 + 256 * plan.lines.len());
     let _ = write!(
         body,
         "{group} 様\n\nAmazonビジネスをご利用いただきありがとうございます。以下のご注文を承りました。\n\
          これはテストモード (absim) の注文です。商品は発送されず、請求も発生しません。\n\n\
-         注文番号: {confirm}\n発注番号: {order_id}\n\n\
-         承認された商品:\n{accepted}\n否認された商品:\n{refused}\n",
+         注文番号: {confirm}\n発注番号: {order_id}\n\n承認された商品:\n",
         group = group.name,
         confirm = order.confirm_id,
         order_id = order.order_id,
-        accepted = or_none(&accepted),
-        refused = or_none(&refused),
     );
+    write_rows(&mut body, order, plan, &title_of, false);
+    body.push_str("\n否認された商品:\n");
+    write_rows(&mut body, order, plan, &title_of, true);
+    body.push('\n');
     let q = &plan.quote;
     for (label, amount) in [
         ("小計: ￥", q.subtotal),
@@ -102,22 +76,61 @@ pub fn order_mails(
         push_yen(&mut body, amount);
         body.push('\n');
     }
-    recipients
-        .into_iter()
-        .map(|recipient| NewMail {
-            recipient,
+    // The last recipient takes the texts themselves.
+    let mut mails = Vec::with_capacity(recipients.len());
+    let last = recipients.pop();
+    for recipient in recipients {
+        mails.push(NewMail {
+            recipient: recipient.to_owned(),
             subject: subject.clone(),
             body: body.clone(),
-        })
-        .collect()
+        });
+    }
+    mails.extend(last.map(|recipient| NewMail {
+        recipient: recipient.to_owned(),
+        subject,
+        body,
+    }));
+    mails
 }
 
-/// A list of rows, or "(なし)" where there are none.
-fn or_none(rows: &str) -> &str {
-    if rows.is_empty() {
-        "  (なし)\n"
-    } else {
-        rows
+/// The rows of the parts accepted (or backordered), or of those refused,
+/// one a line; "(なし)" where there are none.
+fn write_rows<'t>(
+    body: &mut String,
+    order: &Order,
+    plan: &Fulfilment,
+    title_of: &impl Fn(&str) -> Option<&'t str>,
+    refused: bool,
+) {
+    let before = body.len();
+    for l in &plan.lines {
+        let title = order
+            .lines
+            .iter()
+            .find(|o| o.line_number == l.line_number)
+            .map(|o| title_of(&o.asin).unwrap_or(&o.asin))
+            .unwrap_or_default();
+        for p in &l.parts {
+            if (p.status == PartStatus::Reject) != refused {
+                continue;
+            }
+            let _ = write!(
+                body,
+                "  行{} {} × {} ￥",
+                l.line_number,
+                title,
+                p.quantity.normalize()
+            );
+            push_yen(body, l.unit_price);
+            if let Some(r) = &p.reason {
+                let _ = write!(body, " ({r})");
+            }
+            body.push('\n');
+        }
+    }
+    if body.len() == before {
+        body.push_str("  (なし)\n");
     }
 }
 
@@ -145,8 +158,9 @@ mod tests {
               "quote":{"subtotal":"32364.00","tax":"3236","shipping":"1234567","discount":"373","total":"-1234.5"}}"#,
         )
         .unwrap();
+        // A2 is not in the catalogue: its row names the ASIN.
         let mails = order_mails(&group, &order, &plan, Some("u@example.jp"), |asin| {
-            format!("商品{asin}")
+            (asin == "A1").then_some("商品A1")
         });
         assert_eq!(mails.len(), 1);
         assert_eq!(
@@ -155,8 +169,21 @@ mod tests {
              これはテストモード (absim) の注文です。商品は発送されず、請求も発生しません。\n\n\
              注文番号: 145-1\n発注番号: PO-1\n\n\
              承認された商品:\n  行1 商品A1 × 2 ￥16,182\n\n\
-             否認された商品:\n  行2 商品A2 × 1 ￥0.50 (お取り扱いできません)\n\n\
+             否認された商品:\n  行2 A2 × 1 ￥0.50 (お取り扱いできません)\n\n\
              小計: ￥32,364\n税金の見積もり: ￥3,236\n配送料の見積もり: ￥1,234,567\n割引: -￥373\n合計金額: ￥-1,234.50\n"
         );
+
+        // The administrator too: each gets the same e-mail; one address
+        // given twice gets it once.
+        group.mail.to_admin = true;
+        group.mail.admin_email = Some("admin@example.jp".into());
+        let both = order_mails(&group, &order, &plan, Some("u@example.jp"), |_| None);
+        let to: Vec<&str> = both.iter().map(|m| m.recipient.as_str()).collect();
+        assert_eq!(to, ["u@example.jp", "admin@example.jp"]);
+        assert_eq!(both[0].subject, both[1].subject);
+        assert_eq!(both[0].body, both[1].body);
+        assert!(both[0].subject.contains("145-1") && both[0].subject.contains("PO-1"));
+        let once = order_mails(&group, &order, &plan, Some("admin@example.jp"), |_| None);
+        assert_eq!(once.len(), 1);
     }
 }

@@ -385,7 +385,12 @@ impl Store {
         &self,
         cart_ref: &str,
     ) -> Result<Option<Arc<Session>>, StoreError> {
-        Ok(self.sessions_for_cart(cart_ref).await?.pop())
+        match &self.engine {
+            Engine::Sqlite(e) => Ok(e.session_for_cart(cart_ref)),
+            Engine::Postgres(e) => {
+                counted(e.sessions_for_cart(cart_ref).await).map(|mut s| s.pop())
+            }
+        }
     }
 
     // ---- orders, documents and marks ----------------------------------

@@ -69,6 +69,15 @@ impl SessionIndex {
         self.by_id.len()
     }
 
+    /// The newest session of a cart (what a PO for the cart belongs to),
+    /// without gathering the others.
+    pub fn newest_of_cart(&self, cart_ref: &str) -> Option<Arc<Session>> {
+        // The id is copied out, so that no guard of one map is held while
+        // the other is read.
+        let id = self.by_cart.get(cart_ref)?.value().last()?.clone();
+        self.get(&id)
+    }
+
     /// The sessions of a cart, oldest first.
     pub fn of_cart(&self, cart_ref: &str) -> Vec<Arc<Session>> {
         let ids = self
@@ -123,10 +132,15 @@ mod tests {
         index.put(session("a", "cart-1"));
         let ids = |v: Vec<Arc<Session>>| v.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(index.of_cart("cart-1")), ["a", "b"]);
+        let newest = |cart: &str| index.newest_of_cart(cart).map(|s| s.id.clone());
+        assert_eq!(newest("cart-1").as_deref(), Some("b"));
         index.remove(&["b".into(), "zzz".into()]);
         assert_eq!(ids(index.of_cart("cart-1")), ["a"]);
+        assert_eq!(newest("cart-1").as_deref(), Some("a"));
         index.remove(&["a".into()]);
         assert!(index.of_cart("cart-1").is_empty());
+        assert_eq!(newest("cart-1"), None);
+        assert_eq!(newest("no-such-cart"), None);
         assert!(!index.by_cart.contains_key("cart-1"));
         assert_eq!(index.by_id.len(), 1);
         assert_eq!(

@@ -129,6 +129,10 @@ impl Sqlite {
     pub fn sessions_for_cart(&self, cart_ref: &str) -> Vec<Arc<Session>> {
         self.sessions.of_cart(cart_ref)
     }
+
+    pub fn session_for_cart(&self, cart_ref: &str) -> Option<Arc<Session>> {
+        self.sessions.newest_of_cart(cart_ref)
+    }
 }
 
 /// Deletes the sessions that `filter` selects (what follows `WHERE` in a
