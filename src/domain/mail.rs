@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::account::Group;
-use super::fulfilment::Fulfilment;
+use super::fulfilment::{Fulfilment, PlannedPart};
 use super::order::Order;
 use super::pricing::push_yen;
 use super::scenario::PartStatus;
@@ -104,17 +104,19 @@ fn write_rows<'t>(
     refused: bool,
 ) {
     let before = body.len();
+    let of_this_list = |p: &&PlannedPart| (p.status == PartStatus::Reject) == refused;
     for l in &plan.lines {
+        // Each pass looks a title up only for the lines it lists.
+        if !l.parts.iter().any(|p| of_this_list(&p)) {
+            continue;
+        }
         let title = order
             .lines
             .iter()
             .find(|o| o.line_number == l.line_number)
             .map(|o| title_of(&o.asin).unwrap_or(&o.asin))
             .unwrap_or_default();
-        for p in &l.parts {
-            if (p.status == PartStatus::Reject) != refused {
-                continue;
-            }
+        for p in l.parts.iter().filter(of_this_list) {
             let _ = write!(
                 body,
                 "  行{} {} × {} ￥",
