@@ -154,10 +154,8 @@ async fn start_endpoints() -> anyhow::Result<Endpoints> {
             )
                 .into_response();
         }
-        let answer = write::document(&crate::domain::documents::status_response(
-            buyer::payload_id("answer"),
-            crate::cxml::Status::ok(),
-        ));
+        let answer =
+            write::status_document(&buyer::payload_id("answer"), &crate::cxml::Status::ok());
         ([("content-type", "text/xml; charset=utf-8")], answer).into_response()
     }
     let app = axum::Router::new()

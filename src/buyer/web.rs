@@ -227,10 +227,7 @@ async fn admin(State(b): State<Buyer>, ctx: Ctx) -> Response {
 /// The simulator's confirmations, ship notices and invoices.
 async fn cxml_in(State(b): State<Buyer>, Path(kind): Path<String>, body: String) -> Response {
     b.receive_document(&kind, &body);
-    let answer = write::document(&crate::domain::documents::status_response(
-        super::payload_id("answer"),
-        crate::cxml::Status::ok(),
-    ));
+    let answer = write::status_document(&super::payload_id("answer"), &crate::cxml::Status::ok());
     ([("content-type", "text/xml; charset=utf-8")], answer).into_response()
 }
 

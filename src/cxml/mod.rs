@@ -45,13 +45,15 @@ pub enum Dtd {
 }
 
 impl Dtd {
-    pub fn system_id(self) -> String {
-        let (version, file) = match self {
-            Dtd::Cxml => (CXML_VERSION, "cXML.dtd"),
-            Dtd::Fulfill => (CXML_VERSION, "Fulfill.dtd"),
-            Dtd::InvoiceDetail => ("1.2.037", "InvoiceDetail.dtd"),
-        };
-        format!("http://xml.cxml.org/schemas/cXML/{version}/{file}")
+    /// The DTD's address, as the DOCTYPE names it (written out: every
+    /// document starts with it, and a test checks it against
+    /// [`Dtd::version`]).
+    pub fn system_id(self) -> &'static str {
+        match self {
+            Dtd::Cxml => "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd",
+            Dtd::Fulfill => "http://xml.cxml.org/schemas/cXML/1.2.063/Fulfill.dtd",
+            Dtd::InvoiceDetail => "http://xml.cxml.org/schemas/cXML/1.2.037/InvoiceDetail.dtd",
+        }
     }
 
     /// The version written in the cXML element.

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use super::{Cxml, Header, Payload, Request, Response, Status, time};
+use super::{Cxml, Empty, Header, Payload, Request, Response, Status, time};
 
 /// Serialises a document with its declaration and DOCTYPE.
 pub fn document<P: Payload + Serialize>(doc: &Cxml<P>) -> String {
@@ -22,6 +22,44 @@ pub fn document<P: Payload + Serialize>(doc: &Cxml<P>) -> String {
     doc.serialize(ser)
         .expect("absim's cXML models always serialise");
     out.push('\n');
+    out
+}
+
+/// A Response that carries only a Status (what absim answers to every PO,
+/// accepted or refused): the document [`document`] writes for
+/// `response::<Empty>(payload_id, status, None)`, written straight into one
+/// buffer. The serde serialiser buffers each element's children in a
+/// String of its own and grows it as it goes: about ten allocations for a
+/// document of six lines, on every PO. Values are escaped by quick-xml
+/// (attributes fully, text as the serialiser does).
+pub fn status_document(payload_id: &str, status: &Status) -> String {
+    use quick_xml::escape::{escape, partial_escape};
+    let dtd = Empty::DTD;
+    let timestamp = time::format(&time::now());
+    let mut out =
+        String::with_capacity(320 + payload_id.len() + status.text.len() + status.message.len());
+    // Writing into a String cannot fail.
+    let _ = write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <!DOCTYPE cXML SYSTEM \"{}\">\n\
+         <cXML version=\"{}\" payloadID=\"{}\" timestamp=\"{timestamp}\" xml:lang=\"ja-JP\">\n  \
+         <Response>\n    <Status code=\"{}\" text=\"{}\"",
+        dtd.system_id(),
+        dtd.version(),
+        escape(payload_id),
+        status.code,
+        escape(&status.text),
+    );
+    if let Some(lang) = &status.lang {
+        let _ = write!(out, " xml:lang=\"{}\"", escape(lang));
+    }
+    if status.message.is_empty() {
+        out.push_str("/>");
+    } else {
+        let _ = write!(out, ">{}</Status>", partial_escape(&status.message));
+    }
+    out.push_str("\n  </Response>\n</cXML>\n");
     out
 }
 
@@ -105,7 +143,75 @@ pub fn response<P: Payload>(payload_id: String, status: Status, payload: Option<
 
 #[cfg(test)]
 mod tests {
-    use super::PayloadIds;
+    use super::*;
+    use crate::cxml::Dtd;
+
+    #[test]
+    fn each_dtd_address_names_the_version_written_beside_it() {
+        for dtd in [Dtd::Cxml, Dtd::Fulfill, Dtd::InvoiceDetail] {
+            let file = dtd.system_id().rsplit('/').next().unwrap();
+            assert_eq!(
+                dtd.system_id(),
+                format!("http://xml.cxml.org/schemas/cXML/{}/{file}", dtd.version())
+            );
+        }
+    }
+
+    /// The serde writer's document for the same Status, its timestamp
+    /// replaced by `written`'s (the two are taken moments apart).
+    fn by_serde(written: &str, payload_id: &str, status: &Status) -> String {
+        let doc = document(&response::<Empty>(payload_id.into(), status.clone(), None));
+        let stamp = |d: &str| d.split("timestamp=\"").nth(1).unwrap()[..25].to_owned();
+        doc.replace(&stamp(&doc), &stamp(written))
+    }
+
+    #[test]
+    fn a_status_document_is_the_serde_writers_document() {
+        let statuses = [
+            Status::ok(),
+            Status::new(
+                400,
+                "Bad Request",
+                "the body is empty; expected a cXML document",
+            ),
+            Status::new(
+                406,
+                "Not Acceptable",
+                "expected <OrderRequest> & got \"<Foo>\" (注文: ＡＢＣ)",
+            ),
+            Status {
+                code: 200,
+                text: "OK".into(),
+                lang: Some("ja".into()),
+                message: "受け付けました".into(),
+            },
+        ];
+        for status in &statuses {
+            let id = "1.2.3@absim<&>";
+            let written = status_document(id, status);
+            assert_eq!(written, by_serde(&written, id, status));
+            let read = crate::cxml::read::read_status(written.as_bytes()).unwrap();
+            assert_eq!(&read, status);
+        }
+    }
+
+    #[test]
+    fn a_status_document_escapes_an_apostrophe_the_serde_writer_keeps() {
+        let status = Status::new(500, "Internal Server Error", "it's");
+        let written = status_document("a'b@absim", &status);
+        assert!(
+            written.contains("payloadID=\"a&apos;b@absim\""),
+            "{written}"
+        );
+        assert_eq!(
+            written.replace("&apos;", "'"),
+            by_serde(&written, "a'b@absim", &status)
+        );
+        assert_eq!(
+            crate::cxml::read::read_status(written.as_bytes()).unwrap(),
+            status
+        );
+    }
 
     #[test]
     fn payload_ids_are_unique_well_formed_and_written_in_one_allocation() {

@@ -388,11 +388,6 @@ pub fn invoice(
     )
 }
 
-/// A bare Status response (the answer to a PO, or to a bad request).
-pub fn status_response(payload_id: String, status: Status) -> Cxml<crate::cxml::Empty> {
-    write::response(payload_id, status, None)
-}
-
 /// Rounds a quantity the way documents print it.
 pub fn quantity_text(q: Decimal) -> String {
     q.normalize().to_string()

@@ -31,7 +31,6 @@ use tower::ServiceBuilder;
 
 use crate::AppState;
 use crate::cxml::{Status, write};
-use crate::domain::documents;
 
 pub use page::{Chrome, Ctx, Message, PageError, PageForm, PagePath, PageQuery, render, show_time};
 
@@ -311,8 +310,8 @@ pub fn cxml_error(state: &AppState, status: Status) -> Response {
 pub fn cxml_error_as(state: &AppState, form: crate::domain::ErrorForm, status: Status) -> Response {
     tracing::info!(code = status.code, text = %status.text, reason = %status.message, "refused a cXML request");
     let code = status.code;
-    let doc = documents::status_response(state.payload_ids.next(), status);
-    cxml_reply_as(form, code, write::document(&doc))
+    let doc = write::status_document(&state.payload_ids.next(), &status);
+    cxml_reply_as(form, code, doc)
 }
 
 /// Answers an internal failure on a cXML endpoint, logged once with its
@@ -333,6 +332,8 @@ pub fn cxml_internal(state: &AppState, e: &crate::store::StoreError) -> Response
         ),
     };
     let code = status.code;
-    let doc = documents::status_response(state.payload_ids.next(), status);
-    cxml_reply(code, write::document(&doc))
+    cxml_reply(
+        code,
+        write::status_document(&state.payload_ids.next(), &status),
+    )
 }

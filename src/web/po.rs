@@ -19,7 +19,6 @@ use crate::cxml::Cxml;
 use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Status, Text, read, time, write};
 use crate::domain::delivery::DeliveryKind;
-use crate::domain::documents;
 use crate::domain::fault::{FaultKind, FaultPlan};
 use crate::domain::intake::{self, Accepted};
 use crate::domain::order::{DocKind, Document, Rejection};
@@ -168,10 +167,10 @@ async fn accept(
             return Box::pin(po.refuse(Some(doc), session_id, scenario_id, rejection)).await;
         }
     };
-    let response = Bytes::from(write::document(&documents::status_response(
-        state.payload_ids.next(),
-        Status::ok(),
-    )));
+    let response = Bytes::from(write::status_document(
+        &state.payload_ids.next(),
+        &Status::ok(),
+    ));
     let exchange = po.exchange(&response);
     let first = NewDelivery {
         kind: DeliveryKind::Confirmation,
@@ -251,10 +250,7 @@ impl Intake<'_> {
         let status = &rejection.status;
         tracing::info!(code = status.code, text = %status.text, reason = %status.message, "refused a PO");
         state.metrics.po("refused", status.code.to_string());
-        let answer = Bytes::from(write::document(&documents::status_response(
-            state.payload_ids.next(),
-            status.clone(),
-        )));
+        let answer = Bytes::from(write::status_document(&state.payload_ids.next(), status));
         let order = intake::refused(
             doc,
             self.group,
@@ -346,15 +342,15 @@ async fn inject(
                 .into_response(),
         ),
         FaultKind::Cxml500 => {
-            let doc = documents::status_response(
-                state.payload_ids.next(),
-                Status::new(500, "Internal Server Error", "absim injected this fault; send the PO again"),
+            let doc = write::status_document(
+                &state.payload_ids.next(),
+                &Status::new(500, "Internal Server Error", "absim injected this fault; send the PO again"),
             );
             Some(
                 (
                     StatusCode::OK,
                     [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-                    write::document(&doc),
+                    doc,
                 )
                     .into_response(),
             )
@@ -368,7 +364,7 @@ async fn inject(
             None
         }
         FaultKind::Malformed => {
-            let doc = write::document(&documents::status_response(state.payload_ids.next(), Status::ok()));
+            let doc = write::status_document(&state.payload_ids.next(), &Status::ok());
             let cut = doc.len() / 2;
             Some(
                 (
