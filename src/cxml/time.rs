@@ -2,6 +2,7 @@
 //! asks for (`2020-09-01T18:06:16+09:00`) and reads every form senders use,
 //! naming each deviation.
 
+use chrono::format::{Fixed, Item, Numeric, Pad};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// Japan Standard Time, the offset absim writes (the product speaks Japanese
@@ -16,9 +17,36 @@ pub fn now() -> DateTime<FixedOffset> {
 
 /// `2026-11-29T13:27:31+09:00`: seconds and a numeric offset with a colon.
 pub fn format(t: &DateTime<FixedOffset>) -> String {
-    // RFC 3339 with whole seconds and `+00:00` rather than `Z`: the same
-    // text as `%Y-%m-%dT%H:%M:%S%:z` without parsing a format string.
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    stamp(t).to_string()
+}
+
+/// A timestamp as [`format`] writes it, on the stack (the Status answer to
+/// every PO carries one).
+pub type Stamp = arrayvec::ArrayString<32>;
+
+/// `%Y-%m-%dT%H:%M:%S%:z` as chrono's items: RFC 3339 with whole seconds
+/// and `+00:00` rather than `Z`, without parsing a format string.
+const STAMP: [Item<'static>; 12] = [
+    Item::Numeric(Numeric::Year, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Month, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Day, Pad::Zero),
+    Item::Literal("T"),
+    Item::Numeric(Numeric::Hour, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Minute, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Second, Pad::Zero),
+    Item::Fixed(Fixed::TimezoneOffsetColon),
+];
+
+/// [`format`] without a String: `write_to` writes the items straight into
+/// the buffer (a timestamp is at most 32 bytes for years 0 to 9999).
+pub fn stamp(t: &DateTime<FixedOffset>) -> Stamp {
+    let mut out = Stamp::new();
+    let _ = t.format_with_items(STAMP.iter()).write_to(&mut out);
+    out
 }
 
 /// How a received timestamp departs from the numeric-offset form.
@@ -87,6 +115,21 @@ fn local(t: NaiveDateTime) -> Result<DateTime<FixedOffset>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stamp_is_rfc_3339_with_whole_seconds_and_a_numeric_offset() {
+        for text in [
+            "2020-09-01T18:06:16.848+09:00",
+            "2026-12-31T23:59:59-08:00",
+            "0999-01-02T03:04:05+00:00",
+            "9999-12-31T23:59:59+14:00",
+        ] {
+            let t = DateTime::parse_from_rfc3339(text).unwrap();
+            let expected = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            assert_eq!(stamp(&t).as_str(), expected);
+            assert_eq!(format(&t), expected);
+        }
+    }
 
     #[test]
     fn numeric_offset_is_read_without_deviation() {

@@ -35,7 +35,7 @@ pub fn document<P: Payload + Serialize>(doc: &Cxml<P>) -> String {
 pub fn status_document(payload_id: &str, status: &Status) -> String {
     use quick_xml::escape::{escape, partial_escape};
     let dtd = Empty::DTD;
-    let timestamp = time::format(&time::now());
+    let timestamp = time::stamp(&time::now());
     let mut out =
         String::with_capacity(320 + payload_id.len() + status.text.len() + status.message.len());
     // Writing into a String cannot fail.
