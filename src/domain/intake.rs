@@ -12,7 +12,7 @@ use super::catalog::Catalog;
 use super::documents::{ACTIVE_CARRIER, TEST_CARRIER, TEST_SHIPMENT_IDENTIFIER};
 use super::fulfilment;
 use super::ids;
-use super::mail::{self, NewMail};
+use super::mail::{self, Mails};
 use super::order::{Order, OrderLine, Rejection, price_order, validate_order};
 use super::scenario::Scenario;
 use super::session::Session;
@@ -37,7 +37,7 @@ pub struct Arrival<'a> {
 #[derive(Debug)]
 pub struct Accepted {
     pub order: Order,
-    pub mails: Vec<NewMail>,
+    pub mails: Mails,
 }
 
 /// Decides what a PO gets. `deviations` are those noted while reading it.

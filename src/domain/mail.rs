@@ -19,6 +19,10 @@ pub struct NewMail {
     pub body: String,
 }
 
+/// An order's e-mails: nearly always one (to the user or to the
+/// administrator), kept in place.
+pub type Mails = smallvec::SmallVec<[NewMail; 1]>;
+
 /// The order confirmation e-mails of an accepted order. `user_email` is
 /// the punchout user's address (from the setup request).
 pub fn order_mails<'t>(
@@ -27,7 +31,7 @@ pub fn order_mails<'t>(
     plan: &Fulfilment,
     user_email: Option<&str>,
     title_of: impl Fn(&str) -> Option<&'t str>,
-) -> Vec<NewMail> {
+) -> Mails {
     let mut recipients = arrayvec::ArrayVec::<&str, 2>::new();
     if group.mail.to_user
         && let Some(u) = user_email
@@ -41,7 +45,7 @@ pub fn order_mails<'t>(
         recipients.push(a);
     }
     if recipients.is_empty() {
-        return Vec::new();
+        return Mails::new();
     }
     let subject = format!(
         "Amazonビジネス: ご注文の確認 (注文番号 {}, 発注番号 {})",
@@ -77,7 +81,7 @@ pub fn order_mails<'t>(
         body.push('\n');
     }
     // The last recipient takes the texts themselves.
-    let mut mails = Vec::with_capacity(recipients.len());
+    let mut mails = Mails::with_capacity(recipients.len());
     let last = recipients.pop();
     for recipient in recipients {
         mails.push(NewMail {

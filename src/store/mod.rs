@@ -47,7 +47,7 @@ pub use url::DatabaseUrl;
 
 use crate::domain::account::Group;
 use crate::domain::fault::{FaultKind, FaultPlan};
-use crate::domain::mail::NewMail;
+use crate::domain::mail::Mails;
 use crate::domain::order::{Document, DocumentMeta, Mark, Order};
 use crate::domain::run::Run;
 use crate::domain::session::Session;
@@ -403,7 +403,7 @@ impl Store {
         order: Order,
         documents: [Document; 2],
         first: NewDelivery,
-        mails: Vec<NewMail>,
+        mails: Mails,
     ) -> Result<(Order, StoredBodies), InsertError> {
         on_engine!(self, e => e.insert_order(order, documents, first, mails).await)
     }

@@ -9,7 +9,7 @@ use tokio_postgres::types::ToSql;
 use super::{
     Postgres, execute, insert_document, load_group, query, query_opt, save_group, unique_violation,
 };
-use crate::domain::mail::NewMail;
+use crate::domain::mail::Mails;
 use crate::domain::order::{Document, DocumentMeta, Mark, Order};
 use crate::store::model::{
     Conflict, InsertError, NewDelivery, OrderFilter, OrderRow, StoreError, StoredBodies,
@@ -98,7 +98,7 @@ impl Postgres {
         mut order: Order,
         documents: [Document; 2],
         first: NewDelivery,
-        mails: Vec<NewMail>,
+        mails: Mails,
     ) -> Result<(Order, StoredBodies), InsertError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(StoreError::from)?;

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::packing::{Packed, pack};
 use super::sessions::delete_sessions;
 use super::{Sqlite, insert_delivery, insert_document, insert_packed, load_group, save_group};
-use crate::domain::mail::NewMail;
+use crate::domain::mail::Mails;
 use crate::domain::order::{Document, DocumentMeta, Mark, Order};
 use crate::store::model::{
     Conflict, InsertError, NewDelivery, OrderFilter, StoreError, StoredBodies, StoredDocument,
@@ -88,7 +88,7 @@ impl Sqlite {
         mut order: Order,
         documents: [Document; 2],
         first: NewDelivery,
-        mails: Vec<NewMail>,
+        mails: Mails,
     ) -> Result<(Order, StoredBodies), InsertError> {
         let documents = pack_po_documents(documents);
         let result = self
