@@ -21,7 +21,7 @@ mod storefront;
 mod testing;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -104,15 +104,14 @@ pub fn router(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 // It sees every answer, the timeout's 408 included.
-                .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+                .layer(axum::middleware::from_fn_with_state(state.clone(), edge))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     state.settings.max_body_bytes,
                 ))
                 .layer(tower_http::timeout::TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     state.settings.request_timeout,
-                ))
-                .layer(axum::middleware::from_fn_with_state(state.clone(), edge)),
+                )),
         )
         .with_state(state)
 }
@@ -165,11 +164,14 @@ pub(crate) async fn check_entry(
     })
 }
 
-/// Counts every answer by route pattern and status and times it (see
-/// `/metrics`); while absim shuts down, answers carry `Connection: close`,
-/// so that clients and load balancers open their next connection
-/// elsewhere.
-async fn observe(
+/// Every request's edge, in one middleware (each `from_fn` layer boxes the
+/// request's future and the rest of the stack, three or four allocations a
+/// request): the admin gate, the page language and the security headers
+/// (on every answer, the timeout's 408 included); each answer counted by
+/// route pattern and status and timed (see `/metrics`); while absim shuts
+/// down, answers carry `Connection: close`, so that clients and load
+/// balancers open their next connection elsewhere.
+async fn edge(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: Request,
     next: Next,
@@ -180,7 +182,13 @@ async fn observe(
         .get::<axum::extract::MatchedPath>()
         .cloned();
     let method = request.method().clone();
-    let mut response = next.run(request).await;
+    let storefront = {
+        let p = request.uri().path();
+        p.starts_with("/s/") || p.starts_with("/dp/") || p.starts_with("/eprocurement/")
+    };
+    let language = page::Language::of(&request);
+    let mut response = language.answer(admin::gate(&state, request, next)).await;
+    security_headers(response.headers_mut(), storefront);
     let route = route.as_ref().map_or("unmatched", |m| m.as_str());
     let status = response.status().as_u16();
     state
@@ -208,24 +216,6 @@ async fn observe(
             .headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    response
-}
-
-/// The admin gate, the page language and the security headers, in one
-/// middleware: each `from_fn` layer boxes the request's future and the
-/// rest of the stack, about seven allocations a request.
-async fn edge(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let storefront = {
-        let p = request.uri().path();
-        p.starts_with("/s/") || p.starts_with("/dp/") || p.starts_with("/eprocurement/")
-    };
-    let language = page::Language::of(&request);
-    let mut response = language.answer(admin::gate(&state, request, next)).await;
-    security_headers(response.headers_mut(), storefront);
     response
 }
 
@@ -260,8 +250,9 @@ fn security_headers(headers: &mut axum::http::HeaderMap, storefront: bool) {
 }
 
 /// A cXML answer: the document with the HTTP status that matches its
-/// Status code (4xx and 5xx codes that HTTP knows; 200 otherwise).
-pub fn cxml_reply(status_code: u16, body: impl Into<Body>) -> Response {
+/// Status code (4xx and 5xx codes that HTTP knows; 200 otherwise). The
+/// request journal gets the document as it is (see [`journal::answered`]).
+pub fn cxml_reply(status_code: u16, body: impl Into<Bytes>) -> Response {
     let http = StatusCode::from_u16(status_code)
         .ok()
         .filter(|s| s.canonical_reason().is_some() && !s.is_informational())
@@ -272,8 +263,10 @@ pub fn cxml_reply(status_code: u16, body: impl Into<Body>) -> Response {
         } else {
             StatusCode::OK
         });
-    let mut response = Response::new(body.into());
+    let body: Bytes = body.into();
+    let mut response = Response::new(Body::from(body.clone()));
     *response.status_mut() = http;
+    journal::answered(&mut response, body);
     // Sized once for the headers every answer gets (the content type, the
     // security headers, `Connection` while draining): the map otherwise
     // grows twice on the way out.
@@ -291,7 +284,7 @@ pub fn cxml_reply(status_code: u16, body: impl Into<Body>) -> Response {
 pub fn cxml_reply_as(
     form: crate::domain::ErrorForm,
     status_code: u16,
-    body: impl Into<Body>,
+    body: impl Into<Bytes>,
 ) -> Response {
     match form {
         crate::domain::ErrorForm::Code => cxml_reply(status_code, body),

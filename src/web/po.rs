@@ -29,7 +29,7 @@ use crate::store::{FaultRecord, InsertError, NewDelivery, StoreError};
 pub async fn intake(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    body: Bytes,
+    journal::Received(body): journal::Received,
 ) -> Response {
     let received_at = time::now();
     let group = match state.store.group_by_token(&token).await {

@@ -15,7 +15,10 @@ use crate::domain::order::{DocKind, Document};
 use crate::domain::session::{Cart, Session, SetupRecord};
 use crate::domain::{documents, ids};
 
-pub async fn setup(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn setup(
+    State(state): State<AppState>,
+    super::journal::Received(body): super::journal::Received,
+) -> Response {
     let received_at = time::now();
     let inbound = match read::<PunchOutSetupRequest>(&body) {
         Ok(d) => d,
