@@ -115,7 +115,7 @@ impl<'a> TreeBuilder<'a> {
     /// up. Text is read as quick-xml's deserialiser reads it: a run of
     /// text, CDATA and references (comments do not end a run) is one
     /// string, kept whole unless it is all whitespace.
-    pub fn feed(&mut self, event: &Event<'a>) -> Fast<()> {
+    fn feed(&mut self, event: &Event<'a>) -> Fast<()> {
         let version = self.version;
         match event {
             Event::Text(t) if self.run.is_none() && self.blank.is_none() && is_blank(t) => {
@@ -166,6 +166,34 @@ impl<'a> TreeBuilder<'a> {
             }
         }
         Some(())
+    }
+
+    /// Takes the next event of a reader that skips the whitespace starting
+    /// a text run; `blank` gives what it skipped before the event. That
+    /// whitespace is fed as the text event a reader that does not trim
+    /// would have returned, where it can be part of a text: before text,
+    /// CDATA, a reference, a comment or a PI (which do not end a run), or
+    /// while a run is open or whitespace is held back. Anywhere else (the
+    /// blanks between elements, most of a PO's) it would be dropped.
+    #[inline]
+    pub fn feed_trimmed(&mut self, blank: impl FnOnce() -> &'a str, event: &Event<'a>) -> Fast<()> {
+        let matters = self.run.is_some()
+            || self.blank.is_some()
+            || matches!(
+                event,
+                Event::Text(_)
+                    | Event::CData(_)
+                    | Event::GeneralRef(_)
+                    | Event::Comment(_)
+                    | Event::PI(_)
+            );
+        if matters {
+            let blank = blank();
+            if !blank.is_empty() {
+                self.feed(&Event::Text(BytesText::from_escaped(blank)))?;
+            }
+        }
+        self.feed(event)
     }
 
     /// Starts the run with the whitespace held back, now that more text

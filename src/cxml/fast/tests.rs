@@ -69,6 +69,32 @@ fn text_is_read_as_serde_reads_it() {
     }
 }
 
+/// The scan skips the whitespace that starts a text run (`read::skipped`);
+/// the tree gets it back wherever it belongs to a text.
+#[test]
+fn whitespace_the_scan_skips_is_read_back_into_text() {
+    let base = po(1);
+    for to in [
+        "<City>  東京 </City>",
+        "<City>\n\t&amp; x</City>",
+        "<City>  &#x3042;</City>",
+        "<City>x &amp;  y</City>",
+        "<City>x<!-- c -->  <!-- d -->y</City>",
+        "<City>x<!-- c -->  </City>",
+        "<City>x<?pi?>\n y</City>",
+        "<City> <![CDATA[ c ]]> </City>",
+        "<City>\r\n 東京\r\n</City>",
+    ] {
+        let doc = base.replacen("<City>東京都</City>", to, 1);
+        assert_ne!(doc, base);
+        assert!(answered(&doc), "{to}");
+    }
+    // No whitespace between elements at all, and more of it everywhere.
+    let tight: String = base.lines().map(str::trim).collect();
+    assert!(answered(&tight));
+    assert!(answered(&base.replace(">\n", ">\n \t\r\n ")));
+}
+
 #[test]
 fn gives_up_on_what_it_does_not_model() {
     let base = po(1);
