@@ -1,6 +1,7 @@
 //! Every cXML document type absim reads, from arbitrary bytes: the reader
 //! must answer Ok or a ReadError (whose Status must be writable), never panic.
-//! Where the fast OrderRequest reader answers, it must agree with serde's.
+//! Where a fast reader (OrderRequest, PunchOutSetupRequest) answers, it must
+//! agree with serde's.
 #![no_main]
 
 use absim::cxml::confirmation::ConfirmationRequest;
@@ -27,6 +28,9 @@ fuzz_target!(|data: &[u8]| {
     answer(read::<OrderRequest>(data));
     if let Err(disagreement) = fast_reader_agrees::<OrderRequest>(data) {
         panic!("the fast OrderRequest reader disagrees with serde:\n{disagreement}");
+    }
+    if let Err(disagreement) = fast_reader_agrees::<PunchOutSetupRequest>(data) {
+        panic!("the fast PunchOutSetupRequest reader disagrees with serde:\n{disagreement}");
     }
     answer(read::<ConfirmationRequest>(data));
     answer(read::<ShipNoticeRequest>(data));

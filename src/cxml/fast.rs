@@ -1,5 +1,6 @@
-//! A fast reader for the OrderRequest, the document absim reads most (every
-//! PO). The scan that checks the document (one pass of quick-xml's raw
+//! A fast reader for the two documents absim reads most: the OrderRequest
+//! (every PO) and the PunchOutSetupRequest (every punchout, in `setup`).
+//! The scan that checks the document (one pass of quick-xml's raw
 //! reader) builds a small element tree as it goes, and the typed value is
 //! built from it, in a little over half the time of the serde deserialiser
 //! (which skips and buffers events to find list items that may come out of
@@ -317,21 +318,37 @@ impl<'a> Tree<'a> {
 /// well-formed, no entity declarations, the payload is an OrderRequest in
 /// a Request).
 pub fn order_request(t: &Tree<'_>) -> Fast<Cxml<OrderRequest>> {
+    request(t, "OrderRequest", |payload| {
+        Some(OrderRequest {
+            header: match t.one(payload, "OrderRequestHeader")? {
+                Some(h) => order_header(t, h)?,
+                None => OrderRequestHeader::default(),
+            },
+            items: t
+                .all(payload, "ItemOut")
+                .map(|i| item_out(t, i))
+                .collect::<Fast<_>>()?,
+        })
+    })
+}
+
+/// A Request document: exactly a Header and a Request holding only the
+/// payload element `name`, which `payload` reads.
+fn request<P>(t: &Tree<'_>, name: &str, payload: impl FnOnce(usize) -> Fast<P>) -> Fast<Cxml<P>> {
     let root = 0;
     if t.node(root).name != "cXML" {
         return None;
     }
-    // Exactly a Header and a Request holding only the OrderRequest.
     if t.one(root, "Message")?.is_some() || t.one(root, "Response")?.is_some() {
         return None;
     }
     t.bare(root)?;
     let request = t.bare(t.one(root, "Request")??)?;
     let mut inside = t.children(request);
-    let (Some(payload), None) = (inside.next(), inside.next()) else {
+    let (Some(element), None) = (inside.next(), inside.next()) else {
         return None;
     };
-    if t.node(payload).name != "OrderRequest" || t.bare(payload).is_none() {
+    if t.node(element).name != name || t.bare(element).is_none() {
         return None;
     }
     Some(Cxml {
@@ -343,16 +360,7 @@ pub fn order_request(t: &Tree<'_>) -> Fast<Cxml<OrderRequest>> {
         message: None,
         request: Some(Request {
             deployment_mode: t.attr(request, "deploymentMode"),
-            payload: OrderRequest {
-                header: match t.one(payload, "OrderRequestHeader")? {
-                    Some(h) => order_header(t, h)?,
-                    None => OrderRequestHeader::default(),
-                },
-                items: t
-                    .all(payload, "ItemOut")
-                    .map(|i| item_out(t, i))
-                    .collect::<Fast<_>>()?,
-            },
+            payload: payload(element)?,
         }),
         response: None,
     })
@@ -398,22 +406,25 @@ fn order_header(t: &Tree, id: usize) -> Fast<OrderRequestHeader> {
         total: maybe(t.one(id, "Total")?, |m| money_holder(t, m))?,
         ship_to: maybe(t.one(id, "ShipTo")?, |a| address_holder(t, a))?,
         bill_to: maybe(t.one(id, "BillTo")?, |a| address_holder(t, a))?,
-        contacts: t
-            .all(id, "Contact")
-            .map(|c| {
-                t.bare(c)?;
-                Some(Contact {
-                    role: t.attr(c, "role"),
-                    name: maybe(t.one(c, "Name")?, |n| name(t, n))?.unwrap_or_default(),
-                    email: t
-                        .all(c, "Email")
-                        .map(|e| email(t, e))
-                        .collect::<Fast<_>>()?,
-                })
-            })
-            .collect::<Fast<_>>()?,
+        contacts: contacts(t, id)?,
         extrinsics: extrinsics(t, id)?,
     })
+}
+
+fn contacts(t: &Tree, id: usize) -> Fast<Vec<Contact>> {
+    t.all(id, "Contact")
+        .map(|c| {
+            t.bare(c)?;
+            Some(Contact {
+                role: t.attr(c, "role"),
+                name: maybe(t.one(c, "Name")?, |n| name(t, n))?.unwrap_or_default(),
+                email: t
+                    .all(c, "Email")
+                    .map(|e| email(t, e))
+                    .collect::<Fast<_>>()?,
+            })
+        })
+        .collect()
 }
 
 fn money_holder(t: &Tree, id: usize) -> Fast<MoneyHolder> {
@@ -493,21 +504,27 @@ fn extrinsics(t: &Tree, id: usize) -> Fast<Vec<Extrinsic>> {
 
 fn item_out(t: &Tree, id: usize) -> Fast<ItemOut> {
     t.bare(id)?;
-    let item_id = match t.one(id, "ItemID")? {
-        Some(i) if t.bare(i).is_some() => ItemId {
-            supplier_part_id: t.child_text(i, "SupplierPartID")?.unwrap_or_default(),
-            supplier_part_auxiliary_id: t.child_text(i, "SupplierPartAuxiliaryID")?,
-            buyer_part_id: t.child_text(i, "BuyerPartID")?,
-        },
-        Some(_) => return None,
-        None => ItemId::default(),
-    };
     Some(ItemOut {
         quantity: t.attr(id, "quantity").unwrap_or_default(),
         line_number: t.attr(id, "lineNumber"),
         requested_delivery_date: t.attr(id, "requestedDeliveryDate"),
-        item_id,
+        item_id: item_id(t, id)?,
         item_detail: maybe(t.one(id, "ItemDetail")?, |d| item_detail(t, d))?,
+    })
+}
+
+/// The ItemID child of `id` (all empty when there is none).
+fn item_id(t: &Tree, id: usize) -> Fast<ItemId> {
+    Some(match t.one(id, "ItemID")? {
+        Some(i) => {
+            t.bare(i)?;
+            ItemId {
+                supplier_part_id: t.child_text(i, "SupplierPartID")?.unwrap_or_default(),
+                supplier_part_auxiliary_id: t.child_text(i, "SupplierPartAuxiliaryID")?,
+                buyer_part_id: t.child_text(i, "BuyerPartID")?,
+            }
+        }
+        None => ItemId::default(),
     })
 }
 
@@ -542,6 +559,9 @@ fn item_detail(t: &Tree, id: usize) -> Fast<ItemDetail> {
         extrinsics: extrinsics(t, id)?,
     })
 }
+
+mod setup;
+pub use setup::punchout_setup_request;
 
 #[cfg(test)]
 mod tests;

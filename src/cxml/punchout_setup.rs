@@ -32,6 +32,12 @@ impl Payload for PunchOutSetupRequest {
     const NAME: &'static str = "PunchOutSetupRequest";
     const CONTAINER: Container = Container::Request;
     const DTD: Dtd = Dtd::Cxml;
+
+    const READS_TREE: bool = true;
+
+    fn read_fast(tree: &super::fast::Tree<'_>) -> Option<super::Cxml<Self>> {
+        super::fast::punchout_setup_request(tree)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

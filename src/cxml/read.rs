@@ -4,8 +4,8 @@
 //! A raw quick-xml scan (fast, no allocation per element) checks
 //! well-formedness, refuses entity declarations (billion laughs, XXE:
 //! nothing is ever expanded or fetched), bounds the depth, and finds the
-//! root and the payload element. For an OrderRequest (every PO) the same
-//! pass builds the element tree the fast reader ([`super::fast`]) makes the
+//! root and the payload element. For an OrderRequest (every PO) and a
+//! PunchOutSetupRequest (every punchout) the same pass builds the element tree the fast reader ([`super::fast`]) makes the
 //! typed model from: the document is tokenised once. Other payloads, and
 //! documents the fast reader gives up on, are deserialised by serde in a
 //! second pass.

@@ -128,3 +128,92 @@ fn a_repeated_attribute_is_refused_as_such() {
     let err = crate::cxml::read::read::<OrderRequest>(doc.as_bytes()).unwrap_err();
     assert!(err.to_string().contains("duplicated attribute"), "{err}");
 }
+
+/// Whether the setup request's fast reader answered; panics when it
+/// disagrees with serde.
+fn setup_answered(doc: &str) -> bool {
+    use crate::cxml::punchout_setup::PunchOutSetupRequest;
+    fast_reader_agrees::<PunchOutSetupRequest>(doc.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// An `edit` setup carrying the lines of the 3-line PO, a contact and a
+/// ship-to address: every part the setup reader reads.
+fn edit_setup() -> String {
+    use crate::cxml::punchout_setup::{PunchOutSetupRequest, SelectedItem, SetupItemOut};
+    use crate::cxml::{common::UrlHolder, write};
+    let po = crate::cxml::read::read::<OrderRequest>(po(3).as_bytes())
+        .unwrap()
+        .doc;
+    let header = po.header.clone().unwrap();
+    let order = po.payload().unwrap();
+    let doc = write::request(
+        "s-1@buyer".into(),
+        header,
+        "test",
+        PunchOutSetupRequest {
+            operation: "edit".into(),
+            buyer_cookie: "cookie-1".into(),
+            extrinsics: order.header.extrinsics.clone(),
+            browser_form_post: Some(UrlHolder {
+                url: "https://buyer.example/hook?a=1&b=2".into(),
+            }),
+            contacts: order.header.contacts.clone(),
+            supplier_setup: Some(UrlHolder {
+                url: "https://absim.example/".into(),
+            }),
+            ship_to: order.header.ship_to.clone(),
+            selected_item: Some(SelectedItem {
+                item_id: order.items[0].item_id.clone(),
+            }),
+            items: order
+                .items
+                .iter()
+                .map(|i| SetupItemOut {
+                    quantity: i.quantity.to_string(),
+                    line_number: i.line_number.as_deref().map(Into::into),
+                    item_id: i.item_id.clone(),
+                    item_detail: i.item_detail.clone(),
+                })
+                .collect(),
+        },
+    );
+    write::document(&doc)
+}
+
+#[test]
+fn reads_setup_requests_as_serde_does() {
+    assert!(setup_answered(&crate::bench::setup_request(7)));
+    let edit = edit_setup();
+    assert!(setup_answered(&edit));
+    assert!(edit.contains("<ItemOut") && edit.contains("<ShipTo>") && edit.contains("<Contact"));
+    let path =
+        std::path::Path::new("../shared/cxml/samples/friendsofcxml_PunchOutSetupRequest.xml");
+    match std::fs::read_to_string(path) {
+        Ok(doc) => {
+            // Its Descriptions hold a ShortName: serde reads those.
+            assert!(!setup_answered(&doc));
+            let plain = doc.replace("<ShortName>", "").replace("</ShortName>", "");
+            assert!(setup_answered(&plain));
+        }
+        Err(_) => eprintln!("skipped the setup sample: ../shared is not here"),
+    }
+}
+
+#[test]
+fn the_setup_reader_gives_up_on_what_it_does_not_model() {
+    let base = edit_setup();
+    for (from, to) in [
+        (
+            "<BuyerCookie>cookie-1</BuyerCookie>",
+            "<BuyerCookie>a</BuyerCookie><BuyerCookie>b</BuyerCookie>",
+        ),
+        ("<BuyerCookie>cookie-1</BuyerCookie>", "<BuyerCookie/>"),
+        ("<BrowserFormPost>", "<BrowserFormPost>stray"),
+        ("<SelectedItem>", "<SelectedItem>stray"),
+        ("</PunchOutSetupRequest>", "</PunchOutSetupRequest><Other/>"),
+    ] {
+        let doc = base.replace(from, to);
+        assert_ne!(doc, base, "{from} is in the fixture");
+        assert!(!setup_answered(&doc), "{to}");
+    }
+}
