@@ -52,7 +52,7 @@ async fn insert_order_row(
                 &cols.day.as_str(),
                 &cols.asins,
                 &cols.search,
-                &cols.body,
+                &cols.body.as_str()?,
                 &order.run_id,
             ],
         )

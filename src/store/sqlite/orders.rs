@@ -12,8 +12,8 @@ use crate::store::model::{
     Conflict, InsertError, NewDelivery, OrderFilter, StoreError, StoredBodies, StoredDocument,
 };
 use crate::store::rows::{
-    ORDER_COLUMNS, OrderColumns, build_mark, build_order, doc_kind, like_pattern, parse_time,
-    result_text, time_text,
+    ORDER_COLUMNS, OrderColumns, OrderJson, build_mark, build_order, doc_kind, like_pattern,
+    parse_time, result_text, time_text,
 };
 
 /// Inserts an order row and sets the order's number.
@@ -34,11 +34,20 @@ fn insert_order_row(c: &Connection, order: &mut Order, refused: bool) -> Result<
         cols.day.as_str(),
         cols.asins,
         cols.search,
-        cols.body,
+        &cols.body,
         order.run_id
     ])?;
     order.no = c.last_insert_rowid() as u64;
     Ok(())
+}
+
+impl rusqlite::ToSql for OrderJson {
+    /// Bound as text, unchecked: see [`OrderJson`].
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(self.as_bytes()),
+        ))
+    }
 }
 
 /// The duplicate a failed order insert ran into, if that is why it failed
