@@ -5,10 +5,10 @@
 //! well-formedness, refuses entity declarations (billion laughs, XXE:
 //! nothing is ever expanded or fetched), bounds the depth, and finds the
 //! root and the payload element. For an OrderRequest (every PO) and a
-//! PunchOutSetupRequest (every punchout) the same pass builds the element tree the fast reader ([`super::fast`]) makes the
-//! typed model from: the document is tokenised once. Other payloads, and
-//! documents the fast reader gives up on, are deserialised by serde in a
-//! second pass.
+//! PunchOutSetupRequest (every punchout) the same pass builds the element
+//! tree the fast reader ([`super::fast`]) makes the typed model from: the
+//! document is tokenised once. Other payloads, and documents the fast
+//! reader gives up on, are deserialised by serde in a second pass.
 
 use std::num::NonZeroUsize;
 

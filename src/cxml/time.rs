@@ -20,7 +20,7 @@ pub fn format(t: &DateTime<FixedOffset>) -> String {
     stamp(t).to_string()
 }
 
-/// A timestamp as [`format`] writes it, on the stack (the Status answer to
+/// A timestamp as [`format()`] writes it, on the stack (the Status answer to
 /// every PO carries one).
 pub type Stamp = arrayvec::ArrayString<32>;
 
@@ -41,7 +41,7 @@ const STAMP: [Item<'static>; 12] = [
     Item::Fixed(Fixed::TimezoneOffsetColon),
 ];
 
-/// [`format`] without a String: `write_to` writes the items straight into
+/// [`format()`] without a String: `write_to` writes the items straight into
 /// the buffer (a timestamp is at most 32 bytes for years 0 to 9999).
 pub fn stamp(t: &DateTime<FixedOffset>) -> Stamp {
     let mut out = Stamp::new();

@@ -251,7 +251,7 @@ fn security_headers(headers: &mut axum::http::HeaderMap, storefront: bool) {
 
 /// A cXML answer: the document with the HTTP status that matches its
 /// Status code (4xx and 5xx codes that HTTP knows; 200 otherwise). The
-/// request journal gets the document as it is (see [`journal::answered`]).
+/// request journal gets the document as it is (`journal::answered`).
 pub fn cxml_reply(status_code: u16, body: impl Into<Bytes>) -> Response {
     let http = StatusCode::from_u16(status_code)
         .ok()
