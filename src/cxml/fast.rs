@@ -320,10 +320,10 @@ impl<'a> Tree<'a> {
 pub fn order_request(t: &Tree<'_>) -> Fast<Cxml<OrderRequest>> {
     request(t, "OrderRequest", |payload| {
         Some(OrderRequest {
-            header: match t.one(payload, "OrderRequestHeader")? {
-                Some(h) => order_header(t, h)?,
-                None => OrderRequestHeader::default(),
-            },
+            header: maybe(t.one(payload, "OrderRequestHeader")?, |h| {
+                order_header(t, h)
+            })?
+            .unwrap_or_default(),
             items: t
                 .all(payload, "ItemOut")
                 .map(|i| item_out(t, i))
@@ -515,26 +515,21 @@ fn item_out(t: &Tree, id: usize) -> Fast<ItemOut> {
 
 /// The ItemID child of `id` (all empty when there is none).
 fn item_id(t: &Tree, id: usize) -> Fast<ItemId> {
-    Some(match t.one(id, "ItemID")? {
-        Some(i) => {
-            t.bare(i)?;
-            ItemId {
-                supplier_part_id: t.child_text(i, "SupplierPartID")?.unwrap_or_default(),
-                supplier_part_auxiliary_id: t.child_text(i, "SupplierPartAuxiliaryID")?,
-                buyer_part_id: t.child_text(i, "BuyerPartID")?,
-            }
-        }
-        None => ItemId::default(),
-    })
+    let read = |i| {
+        t.bare(i)?;
+        Some(ItemId {
+            supplier_part_id: t.child_text(i, "SupplierPartID")?.unwrap_or_default(),
+            supplier_part_auxiliary_id: t.child_text(i, "SupplierPartAuxiliaryID")?,
+            buyer_part_id: t.child_text(i, "BuyerPartID")?,
+        })
+    };
+    Some(maybe(t.one(id, "ItemID")?, read)?.unwrap_or_default())
 }
 
 fn item_detail(t: &Tree, id: usize) -> Fast<ItemDetail> {
     t.bare(id)?;
     Some(ItemDetail {
-        unit_price: match t.one(id, "UnitPrice")? {
-            Some(p) => money_holder(t, p)?,
-            None => MoneyHolder::default(),
-        },
+        unit_price: maybe(t.one(id, "UnitPrice")?, |p| money_holder(t, p))?.unwrap_or_default(),
         description: t
             .all(id, "Description")
             .map(|d| {
