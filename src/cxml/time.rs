@@ -2,7 +2,9 @@
 //! asks for (`2020-09-01T18:06:16+09:00`) and reads every form senders use,
 //! naming each deviation.
 
-use chrono::format::{Fixed, Item, Numeric, Pad};
+use std::fmt;
+
+use chrono::format::{Item, Numeric, Pad};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// Japan Standard Time, the offset absim writes (the product speaks Japanese
@@ -24,9 +26,10 @@ pub fn format(t: &DateTime<FixedOffset>) -> String {
 /// every PO carries one).
 pub type Stamp = arrayvec::ArrayString<32>;
 
-/// `%Y-%m-%dT%H:%M:%S%:z` as chrono's items: RFC 3339 with whole seconds
-/// and `+00:00` rather than `Z`, without parsing a format string.
-const STAMP: [Item<'static>; 12] = [
+/// `%Y-%m-%dT%H:%M:%S` as chrono's items, without parsing a format string;
+/// [`stamp()`] adds the offset (RFC 3339 with whole seconds and `+00:00`
+/// rather than `Z`).
+const STAMP: [Item<'static>; 11] = [
     Item::Numeric(Numeric::Year, Pad::Zero),
     Item::Literal("-"),
     Item::Numeric(Numeric::Month, Pad::Zero),
@@ -38,15 +41,31 @@ const STAMP: [Item<'static>; 12] = [
     Item::Numeric(Numeric::Minute, Pad::Zero),
     Item::Literal(":"),
     Item::Numeric(Numeric::Second, Pad::Zero),
-    Item::Fixed(Fixed::TimezoneOffsetColon),
 ];
 
-/// [`format()`] without a String: `write_to` writes the items straight into
-/// the buffer (a timestamp is at most 32 bytes for years 0 to 9999).
+/// [`format()`] without a String (a timestamp is at most 32 bytes for
+/// years 0 to 9999, so the writes cannot fail).
 pub fn stamp(t: &DateTime<FixedOffset>) -> Stamp {
     let mut out = Stamp::new();
-    let _ = t.format_with_items(STAMP.iter()).write_to(&mut out);
+    let _ = write_with_offset(&mut out, t, &STAMP);
     out
+}
+
+/// Writes `t`'s local date and time with `local`, then its offset as
+/// `+09:00`, straight into `out`. chrono's `DateTime::format_with_items`
+/// would make a String of the offset's name on every call
+/// (`DelayedFormat::new_with_offset`); the naive time's formatter makes
+/// none, and `write_to` does not format into a String first as
+/// `DelayedFormat`'s `Display` does.
+pub fn write_with_offset(
+    out: &mut impl fmt::Write,
+    t: &DateTime<FixedOffset>,
+    local: &[Item<'_>],
+) -> fmt::Result {
+    t.naive_local()
+        .format_with_items(local.iter())
+        .write_to(out)?;
+    write!(out, "{}", t.offset())
 }
 
 /// How a received timestamp departs from the numeric-offset form.
