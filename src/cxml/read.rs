@@ -159,11 +159,6 @@ fn checked<'a, P: Payload>(
         }
     }
     let expected_container = P::CONTAINER.element();
-    let found = match (&sniff.container, &sniff.payload) {
-        (Some(c), Some(p)) => format!("<{p}> in <{c}>"),
-        (Some(c), None) => format!("an empty <{c}>"),
-        (None, _) => "no Request, Message or Response".to_owned(),
-    };
     let payload_matches = sniff.container.as_deref() == Some(expected_container)
         && match &sniff.payload {
             Some(p) => p == P::NAME,
@@ -171,6 +166,11 @@ fn checked<'a, P: Payload>(
             None => P::CONTAINER == Container::Response && P::NAME == "Status",
         };
     if !payload_matches {
+        let found = match (&sniff.container, &sniff.payload) {
+            (Some(c), Some(p)) => format!("<{p}> in <{c}>"),
+            (Some(c), None) => format!("an empty <{c}>"),
+            (None, _) => "no Request, Message or Response".to_owned(),
+        };
         return Err(ReadError::WrongPayload {
             expected: P::NAME,
             container: expected_container,

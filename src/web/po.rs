@@ -123,7 +123,6 @@ async fn accept(
         Ok(session) => session,
         Err(e) => return cxml_internal(state, &e),
     };
-    let session_id = session.as_ref().map(|s| s.id.clone());
     let fallback = session
         .as_ref()
         .map_or(group.selected_scenario.as_str(), |s| s.scenario.as_str());
@@ -164,7 +163,8 @@ async fn accept(
     let Accepted { order, mails } = match intake::decide(doc, deviations, &arrival) {
         Ok(accepted) => accepted,
         Err(rejection) => {
-            return Box::pin(po.refuse(Some(doc), session_id, scenario_id, rejection)).await;
+            let session = session.as_deref();
+            return Box::pin(po.refuse(Some(doc), session, scenario_id, rejection)).await;
         }
     };
     let response = Bytes::from(write::status_document(
@@ -191,7 +191,8 @@ async fn accept(
             journal::stored_reply(cxml_reply(200, response), bodies)
         }
         Err(InsertError::Conflict(c)) => {
-            Box::pin(po.refuse(Some(doc), session_id, scenario_id, (&c).into())).await
+            let session = session.as_deref();
+            Box::pin(po.refuse(Some(doc), session, scenario_id, (&c).into())).await
         }
         Err(InsertError::Store(e)) => cxml_internal(state, &e),
     }
@@ -242,7 +243,7 @@ impl Intake<'_> {
     async fn refuse(
         &self,
         doc: Option<&Cxml<OrderRequest>>,
-        session_id: Option<String>,
+        session: Option<&Session>,
         scenario: Text,
         rejection: Rejection,
     ) -> Response {
@@ -255,7 +256,7 @@ impl Intake<'_> {
             doc,
             self.group,
             scenario,
-            session_id,
+            session.map(|s| s.id.clone()),
             self.received_at,
             self.group.run_at(state.clock.now_ms()),
             &rejection,
