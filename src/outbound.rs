@@ -354,7 +354,7 @@ async fn attempt(
         response: Default::default(),
         request_doc: Some(document_id),
         response_doc: None,
-        replica: String::new(),
+        replica: Default::default(),
     };
     let cxml = match &answer {
         Some(bytes) => cxml::read::read_status(bytes)

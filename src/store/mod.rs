@@ -83,7 +83,7 @@ enum Engine {
 
 pub struct Store {
     engine: Engine,
-    replica: String,
+    replica: Arc<str>,
 }
 
 /// Failed database operations since start, for `/metrics`.
@@ -175,7 +175,10 @@ impl Store {
                 postgres::Postgres::open(url, replica.clone(), config.lease, seed).await?,
             ),
         };
-        Ok(Store { engine, replica })
+        Ok(Store {
+            engine,
+            replica: replica.into(),
+        })
     }
 
     /// `sqlite` or `postgres`.
@@ -495,7 +498,7 @@ impl Store {
     /// waits for every entry this process queued, so a client that reads
     /// the journal after its answer finds its exchange.
     pub fn record_exchange(&self, mut e: Exchange) -> Result<(), StoreError> {
-        e.replica.clone_from(&self.replica);
+        e.replica = self.replica.clone();
         counted(match &self.engine {
             Engine::Sqlite(x) => x.record_exchange(e),
             Engine::Postgres(x) => x.record_exchange(e),

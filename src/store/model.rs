@@ -1,6 +1,8 @@
 //! The values the store takes and gives, whatever the engine: errors,
 //! filters, what a write needs, what a read returns.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
@@ -184,8 +186,8 @@ pub struct Exchange {
     /// answer to a delivery).
     pub response_doc: Option<i64>,
     /// The absim process that handled it (set by the store when
-    /// recording).
-    pub replica: String,
+    /// recording; shared, so that recording an exchange copies no text).
+    pub replica: Arc<str>,
 }
 
 /// The ids of the documents holding an exchange's request and response.

@@ -179,7 +179,7 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
                 response: Bytes::new(),
                 request_doc: None,
                 response_doc: None,
-                replica: String::new(),
+                replica: Default::default(),
             };
             if let Err(e) = state.store.record_exchange(exchange) {
                 tracing::warn!(error = %e, "the journal could not record an exchange");
@@ -225,7 +225,7 @@ pub async fn inbound(State(state): State<AppState>, request: Request, next: Next
         // Stored as documents already: the journal refers to them.
         request_doc: stored.map(|s| s.request),
         response_doc: stored.map(|s| s.response),
-        replica: String::new(),
+        replica: Default::default(),
     };
     // Queued before the answer leaves; the journal's readers wait for every
     // queued entry, so a client reading it right after its answer finds the

@@ -135,7 +135,7 @@ pub(super) async fn insert_exchange(
             &body(e.response_doc, &e.response),
             &e.request_doc,
             &e.response_doc,
-            &e.replica,
+            &&*e.replica,
         ],
     )
     .await?;
@@ -185,7 +185,7 @@ impl Postgres {
                         response: r.get::<_, Vec<u8>>(9).into(),
                         request_doc: None,
                         response_doc: None,
-                        replica: r.get::<_, Option<String>>(10).unwrap_or_default(),
+                        replica: r.get::<_, Option<&str>>(10).unwrap_or_default().into(),
                     },
                 ))
             })

@@ -51,7 +51,7 @@ impl Sqlite {
                             response: r.get::<_, Vec<u8>>(9)?.into(),
                             request_doc: None,
                             response_doc: None,
-                            replica: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                            replica: r.get_ref(10)?.as_str_or_null()?.unwrap_or_default().into(),
                         },
                     ))
                 })?;

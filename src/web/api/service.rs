@@ -143,7 +143,7 @@ pub async fn journal(
                 note: e.note,
                 request: String::from_utf8_lossy(&e.request).into_owned(),
                 response: String::from_utf8_lossy(&e.response).into_owned(),
-                replica: e.replica,
+                replica: e.replica.to_string(),
             })
             .collect(),
     ))
