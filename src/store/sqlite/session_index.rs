@@ -20,12 +20,14 @@ use super::json_rows;
 use crate::domain::session::Session;
 use crate::store::StoreError;
 
+/// Ids are shared between the two maps, so that looking a cart's newest
+/// session up copies no text (every PO for a cart does).
 #[derive(Debug, Default)]
 pub struct SessionIndex {
-    by_id: DashMap<String, Arc<Session>>,
+    by_id: DashMap<Arc<str>, Arc<Session>>,
     /// Session ids per cart reference, oldest first (an edit reopens a cart
     /// in a new session).
-    by_cart: DashMap<String, Vec<String>>,
+    by_cart: DashMap<String, Vec<Arc<str>>>,
 }
 
 impl SessionIndex {
@@ -39,22 +41,23 @@ impl SessionIndex {
 
     /// Adds a session or replaces it with its new state.
     pub fn put(&self, session: Session) {
+        let id: Arc<str> = Arc::from(session.id.as_str());
         {
             let mut ids = self.by_cart.entry(session.cart_ref.clone()).or_default();
-            if !ids.contains(&session.id) {
-                ids.push(session.id.clone());
+            if !ids.contains(&id) {
+                ids.push(id.clone());
             }
         }
-        self.by_id.insert(session.id.clone(), Arc::new(session));
+        self.by_id.insert(id, Arc::new(session));
     }
 
     pub fn remove(&self, ids: &[String]) {
         for id in ids {
-            let Some((_, s)) = self.by_id.remove(id) else {
+            let Some((_, s)) = self.by_id.remove(id.as_str()) else {
                 continue;
             };
             self.by_cart.remove_if_mut(&s.cart_ref, |_, of_cart| {
-                of_cart.retain(|i| i != id);
+                of_cart.retain(|i| **i != **id);
                 of_cart.is_empty()
             });
         }
@@ -72,8 +75,8 @@ impl SessionIndex {
     /// The newest session of a cart (what a PO for the cart belongs to),
     /// without gathering the others.
     pub fn newest_of_cart(&self, cart_ref: &str) -> Option<Arc<Session>> {
-        // The id is copied out, so that no guard of one map is held while
-        // the other is read.
+        // The id is taken out (a shared one: no copy of its text), so that
+        // no guard of one map is held while the other is read.
         let id = self.by_cart.get(cart_ref)?.value().last()?.clone();
         self.get(&id)
     }
