@@ -313,6 +313,13 @@ async fn the_journal_records_exchanges_and_explains_near_misses() {
             .contains("<ConfirmationRequest>")
     );
     assert!(out[1]["target"].as_str().unwrap().ends_with("/confirm"));
+    // Every exchange, in or out, names the process that handled it.
+    let replica = app.state.settings.replica_id.as_str();
+    assert!(!replica.is_empty());
+    assert!(
+        entries.iter().chain(out).all(|e| e["replica"] == replica),
+        "{j}"
+    );
     let (_, filtered) = get(&app, "/api/v1/journal?status=404").await;
     assert_eq!(filtered.as_array().unwrap().len(), 1);
     app.collect_posts();
