@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use chrono::format::{Item, Numeric, Pad};
+use chrono::format::{Fixed, Item, Numeric, Pad};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// Japan Standard Time, the offset absim writes (the product speaks Japanese
@@ -26,10 +26,10 @@ pub fn format(t: &DateTime<FixedOffset>) -> String {
 /// every PO carries one).
 pub type Stamp = arrayvec::ArrayString<32>;
 
-/// `%Y-%m-%dT%H:%M:%S` as chrono's items, without parsing a format string;
-/// [`stamp()`] adds the offset (RFC 3339 with whole seconds and `+00:00`
-/// rather than `Z`).
-const STAMP: [Item<'static>; 11] = [
+/// `%Y-%m-%dT%H:%M:%S%.f` as chrono's items, without parsing a format
+/// string for every time: the fraction's digits only where they are not
+/// zero. [`write_with_offset`] adds the offset.
+pub const LOCAL_TIME: [Item<'static>; 12] = [
     Item::Numeric(Numeric::Year, Pad::Zero),
     Item::Literal("-"),
     Item::Numeric(Numeric::Month, Pad::Zero),
@@ -41,13 +41,18 @@ const STAMP: [Item<'static>; 11] = [
     Item::Numeric(Numeric::Minute, Pad::Zero),
     Item::Literal(":"),
     Item::Numeric(Numeric::Second, Pad::Zero),
+    Item::Fixed(Fixed::Nanosecond),
 ];
+
+/// [`LOCAL_TIME`] without the fraction: what [`stamp()`] writes (RFC 3339
+/// with whole seconds and `+00:00` rather than `Z`).
+const WHOLE_SECONDS: &[Item<'static>] = LOCAL_TIME.as_slice().split_at(11).0;
 
 /// [`format()`] without a String (a timestamp is at most 32 bytes for
 /// years 0 to 9999, so the writes cannot fail).
 pub fn stamp(t: &DateTime<FixedOffset>) -> Stamp {
     let mut out = Stamp::new();
-    let _ = write_with_offset(&mut out, t, &STAMP);
+    let _ = write_with_offset(&mut out, t, WHOLE_SECONDS);
     out
 }
 

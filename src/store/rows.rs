@@ -3,11 +3,10 @@
 
 use std::fmt::Write;
 
-use chrono::format::{Fixed, Item, Numeric, Pad};
 use chrono::{DateTime, FixedOffset};
 
 use super::model::{OrderRow, StoreError};
-use crate::cxml::time::write_with_offset;
+use crate::cxml::time::{LOCAL_TIME, write_with_offset};
 use crate::domain::catalog::{normalize, normalize_into};
 use crate::domain::delivery::{Delivery, DeliveryKind, DeliveryState};
 use crate::domain::order::{DocKind, Mark, Order, TestResult};
@@ -15,25 +14,6 @@ use crate::domain::order::{DocKind, Mark, Order, TestResult};
 /// A time or a day as the stores keep it, written on the stack: a PO keeps
 /// five (`to_rfc3339` and `to_string` allocate a String for each).
 pub type TimeText = arrayvec::ArrayString<48>;
-
-/// `%Y-%m-%dT%H:%M:%S%.f` as chrono's items: parsing the format string
-/// for every time cost more than writing it. chrono's one RFC 3339 item
-/// would be simpler, but a `DateTime`'s formatter makes a String of the
-/// offset for every time (four allocations per PO).
-const LOCAL_TIME: [Item<'static>; 12] = [
-    Item::Numeric(Numeric::Year, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Month, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Day, Pad::Zero),
-    Item::Literal("T"),
-    Item::Numeric(Numeric::Hour, Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(Numeric::Minute, Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(Numeric::Second, Pad::Zero),
-    Item::Fixed(Fixed::Nanosecond),
-];
 
 /// `t` in RFC 3339, as `DateTime::to_rfc3339` writes it (the fraction's
 /// digits only where they are not zero, the offset as `+09:00`).
