@@ -7,7 +7,7 @@
 //! `ABSIM_COUNT_ALLOCATIONS=1` it counts heap allocations, shown on
 //! `/metrics` as `absim_heap_allocations_total`; otherwise the counting
 //! allocator costs one relaxed load per allocation. Each thread adds its
-//! allocations to the shared total in batches (see [`count`]): an atomic
+//! allocations to the shared total in batches of 64: an atomic
 //! add on every allocation was 1% of a pinned PO's CPU.
 
 use std::alloc::{GlobalAlloc, Layout};
@@ -92,8 +92,8 @@ thread_local! {
 }
 
 /// Heap allocations (and reallocations) so far, when counting is on. Each
-/// thread holds back fewer than 64 of its own, so the figure lags by at
-/// most 64 per thread: nothing against the millions a bench run makes.
+/// thread holds back fewer than 64 of its own, so the figure lags by fewer
+/// than 64 per thread: nothing against the millions a bench run makes.
 pub fn allocations() -> Option<u64> {
     COUNTING
         .load(Ordering::Relaxed)
