@@ -34,6 +34,11 @@ const SECRET: &str = "benchSecret01";
 pub struct Fixture {
     /// Holds the store's directory until the benchmark ends.
     _data: tempfile::TempDir,
+    /// The runtime the operations run on: a second one, not the one the
+    /// fixture was made on. That one, and the background tasks absim
+    /// started on it (the outbox's deliveries, the mailer, retention), end
+    /// with `fixture()`, so what is timed and counted is the request's own
+    /// work, not a delivery that happens to run beside it.
     rt: tokio::runtime::Runtime,
     app: axum::Router,
     setup: String,
