@@ -7,25 +7,22 @@
 //! answer -> `web::testing` shows the same records in the test log. Nothing
 //! travels back up: `cxml` and `domain` never import `web` or `store`.
 
-pub mod bench;
 pub mod buyer;
-pub mod ci;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod cxml;
-pub mod demo;
 pub mod domain;
+pub mod fixtures;
 pub mod i18n;
-pub mod junit;
-pub mod lint;
 pub mod mailer;
 pub mod metrics;
 pub mod oci;
 pub mod outbound;
+pub mod process;
 pub mod retention;
-pub mod runner;
 pub mod store;
+pub mod tools;
 pub mod web;
 
 use std::future::Future;
@@ -44,50 +41,6 @@ use store::Store;
 /// The group made at the first start, which `--identity` and the other
 /// start-up flags set.
 pub const DEFAULT_GROUP: u32 = 1;
-
-/// An HTTP client for absim's JSON API that sends the admin token, when
-/// there is one, as a bearer header.
-pub fn api_client(
-    admin_token: Option<&str>,
-    timeout: std::time::Duration,
-) -> anyhow::Result<reqwest::Client> {
-    let mut headers = reqwest::header::HeaderMap::new();
-    if let Some(token) = admin_token {
-        let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
-            .context("the admin token must be printable ASCII")?;
-        value.set_sensitive(true);
-        headers.insert(reqwest::header::AUTHORIZATION, value);
-    }
-    Ok(reqwest::Client::builder()
-        .timeout(timeout)
-        .default_headers(headers)
-        .build()?)
-}
-
-/// Calls absim's JSON API at `base`: the answer's status and its body as
-/// JSON (a body that is not JSON comes back as a JSON string).
-pub(crate) async fn call_api(
-    http: &reqwest::Client,
-    base: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<serde_json::Value>,
-) -> anyhow::Result<(reqwest::StatusCode, serde_json::Value)> {
-    let mut req = http.request(method, format!("{base}{path}"));
-    if let Some(b) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(b.to_string());
-    }
-    let r = req
-        .send()
-        .await
-        .with_context(|| format!("reaching absim at {base} for {path}"))?;
-    let status = r.status();
-    let text = r.text().await?;
-    let v = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
-    Ok((status, v))
-}
 
 /// Shared state: one cheap handle, cloned into every handler and the worker.
 #[derive(Clone)]
@@ -344,8 +297,6 @@ pub fn app(state: AppState) -> axum::Router {
     web::router(state)
 }
 
-/// Serves `app` on `listener` with the delivery worker until `shutdown`
-/// completes, then finishes in-flight requests.
 /// How long a client may take to send a request's headers (slowloris), and
 /// how long an idle keep-alive connection stays open (as nginx does); the
 /// body and the handling are bounded by `--request-timeout`.
@@ -355,7 +306,7 @@ pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_s
 /// flight finish. This is `axum::serve` plus what it cannot configure: a
 /// timer, so that hyper closes connections whose headers do not arrive
 /// within [`HEADER_READ_TIMEOUT`].
-pub async fn serve(
+pub async fn serve_http(
     listener: TcpListener,
     app: axum::Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -403,7 +354,7 @@ pub async fn serve(
 /// closes, requests in flight finish, the worker finishes its posts, and
 /// the store commits and closes; each step is logged. Every log line of
 /// this process names its replica.
-pub async fn run(
+pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -420,7 +371,7 @@ pub async fn run(
             shutdown.await;
             draining.begin_drain().await;
         };
-        serve(listener, app(state.clone()), shutdown).await;
+        serve_http(listener, app(state.clone()), shutdown).await;
         tracing::info!("connections drained; stopping the delivery worker");
         let _ = stop_tx.send(true);
         let _ = worker.await;

@@ -1,16 +1,24 @@
 //! Parses the command line, resolves settings, binds, prints the connection
 //! values and runs: nothing else.
 
+use std::process::ExitCode;
+
 use clap::Parser;
 
 use absim::cli::{Cli, Command};
 use absim::{AppState, Settings};
 
+// mimalloc: fewer instructions per request than the system allocator on
+// absim's many small allocations. A build with the `count-allocations`
+// feature counts them for `absim bench` (see `absim::process`).
+#[cfg(not(feature = "count-allocations"))]
 #[global_allocator]
-static ALLOCATOR: absim::bench::process::CountingAllocator =
-    absim::bench::process::CountingAllocator;
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[cfg(feature = "count-allocations")]
+#[global_allocator]
+static ALLOCATOR: absim::process::CountingAllocator = absim::process::CountingAllocator;
 
-fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     // Pinning comes before the runtime, so that its threads inherit it:
     // `absim bench --pin` drives the load from core 1, and the servers it
@@ -18,28 +26,22 @@ fn main() -> anyhow::Result<()> {
     if let Some(Command::Bench(b)) = &cli.command
         && b.pin
     {
-        if let Err(e) = absim::bench::process::pin_to(1) {
+        if let Err(e) = absim::process::pin_to(1) {
             eprintln!("absim bench: cannot pin the load generator: {e}");
         }
     }
-    absim::bench::process::apply_env().map_err(anyhow::Error::msg)?;
+    absim::process::apply_env().map_err(anyhow::Error::msg)?;
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
         .block_on(run(cli))
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // Logs go to stderr; stdout carries the connection values or reports.
-    let quiet = matches!(
+    let quiet = !matches!(
         cli.command,
-        Some(Command::Run(_))
-            | Some(Command::Bench(_))
-            | Some(Command::Lint { .. })
-            | Some(Command::Group { .. })
-            | Some(Command::OpenRun(_))
-            | Some(Command::Shop(_))
-            | Some(Command::Verify(_))
+        None | Some(Command::Serve(_)) | Some(Command::Buyer(_)) | Some(Command::Demo { .. })
     );
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -58,50 +60,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .init();
     let args = match cli.command {
         Some(Command::Serve(args)) => *args,
-        Some(Command::Bench(args)) => return absim::bench::run(args).await,
-        Some(Command::Run(args)) => return run_scenarios(args).await,
-        Some(Command::Buyer(b)) => {
-            let options = absim::buyer::web::BuyerOptions {
-                group: b.group,
-                auto_pay: b.auto_pay,
-                mistakes: absim::buyer::web::Mistakes::parse(&b.mistakes)
-                    .map_err(anyhow::Error::msg)?,
-                email: b.email,
-            };
-            return absim::demo::buyer(
-                b.addr,
-                &b.simulator,
-                b.admin_token.as_deref(),
-                options,
-                shutdown_signal(),
-            )
-            .await;
-        }
-        Some(Command::Group { action }) => return absim::ci::group(action).await,
-        Some(Command::OpenRun(args)) => return absim::ci::open_run(args).await,
-        Some(Command::Shop(args)) => return absim::ci::shop(args).await,
-        Some(Command::Verify(args)) => {
-            let passed = absim::ci::verify(args).await?;
-            std::process::exit(if passed { 0 } else { 1 });
-        }
-        Some(Command::Demo { addr, buyer_addr }) => {
-            let demo = absim::demo::start(addr, buyer_addr).await?;
-            println!("absim demo: the basic order ran end to end.");
-            println!("  購買システム (buyer):       {}/", demo.buyer);
-            println!("  購入通知 (administrator):   {}/admin", demo.buyer);
-            println!("  テストログ (test log entry): {}", demo.entry);
-            println!("  absim:                      {}/", demo.absim);
-            println!("Ctrl-C stops both.");
-            shutdown_signal().await;
-            demo.stop().await;
-            return Ok(());
-        }
-        Some(Command::Lint { files }) => {
-            let (text, failed) = absim::lint::lint_files(&files);
-            print!("{text}");
-            std::process::exit(i32::from(failed));
-        }
-        Some(Command::BenchFloor) => return absim::bench::floor().await,
+        Some(tool) => return absim::tools::execute(tool, shutdown_signal()).await,
         None => cli.serve,
     };
     let mut settings = Settings::resolve(&args)?;
@@ -117,7 +76,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let state = AppState::new(settings).await?;
     print_connection(&state).await?;
-    absim::run(listener, state, shutdown_signal()).await
+    absim::serve(listener, state, shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The setup screen's values, as the guide shows them (a, b, c).
@@ -181,33 +141,4 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-}
-
-/// `absim run`: the summary on stdout, the reports where asked, and exit
-/// code 1 when a scenario failed.
-async fn run_scenarios(args: absim::cli::RunArgs) -> anyhow::Result<()> {
-    let report = absim::runner::run(absim::runner::RunOptions {
-        scenarios: args.scenarios,
-        all: args.all,
-        target: args.target,
-        identity: args.identity,
-        shared_secret: args.shared_secret,
-        jobs: args.jobs,
-        scenarios_dir: args.scenarios_dir,
-        timeout: std::time::Duration::from_secs(args.timeout),
-        admin_token: args.admin_token,
-    })
-    .await?;
-    print!("{}", report.summary());
-    println!("({:.1} s against {})", report.seconds, report.target);
-    if let Some(path) = &args.junit {
-        std::fs::write(path, report.junit())?;
-    }
-    if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_string_pretty(&report)?)?;
-    }
-    if report.failed() > 0 {
-        std::process::exit(1);
-    }
-    Ok(())
 }

@@ -187,8 +187,8 @@ impl Metrics {
             "This process: its replica id and database engine",
             info,
         );
-        // Only while `absim bench` counts them (ABSIM_COUNT_ALLOCATIONS=1).
-        let heap_allocations = crate::bench::process::allocations().map(|_| {
+        // Only in a build that counts them (the `count-allocations` feature).
+        let heap_allocations = crate::process::allocations().map(|_| {
             let c = Counter::default();
             registry.register(
                 "heap_allocations",
@@ -275,7 +275,7 @@ impl Metrics {
         let failures = crate::store::failures();
         self.db_failures
             .inc_by(failures.saturating_sub(self.db_failures.get()));
-        if let (Some(c), Some(n)) = (&self.heap_allocations, crate::bench::process::allocations()) {
+        if let (Some(c), Some(n)) = (&self.heap_allocations, crate::process::allocations()) {
             c.inc_by(n.saturating_sub(c.get()));
         }
         let mut out = String::with_capacity(8 * 1024);

@@ -253,7 +253,7 @@ pub fn operations(f: &Fixture) -> Vec<Operation<'_>> {
             price_order(&f.lines, &f.rules).total.scale() as usize
         }),
         request(f, "intake/po_unlinked_3kb", || {
-            cxml_request(&f.po_path, absim::bench::order_request(next(f), 2))
+            cxml_request(&f.po_path, absim::fixtures::order_request(next(f), 2))
         }),
         request(f, "intake/po_for_a_cart", || {
             cxml_request(&f.po_path, f.cart_po.replace("{N}", &next(f).to_string()))

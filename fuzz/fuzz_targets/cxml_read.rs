@@ -36,5 +36,5 @@ fuzz_target!(|data: &[u8]| {
     answer(read::<ShipNoticeRequest>(data));
     answer(read::<InvoiceDetailRequest>(data));
     answer(read_status(data));
-    let _ = absim::lint::lint(data);
+    let _ = absim::tools::lint::lint(data);
 });

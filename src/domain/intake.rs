@@ -195,11 +195,11 @@ mod tests {
     /// The bench's two-line PO (ASIN B087JWRCP5 at 16,182 yen) for a group
     /// whose credentials it carries.
     fn po_and_group() -> (Cxml<OrderRequest>, Group) {
-        let body = crate::bench::order_request(7, 2);
+        let body = crate::fixtures::order_request(7, 2);
         let doc = read::<OrderRequest>(body.as_bytes()).unwrap().doc;
         let mut group = Group::generate(1, "購買部");
-        group.identity = crate::bench::IDENTITY.into();
-        group.shared_secret = crate::bench::SECRET.into();
+        group.identity = crate::fixtures::IDENTITY.into();
+        group.shared_secret = crate::fixtures::SECRET.into();
         group.mail.to_admin = true;
         group.mail.admin_email = Some("admin@example.co.jp".into());
         (doc, group)

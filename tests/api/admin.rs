@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use absim::runner::{RunOptions, run};
+use absim::tools::suite::{SuiteOptions, play};
 
 use crate::helpers::*;
 
@@ -125,23 +125,23 @@ async fn buyers_still_punch_out_shop_and_order_without_the_token() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_suite_runner_reaches_a_protected_absim_with_its_token() {
     let app = protected_app().await;
-    let report = run(RunOptions {
+    let report = play(SuiteOptions {
         scenarios: vec!["basic".into()],
         target: Some(app.base.clone()),
         admin_token: Some(TOKEN.into()),
         jobs: 1,
         timeout: Duration::from_secs(20),
-        ..RunOptions::default()
+        ..SuiteOptions::default()
     })
     .await
     .unwrap();
     assert_eq!(report.failed(), 0, "{}", report.summary());
-    let refused = run(RunOptions {
+    let refused = play(SuiteOptions {
         scenarios: vec!["basic".into()],
         target: Some(app.base.clone()),
         jobs: 1,
         timeout: Duration::from_secs(20),
-        ..RunOptions::default()
+        ..SuiteOptions::default()
     })
     .await;
     assert!(

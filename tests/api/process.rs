@@ -303,8 +303,10 @@ async fn secrets_and_tokens_never_reach_the_log() {
 
 /// `absim bench --pin`: the servers on core 0, the load generator on core
 /// 1 (where the machine has two cores), and every absim row with the CPU
-/// time and the heap allocations it took per request; with `--rounds`, a
-/// row under each with the spread of its runs.
+/// time it took per request and, in a build with the `count-allocations`
+/// feature, its heap allocations per request (a default build says it
+/// does not count them); with `--rounds`, a row under each with the
+/// spread of its runs.
 #[test]
 fn the_pinned_bench_says_where_each_runs_and_what_a_request_costs() {
     let out = Command::new(env!("CARGO_BIN_EXE_absim"))
@@ -317,6 +319,11 @@ fn the_pinned_bench_says_where_each_runs_and_what_a_request_costs() {
         out.status.success(),
         "{text}\n{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        text.contains(absim::tools::bench::NOT_COUNTED),
+        !cfg!(feature = "count-allocations"),
+        "{text}"
     );
     let two_cores = std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2;
     if two_cores {
@@ -340,7 +347,11 @@ fn the_pinned_bench_says_where_each_runs_and_what_a_request_costs() {
         let number = |i: usize| cells[i].parse::<f64>().unwrap_or_else(|_| panic!("{row}"));
         assert!(number(3) > 0.0, "{row}");
         assert!(number(9) > 0.0, "CPU µs per request: {row}");
-        assert!(number(10) >= 1.0, "allocations per request: {row}");
+        if cfg!(feature = "count-allocations") {
+            assert!(number(10) >= 1.0, "allocations per request: {row}");
+        } else {
+            assert_eq!(cells[10], "—", "{row}");
+        }
     }
     let spreads: Vec<&str> = text
         .lines()

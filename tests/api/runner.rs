@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use absim::runner::{RunOptions, run};
+use absim::tools::suite::{SuiteOptions, play};
 
 /// A scenario folder with the basic order and one whose expectation the
 /// reference buyer cannot meet (it expects a refusal nothing provokes).
@@ -59,12 +59,12 @@ struct Failure {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_passing_and_a_failing_scenario_are_reported_in_junit_and_json() {
     let dir = scenario_dir();
-    let report = run(RunOptions {
+    let report = play(SuiteOptions {
         scenarios: vec!["basic".into(), "impossible".into()],
         jobs: 2,
         scenarios_dir: Some(dir.path().to_path_buf()),
         timeout: Duration::from_secs(20),
-        ..RunOptions::default()
+        ..SuiteOptions::default()
     })
     .await
     .unwrap();

@@ -9,7 +9,7 @@ fn answered(doc: &str) -> bool {
 }
 
 fn po(lines: usize) -> String {
-    crate::bench::order_request(7, lines)
+    crate::fixtures::order_request(7, lines)
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn edit_setup() -> String {
 
 #[test]
 fn reads_setup_requests_as_serde_does() {
-    assert!(setup_answered(&crate::bench::setup_request(7)));
+    assert!(setup_answered(&crate::fixtures::setup_request(7)));
     let edit = edit_setup();
     assert!(setup_answered(&edit));
     assert!(edit.contains("<ItemOut") && edit.contains("<ShipTo>") && edit.contains("<Contact"));

@@ -77,7 +77,7 @@ pub async fn spawn_with_receiver(
     };
     let server = tokio::spawn(async move {
         if worker {
-            absim::run(listener, run_state, shutdown).await.unwrap()
+            absim::serve(listener, run_state, shutdown).await.unwrap()
         } else {
             axum::serve(listener, absim::app(run_state.clone()))
                 .with_graceful_shutdown(shutdown)

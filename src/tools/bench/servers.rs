@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 
-use super::{IDENTITY, SECRET};
+use crate::fixtures::{IDENTITY, SECRET};
 
 /// A running child server and where to reach it.
 pub struct Server {
@@ -42,13 +42,12 @@ pub fn pin_servers() -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// Pins a server child to the run's server core (when pinned) and turns
-/// its allocation counting on.
+/// Pins a server child to the run's server core (when pinned).
 fn configure(command: &mut Command) -> &mut Command {
     if let Some(core) = SERVER_CORE.get() {
-        command.env(super::process::PIN_ENV, core.to_string());
+        command.env(crate::process::PIN_ENV, core.to_string());
     }
-    command.env(super::process::COUNT_ENV, "1")
+    command
 }
 
 impl Drop for Server {
@@ -138,7 +137,7 @@ pub fn spawn_absim(
             child,
             base,
             po_url,
-            counts_allocations: true,
+            counts_allocations: cfg!(feature = "count-allocations"),
         },
         ready,
     ))

@@ -25,16 +25,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::fixtures::{order_request, setup_request};
 pub use load::{Call, LoadResult, Workload, load, load_spread};
 pub use servers::floor;
 use servers::{Place, Server, spawn_absim, spawn_floor, start_receiver};
 use workloads::{cart_po_template, full_flow, open_session, path_of};
-pub use workloads::{order_request, setup_request};
 
 use crate::cli::{BenchArgs, BenchWorkload};
-
-pub(crate) const IDENTITY: &str = "BenchBuyer01";
-pub(crate) const SECRET: &str = "benchSecret01";
 
 fn rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -126,6 +123,9 @@ async fn heap_allocations(http: &reqwest::Client, base: &str) -> Option<u64> {
         .and_then(|v| v.trim().parse::<f64>().ok())
         .map(|v| v as u64)
 }
+
+/// Said when this build does not count heap allocations.
+pub const NOT_COUNTED: &str = "allocations per request: not counted in this build (build with --features count-allocations to count them)";
 
 /// The header of the tables of [`row`].
 pub const HEADER: &str = "| workload | connections | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ratio to floor | CPU µs per request | allocations per request |\n|---|---|---|---|---|---|---|---|---|---|";
@@ -233,6 +233,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         floor.base
     );
     print_pinning(pinned, &[&absim, &floor]);
+    if !cfg!(feature = "count-allocations") {
+        println!("{NOT_COUNTED}");
+    }
     println!();
     println!("{HEADER}");
     let floor_po = path_of(&floor.po_url);

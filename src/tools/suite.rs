@@ -24,7 +24,7 @@ use crate::domain::scenario::{Expectation, Scenario};
 
 /// What `absim run` was asked.
 #[derive(Debug, Clone, Default)]
-pub struct RunOptions {
+pub struct SuiteOptions {
     /// Scenario ids; empty with `all` for every scenario.
     pub scenarios: Vec<String>,
     pub all: bool,
@@ -57,13 +57,13 @@ pub struct ScenarioResult {
 
 /// The whole run.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub struct SuiteReport {
     pub target: String,
     pub results: Vec<ScenarioResult>,
     pub seconds: f64,
 }
 
-impl Report {
+impl SuiteReport {
     pub fn failed(&self) -> usize {
         self.results.iter().filter(|r| !r.passed).count()
     }
@@ -94,15 +94,15 @@ impl Report {
     /// JUnit XML: one testcase per scenario, failures with the check
     /// sentences.
     pub fn junit(&self) -> String {
-        crate::junit::write(
+        crate::tools::junit::write(
             "absim",
-            &[crate::junit::Suite {
+            &[crate::tools::junit::Suite {
                 name: "absim scenarios".into(),
                 seconds: self.seconds,
                 cases: self
                     .results
                     .iter()
-                    .map(|r| crate::junit::Case {
+                    .map(|r| crate::tools::junit::Case {
                         classname: format!("absim.{}", r.section),
                         name: format!("{}: {}", r.id, r.name),
                         seconds: r.seconds,
@@ -184,7 +184,8 @@ impl Target {
         path: &str,
         body: Option<Value>,
     ) -> anyhow::Result<Value> {
-        let (status, v) = crate::call_api(&self.http, &self.base, method, path, body).await?;
+        let (status, v) =
+            crate::tools::call_api(&self.http, &self.base, method, path, body).await?;
         if !status.is_success() {
             bail!("{path} answered {status}: {v}");
         }
@@ -281,7 +282,7 @@ async fn set_cart(t: &Target, sid: &str, items: &[(&str, u32)]) -> anyhow::Resul
 }
 
 /// Runs one scenario as a well-behaved buyer; returns the failures.
-async fn run_one(
+async fn play_one(
     t: &Target,
     cfg: &BuyerConfig,
     po_url: &str,
@@ -406,10 +407,10 @@ async fn run_one(
 }
 
 /// Runs the scenarios and gives the report.
-pub async fn run(options: RunOptions) -> anyhow::Result<Report> {
+pub async fn play(options: SuiteOptions) -> anyhow::Result<SuiteReport> {
     let started = Instant::now();
     let endpoints = start_endpoints().await?;
-    let http = crate::api_client(options.admin_token.as_deref(), Duration::from_secs(30))?;
+    let http = crate::tools::api_client(options.admin_token.as_deref(), Duration::from_secs(30))?;
     // The absim to run against: in-process unless a target is given.
     let (target, scenarios, _server) = match &options.target {
         Some(base) => {
@@ -475,7 +476,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<Report> {
             let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
             let run_state = state.clone();
             let server = tokio::spawn(async move {
-                let _ = crate::run(listener, run_state, async {
+                let _ = crate::serve(listener, run_state, async {
                     let _ = stop_rx.await;
                 })
                 .await;
@@ -552,7 +553,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<Report> {
         tasks.push(tokio::spawn(async move {
             let _permit = semaphore.acquire().await;
             let t0 = Instant::now();
-            let outcome = run_one(&target, &cfg, &po_url, &s, n, timeout).await;
+            let outcome = play_one(&target, &cfg, &po_url, &s, n, timeout).await;
             let (failures, entry) = match outcome {
                 Ok(r) => r,
                 Err(e) => (vec![format!("the run could not finish: {e:#}")], None),
@@ -573,7 +574,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<Report> {
         results.push(task.await?);
     }
     let _ = &endpoints.failed_once;
-    let report = Report {
+    let report = SuiteReport {
         target: target.base.clone(),
         results,
         seconds: started.elapsed().as_secs_f64(),
@@ -583,4 +584,30 @@ pub async fn run(options: RunOptions) -> anyhow::Result<Report> {
         let _ = server.await;
     }
     Ok(report)
+}
+
+/// `absim run`: the summary on stdout, the reports where asked; false when
+/// a scenario failed.
+pub async fn run_command(args: crate::cli::RunArgs) -> anyhow::Result<bool> {
+    let report = play(SuiteOptions {
+        scenarios: args.scenarios,
+        all: args.all,
+        target: args.target,
+        identity: args.identity,
+        shared_secret: args.shared_secret,
+        jobs: args.jobs,
+        scenarios_dir: args.scenarios_dir,
+        timeout: std::time::Duration::from_secs(args.timeout),
+        admin_token: args.admin_token,
+    })
+    .await?;
+    print!("{}", report.summary());
+    println!("({:.1} s against {})", report.seconds, report.target);
+    if let Some(path) = &args.junit {
+        std::fs::write(path, report.junit())?;
+    }
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)?;
+    }
+    Ok(report.failed() == 0)
 }

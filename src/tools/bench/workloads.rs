@@ -9,7 +9,7 @@ use anyhow::Context;
 
 use super::load::{LoadResult, percentiles};
 use super::servers::Server;
-use super::{IDENTITY, SECRET};
+use crate::fixtures::{bench_buyer, setup_request};
 
 /// The two-line cart of the cart-linked workloads, through the JSON API.
 const CART: &str = r#"{"lines":[{"asin":"B087JWRCP5","quantity":1},{"asin":"B0009YD7P2","quantity":2},{"asin":"B000FQTVQK","quantity":1}]}"#;
@@ -147,28 +147,12 @@ pub async fn full_flow(
     Ok((completed, placed, elapsed, flows))
 }
 
-fn bench_buyer() -> crate::buyer::BuyerConfig {
-    crate::buyer::BuyerConfig {
-        identity: IDENTITY.into(),
-        shared_secret: SECRET.into(),
-        hook_url: "http://127.0.0.1:9/hook".into(),
-        user_email: "bench@example.co.jp".into(),
-        user_agent: "absim bench".into(),
-    }
-}
-
 /// The path (and query) of a URL.
 pub fn path_of(url: &str) -> String {
     url.parse::<hyper::Uri>()
         .ok()
         .and_then(|u| u.path_and_query().map(|p| p.to_string()))
         .unwrap_or_else(|| "/".into())
-}
-
-/// A PunchOutSetupRequest with a unique payloadID, from the bench buyer.
-pub fn setup_request(n: u64) -> String {
-    let cfg = bench_buyer();
-    crate::buyer::setup_request(&cfg, "create", &format!("bench-{n}"), &[], None)
 }
 
 /// Punches out once and gives the storefront session id.
@@ -189,51 +173,4 @@ pub async fn open_session(http: &reqwest::Client, base: &str, n: u64) -> anyhow:
         .map(|p| p.start_page.url.clone())
         .context("the punchout answer has no StartPage")?;
     Ok(url.rsplit('/').next().unwrap_or_default().to_owned())
-}
-
-/// A 3 KB OrderRequest with a unique orderID and payloadID.
-pub fn order_request(n: u64, lines: usize) -> String {
-    let items: String = (1..=lines)
-        .map(|i| {
-            format!(
-                r#"
-      <ItemOut quantity="1" lineNumber="{i}">
-        <ItemID><SupplierPartID>B087JWRCP5</SupplierPartID><SupplierPartAuxiliaryID>000-0000000-0000000,{i}</SupplierPartAuxiliaryID></ItemID>
-        <ItemDetail>
-          <UnitPrice><Money currency="JPY">16182.00</Money></UnitPrice>
-          <Description xml:lang="ja">[山善] パソコンデスク (手動昇降式) 幅81cm 在宅勤務 ゲーミングデスク マットブラック</Description>
-          <UnitOfMeasure>EA</UnitOfMeasure>
-          <Classification domain="UNSPSC">56101703</Classification>
-          <ManufacturerPartID>CGD-8055(MBK)</ManufacturerPartID>
-          <ManufacturerName>山善(YAMAZEN)</ManufacturerName>
-          <Extrinsic name="soldBy">Amazon.co.jp</Extrinsic>
-          <Extrinsic name="fulfilledBy">Amazon</Extrinsic>
-          <Extrinsic name="category">FURNITURE</Extrinsic>
-        </ItemDetail>
-      </ItemOut>"#
-            )
-        })
-        .collect();
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">
-<cXML payloadID="{n}.{pid}@bench.example" timestamp="2026-11-29T10:05:00+09:00" xml:lang="ja-JP">
-  <Header>
-    <From><Credential domain="NetworkId"><Identity>{IDENTITY}</Identity></Credential></From>
-    <To><Credential domain="NetworkId"><Identity>Amazon</Identity></Credential></To>
-    <Sender><Credential domain="NetworkId"><Identity>{IDENTITY}</Identity><SharedSecret>{SECRET}</SharedSecret></Credential><UserAgent>absim bench</UserAgent></Sender>
-  </Header>
-  <Request deploymentMode="test">
-    <OrderRequest>
-      <OrderRequestHeader orderID="BENCH-{pid}-{n}" orderDate="2026-11-29T10:04:00+09:00" type="new">
-        <Total><Money currency="JPY">16182.00</Money></Total>
-        <ShipTo><Address isoCountryCode="JP" addressID="HQ"><Name xml:lang="ja">本社</Name><PostalAddress name="default"><DeliverTo>田中 太郎</DeliverTo><Street>目黒区下目黒1-8-1</Street><City>東京都</City><PostalCode>153-0064</PostalCode><Country isoCountryCode="JP">日本</Country></PostalAddress></Address></ShipTo>
-        <BillTo><Address isoCountryCode="JP" addressID="HQ"><Name xml:lang="ja">経理部</Name><PostalAddress name="default"><Street>目黒区下目黒1-8-1</Street><City>東京都</City><PostalCode>153-0064</PostalCode><Country isoCountryCode="JP">日本</Country></PostalAddress></Address></BillTo>
-        <Contact role="endUser"><Name xml:lang="ja">田中 太郎</Name><Email>tanaka@example.co.jp</Email></Contact>
-      </OrderRequestHeader>{items}
-    </OrderRequest>
-  </Request>
-</cXML>"#,
-        pid = std::process::id()
-    )
 }

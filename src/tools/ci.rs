@@ -22,7 +22,7 @@ impl Api {
     fn new(t: &TargetArgs) -> anyhow::Result<Api> {
         Ok(Api {
             base: t.target.trim_end_matches('/').to_owned(),
-            http: crate::api_client(t.admin_token.as_deref(), Duration::from_secs(660))?,
+            http: crate::tools::api_client(t.admin_token.as_deref(), Duration::from_secs(660))?,
         })
     }
 
@@ -33,7 +33,8 @@ impl Api {
         path: &str,
         body: Option<Value>,
     ) -> anyhow::Result<Value> {
-        let (status, v) = crate::call_api(&self.http, &self.base, method, path, body).await?;
+        let (status, v) =
+            crate::tools::call_api(&self.http, &self.base, method, path, body).await?;
         if status == reqwest::StatusCode::UNAUTHORIZED {
             bail!(
                 "{} needs its admin token: pass --admin-token or set ABSIM_ADMIN_TOKEN",
@@ -347,11 +348,11 @@ async fn wait(api: &Api, id: &str, timeout: u64, lang: &str) -> anyhow::Result<O
 /// A suite per run, a test case per check name (a name with several
 /// checks fails when one does, with every failing sentence).
 fn junit(outcomes: &[Outcome]) -> String {
-    let suites: Vec<crate::junit::Suite> = outcomes
+    let suites: Vec<crate::tools::junit::Suite> = outcomes
         .iter()
         .map(|o| {
             let scenario = o.run["scenario"].as_str().unwrap_or_default();
-            let mut cases: Vec<crate::junit::Case> = Vec::new();
+            let mut cases: Vec<crate::tools::junit::Case> = Vec::new();
             for c in o.run["checks"].as_array().into_iter().flatten() {
                 let name = c["name"].as_str().unwrap_or_default();
                 let failed = matches!(c["outcome"].as_str(), Some("fail" | "pending"));
@@ -359,7 +360,7 @@ fn junit(outcomes: &[Outcome]) -> String {
                 let case = match cases.iter_mut().find(|k| k.name == name) {
                     Some(k) => k,
                     None => {
-                        cases.push(crate::junit::Case {
+                        cases.push(crate::tools::junit::Case {
                             classname: format!("absim.{scenario}"),
                             name: name.to_owned(),
                             seconds: 0.0,
@@ -372,7 +373,7 @@ fn junit(outcomes: &[Outcome]) -> String {
                     case.failures.push(sentence);
                 }
             }
-            crate::junit::Suite {
+            crate::tools::junit::Suite {
                 name: format!(
                     "{scenario} ({}, run {})",
                     o.run["scenario_name"].as_str().unwrap_or_default(),
@@ -383,5 +384,5 @@ fn junit(outcomes: &[Outcome]) -> String {
             }
         })
         .collect();
-    crate::junit::write("absim verify", &suites)
+    crate::tools::junit::write("absim verify", &suites)
 }

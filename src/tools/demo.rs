@@ -9,6 +9,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::buyer::web::{self, Buyer};
+use crate::cli::BuyerArgs;
 use crate::{AppState, Settings};
 
 /// Serves the reference buyer against a running simulator until `shutdown`.
@@ -32,6 +33,47 @@ pub async fn buyer(
     axum::serve(listener, web::app(buyer))
         .with_graceful_shutdown(shutdown)
         .await?;
+    Ok(())
+}
+
+/// `absim buyer`: the reference buyer against a running absim until
+/// `shutdown`.
+pub async fn buyer_command(
+    b: BuyerArgs,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let options = web::BuyerOptions {
+        group: b.group,
+        auto_pay: b.auto_pay,
+        mistakes: web::Mistakes::parse(&b.mistakes).map_err(anyhow::Error::msg)?,
+        email: b.email,
+    };
+    buyer(
+        b.addr,
+        &b.simulator,
+        b.admin_token.as_deref(),
+        options,
+        shutdown,
+    )
+    .await
+}
+
+/// `absim demo`: absim and the buyer with the basic order done, serving
+/// until `shutdown`.
+pub async fn demo_command(
+    addr: SocketAddr,
+    buyer_addr: SocketAddr,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let demo = start(addr, buyer_addr).await?;
+    println!("absim demo: the basic order ran end to end.");
+    println!("  購買システム (buyer):       {}/", demo.buyer);
+    println!("  購入通知 (administrator):   {}/admin", demo.buyer);
+    println!("  テストログ (test log entry): {}", demo.entry);
+    println!("  absim:                      {}/", demo.absim);
+    println!("Ctrl-C stops both.");
+    shutdown.await;
+    demo.stop().await;
     Ok(())
 }
 
@@ -81,7 +123,7 @@ pub async fn start(absim_addr: SocketAddr, buyer_addr: SocketAddr) -> anyhow::Re
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let run_state = state.clone();
     let absim_task = tokio::spawn(async move {
-        let _ = crate::run(listener, run_state, async {
+        let _ = crate::serve(listener, run_state, async {
             let _ = stop_rx.await;
         })
         .await;
