@@ -219,42 +219,6 @@ impl AppState {
         format!("{}/eprocurement/punchout", self.settings.base_url)
     }
 
-    /// A recorded scenario id's scenario; the basic order for an id the
-    /// current scenario files no longer have.
-    pub fn scenario_or_basic(&self, id: &str) -> &domain::scenario::Scenario {
-        self.scenarios
-            .get(id)
-            .unwrap_or_else(|| self.scenarios.basic())
-    }
-
-    /// The scenario an order or session belongs to: the one named by an
-    /// `absim.scenario` extrinsic if it exists, else `fallback` (the
-    /// session's, or the group's selection). An unknown name is a deviation.
-    pub fn choose_scenario(
-        &self,
-        named: Option<&str>,
-        fallback: &str,
-    ) -> (cxml::Text, Option<cxml::Deviation>) {
-        let fallback = if self.scenarios.get(fallback).is_some() {
-            fallback
-        } else {
-            domain::scenario::BASIC
-        };
-        match named {
-            Some(id) if self.scenarios.get(id).is_some() => (id.into(), None),
-            Some(id) => (
-                fallback.into(),
-                Some(cxml::Deviation::new(
-                    "unknown-scenario",
-                    format!(
-                        "Extrinsic absim.scenario names '{id}', which is not a scenario; used '{fallback}'"
-                    ),
-                )),
-            ),
-            None => (fallback.into(), None),
-        }
-    }
-
     /// Whether the API may post a cart to this hook URL server-side: only
     /// to hosts the operator allowed.
     pub fn hook_allowed(&self, hook: &str) -> bool {

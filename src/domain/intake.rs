@@ -186,6 +186,31 @@ fn readable_lines(doc: &Cxml<OrderRequest>) -> Vec<OrderLine> {
         .collect()
 }
 
+/// An id the store already holds for the group: a PO that repeats one is
+/// refused (the database's unique indexes find it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Duplicate {
+    #[error("payloadID '{0}' was already received; every document needs a unique payloadID")]
+    PayloadId(String),
+    #[error("orderID '{0}' was already received for this group (発注番号の重複)")]
+    OrderId(String),
+}
+
+/// The refusal of a duplicate: 409, named in Japanese for the log.
+pub fn duplicate(d: &Duplicate) -> Rejection {
+    Rejection {
+        ja: Some(match d {
+            Duplicate::PayloadId(id) => format!(
+                "payloadID '{id}' はすでに受け取っています。文書ごとに一意の payloadID が必要です"
+            ),
+            Duplicate::OrderId(id) => {
+                format!("発注番号 (orderID) '{id}' はこのグループですでに受け取っています")
+            }
+        }),
+        status: crate::cxml::Status::new(409, "Conflict", d.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

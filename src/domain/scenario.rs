@@ -449,6 +449,41 @@ impl Catalogue {
         &self.scenarios[BASIC]
     }
 
+    /// A recorded scenario id's scenario; the basic order for an id the
+    /// current scenario files no longer have.
+    pub fn get_or_basic(&self, id: &str) -> &Scenario {
+        self.get(id).unwrap_or_else(|| self.basic())
+    }
+
+    /// The scenario an order or session belongs to: the one named by an
+    /// `absim.scenario` extrinsic if it exists, else `fallback` (the
+    /// session's, or the group's selection; the basic order when that is
+    /// gone). An unknown name is a deviation.
+    pub fn choose(
+        &self,
+        named: Option<&str>,
+        fallback: &str,
+    ) -> (crate::cxml::Text, Option<crate::cxml::Deviation>) {
+        let fallback = if self.get(fallback).is_some() {
+            fallback
+        } else {
+            BASIC
+        };
+        match named {
+            Some(id) if self.get(id).is_some() => (id.into(), None),
+            Some(id) => (
+                fallback.into(),
+                Some(crate::cxml::Deviation::new(
+                    "unknown-scenario",
+                    format!(
+                        "Extrinsic absim.scenario names '{id}', which is not a scenario; used '{fallback}'"
+                    ),
+                )),
+            ),
+            None => (fallback.into(), None),
+        }
+    }
+
     /// The scenarios of a section, in their position order.
     pub fn section(&self, section: Section) -> Vec<&Scenario> {
         let mut v: Vec<&Scenario> = self

@@ -36,9 +36,9 @@ use chrono::{DateTime, FixedOffset};
 
 pub use crate::domain::fault::FaultRecord;
 pub use model::{
-    AttemptResult, ClaimedDelivery, Conflict, Exchange, GroupError, InsertError, Mail, NewDelivery,
-    OrderFilter, PoolStats, QueueStats, Retained, Retention, RunError, StoreError, StoredBodies,
-    StoredDocument,
+    AttemptResult, ClaimedDelivery, Duplicate, Exchange, GroupError, InsertError, Mail,
+    NewDelivery, OrderFilter, PoolStats, QueueStats, Retained, Retention, RunError, StoreError,
+    StoredBodies, StoredDocument,
 };
 pub use postgres::SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION;
 pub use sqlite::Durability;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
+pub use crate::domain::intake::Duplicate;
 use crate::domain::order::{DocumentMeta, Order, TestResult};
 
 #[derive(Debug, thiserror::Error)]
@@ -32,36 +33,11 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
-/// Why an order was not recorded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Conflict {
-    #[error("payloadID '{0}' was already received; every document needs a unique payloadID")]
-    PayloadId(String),
-    #[error("orderID '{0}' was already received for this group (発注番号の重複)")]
-    OrderId(String),
-}
-
-impl From<&Conflict> for crate::domain::order::Rejection {
-    /// A duplicate is refused with 409, and named in Japanese for the log.
-    fn from(c: &Conflict) -> Self {
-        crate::domain::order::Rejection {
-            ja: Some(match c {
-                Conflict::PayloadId(id) => format!(
-                    "payloadID '{id}' はすでに受け取っています。文書ごとに一意の payloadID が必要です"
-                ),
-                Conflict::OrderId(id) => {
-                    format!("発注番号 (orderID) '{id}' はこのグループですでに受け取っています")
-                }
-            }),
-            status: crate::cxml::Status::new(409, "Conflict", c.to_string()),
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum InsertError {
+    /// An id another order has (the database's unique indexes say so).
     #[error(transparent)]
-    Conflict(#[from] Conflict),
+    Duplicate(#[from] Duplicate),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

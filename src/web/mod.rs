@@ -2,7 +2,7 @@
 //! middleware are assembled here in one place.
 //!
 //! Error policy: cXML endpoints answer every problem with a cXML `Status`
-//! (see [`cxml_reply`]); pages answer with a readable error page
+//! (see the `exchange` module); pages answer with a readable error page
 //! ([`PageError`]). Client errors are logged at info level with their reason,
 //! never with credentials.
 
@@ -10,8 +10,8 @@ mod admin;
 mod api;
 pub(crate) mod assets;
 pub(crate) mod cart_return;
+mod exchange;
 mod groups;
-mod journal;
 mod oci;
 mod page;
 mod po;
@@ -21,7 +21,7 @@ mod storefront;
 mod testing;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -30,24 +30,16 @@ use axum::routing::{get, post};
 use tower::ServiceBuilder;
 
 use crate::AppState;
-use crate::cxml::{Status, write};
 
 pub use page::{Chrome, Ctx, Message, PageError, PageForm, PagePath, PageQuery, render, show_time};
 
 pub fn router(state: AppState) -> Router {
-    // The cXML endpoints: every exchange goes into the request journal.
+    // The cXML endpoints: each reads its body through `exchange::Received`,
+    // which journals every exchange.
     let cxml = Router::new()
         .route("/eprocurement/punchout", post(punchout::setup))
         .route("/eprocurement/punchout/test", post(punchout::setup))
-        .route("/po/{token}", post(po::intake))
-        .layer(
-            ServiceBuilder::new()
-                .layer(axum::extract::DefaultBodyLimit::disable())
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    journal::inbound,
-                )),
-        );
+        .route("/po/{token}", post(po::intake));
     let (api, generated) = api::routes();
     let api = api.merge(api::openapi_route(&generated, &state));
     Router::new()
@@ -151,7 +143,7 @@ pub(crate) async fn check_entry(
     let faults = state.store.faults(order.group_id, 500).await?;
     let checks = crate::domain::checks::run(&crate::domain::checks::Evidence {
         order,
-        scenario: state.scenario_or_basic(&order.scenario),
+        scenario: state.scenarios.get_or_basic(&order.scenario),
         session: session.as_deref(),
         cart_sessions: &cart_sessions,
         deliveries: &deliveries,
@@ -247,86 +239,4 @@ fn security_headers(headers: &mut axum::http::HeaderMap, storefront: bool) {
             HeaderValue::from_static(csp),
         );
     }
-}
-
-/// A cXML answer: the document with the HTTP status that matches its
-/// Status code (4xx and 5xx codes that HTTP knows; 200 otherwise). The
-/// request journal gets the document as it is (`journal::answered`).
-pub fn cxml_reply(status_code: u16, body: impl Into<Bytes>) -> Response {
-    let http = StatusCode::from_u16(status_code)
-        .ok()
-        .filter(|s| s.canonical_reason().is_some() && !s.is_informational())
-        .unwrap_or(if status_code >= 500 {
-            StatusCode::INTERNAL_SERVER_ERROR
-        } else if status_code >= 400 {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        });
-    let body: Bytes = body.into();
-    let mut response = Response::new(Body::from(body.clone()));
-    *response.status_mut() = http;
-    journal::answered(&mut response, body);
-    // Sized once for the headers every answer gets (the content type, the
-    // security headers, `Connection` while draining): the map otherwise
-    // grows twice on the way out.
-    let headers = response.headers_mut();
-    headers.reserve(6);
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/xml; charset=utf-8"),
-    );
-    response
-}
-
-/// A cXML answer carried as `form` says: with the HTTP status that
-/// matches its code, or always HTTP 200 (the code only in the Status).
-pub fn cxml_reply_as(
-    form: crate::domain::ErrorForm,
-    status_code: u16,
-    body: impl Into<Bytes>,
-) -> Response {
-    match form {
-        crate::domain::ErrorForm::Code => cxml_reply(status_code, body),
-        crate::domain::ErrorForm::Http200 => cxml_reply(200, body),
-    }
-}
-
-/// Answers a refused cXML request with its Status (the HTTP status equal
-/// to its code: the request's group is not known).
-pub fn cxml_error(state: &AppState, status: Status) -> Response {
-    cxml_error_as(state, crate::domain::ErrorForm::Code, status)
-}
-
-/// Answers a refused cXML request of a group with its Status, carried as
-/// the group's `form` says.
-pub fn cxml_error_as(state: &AppState, form: crate::domain::ErrorForm, status: Status) -> Response {
-    tracing::info!(code = status.code, text = %status.text, reason = %status.message, "refused a cXML request");
-    let code = status.code;
-    let doc = write::status_document(&state.payload_ids.next(), &status);
-    cxml_reply_as(form, code, doc)
-}
-
-/// Answers an internal failure on a cXML endpoint, logged once with its
-/// cause: 503 when the database is unreachable (nothing was kept; send the
-/// document again), else an opaque 500. Buyers retry both.
-pub fn cxml_internal(state: &AppState, e: &crate::store::StoreError) -> Response {
-    tracing::error!(error = %e, "a cXML request failed inside absim");
-    let status = match e {
-        crate::store::StoreError::Unavailable(_) => Status::new(
-            503,
-            "Service Unavailable",
-            "absim's database is unavailable, so nothing was kept; send the same document again shortly",
-        ),
-        _ => Status::new(
-            500,
-            "Internal Server Error",
-            "absim could not process the request; try again",
-        ),
-    };
-    let code = status.code;
-    cxml_reply(
-        code,
-        write::status_document(&state.payload_ids.next(), &status),
-    )
 }

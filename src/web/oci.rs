@@ -53,7 +53,7 @@ async fn open(
         .ok_or_else(|| PageError::new(t, StatusCode::UNAUTHORIZED, t.oci_unauthorized))?;
     validate_endpoint(&login.hook_url)
         .map_err(|m| PageError::new(t, StatusCode::BAD_REQUEST, format!("HOOK_URL {m}")))?;
-    let (scenario, _) = state.choose_scenario(None, &group.selected_scenario);
+    let (scenario, _) = state.scenarios.choose(None, &group.selected_scenario);
     let session_id = ids::session_id(state.clock.now_ms());
     let mut deviations = Vec::new();
     if !login.ret.ok_code.eq_ignore_ascii_case("ADDI") {

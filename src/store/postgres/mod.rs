@@ -10,7 +10,7 @@
 //! database on every request, so no replica ever serves an old password,
 //! endpoint, cart or mark. Uniqueness (payloadID, orderID per group, system
 //! login, PO token) lives in constraints; a violation becomes the same
-//! [`Conflict`](crate::store::Conflict) or refusal the SQLite engine gives.
+//! [`Duplicate`](crate::store::Duplicate) or refusal the SQLite engine gives.
 //!
 //! The outbound queue is shared: a due delivery is claimed with
 //! `FOR UPDATE SKIP LOCKED` and a lease (`claimed_by`, `claimed_until`);

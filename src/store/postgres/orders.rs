@@ -12,7 +12,7 @@ use super::{
 use crate::domain::mail::Mails;
 use crate::domain::order::{Document, DocumentMeta, Mark, Order};
 use crate::store::model::{
-    Conflict, InsertError, NewDelivery, OrderFilter, OrderRow, StoreError, StoredBodies,
+    Duplicate, InsertError, NewDelivery, OrderFilter, OrderRow, StoreError, StoredBodies,
     StoredDocument,
 };
 use crate::store::rows::{
@@ -104,8 +104,8 @@ impl Postgres {
         let tx = c.transaction().await.map_err(StoreError::from)?;
         if let Err(e) = insert_order_row(&tx, &mut order, false).await? {
             return Err(match unique_violation(&e) {
-                Some("orders_payload") => Conflict::PayloadId(order.payload_id).into(),
-                Some("orders_order_id") => Conflict::OrderId(order.order_id.into()).into(),
+                Some("orders_payload") => Duplicate::PayloadId(order.payload_id).into(),
+                Some("orders_order_id") => Duplicate::OrderId(order.order_id.into()).into(),
                 _ => StoreError::from(e).into(),
             });
         }

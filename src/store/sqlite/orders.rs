@@ -9,7 +9,7 @@ use super::{Sqlite, insert_delivery, insert_document, insert_packed, load_group,
 use crate::domain::mail::Mails;
 use crate::domain::order::{Document, DocumentMeta, Mark, Order};
 use crate::store::model::{
-    Conflict, InsertError, NewDelivery, OrderFilter, StoreError, StoredBodies, StoredDocument,
+    Duplicate, InsertError, NewDelivery, OrderFilter, StoreError, StoredBodies, StoredDocument,
 };
 use crate::store::rows::{
     ORDER_COLUMNS, OrderColumns, OrderJson, build_mark, build_order, doc_kind, like_pattern,
@@ -52,7 +52,7 @@ impl rusqlite::ToSql for OrderJson {
 
 /// The duplicate a failed order insert ran into, if that is why it failed
 /// (SQLite names the unique index's columns in its message).
-fn duplicate(e: &StoreError, order: &Order) -> Option<Conflict> {
+fn duplicate(e: &StoreError, order: &Order) -> Option<Duplicate> {
     let StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, Some(message))) = e else {
         return None;
     };
@@ -60,9 +60,9 @@ fn duplicate(e: &StoreError, order: &Order) -> Option<Conflict> {
         return None;
     }
     if message.contains("orders.payload_id") {
-        Some(Conflict::PayloadId(order.payload_id.clone()))
+        Some(Duplicate::PayloadId(order.payload_id.clone()))
     } else if message.contains("orders.order_id") {
-        Some(Conflict::OrderId(order.order_id.to_string()))
+        Some(Duplicate::OrderId(order.order_id.to_string()))
     } else {
         None
     }

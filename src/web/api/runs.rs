@@ -109,7 +109,7 @@ async fn judge(state: &AppState, mut run: Run) -> Result<Judged, StoreError> {
     let (now_state, checks) = run::evaluate(
         &run,
         &RunEvidence {
-            scenario: state.scenario_or_basic(&run.scenario),
+            scenario: state.scenarios.get_or_basic(&run.scenario),
             sessions: &sessions,
             orders: &entries,
             faults: &faults,
@@ -139,7 +139,7 @@ async fn view(state: &AppState, j: Judged) -> Result<RunView, ApiError> {
         orders,
     } = j;
     let group = group_of(state, run.group_id).await?;
-    let scenario = state.scenario_or_basic(&run.scenario);
+    let scenario = state.scenarios.get_or_basic(&run.scenario);
     let en = run.lang == "en";
     let text = |t: &crate::domain::scenario::Text| if en { t.en.clone() } else { t.ja.clone() };
     Ok(RunView {

@@ -297,7 +297,7 @@ pub async fn entry(
     } = crate::web::check_entry(&state, &order)
         .await
         .map_err(internal)?;
-    let scenario = state.scenario_or_basic(&order.scenario);
+    let scenario = state.scenarios.get_or_basic(&order.scenario);
     let docs = state
         .store
         .documents_of(no, session.as_ref().map(|s| s.id.clone()))
