@@ -362,6 +362,14 @@ pub fn secrets_match(presented: &str, stored: &str) -> bool {
     presented.as_bytes().ct_eq(stored.as_bytes()).into()
 }
 
+/// Why a system login cannot be taken: another group has it.
+pub fn identity_taken(identity: &str) -> String {
+    crate::i18n::both(
+        format!("システムログイン '{identity}' は別のグループで使われています。"),
+        format!("the system login '{identity}' is used by another group"),
+    )
+}
+
 /// Buyer endpoints must be http(s) URLs.
 pub fn validate_endpoint(s: &str) -> Result<Option<String>, String> {
     let s = s.trim();

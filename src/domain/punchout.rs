@@ -17,6 +17,7 @@ use super::scenario::Catalogue;
 use super::session::{Cart, Session, SetupRecord};
 use crate::cxml::punchout_setup::{EMAIL_PATHS, HOOK_URL_PATH, PunchOutSetupRequest};
 use crate::cxml::{Credential, Cxml, Deviation, Status, extrinsic};
+use crate::oci::OciLogin;
 
 /// The group whose system login and password the Sender carries, among
 /// `known`: the groups the store has for the Sender's identities. Or 401,
@@ -265,6 +266,54 @@ fn whole_quantity(quantity: &str) -> u32 {
         .and_then(|q| rust_decimal::prelude::ToPrimitive::to_u32(&q.trunc()))
         .filter(|q| *q > 0)
         .unwrap_or(1)
+}
+
+/// Everything about an SAP OCI login's arrival that is not in its fields.
+pub struct OciArrival<'a> {
+    /// The group whose system login and password the login carries.
+    pub group: &'a Group,
+    pub scenarios: &'a Catalogue,
+    pub received_at: DateTime<FixedOffset>,
+    pub now_ms: i64,
+}
+
+/// The session an SAP OCI login opens, or why its HOOK_URL is refused.
+/// A `~OkCode` other than SAP's ADDI is a deviation.
+pub fn open_oci(login: &OciLogin, at: &OciArrival) -> Result<Session, String> {
+    validate_endpoint(&login.hook_url).map_err(|m| format!("HOOK_URL {m}"))?;
+    let (scenario, _) = at.scenarios.choose(None, &at.group.selected_scenario);
+    let mut deviations = Vec::new();
+    if !login.ret.ok_code.eq_ignore_ascii_case("ADDI") {
+        deviations.push(Deviation::new(
+            "oci-okcode",
+            format!("~OkCode is '{}'; SAP expects ADDI", login.ret.ok_code),
+        ));
+    }
+    Ok(Session {
+        id: ids::session_id(at.now_ms),
+        group_id: at.group.id,
+        setup: SetupRecord {
+            received_at: at.received_at,
+            payload_id: String::new(),
+            operation: "oci".into(),
+            buyer_cookie: String::new(),
+            credentials_valid: true,
+            email: None,
+            hook_url: Some(login.hook_url.clone()),
+            first_name: None,
+            last_name: None,
+            ubu: None,
+            deviations,
+        },
+        cart_ref: ids::cart_reference(),
+        cart: Cart::default(),
+        returns: Vec::new(),
+        scenario: scenario.into(),
+        read_only: false,
+        oci: Some(login.ret.clone()),
+        touched_at_ms: at.now_ms,
+        run_id: at.group.run_at(at.now_ms),
+    })
 }
 
 #[cfg(test)]

@@ -291,6 +291,57 @@ fn order_checks(e: &RunEvidence, checks: &mut Vec<Check>) {
     checks.extend(entry.iter().cloned());
 }
 
+/// The longest a run may wait for the purchasing system.
+pub const MAX_RUN_SECS: u64 = 24 * 3600;
+
+/// What a CI job asks of a new run; unset values take their defaults.
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest<'a> {
+    pub timeout_secs: Option<u64>,
+    pub quiet_secs: Option<u64>,
+    pub lang: Option<&'a str>,
+}
+
+/// A new open run of `scenario` for group `group_id`, or why its request
+/// breaks a rule: a timeout from 1 s to [`MAX_RUN_SECS`] (300 by default),
+/// a quiet time up to an hour (5 s by default), `ja` or `en`.
+pub fn open(
+    id: String,
+    group_id: u32,
+    scenario: &Scenario,
+    asked: &RunRequest,
+    opened_at: DateTime<FixedOffset>,
+    now_ms: i64,
+) -> Result<Run, String> {
+    let timeout = asked.timeout_secs.unwrap_or(300);
+    if !(1..=MAX_RUN_SECS).contains(&timeout) {
+        return Err(format!(
+            "timeout_secs {timeout} is not between 1 and {MAX_RUN_SECS}"
+        ));
+    }
+    let quiet = asked.quiet_secs.unwrap_or(5);
+    if quiet > 3600 {
+        return Err(format!("quiet_secs {quiet} is over 3600"));
+    }
+    let lang = match asked.lang.unwrap_or("ja") {
+        l @ ("ja" | "en") => l.to_owned(),
+        other => return Err(format!("lang '{other}' is neither ja nor en")),
+    };
+    Ok(Run {
+        id,
+        group_id,
+        scenario: scenario.id.clone(),
+        lang,
+        opened_at,
+        deadline_ms: now_ms + (timeout * 1000) as i64,
+        quiet_ms: (quiet * 1000) as i64,
+        state: RunState::Open,
+        closed_at: None,
+        checks: Vec::new(),
+        marked: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
 pub use crate::domain::intake::Duplicate;
-use crate::domain::order::{DocumentMeta, Order, TestResult};
+use crate::domain::order::{DocumentMeta, TestResult};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -48,9 +48,9 @@ pub enum InsertError {
 pub enum GroupError {
     #[error("{0}")]
     Refused(String),
-    /// A value another group has (its system login).
-    #[error("{0}")]
-    Conflict(String),
+    /// The system login another group has.
+    #[error("{}", crate::domain::account::identity_taken(.0))]
+    IdentityTaken(String),
     #[error("there is no group {0}")]
     NotFound(u32),
     #[error(transparent)]
@@ -82,14 +82,6 @@ pub enum RunError {
     Busy(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// The refusal of a system login that another group has.
-pub(crate) fn identity_taken(identity: &str) -> GroupError {
-    GroupError::Conflict(crate::i18n::both(
-        format!("システムログイン '{identity}' は別のグループで使われています。"),
-        format!("the system login '{identity}' is used by another group"),
-    ))
 }
 
 /// Filters of the test log and the order search.
@@ -188,16 +180,6 @@ pub(crate) type OrderRow = (
 pub struct ClaimedDelivery {
     pub delivery: Delivery,
     pub(crate) row: Option<OrderRow>,
-}
-
-impl ClaimedDelivery {
-    /// The delivery and its order (None when the order is gone).
-    pub fn into_parts(self) -> Result<(Delivery, Option<Order>), StoreError> {
-        Ok((
-            self.delivery,
-            self.row.map(super::rows::build_order).transpose()?,
-        ))
-    }
 }
 
 /// An e-mail in the outbox.

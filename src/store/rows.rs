@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::model::{OrderRow, StoreError};
+use super::model::{ClaimedDelivery, OrderRow, StoreError};
 use crate::cxml::time::{LOCAL_TIME, write_with_offset};
 use crate::domain::catalog::{normalize, normalize_into};
 use crate::domain::delivery::{Delivery, DeliveryKind, DeliveryState};
@@ -218,6 +218,13 @@ pub fn eviction_batch(count: i64, max: usize) -> i64 {
 /// Orders deleted per retention transaction: small, so that a pass never
 /// holds the writer (or row locks) for long.
 pub const RETENTION_BATCH: i64 = 500;
+
+impl ClaimedDelivery {
+    /// The delivery and its order (None when the order is gone).
+    pub fn into_parts(self) -> Result<(Delivery, Option<Order>), StoreError> {
+        Ok((self.delivery, self.row.map(build_order).transpose()?))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -17,10 +17,10 @@ use super::{Chrome, Ctx, PageError, PageForm, PagePath, render};
 use crate::AppState;
 use crate::cxml::{time, write};
 use crate::domain::CartField;
-use crate::domain::catalog::Product;
+use crate::domain::catalog::{Catalog, Product};
 use crate::domain::documents;
 use crate::domain::order::{DocKind, Document};
-use crate::domain::session::{CartReturn, ReturnedLine, Session};
+use crate::domain::session::{CartLine, CartReturn, ReturnedLine, Session};
 use crate::i18n::Texts;
 
 #[derive(Template)]
@@ -35,8 +35,13 @@ struct ReturnPage {
 
 /// A cart as it went back to the buyer.
 pub enum Returned {
-    /// A PunchOutOrderMessage and the form field it travels in.
-    Cxml { field: &'static str, xml: String },
+    /// A PunchOutOrderMessage, the form field it travels in and the
+    /// field's value (the document itself, or its base64).
+    Cxml {
+        field: &'static str,
+        xml: String,
+        value: String,
+    },
     /// An SAP OCI cart's NEW_ITEM fields.
     Oci { fields: Vec<(String, String)> },
 }
@@ -49,89 +54,24 @@ pub async fn record_return(
     session: &Session,
     group: &crate::domain::Group,
 ) -> Result<Returned, crate::store::StoreError> {
-    let lines: Vec<(&crate::domain::session::CartLine, &Product)> = session
-        .cart
-        .lines
-        .iter()
-        .filter_map(|l| Some((l, state.catalog.get(&l.asin)?)))
-        .collect();
-    let snapshot: Vec<ReturnedLine> = lines
-        .iter()
-        .map(|(l, p)| ReturnedLine {
-            aux_id: session.aux_id(l.line),
-            asin: p.asin.clone(),
-            quantity: l.quantity,
-            unit_price: p.price,
-            description: p.title.clone(),
-        })
-        .collect();
+    let lines = sold_lines(&state.catalog, session);
     let now = time::now();
-    let (returned, kind, body, field, payload_id, cuts) = match &session.oci {
-        Some(ret) => {
-            let items: Vec<crate::oci::OciItem> = lines
-                .iter()
-                .map(|(l, p)| crate::oci::OciItem {
-                    description: p.title.clone(),
-                    quantity: l.quantity,
-                    unit: "EA".into(),
-                    price: p.price,
-                    currency: state.catalog.pricing.currency.clone(),
-                    lead_time_days: 2,
-                    vendor_material: p.asin.clone(),
-                    manufacturer_material: p.part_number.clone(),
-                    material_group: p.unspsc.clone(),
-                    product_id: p.asin.clone(),
-                })
-                .collect();
-            let cart = crate::oci::cart_fields(&items, ret);
-            let encoded = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(&cart.fields)
-                .finish();
-            (
-                Returned::Oci {
-                    fields: cart.fields,
-                },
-                DocKind::OciCart,
-                encoded,
-                "oci",
-                String::new(),
-                cart.truncations,
-            )
-        }
-        None => {
-            let payload_id = state.payload_ids.next();
-            let xml = write::document(&documents::order_message(
-                payload_id.clone(),
-                group,
-                session,
-                &state.catalog,
-                &state.settings.base_url,
-            ));
-            let field = group.cart_field.name();
-            (
-                Returned::Cxml {
-                    field,
-                    xml: xml.clone(),
-                },
-                DocKind::OrderMessage,
-                xml,
-                field,
-                payload_id,
-                Vec::new(),
-            )
-        }
+    let packed = match &session.oci {
+        Some(ret) => oci_return(&state.catalog, &lines, ret),
+        None => cxml_return(state, session, group),
     };
     let record = CartReturn {
         sent_at: now,
-        payload_id,
-        field: field.to_owned(),
-        lines: snapshot,
+        payload_id: packed.payload_id,
+        field: packed.field.to_owned(),
+        lines: snapshot(session, &lines),
     };
     let doc = Document {
-        kind,
+        kind: packed.kind,
         at: now,
-        body: body.into(),
+        body: packed.body.into(),
     };
+    let cuts = packed.cuts;
     state
         .store
         .update_session(&session.id, move |s| {
@@ -143,7 +83,109 @@ pub async fn record_return(
             ((), Some(doc))
         })
         .await?;
-    Ok(returned)
+    Ok(packed.returned)
+}
+
+/// The cart's lines with their products (lines of products absim no
+/// longer sells are left out).
+fn sold_lines<'a>(catalog: &'a Catalog, session: &'a Session) -> Vec<(&'a CartLine, &'a Product)> {
+    session
+        .cart
+        .lines
+        .iter()
+        .filter_map(|l| Some((l, catalog.get(&l.asin)?)))
+        .collect()
+}
+
+/// What the test log keeps of each returned line.
+fn snapshot(session: &Session, lines: &[(&CartLine, &Product)]) -> Vec<ReturnedLine> {
+    lines
+        .iter()
+        .map(|(l, p)| ReturnedLine {
+            aux_id: session.aux_id(l.line),
+            asin: p.asin.clone(),
+            quantity: l.quantity,
+            unit_price: p.price,
+            description: p.title.clone(),
+        })
+        .collect()
+}
+
+/// A returned cart as it travels and as it is stored.
+struct Packed {
+    returned: Returned,
+    kind: DocKind,
+    body: String,
+    field: &'static str,
+    payload_id: String,
+    /// What OCI's field lengths cut, one sentence each.
+    cuts: Vec<String>,
+}
+
+/// The cart as SAP OCI's NEW_ITEM fields.
+fn oci_return(
+    catalog: &Catalog,
+    lines: &[(&CartLine, &Product)],
+    ret: &crate::oci::OciReturnInfo,
+) -> Packed {
+    let items: Vec<crate::oci::OciItem> = lines
+        .iter()
+        .map(|(l, p)| crate::oci::OciItem {
+            description: p.title.clone(),
+            quantity: l.quantity,
+            unit: "EA".into(),
+            price: p.price,
+            currency: catalog.pricing.currency.clone(),
+            lead_time_days: 2,
+            vendor_material: p.asin.clone(),
+            manufacturer_material: p.part_number.clone(),
+            material_group: p.unspsc.clone(),
+            product_id: p.asin.clone(),
+        })
+        .collect();
+    let cart = crate::oci::cart_fields(&items, ret);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&cart.fields)
+        .finish();
+    Packed {
+        returned: Returned::Oci {
+            fields: cart.fields,
+        },
+        kind: DocKind::OciCart,
+        body,
+        field: "oci",
+        payload_id: String::new(),
+        cuts: cart.truncations,
+    }
+}
+
+/// The cart as a PunchOutOrderMessage in the group's form field.
+fn cxml_return(state: &AppState, session: &Session, group: &crate::domain::Group) -> Packed {
+    let payload_id = state.payload_ids.next();
+    let xml = write::document(&documents::order_message(
+        payload_id.clone(),
+        group,
+        session,
+        &state.catalog,
+        &state.settings.base_url,
+    ));
+    let field = group.cart_field.name();
+    let value = match group.cart_field {
+        CartField::UrlEncoded => xml.clone(),
+        CartField::Base64 => base64::engine::general_purpose::STANDARD.encode(xml.as_bytes()),
+    };
+    Packed {
+        returned: Returned::Cxml {
+            field,
+            xml: xml.clone(),
+            value,
+        },
+        kind: DocKind::OrderMessage,
+        body: xml,
+        field,
+        payload_id,
+        cuts: Vec::new(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -175,17 +217,12 @@ pub async fn submit(
         .await
         .map_err(|e| PageError::internal(ctx.t, &e))?;
     Ok(match returned {
-        Returned::Cxml { field, xml } => render(&ReturnPage {
+        Returned::Cxml { field, value, .. } => render(&ReturnPage {
             t: ctx.t,
             chrome: chrome(&ctx, ctx.t.returning, &session, group.mode),
             action: hook,
             field,
-            value: match group.cart_field {
-                CartField::UrlEncoded => xml,
-                CartField::Base64 => {
-                    base64::engine::general_purpose::STANDARD.encode(xml.as_bytes())
-                }
-            },
+            value,
         }),
         Returned::Oci { fields } => render(&OciReturnPage {
             t: ctx.t,

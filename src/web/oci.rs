@@ -7,10 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Ctx, PageError};
 use crate::AppState;
-use crate::cxml::{Deviation, time};
-use crate::domain::account::{secrets_match, validate_endpoint};
-use crate::domain::ids;
-use crate::domain::session::{Cart, Session, SetupRecord};
+use crate::cxml::time;
+use crate::domain::account::secrets_match;
 use crate::oci::OciLogin;
 
 fn pairs(raw: &[u8]) -> Vec<(String, String)> {
@@ -51,42 +49,15 @@ async fn open(
         .map_err(|e| PageError::internal(t, &e))?
         .filter(|g| secrets_match(&login.password, &g.shared_secret))
         .ok_or_else(|| PageError::new(t, StatusCode::UNAUTHORIZED, t.oci_unauthorized))?;
-    validate_endpoint(&login.hook_url)
-        .map_err(|m| PageError::new(t, StatusCode::BAD_REQUEST, format!("HOOK_URL {m}")))?;
-    let (scenario, _) = state.scenarios.choose(None, &group.selected_scenario);
-    let session_id = ids::session_id(state.clock.now_ms());
-    let mut deviations = Vec::new();
-    if !login.ret.ok_code.eq_ignore_ascii_case("ADDI") {
-        deviations.push(Deviation::new(
-            "oci-okcode",
-            format!("~OkCode is '{}'; SAP expects ADDI", login.ret.ok_code),
-        ));
-    }
-    let session = Session {
-        id: session_id.clone(),
-        group_id: group.id,
-        setup: SetupRecord {
-            received_at: time::now(),
-            payload_id: String::new(),
-            operation: "oci".into(),
-            buyer_cookie: String::new(),
-            credentials_valid: true,
-            email: None,
-            hook_url: Some(login.hook_url.clone()),
-            first_name: None,
-            last_name: None,
-            ubu: None,
-            deviations,
-        },
-        cart_ref: ids::cart_reference(),
-        cart: Cart::default(),
-        returns: Vec::new(),
-        scenario: scenario.into(),
-        read_only: false,
-        oci: Some(login.ret.clone()),
-        touched_at_ms: state.clock.now_ms(),
-        run_id: group.run_at(state.clock.now_ms()),
+    let at = crate::domain::punchout::OciArrival {
+        group: &group,
+        scenarios: &state.scenarios,
+        received_at: time::now(),
+        now_ms: state.clock.now_ms(),
     };
+    let session = crate::domain::punchout::open_oci(&login, &at)
+        .map_err(|m| PageError::new(t, StatusCode::BAD_REQUEST, m))?;
+    let session_id = session.id.clone();
     state
         .store
         .insert_session(session, Vec::new(), state.settings.max_sessions)

@@ -150,7 +150,7 @@ fn saved_or(
             let status = match e {
                 GroupError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 GroupError::NotFound(_) => StatusCode::NOT_FOUND,
-                GroupError::Refused(_) | GroupError::Conflict(_) => StatusCode::BAD_REQUEST,
+                GroupError::Refused(_) | GroupError::IdentityTaken(_) => StatusCode::BAD_REQUEST,
             };
             let mut r = show_error(e.message());
             *r.status_mut() = status;

@@ -7,7 +7,7 @@ use deadpool_postgres::GenericClient;
 use super::{Postgres, json_rows, load_group, query, save_group, unique_violation};
 use crate::domain::account::Group;
 use crate::domain::fault::{FaultKind, FaultPlan, FaultRecord};
-use crate::store::model::{GroupError, StoreError, identity_taken};
+use crate::store::model::{GroupError, StoreError};
 use crate::store::rows::{parse_time, time_text};
 
 impl Postgres {
@@ -55,7 +55,7 @@ impl Postgres {
         change(&mut g).map_err(GroupError::Refused)?;
         if let Err(e) = save_group(&tx, &g).await? {
             return Err(match unique_violation(&e) {
-                Some("groups_identity_key") => identity_taken(&g.identity),
+                Some("groups_identity_key") => GroupError::IdentityTaken(g.identity.clone()),
                 _ => StoreError::from(e).into(),
             });
         }
@@ -87,7 +87,9 @@ impl Postgres {
                 Ok(_) => return Ok(g),
                 Err(e) => match unique_violation(&e) {
                     Some("groups_pkey") => continue,
-                    Some("groups_identity_key") => return Err(identity_taken(&g.identity)),
+                    Some("groups_identity_key") => {
+                        return Err(GroupError::IdentityTaken(g.identity.clone()));
+                    }
                     _ => return Err(StoreError::from(e).into()),
                 },
             }

@@ -6,23 +6,11 @@ use std::sync::{Arc, RwLock};
 
 use rusqlite::params;
 
-use super::{Sqlite, load_group, load_groups, save_group};
+use super::{Sqlite, load_group, load_groups, put_cached, save_group};
 use crate::domain::account::{Group, generate_identity};
 use crate::domain::fault::{FaultKind, FaultPlan, FaultRecord};
-use crate::store::model::{GroupError, StoreError, identity_taken};
+use crate::store::model::{GroupError, StoreError};
 use crate::store::rows::{parse_time, time_text};
-
-/// Puts a committed group into the in-memory copy.
-pub(super) fn put_cached(groups: &RwLock<Vec<Arc<Group>>>, g: &Group) {
-    let mut groups = groups.write().expect("groups lock");
-    match groups.iter_mut().find(|x| x.id == g.id) {
-        Some(slot) => *slot = Arc::new(g.clone()),
-        None => {
-            groups.push(Arc::new(g.clone()));
-            groups.sort_by_key(|g| g.id);
-        }
-    }
-}
 
 impl Sqlite {
     fn cache(&self) -> Arc<RwLock<Vec<Arc<Group>>>> {
@@ -63,7 +51,7 @@ impl Sqlite {
                         .prepare_cached("SELECT 1 FROM groups WHERE identity = ?1 AND id <> ?2")?
                         .exists(params![g.identity, id])?;
                     if taken {
-                        return Ok(Err(identity_taken(&g.identity)));
+                        return Ok(Err(GroupError::IdentityTaken(g.identity.clone())));
                     }
                     save_group(c, &g)?;
                     Ok(Ok(g))
@@ -95,7 +83,7 @@ impl Sqlite {
                         return Ok(Err(GroupError::Refused(why)));
                     }
                     if groups.iter().any(|o| o.identity == g.identity) {
-                        return Ok(Err(identity_taken(&g.identity)));
+                        return Ok(Err(GroupError::IdentityTaken(g.identity.clone())));
                     }
                     save_group(c, &g)?;
                     Ok(Ok(g))

@@ -187,6 +187,18 @@ pub(super) fn json_rows<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
+/// Puts a committed group into the in-memory copy.
+pub(super) fn put_cached(groups: &RwLock<Vec<Arc<Group>>>, g: &Group) {
+    let mut groups = groups.write().expect("groups lock");
+    match groups.iter_mut().find(|x| x.id == g.id) {
+        Some(slot) => *slot = Arc::new(g.clone()),
+        None => {
+            groups.push(Arc::new(g.clone()));
+            groups.sort_by_key(|g| g.id);
+        }
+    }
+}
+
 pub(super) fn load_groups(c: &Connection) -> Result<Vec<Group>, StoreError> {
     json_rows(c, "SELECT body FROM groups ORDER BY id", [])
 }

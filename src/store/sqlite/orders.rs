@@ -418,7 +418,7 @@ impl Sqlite {
                 },
                 move |(_, g, gone)| {
                     index.remove(gone);
-                    super::groups::put_cached(&groups, g);
+                    super::put_cached(&groups, g);
                 },
             )
             .await?;

@@ -51,7 +51,7 @@ impl Sqlite {
                 },
                 move |opened| {
                     if let Ok((_, g)) = opened {
-                        super::groups::put_cached(&cache, g);
+                        super::put_cached(&cache, g);
                     }
                 },
             )
@@ -79,7 +79,7 @@ impl Sqlite {
                 },
                 move |freed| {
                     if let Some(g) = freed {
-                        super::groups::put_cached(&cache, g);
+                        super::put_cached(&cache, g);
                     }
                 },
             )

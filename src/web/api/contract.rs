@@ -105,7 +105,9 @@ fn set_enum(schema: &mut Value, values: &[String]) {
     schema["enum"] = Value::Array(list);
 }
 
-/// The document served at `/api/v1/openapi.json`.
+/// The document served at `/api/v1/openapi.json`: utoipa's, with the enum
+/// values of the scenarios and settings, the date and enum query
+/// parameters, and the error answers every operation can give.
 pub fn document(generated: &utoipa::openapi::OpenApi, state: &AppState) -> Value {
     let mut doc = serde_json::to_value(generated).unwrap_or_default();
     for (schema, property, values) in enums(state) {
@@ -123,70 +125,89 @@ pub fn document(generated: &utoipa::openapi::OpenApi, state: &AppState) -> Value
             continue;
         };
         for (_, op) in ops.iter_mut() {
-            // (get_mut: indexing a missing key would insert a null.)
-            let params = op.get_mut("parameters").and_then(Value::as_array_mut);
-            let mut has_path = false;
-            let mut has_query = false;
-            for p in params.into_iter().flatten() {
-                match p["in"].as_str() {
-                    Some("path") => has_path = true,
-                    Some("query") => {
-                        has_query = true;
-                        let name = p["name"].as_str().unwrap_or_default().to_owned();
-                        if DATE_PARAMS.iter().any(|(dp, dn)| dp == path && *dn == name) {
-                            // A day, or empty for no filter.
-                            p["schema"] = json!({"anyOf": [
-                                {"type": "string", "format": "date"},
-                                {"type": "string", "maxLength": 0}
-                            ]});
-                        }
-                        if let Some((_, _, values)) = QUERY_ENUMS
-                            .iter()
-                            .find(|(qp, qn, _)| qp == path && *qn == name)
-                        {
-                            let values: Vec<String> =
-                                values.iter().map(|v| (*v).to_owned()).collect();
-                            set_enum(&mut p["schema"], &values);
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            let (has_path, has_query) = describe_parameters(path, op);
             let has_body = op.get("requestBody").is_some();
-            let protected = path.starts_with("/api/") || path == "/metrics";
-            let uses_store = path.starts_with("/api/v1/") && path != "/api/v1/version";
-            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-                continue;
-            };
-            let mut add = |code: &str, description: &str| {
-                responses
-                    .entry(code.to_owned())
-                    .or_insert_with(|| error(description));
-            };
-            if has_path || has_query || has_body {
-                add(
-                    "400",
-                    "a path, query or body value absim cannot read or that breaks its rule (the message names it)",
-                );
-            }
-            if has_body {
-                add("413", "the body is larger than --max-body-bytes");
-                add("415", "the body is not sent as application/json");
-            }
-            if protected {
-                add(
-                    "401",
-                    "absim runs with --admin-token and the request does not carry it (Authorization: Bearer)",
-                );
-            }
-            if uses_store {
-                add("500", "absim failed inside; the cause is in its log");
-                add(
-                    "503",
-                    "absim's database is unavailable; the same request may succeed shortly",
-                );
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                add_error_answers(path, responses, has_path || has_query, has_body);
             }
         }
     }
     doc
+}
+
+/// Narrows an operation's query parameters (a day or empty; a list of
+/// values) and says whether it has path and query parameters.
+fn describe_parameters(path: &str, op: &mut Value) -> (bool, bool) {
+    // (get_mut: indexing a missing key would insert a null.)
+    let params = op.get_mut("parameters").and_then(Value::as_array_mut);
+    let (mut has_path, mut has_query) = (false, false);
+    for p in params.into_iter().flatten() {
+        match p["in"].as_str() {
+            Some("path") => has_path = true,
+            Some("query") => {
+                has_query = true;
+                let name = p["name"].as_str().unwrap_or_default().to_owned();
+                if DATE_PARAMS
+                    .iter()
+                    .any(|(dp, dn)| *dp == path && *dn == name)
+                {
+                    // A day, or empty for no filter.
+                    p["schema"] = json!({"anyOf": [
+                        {"type": "string", "format": "date"},
+                        {"type": "string", "maxLength": 0}
+                    ]});
+                }
+                if let Some((_, _, values)) = QUERY_ENUMS
+                    .iter()
+                    .find(|(qp, qn, _)| *qp == path && *qn == name)
+                {
+                    let values: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
+                    set_enum(&mut p["schema"], &values);
+                }
+            }
+            _ => {}
+        }
+    }
+    (has_path, has_query)
+}
+
+/// The error answers an operation can give besides its own: a value it
+/// cannot read, a body too large or not JSON, the admin token, absim or
+/// its database failing.
+fn add_error_answers(
+    path: &str,
+    responses: &mut serde_json::Map<String, Value>,
+    has_parameters: bool,
+    has_body: bool,
+) {
+    let protected = path.starts_with("/api/") || path == "/metrics";
+    let uses_store = path.starts_with("/api/v1/") && path != "/api/v1/version";
+    let mut add = |code: &str, description: &str| {
+        responses
+            .entry(code.to_owned())
+            .or_insert_with(|| error(description));
+    };
+    if has_parameters || has_body {
+        add(
+            "400",
+            "a path, query or body value absim cannot read or that breaks its rule (the message names it)",
+        );
+    }
+    if has_body {
+        add("413", "the body is larger than --max-body-bytes");
+        add("415", "the body is not sent as application/json");
+    }
+    if protected {
+        add(
+            "401",
+            "absim runs with --admin-token and the request does not carry it (Authorization: Bearer)",
+        );
+    }
+    if uses_store {
+        add("500", "absim failed inside; the cause is in its log");
+        add(
+            "503",
+            "absim's database is unavailable; the same request may succeed shortly",
+        );
+    }
 }

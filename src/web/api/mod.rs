@@ -160,7 +160,9 @@ impl From<GroupError> for ApiError {
     fn from(e: GroupError) -> Self {
         match e {
             GroupError::Refused(why) => ApiError::bad_request(why),
-            GroupError::Conflict(why) => ApiError::new(StatusCode::CONFLICT, "conflict", why),
+            e @ GroupError::IdentityTaken(_) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
+            }
             GroupError::NotFound(gid) => ApiError::not_found(format!("there is no group {gid}")),
             GroupError::Store(e) => e.into(),
         }

@@ -8,7 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiError, ApiResult, Json, P, Q, empty_as_none, group_of, result_text};
 use crate::AppState;
 use crate::domain::checks::{self, Outcome, Verdict};
-use crate::domain::order::{Mark, Order, TestResult};
+use crate::domain::delivery::{Attempt, Delivery};
+use crate::domain::order::{DocumentMeta, Mark, Order, TestResult};
 use crate::store::OrderFilter;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -220,54 +221,64 @@ pub async fn get_order(
             Verdict::Pending => "pending",
         }
         .into(),
-        checks: found
-            .iter()
-            .map(|c| CheckView {
-                outcome: match c.outcome {
-                    Outcome::Pass => "pass",
-                    Outcome::Fail => "fail",
-                    Outcome::Pending => "pending",
-                    Outcome::NotApplicable => "n/a",
-                }
-                .into(),
-                ja: c.ja.clone(),
-                en: c.en.clone(),
-            })
-            .collect(),
-        deliveries: deliveries
-            .iter()
-            .map(|(d, attempts)| DeliveryView {
-                id: d.id,
-                kind: d.kind.as_str().into(),
-                step: d.step,
-                state: d.state.as_str().into(),
-                target: d.target.clone(),
-                document_id: d.document_id,
-                attempts: attempts
-                    .iter()
-                    .map(|a| AttemptView {
-                        at: crate::cxml::time::format(&a.at),
-                        http_status: a.http_status,
-                        cxml_status: a.cxml_status,
-                        error: a.error.clone(),
-                        duration_ms: a.duration_ms,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        documents: docs
-            .iter()
-            .map(|d| DocumentView {
-                id: d.id,
-                kind: d.kind.as_str().into(),
-                at: crate::cxml::time::format(&d.at),
-                size: d.size,
-                url: format!("/groups/{gid}/log/{no}/docs/{}?download=1", d.id),
-            })
-            .collect(),
+        checks: found.iter().map(CheckView::from).collect(),
+        deliveries: deliveries.iter().map(DeliveryView::from).collect(),
+        documents: docs.iter().map(|d| DocumentView::of(gid, no, d)).collect(),
         deviations,
         confirmation_type: order.fulfilment.as_ref().map(|f| f.header_type.to_string()),
     }))
+}
+
+impl From<&checks::Check> for CheckView {
+    fn from(c: &checks::Check) -> CheckView {
+        CheckView {
+            outcome: match c.outcome {
+                Outcome::Pass => "pass",
+                Outcome::Fail => "fail",
+                Outcome::Pending => "pending",
+                Outcome::NotApplicable => "n/a",
+            }
+            .into(),
+            ja: c.ja.clone(),
+            en: c.en.clone(),
+        }
+    }
+}
+
+impl From<&(Delivery, Vec<Attempt>)> for DeliveryView {
+    fn from((d, attempts): &(Delivery, Vec<Attempt>)) -> DeliveryView {
+        DeliveryView {
+            id: d.id,
+            kind: d.kind.as_str().into(),
+            step: d.step,
+            state: d.state.as_str().into(),
+            target: d.target.clone(),
+            document_id: d.document_id,
+            attempts: attempts
+                .iter()
+                .map(|a| AttemptView {
+                    at: crate::cxml::time::format(&a.at),
+                    http_status: a.http_status,
+                    cxml_status: a.cxml_status,
+                    error: a.error.clone(),
+                    duration_ms: a.duration_ms,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl DocumentView {
+    /// A stored document of entry `no` of group `gid`, with its download URL.
+    fn of(gid: u32, no: u64, d: &DocumentMeta) -> DocumentView {
+        DocumentView {
+            id: d.id,
+            kind: d.kind.as_str().into(),
+            at: crate::cxml::time::format(&d.at),
+            size: d.size,
+            url: format!("/groups/{gid}/log/{no}/docs/{}?download=1", d.id),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -16,14 +16,12 @@ use super::sessions::{
 };
 use super::{ApiError, ApiResult, Json, P, group_of};
 use crate::AppState;
+use crate::cxml::time;
 use crate::domain::checks::Check;
 use crate::domain::order::{Mark, Order, TestResult};
-use crate::domain::run::{self, Run, RunEvidence, RunState, StoredCheck, outcome_text};
+use crate::domain::run::{self, Run, RunEvidence, RunRequest, RunState, StoredCheck, outcome_text};
 use crate::domain::session::Session;
 use crate::store::{RunError, StoreError};
-
-/// Longest a run may stay open.
-pub const MAX_RUN_SECS: u64 = 24 * 3600;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -211,43 +209,18 @@ pub async fn open_run(
             input.scenario
         ))
     })?;
-    let timeout = input.timeout_secs.unwrap_or(300);
-    if !(1..=MAX_RUN_SECS).contains(&timeout) {
-        return Err(ApiError::bad_request(format!(
-            "timeout_secs {timeout} is not between 1 and {MAX_RUN_SECS}"
-        )));
-    }
-    let quiet = input.quiet_secs.unwrap_or(5);
-    if quiet > 3600 {
-        return Err(ApiError::bad_request(format!(
-            "quiet_secs {quiet} is over 3600"
-        )));
-    }
-    let lang = match input.lang.as_deref().unwrap_or("ja") {
-        l @ ("ja" | "en") => l.to_owned(),
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "lang '{other}' is neither ja nor en"
-            )));
-        }
+    let asked = RunRequest {
+        timeout_secs: input.timeout_secs,
+        quiet_secs: input.quiet_secs,
+        lang: input.lang.as_deref(),
     };
     let now_ms = state.clock.now_ms();
-    let run = Run {
-        id: format!(
-            "run-{}",
-            crate::domain::account::generate_token(12).to_lowercase()
-        ),
-        group_id: gid,
-        scenario: scenario.id.clone(),
-        lang,
-        opened_at: crate::cxml::time::now(),
-        deadline_ms: now_ms + (timeout * 1000) as i64,
-        quiet_ms: (quiet * 1000) as i64,
-        state: RunState::Open,
-        closed_at: None,
-        checks: Vec::new(),
-        marked: None,
-    };
+    let id = format!(
+        "run-{}",
+        crate::domain::account::generate_token(12).to_lowercase()
+    );
+    let run = crate::domain::run::open(id, gid, scenario, &asked, time::now(), now_ms)
+        .map_err(ApiError::bad_request)?;
     let run = state.store.open_run(run, now_ms).await?;
     tracing::info!(run = %run.id, group = gid, scenario = %run.scenario, "a run was opened");
     let judged = judge(&state, run).await?;
@@ -332,23 +305,7 @@ pub async fn shopper(
             format!("run {rid} is {} already", run.state.as_str()),
         ));
     }
-    let until = tokio::time::Instant::now() + Duration::from_secs(input.wait_secs);
-    let session = loop {
-        if let Some(s) = state.store.run_records(&rid).await?.0.pop() {
-            break s;
-        }
-        if tokio::time::Instant::now() >= until {
-            return Err(ApiError::not_found(format!(
-                "run {rid} has no punchout session yet: the purchasing system has not punched out{}",
-                if input.wait_secs > 0 {
-                    format!(" within {} s", input.wait_secs)
-                } else {
-                    String::new()
-                }
-            )));
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let session = wait_for_punchout(&state, &rid, input.wait_secs).await?;
     if !input.empty {
         set_cart(&state, &session.id, &input.lines).await?;
     }
@@ -372,6 +329,32 @@ pub async fn shopper(
         session_id: session.id.clone(),
         checkout,
     }))
+}
+
+/// The run's latest punchout session, waiting up to `wait_secs` for the
+/// purchasing system to punch out.
+async fn wait_for_punchout(
+    state: &AppState,
+    rid: &str,
+    wait_secs: u64,
+) -> Result<Session, ApiError> {
+    let until = tokio::time::Instant::now() + Duration::from_secs(wait_secs);
+    loop {
+        if let Some(s) = state.store.run_records(rid).await?.0.pop() {
+            return Ok(s);
+        }
+        if tokio::time::Instant::now() >= until {
+            let within = if wait_secs > 0 {
+                format!(" within {wait_secs} s")
+            } else {
+                String::new()
+            };
+            return Err(ApiError::not_found(format!(
+                "run {rid} has no punchout session yet: the purchasing system has not punched out{within}"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

@@ -7,9 +7,8 @@ use utoipa::ToSchema;
 
 use super::{ApiError, ApiResult, Json, P, group_of};
 use crate::AppState;
-use crate::domain::CartField;
 use crate::domain::session::Session;
-use base64::Engine as _;
+use crate::web::cart_return::{Returned, record_return};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CartLineView {
@@ -265,51 +264,57 @@ pub(super) async fn return_cart(
     } else {
         session
     };
-    let returned = crate::web::cart_return::record_return(state, session, &group)
+    let returned = record_return(state, session, &group)
         .await
         .map_err(ApiError::from)?;
-    let (field, body_fields) = match &returned {
-        crate::web::cart_return::Returned::Cxml { field, xml } => {
-            let value = match group.cart_field {
-                CartField::UrlEncoded => xml.clone(),
-                CartField::Base64 => {
-                    base64::engine::general_purpose::STANDARD.encode(xml.as_bytes())
-                }
-            };
-            (field.to_string(), vec![(field.to_string(), value)])
-        }
-        crate::web::cart_return::Returned::Oci { fields } => ("oci".to_owned(), fields.clone()),
+    let (field, view) = match returned {
+        Returned::Cxml { field, xml, value } => (
+            vec![(field.to_owned(), value)],
+            CheckoutView {
+                field: field.to_owned(),
+                punch_out_order_message: Some(xml),
+                oci_fields: None,
+                posted_status: None,
+            },
+        ),
+        Returned::Oci { fields } => (
+            fields.clone(),
+            CheckoutView {
+                field: "oci".to_owned(),
+                punch_out_order_message: None,
+                oci_fields: Some(fields),
+                posted_status: None,
+            },
+        ),
     };
     let posted_status = if input.post {
-        let form = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&body_fields)
-            .finish();
-        let r = state
-            .http
-            .post(&hook)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(form)
-            .send()
-            .await
-            .map_err(|e| {
-                ApiError::new(StatusCode::BAD_GATEWAY, "hook_unreachable", e.to_string())
-            })?;
-        Some(r.status().as_u16())
+        Some(post_to_hook(state, &hook, &field).await?)
     } else {
         None
     };
-    Ok(match returned {
-        crate::web::cart_return::Returned::Cxml { xml, .. } => CheckoutView {
-            field,
-            punch_out_order_message: Some(xml),
-            oci_fields: None,
-            posted_status,
-        },
-        crate::web::cart_return::Returned::Oci { fields } => CheckoutView {
-            field,
-            punch_out_order_message: None,
-            oci_fields: Some(fields),
-            posted_status,
-        },
+    Ok(CheckoutView {
+        posted_status,
+        ..view
     })
+}
+
+/// Posts a returned cart's form fields to the hook as the browser would;
+/// the hook's HTTP status.
+async fn post_to_hook(
+    state: &AppState,
+    hook: &str,
+    fields: &[(String, String)],
+) -> Result<u16, ApiError> {
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let answer = state
+        .http
+        .post(hook)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "hook_unreachable", e.to_string()))?;
+    Ok(answer.status().as_u16())
 }

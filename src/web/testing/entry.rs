@@ -12,6 +12,7 @@ use crate::cxml::Deviation;
 use crate::domain::Group;
 use crate::domain::checks::{self, Outcome, Verdict};
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
+use crate::domain::fulfilment::Fulfilment;
 use crate::domain::order::{DocKind, DocumentMeta, Order, TestResult};
 use crate::domain::pricing::yen;
 use crate::domain::scenario::PartStatus;
@@ -286,43 +287,157 @@ pub async fn entry(
     PagePath((gid, no)): PagePath<(u32, u64)>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
-    let lang = t.lang_code;
-    let internal = |e: StoreError| PageError::internal(t, &e);
     let group = group_or_404(&state, t, gid).await?;
     let order = load_order(&state, t, gid, no).await?;
-    let crate::web::Checked {
-        session,
-        deliveries,
-        checks,
-    } = crate::web::check_entry(&state, &order)
+    let evidence = gather(&state, &order)
         .await
-        .map_err(internal)?;
-    let scenario = state.scenarios.get_or_basic(&order.scenario);
-    let docs = state
-        .store
-        .documents_of(no, session.as_ref().map(|s| s.id.clone()))
-        .await
-        .map_err(internal)?;
-    let (verdict, verdict_class) = match checks::verdict(&checks) {
+        .map_err(|e| PageError::internal(t, &e))?;
+    let chrome = ctx.group_chrome(format!("{} {}", t.po_number, order.order_id), &group, "log");
+    Ok(render(&EntryPage::new(
+        t, &state, chrome, group, order, evidence,
+    )))
+}
+
+/// What an entry shows besides its order, as read from the store.
+struct Evidence {
+    checked: crate::web::Checked,
+    documents: Vec<DocumentMeta>,
+    mails: Vec<crate::store::Mail>,
+}
+
+async fn gather(state: &AppState, order: &Order) -> Result<Evidence, StoreError> {
+    let checked = crate::web::check_entry(state, order).await?;
+    let session_id = checked.session.as_ref().map(|s| s.id.clone());
+    let documents = state.store.documents_of(order.no, session_id).await?;
+    let mails = state.store.mails(order.group_id, Some(order.no)).await?;
+    Ok(Evidence {
+        checked,
+        documents,
+        mails,
+    })
+}
+
+impl EntryPage {
+    fn new(
+        t: &'static Texts,
+        state: &AppState,
+        chrome: Chrome,
+        group: Group,
+        order: Order,
+        evidence: Evidence,
+    ) -> EntryPage {
+        let lang = t.lang_code;
+        let Evidence {
+            checked,
+            documents,
+            mails,
+        } = evidence;
+        let scenario = state.scenarios.get_or_basic(&order.scenario);
+        let session = checked.session.as_deref();
+        let plan = order.fulfilment.as_ref();
+        let q = plan.map(|p| p.quote).unwrap_or_default();
+        let delivery = |kind, step| {
+            let found = checked
+                .deliveries
+                .iter()
+                .find(|(d, _)| d.kind == kind && d.step == step);
+            delivery_view(t, found, &state.clock)
+        };
+        let (verdict, verdict_class) = verdict(t, &checked.checks);
+        EntryPage {
+            t,
+            chrome,
+            scenario: scenario.name.get(lang).to_owned(),
+            scenario_description: scenario.description.get(lang).to_owned(),
+            look_for: scenario
+                .look_for
+                .iter()
+                .map(|l| l.get(lang).to_owned())
+                .collect(),
+            received: show_time(&order.received_at),
+            refusal: order
+                .refusal
+                .as_ref()
+                .map(|r| format!("cXML {} {} — {}", r.code, r.text, r.message_in(lang))),
+            setup_received: session.map(|s| show_time(&s.setup.received_at)),
+            setup_fields: session.map(|s| setup_fields(t, s)).unwrap_or_default(),
+            has_session: session.is_some(),
+            poom_sent: session
+                .and_then(|s| s.returns.last())
+                .map(|r| show_time(&r.sent_at)),
+            lines: entry_lines(&state.catalog, &order),
+            po_total: format!(
+                "{:.2}",
+                order
+                    .po_total
+                    .unwrap_or_else(|| order.lines.iter().map(|l| l.total()).sum())
+            ),
+            header_type: plan.map(|p| p.header_type.to_string()).unwrap_or_default(),
+            confirmed: plan.map(|p| confirmed_rows(t, p)).unwrap_or_default(),
+            tax: yen(q.tax),
+            shipping: yen(q.shipping),
+            discount: yen(q.discount),
+            total: yen(q.total),
+            confirmation: delivery(DeliveryKind::Confirmation, 0),
+            shipments: plan
+                .map(|p| shipment_views(t, p, |i| delivery(DeliveryKind::ShipNotice, i)))
+                .unwrap_or_default(),
+            invoice: plan
+                .filter(|p| p.invoice)
+                .map(|_| delivery(DeliveryKind::Invoice, 0)),
+            decisions: plan.map(|p| decision_lines(p, lang)).unwrap_or_default(),
+            checks: check_rows(&checked.checks, lang),
+            verdict,
+            verdict_class,
+            mark: order.mark.as_ref().map(|m| mark_line(t, m)),
+            documents: doc_links(t, group.id, order.no, &documents),
+            deviations: session
+                .iter()
+                .flat_map(|s| s.setup.deviations.iter())
+                .chain(&order.deviations)
+                .cloned()
+                .collect(),
+            mails: mail_rows(t, mails),
+            group,
+            order,
+        }
+    }
+}
+
+/// The verdict of an entry's checks, and its style.
+fn verdict(t: &'static Texts, checks: &[checks::Check]) -> (&'static str, &'static str) {
+    match checks::verdict(checks) {
         Verdict::Success => (t.verdict_success, "success"),
         Verdict::Failure => (t.verdict_failure, "failure"),
         Verdict::Pending => (t.verdict_pending, "pending"),
-    };
-    let of_kind = |k: DeliveryKind, step: u32| {
-        deliveries
-            .iter()
-            .find(|(d, _)| d.kind == k && d.step == step)
-    };
-    let mut deviations = Vec::new();
-    if let Some(s) = &session {
-        deviations.extend(s.setup.deviations.iter().cloned());
     }
-    deviations.extend(order.deviations.iter().cloned());
-    let plan = order.fulfilment.clone();
-    let q = plan.as_ref().map(|p| p.quote).unwrap_or_default();
-    let confirmed = plan
+}
+
+/// 発注書詳細: the PO's lines, titled as the catalogue titles them (the
+/// PO's own description for ASINs absim does not sell).
+fn entry_lines(catalog: &crate::domain::Catalog, order: &Order) -> Vec<EntryLine> {
+    order
+        .lines
         .iter()
-        .flat_map(|p| &p.lines)
+        .map(|l| EntryLine {
+            line_number: l.line_number,
+            asin: l.asin.to_string(),
+            description: catalog
+                .get(&l.asin)
+                .map(|p| p.title.clone())
+                .unwrap_or_else(|| l.description.clone()),
+            unit_price: format!("{:.2}", l.unit_price),
+            quantity: l.quantity.normalize().to_string(),
+            total: format!("{:.2}", l.total()),
+        })
+        .collect()
+}
+
+/// 注文の確認: each confirmed part of each line, with why it differs from
+/// the PO (a delivery time, a changed price).
+fn confirmed_rows(t: &'static Texts, plan: &Fulfilment) -> Vec<ConfirmedRow> {
+    plan.lines
+        .iter()
         .flat_map(|l| {
             l.parts.iter().map(move |part| {
                 let (status, status_class) = match part.status {
@@ -337,13 +452,14 @@ pub async fn entry(
                 if l.price_changed() && part.status != PartStatus::Reject {
                     note = t.f(t.price_changed_from, format!("{:.2}", l.po_price));
                 }
+                let rejected = part.status == PartStatus::Reject;
                 ConfirmedRow {
                     line_number: l.line_number,
                     unit_price: format!("{:.2}", l.unit_price),
                     quantity: part.quantity.normalize().to_string(),
                     status,
                     status_class,
-                    total: if part.status == PartStatus::Reject {
+                    total: if rejected {
                         "0.00".to_owned()
                     } else {
                         format!("{:.2}", l.unit_price * part.quantity)
@@ -352,13 +468,22 @@ pub async fn entry(
                 }
             })
         })
-        .collect();
-    let shipments = plan
+        .collect()
+}
+
+/// 事前出荷通知: each shipment with its delivery (`delivery(i)` for the
+/// i-th ship notice) and what it carries.
+fn shipment_views(
+    t: &'static Texts,
+    plan: &Fulfilment,
+    delivery: impl Fn(u32) -> DeliveryView,
+) -> Vec<ShipmentView> {
+    plan.shipments
         .iter()
-        .flat_map(|p| p.shipments.iter().enumerate())
+        .enumerate()
         .map(|(i, s)| ShipmentView {
             n: i + 1,
-            delivery: delivery_view(t, of_kind(DeliveryKind::ShipNotice, i as u32), &state.clock),
+            delivery: delivery(i as u32),
             shipment_id: s.shipment_id.to_string(),
             tracking: s.tracking.to_string(),
             items: s
@@ -368,103 +493,36 @@ pub async fn entry(
                 .collect::<Vec<_>>()
                 .join(", "),
         })
-        .collect();
-    Ok(render(&EntryPage {
-        t,
-        chrome: ctx.group_chrome(format!("{} {}", t.po_number, order.order_id), &group, "log"),
-        scenario: scenario.name.get(lang).to_owned(),
-        scenario_description: scenario.description.get(lang).to_owned(),
-        look_for: scenario
-            .look_for
-            .iter()
-            .map(|l| l.get(lang).to_owned())
-            .collect(),
-        received: show_time(&order.received_at),
-        refusal: order
-            .refusal
-            .as_ref()
-            .map(|r| format!("cXML {} {} — {}", r.code, r.text, r.message_in(lang))),
-        setup_received: session.as_ref().map(|s| show_time(&s.setup.received_at)),
-        setup_fields: session
-            .as_ref()
-            .map(|s| setup_fields(t, s))
-            .unwrap_or_default(),
-        has_session: session.is_some(),
-        poom_sent: session
-            .as_ref()
-            .and_then(|s| s.returns.last())
-            .map(|r| show_time(&r.sent_at)),
-        lines: order
-            .lines
-            .iter()
-            .map(|l| EntryLine {
-                line_number: l.line_number,
-                asin: l.asin.to_string(),
-                // The catalogue's title, as the guide shows it; the PO's
-                // own description for ASINs absim does not sell.
-                description: state
-                    .catalog
-                    .get(&l.asin)
-                    .map(|p| p.title.clone())
-                    .unwrap_or_else(|| l.description.clone()),
-                unit_price: format!("{:.2}", l.unit_price),
-                quantity: l.quantity.normalize().to_string(),
-                total: format!("{:.2}", l.total()),
-            })
-            .collect(),
-        po_total: format!(
-            "{:.2}",
-            order
-                .po_total
-                .unwrap_or_else(|| order.lines.iter().map(|l| l.total()).sum())
-        ),
-        header_type: plan
-            .as_ref()
-            .map(|p| p.header_type.to_string())
-            .unwrap_or_default(),
-        confirmed,
-        tax: yen(q.tax),
-        shipping: yen(q.shipping),
-        discount: yen(q.discount),
-        total: yen(q.total),
-        confirmation: delivery_view(t, of_kind(DeliveryKind::Confirmation, 0), &state.clock),
-        shipments,
-        invoice: plan
-            .as_ref()
-            .filter(|p| p.invoice)
-            .map(|_| delivery_view(t, of_kind(DeliveryKind::Invoice, 0), &state.clock)),
-        decisions: plan
-            .iter()
-            .flat_map(|p| &p.decisions)
-            .map(|d| {
-                if lang == "en" {
-                    d.en.clone()
-                } else {
-                    d.ja.clone()
-                }
-            })
-            .collect(),
-        checks: checks
-            .iter()
-            .map(|c| CheckRow {
-                class: match c.outcome {
-                    Outcome::Pass => "pass",
-                    Outcome::Fail => "fail",
-                    Outcome::Pending => "pending",
-                    Outcome::NotApplicable => "na",
-                },
-                text: c.text(lang).to_owned(),
-            })
-            .collect(),
-        verdict,
-        verdict_class,
-        mark: order.mark.as_ref().map(|m| mark_line(t, m)),
-        documents: doc_links(t, gid, no, &docs),
-        deviations,
-        mails: mail_rows(t, state.store.mails(gid, Some(no)).await.map_err(internal)?),
-        group,
-        order,
-    }))
+        .collect()
+}
+
+/// What the safeguards decided, in the page's language.
+fn decision_lines(plan: &Fulfilment, lang: &str) -> Vec<String> {
+    plan.decisions
+        .iter()
+        .map(|d| {
+            if lang == "en" {
+                d.en.clone()
+            } else {
+                d.ja.clone()
+            }
+        })
+        .collect()
+}
+
+fn check_rows(checks: &[checks::Check], lang: &str) -> Vec<CheckRow> {
+    checks
+        .iter()
+        .map(|c| CheckRow {
+            class: match c.outcome {
+                Outcome::Pass => "pass",
+                Outcome::Fail => "fail",
+                Outcome::Pending => "pending",
+                Outcome::NotApplicable => "na",
+            },
+            text: c.text(lang).to_owned(),
+        })
+        .collect()
 }
 
 pub(super) fn doc_links(

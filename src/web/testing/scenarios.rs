@@ -9,7 +9,7 @@ use super::{mark_line, scenario_name};
 use crate::AppState;
 use crate::domain::Group;
 use crate::domain::order::TestResult;
-use crate::domain::scenario::Section;
+use crate::domain::scenario::{Scenario, Section};
 use crate::i18n::Texts;
 use crate::store::StoreError;
 use crate::web::settings::group_or_404;
@@ -66,69 +66,84 @@ pub async fn scenarios(
     PagePath(gid): PagePath<u32>,
 ) -> Result<Response, PageError> {
     let t = ctx.t;
-    let lang = t.lang_code;
-    let group = group_or_404(&state, t, gid).await?;
     let internal = |e: StoreError| PageError::internal(t, &e);
-    let marks = passed_scenarios(&state, t, gid).await?;
+    let group = group_or_404(&state, t, gid).await?;
+    let passed = passed_scenarios(&state, t, gid).await?;
     let mut sections = Vec::new();
     for section in Section::ALL {
+        let mut cards = Vec::new();
+        for sc in state.scenarios.section(section) {
+            cards.push(
+                card(&state, t, &group, &passed, sc)
+                    .await
+                    .map_err(internal)?,
+            );
+        }
+        sections.push(SectionView::new(t, section, cards));
+    }
+    let total_logs = state
+        .store
+        .count_orders(gid, None)
+        .await
+        .map_err(internal)?;
+    Ok(render(&ScenariosPage {
+        t,
+        chrome: ctx.group_chrome(t.f(t.tests_title, group.label()), &group, "tests"),
+        total_logs,
+        sections,
+        group,
+    }))
+}
+
+impl SectionView {
+    fn new(t: &'static Texts, section: Section, cards: Vec<ScenarioCard>) -> SectionView {
         let (title, intro, locked_text) = match section {
             Section::Basic => (t.first_test, t.first_test_desc, ""),
             Section::Checkout => (t.optional_tests, "", t.optional_locked),
             Section::Safeguard => (t.safeguard_tests, t.safeguard_intro, t.safeguard_locked),
             Section::Advanced => (t.advanced_tests, "", t.advanced_locked),
         };
-        let mut cards = Vec::new();
-        for sc in state.scenarios.section(section) {
-            let mark = state
-                .store
-                .latest_mark(gid, &sc.id)
-                .await
-                .map_err(internal)?;
-            let waiting: Vec<String> = sc
-                .requires
-                .iter()
-                .filter(|r| !marks.contains(*r))
-                .map(|r| scenario_name(&state, t, r))
-                .collect();
-            cards.push(ScenarioCard {
-                id: sc.id.clone(),
-                name: sc.name.get(lang).to_owned(),
-                description: sc.description.get(lang).to_owned(),
-                steps: sc.steps.iter().map(|s| s.get(lang).to_owned()).collect(),
-                logs: state
-                    .store
-                    .count_orders(gid, Some(&sc.id))
-                    .await
-                    .map_err(internal)?,
-                mark_failed: mark
-                    .as_ref()
-                    .is_some_and(|m| m.result == TestResult::Failure),
-                mark: mark.as_ref().map(|m| mark_line(t, m)),
-                selected: group.selected_scenario == sc.id,
-                unlocked: waiting.is_empty(),
-                waits_for: waiting.join(", "),
-            });
-        }
-        sections.push(SectionView {
+        SectionView {
             id: section.as_str(),
             title,
             intro,
             locked_text,
             cards,
-        });
+        }
     }
-    Ok(render(&ScenariosPage {
-        t,
-        chrome: ctx.group_chrome(t.f(t.tests_title, group.label()), &group, "tests"),
-        total_logs: state
-            .store
-            .count_orders(gid, None)
-            .await
-            .map_err(internal)?,
-        sections,
-        group,
-    }))
+}
+
+/// A scenario's card: what it is, its entries and latest mark, and whether
+/// the scenarios it requires have passed (`passed`) so that it is open.
+async fn card(
+    state: &AppState,
+    t: &'static Texts,
+    group: &Group,
+    passed: &[String],
+    sc: &Scenario,
+) -> Result<ScenarioCard, StoreError> {
+    let lang = t.lang_code;
+    let mark = state.store.latest_mark(group.id, &sc.id).await?;
+    let waiting: Vec<String> = sc
+        .requires
+        .iter()
+        .filter(|r| !passed.contains(*r))
+        .map(|r| scenario_name(state, t, r))
+        .collect();
+    Ok(ScenarioCard {
+        id: sc.id.clone(),
+        name: sc.name.get(lang).to_owned(),
+        description: sc.description.get(lang).to_owned(),
+        steps: sc.steps.iter().map(|s| s.get(lang).to_owned()).collect(),
+        logs: state.store.count_orders(group.id, Some(&sc.id)).await?,
+        mark_failed: mark
+            .as_ref()
+            .is_some_and(|m| m.result == TestResult::Failure),
+        mark: mark.as_ref().map(|m| mark_line(t, m)),
+        selected: group.selected_scenario == sc.id,
+        unlocked: waiting.is_empty(),
+        waits_for: waiting.join(", "),
+    })
 }
 
 /// The scenarios of a group whose latest mark is 成功.
