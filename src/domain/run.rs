@@ -373,6 +373,40 @@ mod tests {
     }
 
     #[test]
+    fn a_run_opens_with_its_defaults_and_refuses_values_past_their_rules() {
+        let catalogue = Catalogue::embedded().unwrap();
+        let basic = catalogue.get("basic").unwrap();
+        let at = DateTime::parse_from_rfc3339("2026-11-29T10:00:00+09:00").unwrap();
+        let opened = open("r2".into(), 3, basic, &RunRequest::default(), at, 1_000).unwrap();
+        assert_eq!(
+            (opened.deadline_ms, opened.quiet_ms, opened.lang.as_str()),
+            (301_000, 5_000, "ja")
+        );
+        assert!(opened.state.is_open());
+        let refuse = |asked: RunRequest| open("r".into(), 3, basic, &asked, at, 0).unwrap_err();
+        let long = refuse(RunRequest {
+            timeout_secs: Some(MAX_RUN_SECS + 1),
+            ..RunRequest::default()
+        });
+        assert!(long.starts_with("timeout_secs 86401 "), "{long}");
+        let never = refuse(RunRequest {
+            timeout_secs: Some(0),
+            ..RunRequest::default()
+        });
+        assert!(never.contains("between 1 and"), "{never}");
+        let quiet = refuse(RunRequest {
+            quiet_secs: Some(3601),
+            ..RunRequest::default()
+        });
+        assert_eq!(quiet, "quiet_secs 3601 is over 3600");
+        let lang = refuse(RunRequest {
+            lang: Some("de"),
+            ..RunRequest::default()
+        });
+        assert_eq!(lang, "lang 'de' is neither ja nor en");
+    }
+
+    #[test]
     fn nothing_arrived_is_open_then_times_out_naming_each_missing_step() {
         let catalogue = Catalogue::embedded().unwrap();
         let r = run("basic");

@@ -224,3 +224,47 @@ fn an_edit_without_items_starts_empty_and_says_so() {
             .any(|d| d.code == "edit-without-items")
     );
 }
+
+fn oci_login(fields: &[(&str, &str)]) -> OciLogin {
+    let params: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    OciLogin::parse(&params).unwrap()
+}
+
+#[test]
+fn an_oci_login_opens_a_session_that_returns_its_cart_as_fields() {
+    let g = group(5, "Buyer01", "secret01");
+    let scenarios = Catalogue::embedded().unwrap();
+    let at = OciArrival {
+        group: &g,
+        scenarios: &scenarios,
+        received_at: crate::cxml::time::now(),
+        now_ms: 7,
+    };
+    let login = oci_login(&[
+        ("USERNAME", "Buyer01"),
+        ("PASSWORD", "secret01"),
+        ("HOOK_URL", "https://sap.example/hook"),
+        ("~OkCode", "ORDR"),
+    ]);
+    let session = open_oci(&login, &at).unwrap();
+    assert_eq!(session.group_id, 5);
+    assert_eq!(session.setup.operation, "oci");
+    assert!(session.oci.is_some());
+    let codes: Vec<&str> = session
+        .setup
+        .deviations
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["oci-okcode"], "SAP expects ADDI");
+
+    let ftp = oci_login(&[
+        ("USERNAME", "Buyer01"),
+        ("PASSWORD", "secret01"),
+        ("HOOK_URL", "ftp://sap.example/hook"),
+    ]);
+    assert!(open_oci(&ftp, &at).unwrap_err().starts_with("HOOK_URL "));
+}
