@@ -2,6 +2,7 @@
 //! it reads the returned cart, written with absim's own models. The suite
 //! runner, the tests and `absim buyer` use it.
 
+pub mod api;
 pub mod system;
 pub mod web;
 

@@ -254,7 +254,7 @@ pub async fn connect(
     admin_token: Option<&str>,
     options: &BuyerOptions,
 ) -> anyhow::Result<BuyerSettings> {
-    let http = crate::tools::api_client(admin_token, std::time::Duration::from_secs(30))?;
+    let http = super::api::api_client(admin_token, std::time::Duration::from_secs(30))?;
     let simulator = simulator.trim_end_matches('/').to_owned();
     let gid = if options.group == 0 {
         crate::DEFAULT_GROUP
