@@ -34,10 +34,10 @@ fn main() -> anyhow::Result<ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(run(cli))
+        .block_on(start(cli))
 }
 
-async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+async fn start(cli: Cli) -> anyhow::Result<ExitCode> {
     // Logs go to stderr; stdout carries the connection values or reports.
     let quiet = !matches!(
         cli.command,

@@ -25,7 +25,7 @@ pub async fn pass(state: &AppState) -> Result<Retained, StoreError> {
 }
 
 /// Runs a pass at start and then every interval, until `stop` turns true.
-pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
+pub async fn prune_until_stopped(state: AppState, mut stop: watch::Receiver<bool>) {
     if state.settings.retention.is_off() {
         return;
     }

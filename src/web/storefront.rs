@@ -19,8 +19,9 @@ use crate::domain::session::{MAX_LINE_QUANTITY, Session};
 use crate::domain::{Group, Mode};
 use crate::i18n::Texts;
 
-/// What every storefront page shows around its content.
-pub struct Store<'a> {
+/// The shop around every storefront page's content: its session, its cart
+/// count, the categories and the search box.
+pub struct Shop<'a> {
     pub sid: String,
     /// An inspect session: nothing can change.
     pub read_only: bool,
@@ -30,7 +31,7 @@ pub struct Store<'a> {
     pub ja: bool,
 }
 
-impl Store<'_> {
+impl Shop<'_> {
     pub fn category_name<'c>(&self, c: &'c Category) -> &'c str {
         if self.ja { &c.ja } else { &c.en }
     }
@@ -109,8 +110,8 @@ pub(super) fn chrome(ctx: &Ctx, title: impl Into<String>, session: &Session, mod
     c
 }
 
-fn store<'a>(state: &'a AppState, ctx: &Ctx, session: &Session, query: &str) -> Store<'a> {
-    Store {
+fn shop<'a>(state: &'a AppState, ctx: &Ctx, session: &Session, query: &str) -> Shop<'a> {
+    Shop {
         sid: session.id.clone(),
         read_only: session.read_only,
         cart_count: session.cart.item_count(),
@@ -125,7 +126,7 @@ fn store<'a>(state: &'a AppState, ctx: &Ctx, session: &Session, query: &str) -> 
 struct HomePage<'a> {
     t: &'static Texts,
     chrome: Chrome,
-    store: Store<'a>,
+    shop: Shop<'a>,
     products: Vec<Row<'a>>,
 }
 
@@ -138,7 +139,7 @@ pub async fn home(
     Ok(render(&HomePage {
         t: ctx.t,
         chrome: chrome(&ctx, ctx.t.store_tagline, &session, group.mode),
-        store: store(&state, &ctx, &session, ""),
+        shop: shop(&state, &ctx, &session, ""),
         products: rows(state.catalog.products().iter().take(12)),
     }))
 }
@@ -156,7 +157,7 @@ pub struct SearchQuery {
 struct SearchPage<'a> {
     t: &'static Texts,
     chrome: Chrome,
-    store: Store<'a>,
+    shop: Shop<'a>,
     heading: String,
     count: String,
     products: Vec<Row<'a>>,
@@ -173,7 +174,7 @@ pub async fn search(
     let found = state
         .catalog
         .search(&q.q, category.map(|c| c.code.as_str()));
-    let s = store(&state, &ctx, &session, &q.q);
+    let s = shop(&state, &ctx, &session, &q.q);
     let heading = match (q.q.trim().is_empty(), category) {
         (true, Some(c)) => s.category_name(c).to_owned(),
         (true, None) => ctx.t.all_products.to_owned(),
@@ -184,7 +185,7 @@ pub async fn search(
         chrome: chrome(&ctx, heading.clone(), &session, group.mode),
         count: ctx.t.f(ctx.t.results_count, found.len()),
         heading,
-        store: s,
+        shop: s,
         products: rows(found),
     }))
 }
@@ -194,7 +195,7 @@ pub async fn search(
 struct ProductPage<'a> {
     t: &'static Texts,
     chrome: Chrome,
-    store: Option<Store<'a>>,
+    shop: Option<Shop<'a>>,
     row: Row<'a>,
     category: String,
     max_quantity: u32,
@@ -210,7 +211,7 @@ pub async fn product(
         .catalog
         .get(&asin)
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.product_unknown))?;
-    let s = store(&state, &ctx, &session, "");
+    let s = shop(&state, &ctx, &session, "");
     let category = state
         .catalog
         .category(&p.category)
@@ -219,7 +220,7 @@ pub async fn product(
     Ok(render(&ProductPage {
         t: ctx.t,
         chrome: chrome(&ctx, p.title.clone(), &session, group.mode),
-        store: Some(s),
+        shop: Some(s),
         row: Row {
             p,
             price: yen(p.price),
@@ -253,7 +254,7 @@ pub async fn detail_page(
     Ok(render(&ProductPage {
         t: ctx.t,
         chrome: ctx.shopper_chrome(p.title.clone(), None),
-        store: None,
+        shop: None,
         row: Row {
             p,
             price: yen(p.price),
@@ -315,7 +316,7 @@ pub(super) fn cart_rows<'a>(state: &'a AppState, session: &Session) -> Vec<CartR
 struct CartPage<'a> {
     t: &'static Texts,
     chrome: Chrome,
-    store: Store<'a>,
+    shop: Shop<'a>,
     rows: Vec<CartRow<'a>>,
     totals: Totals,
     max_quantity: u32,
@@ -332,7 +333,7 @@ pub async fn cart(
         chrome: chrome(&ctx, ctx.t.cart, &session, group.mode),
         rows: cart_rows(&state, &session),
         totals: session.cart.quote(&state.catalog).into(),
-        store: store(&state, &ctx, &session, ""),
+        shop: shop(&state, &ctx, &session, ""),
         max_quantity: MAX_LINE_QUANTITY,
     }))
 }
@@ -448,7 +449,7 @@ pub async fn update(
 struct CheckoutPage<'a> {
     t: &'static Texts,
     chrome: Chrome,
-    store: Store<'a>,
+    shop: Shop<'a>,
     rows: Vec<CartRow<'a>>,
     totals: Totals,
 }
@@ -464,6 +465,6 @@ pub async fn checkout(
         chrome: chrome(&ctx, ctx.t.checkout_title, &session, group.mode),
         rows: cart_rows(&state, &session),
         totals: session.cart.quote(&state.catalog).into(),
-        store: store(&state, &ctx, &session, ""),
+        shop: shop(&state, &ctx, &session, ""),
     }))
 }

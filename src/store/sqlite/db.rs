@@ -187,7 +187,7 @@ impl Db {
     {
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |conn| {
-            let (result, spoiled) = run(conn, f);
+            let (result, spoiled) = apply_job(conn, f);
             let finish: Finish = Box::new(move |commit: Result<(), Arc<str>>| {
                 let result = match (result, commit) {
                     (Ok(r), Ok(())) => Ok(r),
@@ -214,7 +214,7 @@ impl Db {
         F: FnOnce(&Connection) -> Result<(), StoreError> + Send + 'static,
     {
         self.send(Box::new(move |conn| {
-            let (result, spoiled) = run(conn, f);
+            let (result, spoiled) = apply_job(conn, f);
             let finish: Finish = Box::new(move |commit: Result<(), Arc<str>>| {
                 if let Err(e) = result {
                     tracing::warn!(error = %e, "could not record {what}");
@@ -299,7 +299,7 @@ impl Drop for Db {
 /// Runs a job's change; also says whether it failed after changing the
 /// database (counted by SQLite's total of changed rows, which a statement
 /// that failed and was undone does not add to).
-fn run<R>(
+fn apply_job<R>(
     conn: Option<&Connection>,
     f: impl FnOnce(&Connection) -> Result<R, StoreError>,
 ) -> (Result<R, StoreError>, bool) {
