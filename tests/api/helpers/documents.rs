@@ -21,15 +21,35 @@ pub fn session_id(start_page_url: &str) -> String {
     start_page_url.rsplit('/').next().unwrap().to_owned()
 }
 
+/// Whether a missing `../shared` (the DTDs, the validator, the samples)
+/// fails the tests instead of skipping what needs it: under CI, or with
+/// `ABSIM_REQUIRE_SHARED=1` (`.ci/run` sets it).
+fn shared_required() -> bool {
+    std::env::var_os("CI").is_some()
+        || std::env::var_os("ABSIM_REQUIRE_SHARED").is_some_and(|v| v == "1")
+}
+
+/// `../shared`, or None (a test that needs it says it was skipped) where
+/// it is missing and not required.
 fn shared_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    dir.join("tools/validate-cxml").exists().then_some(dir)
+    let there = dir.join("tools/validate-cxml").exists();
+    assert!(
+        there || !shared_required(),
+        "../shared/tools/validate-cxml is missing, and CI or ABSIM_REQUIRE_SHARED=1 requires it: check out the shared folder beside the project"
+    );
+    there.then_some(dir)
 }
 
 /// Reads a sample from `../shared/cxml/samples`, if present.
 pub fn shared_sample(name: &str) -> Option<String> {
     let dir = shared_dir()?;
-    std::fs::read_to_string(dir.join("cxml/samples").join(name)).ok()
+    let text = std::fs::read_to_string(dir.join("cxml/samples").join(name)).ok();
+    assert!(
+        text.is_some() || !shared_required(),
+        "../shared/cxml/samples/{name} is missing, and CI or ABSIM_REQUIRE_SHARED=1 requires it"
+    );
+    text
 }
 
 /// Runs validate-cxml over the documents. Skips (saying so) where
