@@ -87,8 +87,8 @@ pub fn normalize_into(out: &mut String, s: &str) {
     }
     // One pass while every character is one NFKC keeps whatever surrounds
     // it (kana and kanji are checked by range: the quick check's table
-    // search cost about 100 instructions a character); at the first other
-    // one, the text starts over on the slower paths.
+    // search is dear per character); at the first other one, the text
+    // starts over on the slower paths.
     for c in s.chars() {
         if c.is_ascii() || nfkc_stable(c) {
             push_lower(out, c);

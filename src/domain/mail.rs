@@ -51,9 +51,9 @@ pub fn order_mails<'t>(
         "Amazonビジネス: ご注文の確認 (注文番号 {}, 発注番号 {})",
         order.confirm_id, order.order_id
     );
-    // Written in place: a String per row, per amount and per reason was 8%
-    // of a cart PO's handler in instructions (a row with a product's title
-    // takes about 200 bytes).
+    // Written in place: a String per row, per amount and per reason was a
+    // large share of a cart PO's handler. The room is a row with a
+    // product's title per line.
     let mut body = String::with_capacity(768 + 256 * plan.lines.len());
     let _ = write!(
         body,

@@ -67,9 +67,9 @@ pub struct OrderColumns {
 
 /// An order's JSON body as serde_json wrote it. serde_json writes UTF-8
 /// only, so the bytes are not checked again here: SQLite binds them as
-/// text as they are (checking 2-4 KB of mostly Japanese text took 2.8% of
-/// the core in a pinned run of cart POs), PostgreSQL's driver asks for a
-/// `str` ([`OrderJson::as_str`]).
+/// text as they are (a second check of kilobytes of mostly Japanese text
+/// showed in pinned profiles), PostgreSQL's driver asks for a `str`
+/// ([`OrderJson::as_str`]).
 pub struct OrderJson(Vec<u8>);
 
 impl OrderJson {
@@ -120,8 +120,8 @@ impl OrderColumns {
     }
 }
 
-/// An order's JSON body, written into room for a typical one (1.5 KB for
-/// a two-line PO): `to_string` starts small and grows five times.
+/// An order's JSON body, written into room for a typical one: `to_string`
+/// starts small and grows the buffer several times.
 fn order_json(order: &Order) -> Result<OrderJson, StoreError> {
     let mut out = Vec::with_capacity(1024 + 512 * order.lines.len());
     serde_json::to_writer(&mut out, order)?;
@@ -201,8 +201,7 @@ impl DeliveryRow {
 
 /// Sessions evicted at once past the bound: `max_sessions` divided by this.
 /// Neighbouring rows share pages, so a batch costs little more than one
-/// session (setup at 64 connections: 6.8k -> 7.4k req/s, p99 17 -> 13 ms;
-/// batches of 1% made p99 worse).
+/// session; larger batches made the p99 worse (docs/performance.md).
 pub const EVICTION_BATCH_DIVISOR: usize = 1000;
 
 /// How many sessions to evict when `count` are stored and `max` may be.

@@ -69,10 +69,8 @@ pub struct Db {
 
 /// The page size of a new database (SQLite's default is 4 KB; an existing
 /// database keeps the size it was made with). A commit writes fewer, larger
-/// WAL frames, two system calls each: pinned, a cart's PO took 115 µs of
-/// CPU against 130 with 4 KB pages (median of four alternating runs) and
-/// the other workloads did not change; 16 KB pages were no better and
-/// raised the p99.
+/// WAL frames, two system calls each, so a PO costs less CPU; 16 KB pages
+/// were no better and raised the p99 (docs/performance.md).
 const PAGE_SIZE: i64 = 8192;
 
 fn configure(conn: &Connection, sync: Sync) -> rusqlite::Result<()> {
@@ -103,9 +101,8 @@ fn configure(conn: &Connection, sync: Sync) -> rusqlite::Result<()> {
 
 /// WAL pages after which the writer checkpoints (SQLite's default is 1,000):
 /// a small WAL is copied back while its pages are still cached, and each
-/// checkpoint is short. PO intake at 64 connections: 11.0k -> 12.5k req/s,
-/// p99 12.5 -> 10 ms against 1,000; 4,000 pages was worse (p99 24 ms), a
-/// checkpoint thread too (p99 30-55 ms).
+/// checkpoint is short, which keeps the p99 down; larger thresholds and a
+/// checkpoint thread were measured worse (docs/performance.md).
 const CHECKPOINT_PAGES: i32 = 300;
 
 thread_local! {
@@ -374,9 +371,8 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         // Group commit: the first job woke the writer; stepping aside lets
         // the request threads on this core queue theirs, so one commit
-        // carries more of them (on one pinned core, 8 -> about 50 jobs per
-        // commit, 10-20% less CPU per PO). Where nothing else waits to
-        // run, each yield returns at once.
+        // carries many more of them and each PO costs less. Where nothing
+        // else waits to run, each yield returns at once.
         for _ in 0..YIELDS_BEFORE_A_BATCH {
             std::thread::yield_now();
         }

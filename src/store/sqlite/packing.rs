@@ -3,11 +3,10 @@
 //! body is stored as it is (short bodies, bodies LZ4 does not shrink, and
 //! every document written before this existed).
 //!
-//! Why: a PO's documents are most of what a PO writes (3.4 KB of a plain
-//! PO's 5.5 KB, 6 KB of a cart PO's 9 KB), and on one core the writer's
-//! WAL frames, checkpoint copies and page-cache work cost more per byte
-//! than LZ4 does (cXML shrinks 2.3-2.8x; compressing 3.4 KB takes about
-//! 3 µs). The bytes read back are the bytes received: `unpack` checks
+//! Why: a PO's documents are most of what a PO writes, and on one core the
+//! writer's WAL frames, checkpoint copies and page-cache work cost more per
+//! byte than LZ4 does; cXML compresses well (docs/performance.md has the
+//! figures). The bytes read back are the bytes received: `unpack` checks
 //! the length. The PostgreSQL engine needs none of this: it compresses
 //! large values itself (TOAST).
 //!

@@ -165,7 +165,8 @@ CREATE INDEX deliveries_by_document ON deliveries (document_id) WHERE document_i
 "#,
     ),
     // A PO's journal entry refers to the order's documents instead of
-    // keeping a second copy of both bodies (about 40% of an order's bytes).
+    // keeping a second copy of both bodies, a large share of an order's
+    // bytes.
     // A reset copies the bodies back before it deletes the documents.
     M::up(
         r#"

@@ -144,8 +144,7 @@ pub(super) fn delete_sessions(
     args: impl rusqlite::Params,
 ) -> Result<Vec<String>, StoreError> {
     // The ids first, then each deletion by its indexed key: one statement
-    // with the filter as a subquery scanned the documents table (about
-    // 1.6 ms per evicted session under load).
+    // with the filter as a subquery scanned the documents table.
     let ids: Vec<String> = c
         .prepare(&format!("SELECT id FROM sessions WHERE {filter}"))?
         .query_map(args, |r| r.get(0))?
