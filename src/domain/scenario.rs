@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::error_form::ErrorForm;
 use super::fault::FaultPlan;
 
 /// A text in both languages.
@@ -224,7 +225,7 @@ struct ScenarioFile {
     /// How this scenario's refusals are carried over HTTP, whatever the
     /// group's setting: code or http-200.
     #[serde(default)]
-    cxml_errors: Option<crate::domain::account::ErrorForm>,
+    cxml_errors: Option<ErrorForm>,
 }
 
 /// A refusal absim answers a scenario's POs with.
@@ -267,7 +268,7 @@ pub struct Scenario {
     pub refuse_po: Option<PoRefusal>,
     /// How this scenario's refusals are carried over HTTP, whatever the
     /// group's setting.
-    pub cxml_errors: Option<crate::domain::account::ErrorForm>,
+    pub cxml_errors: Option<ErrorForm>,
     /// Where it was read from.
     pub origin: String,
 }
