@@ -22,6 +22,6 @@ pub mod scenario;
 pub mod session;
 
 pub use account::{CartField, Group, Mode, PurchasingSystem};
-pub use error_form::ErrorForm;
 pub use catalog::{Catalog, Product};
+pub use error_form::ErrorForm;
 pub use pricing::{PricingRules, Quote};
