@@ -16,3 +16,6 @@ pub use line::{OrderLine, price_order};
 pub use record::{Mark, Order, TestResult};
 pub use rejection::{Refusal, Rejection};
 pub use validate::{MAX_LINES, ValidOrder, header_deviations, sender_matches, validate_order};
+
+#[cfg(test)]
+mod tests;
