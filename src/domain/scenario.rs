@@ -99,6 +99,17 @@ pub enum Quantity {
     Rest(Rest),
 }
 
+impl Quantity {
+    /// The units this quantity comes to when `rest` are left of the line:
+    /// the number (no more than is left), or all that is left.
+    pub fn resolve(self, rest: Decimal) -> Decimal {
+        match self {
+            Quantity::Units(n) => Decimal::from(n).min(rest),
+            Quantity::Rest(_) => rest,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Rest {
