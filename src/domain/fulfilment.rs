@@ -5,11 +5,14 @@
 //! group's order safeguards (what the buyer tolerates), and stored with the
 //! order; the documents are written from it.
 //!
-//! `plan` makes the plan from the PO lines (`line` decides each line,
-//! `shipments` the ship notices); `planned` holds what is stored.
+//! `plan` makes the plan from the PO lines: `line` decides each line with
+//! the `ruling`s of the scenario and the safeguards, `shipments` the ship
+//! notices; `planned` holds what is stored.
 
+mod line;
 mod plan;
 mod planned;
+mod ruling;
 mod shipments;
 
 pub use plan::{PRICE_HOLD_DAYS, plan};

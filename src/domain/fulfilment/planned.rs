@@ -19,6 +19,28 @@ pub struct PlannedPart {
     pub reason: Option<String>,
 }
 
+impl PlannedPart {
+    /// Units confirmed as ordered.
+    pub(super) fn accept(quantity: Decimal) -> PlannedPart {
+        PlannedPart {
+            status: PartStatus::Accept,
+            quantity,
+            delivery_days: None,
+            reason: None,
+        }
+    }
+
+    /// Units refused, with the reason the confirmation's Comments give.
+    pub(super) fn reject(quantity: Decimal, reason: String) -> PlannedPart {
+        PlannedPart {
+            status: PartStatus::Reject,
+            quantity,
+            delivery_days: None,
+            reason: Some(reason),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PlannedLine {
     pub line_number: u32,

@@ -5,70 +5,93 @@ use rust_decimal::Decimal;
 
 use super::planned::{PlannedLine, PlannedShipment};
 use crate::cxml::Text;
-use crate::domain::scenario::{PartStatus, Scenario};
+use crate::domain::scenario::{PartStatus, Scenario, ShipmentLine, ShipmentPlan};
 
+/// The ship notices owed for the planned lines.
 pub(super) fn plan_shipments(lines: &[PlannedLine], scenario: &Scenario) -> Vec<PlannedShipment> {
-    let of = |status: PartStatus| {
-        lines
-            .iter()
-            .map(move |l| (l.line_number, l.quantity(status)))
-            .filter(|(_, q)| !q.is_zero())
-    };
-    let backordered: Vec<(u32, Decimal)> = of(PartStatus::Backordered).collect();
-    let mut out = Vec::new();
     if scenario.shipments.is_empty() {
-        let first: Vec<(u32, Decimal)> = of(PartStatus::Accept).collect();
-        if !first.is_empty() {
-            out.push(PlannedShipment {
-                delay_secs: None,
-                items: first,
-                shipment_id: Text::default(),
-                tracking: Text::default(),
-            });
-        }
-        if !backordered.is_empty() {
-            out.push(PlannedShipment {
-                delay_secs: None,
-                items: backordered,
-                shipment_id: Text::default(),
-                tracking: Text::default(),
-            });
-        }
-        return out;
+        default_shipments(lines)
+    } else {
+        scripted_shipments(lines, &scenario.shipments)
     }
-    let mut accepted: Vec<(u32, Decimal)> = lines
+}
+
+/// Without a script: one notice for the accepted units, then one for the
+/// back-ordered units; a notice with nothing to carry is not sent.
+pub(super) fn default_shipments(lines: &[PlannedLine]) -> Vec<PlannedShipment> {
+    [PartStatus::Accept, PartStatus::Backordered]
+        .into_iter()
+        .map(|status| units_by_line(lines, status))
+        .filter(|items| !items.is_empty())
+        .map(|items| shipment(None, items))
+        .collect()
+}
+
+/// As the scenario scripts it: each notice takes the back-ordered units,
+/// the named quantities of named lines, or every accepted unit not sent
+/// yet; a notice with nothing to carry is not sent.
+pub(super) fn scripted_shipments(
+    lines: &[PlannedLine],
+    script: &[ShipmentPlan],
+) -> Vec<PlannedShipment> {
+    let backordered = units_by_line(lines, PartStatus::Backordered);
+    let mut unsent: Vec<(u32, Decimal)> = lines
         .iter()
         .map(|l| (l.line_number, l.quantity(PartStatus::Accept)))
         .collect();
-    for s in &scenario.shipments {
-        let items: Vec<(u32, Decimal)> = if s.backordered {
-            backordered.clone()
-        } else if s.lines.is_empty() {
-            accepted
-                .iter_mut()
-                .filter(|(_, q)| !q.is_zero())
-                .map(|(n, q)| (*n, std::mem::take(q)))
-                .collect()
-        } else {
-            s.lines
-                .iter()
-                .filter_map(|sl| {
-                    let line = lines.get(sl.line.checked_sub(1)? as usize)?.line_number;
-                    let left = accepted.iter_mut().find(|(n, _)| *n == line)?;
-                    let q = sl.quantity.resolve(left.1);
-                    left.1 -= q;
-                    (!q.is_zero()).then_some((line, q))
-                })
-                .collect()
-        };
-        if !items.is_empty() {
-            out.push(PlannedShipment {
-                delay_secs: s.delay,
-                items,
-                shipment_id: Text::default(),
-                tracking: Text::default(),
-            });
-        }
+    script
+        .iter()
+        .filter_map(|s| {
+            let items = if s.backordered {
+                backordered.clone()
+            } else if s.lines.is_empty() {
+                unsent
+                    .iter_mut()
+                    .filter(|(_, q)| !q.is_zero())
+                    .map(|(n, q)| (*n, std::mem::take(q)))
+                    .collect()
+            } else {
+                take_named(lines, &s.lines, &mut unsent)
+            };
+            (!items.is_empty()).then(|| shipment(s.delay, items))
+        })
+        .collect()
+}
+
+/// The scripted quantities of the scripted lines (named by position), out
+/// of each line's accepted units not sent yet.
+fn take_named(
+    lines: &[PlannedLine],
+    named: &[ShipmentLine],
+    unsent: &mut [(u32, Decimal)],
+) -> Vec<(u32, Decimal)> {
+    named
+        .iter()
+        .filter_map(|sl| {
+            let line = lines.get(sl.line.checked_sub(1)? as usize)?.line_number;
+            let left = unsent.iter_mut().find(|(n, _)| *n == line)?;
+            let q = sl.quantity.resolve(left.1);
+            left.1 -= q;
+            (!q.is_zero()).then_some((line, q))
+        })
+        .collect()
+}
+
+/// (PO line, units) of every line with units of `status`.
+fn units_by_line(lines: &[PlannedLine], status: PartStatus) -> Vec<(u32, Decimal)> {
+    lines
+        .iter()
+        .map(|l| (l.line_number, l.quantity(status)))
+        .filter(|(_, q)| !q.is_zero())
+        .collect()
+}
+
+/// A ship notice before its numbers are given (when the order is accepted).
+fn shipment(delay_secs: Option<u64>, items: Vec<(u32, Decimal)>) -> PlannedShipment {
+    PlannedShipment {
+        delay_secs,
+        items,
+        shipment_id: Text::default(),
+        tracking: Text::default(),
     }
-    out
 }
