@@ -23,16 +23,7 @@ use crate::domain::scenario::{
 };
 
 fn line(n: u32, qty: u32, price: u32) -> OrderLine {
-    OrderLine {
-        line_number: n,
-        asin: "B087JWRCP5".into(),
-        aux_id: None,
-        description: String::new(),
-        unit_price: Decimal::from(price),
-        currency: "JPY".into(),
-        quantity: Decimal::from(qty),
-        unit_of_measure: "EA".into(),
-    }
+    OrderLine::example(n, qty, price)
 }
 
 fn scenario(toml_tail: &str) -> Scenario {

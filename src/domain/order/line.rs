@@ -32,3 +32,21 @@ impl OrderLine {
 pub fn price_order(lines: &[OrderLine], rules: &PricingRules) -> Quote {
     rules.price(lines.iter().map(OrderLine::total).sum())
 }
+
+#[cfg(test)]
+impl OrderLine {
+    /// A yen line of ASIN B087JWRCP5 for unit tests, without an
+    /// auxiliary ID or description.
+    pub(crate) fn example(line_number: u32, quantity: u32, unit_price: u32) -> OrderLine {
+        OrderLine {
+            line_number,
+            asin: "B087JWRCP5".into(),
+            aux_id: None,
+            description: String::new(),
+            unit_price: Decimal::from(unit_price),
+            currency: "JPY".into(),
+            quantity: Decimal::from(quantity),
+            unit_of_measure: "EA".into(),
+        }
+    }
+}
