@@ -22,17 +22,17 @@ pub use outcome::{Check, Outcome, Verdict, verdict};
 /// Runs every check of an entry.
 pub fn run(e: &Evidence) -> Vec<Check> {
     if let Some(refusal) = &e.order.refusal {
-        return vec![refusal::refused_po_check(
+        return vec![refusal::check_refused_po(
             refusal,
             e.scenario.refusal.as_deref(),
         )];
     }
-    let mut checks = refusal::accepted_po_checks(e.scenario);
-    po::setup_checks(e, &mut checks);
-    po::line_checks(e, &mut checks);
-    po::header_checks(e.order, &mut checks);
-    deliveries::delivery_checks(e, &mut checks);
-    expectations::expectation_checks(e, &mut checks);
+    let mut checks = refusal::check_accepted_po(e.scenario);
+    po::check_setup(e, &mut checks);
+    po::check_lines(e, &mut checks);
+    po::check_header(e.order, &mut checks);
+    deliveries::check_deliveries(e, &mut checks);
+    expectations::check_expectations(e, &mut checks);
     checks
 }
 

@@ -5,18 +5,18 @@
 //! group's order safeguards (what the buyer tolerates), and stored with the
 //! order; the documents are written from it.
 //!
-//! `plan` makes the plan from the PO lines: `line` decides each line with
-//! the `ruling`s of the scenario and the safeguards, `shipments` the ship
-//! notices; `planned` holds what is stored.
+//! [`plan`] (in `planning`) makes the plan from the PO lines: `line_rules`
+//! decides each line with the `ruling`s of the scenario and the safeguards,
+//! `shipments` the ship notices; `planned` holds what is stored.
 
-mod line;
-mod plan;
+mod line_rules;
 mod planned;
+mod planning;
 mod ruling;
 mod shipments;
 
-pub use plan::{PRICE_HOLD_DAYS, plan};
 pub use planned::{Decision, Fulfilment, PlannedLine, PlannedPart, PlannedShipment};
+pub use planning::{PRICE_HOLD_DAYS, plan};
 
 #[cfg(test)]
 mod tests;

@@ -5,16 +5,16 @@ use super::evidence::Evidence;
 use super::outcome::{Check, Outcome};
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
 
-pub(super) fn delivery_checks(e: &Evidence, checks: &mut Vec<Check>) {
+pub(super) fn check_deliveries(e: &Evidence, checks: &mut Vec<Check>) {
     let Some(plan) = &e.order.fulfilment else {
         return;
     };
     checks.extend(
         e.deliveries
             .iter()
-            .map(|(d, attempts)| delivery_check(d, attempts)),
+            .map(|(d, attempts)| check_delivery(d, attempts)),
     );
-    checks.extend(documents_owed_check(
+    checks.extend(check_documents_owed(
         1 + plan.steps_after_confirmation(),
         e.deliveries,
     ));
@@ -23,7 +23,7 @@ pub(super) fn delivery_checks(e: &Evidence, checks: &mut Vec<Check>) {
 /// Where one delivery stands: acknowledged, failed for good, not yet
 /// (with the last try's error while absim retries), or beyond checking when
 /// the group has no endpoint for it.
-pub(super) fn delivery_check(d: &Delivery, attempts: &[Attempt]) -> Check {
+pub(super) fn check_delivery(d: &Delivery, attempts: &[Attempt]) -> Check {
     let (ja, en) = kind_name(d.kind);
     let step = if d.kind == DeliveryKind::ShipNotice {
         format!(" {}", d.step + 1)
@@ -95,7 +95,7 @@ pub(super) fn delivery_check(d: &Delivery, attempts: &[Attempt]) -> Check {
 
 /// Pending while fewer than the `owed` documents were queued and none
 /// failed for good (a failure is reported by its own check).
-pub(super) fn documents_owed_check(
+pub(super) fn check_documents_owed(
     owed: usize,
     deliveries: &[(Delivery, Vec<Attempt>)],
 ) -> Option<Check> {

@@ -11,11 +11,11 @@ use crate::domain::order::OrderLine;
 use crate::domain::scenario::Expectation;
 use crate::domain::session::ReturnedLine;
 
-pub(super) fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
+pub(super) fn check_expectations(e: &Evidence, checks: &mut Vec<Check>) {
     let order = e.order;
     for expectation in &e.scenario.expect {
         match expectation {
-            Expectation::EditSetup => checks.push(setup_operation_check(
+            Expectation::EditSetup => checks.push(check_setup_operation(
                 e,
                 "edit",
                 [
@@ -27,7 +27,7 @@ pub(super) fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
                     "The cart was never reopened with operation=\"edit\".",
                 ],
             )),
-            Expectation::InspectSetup => checks.push(setup_operation_check(
+            Expectation::InspectSetup => checks.push(check_setup_operation(
                 e,
                 "inspect",
                 [
@@ -40,20 +40,20 @@ pub(super) fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
                 ],
             )),
             Expectation::PoReflectsLastCart => {
-                checks.extend(last_cart(e).map(|cart| cart_reflected_check(&order.lines, cart)));
+                checks.extend(last_cart(e).map(|cart| check_cart_reflected(&order.lines, cart)));
             }
-            Expectation::SeveralLines => checks.push(several_lines_check(&order.lines)),
+            Expectation::SeveralLines => checks.push(check_several_lines(&order.lines)),
             Expectation::JapaneseTextIntact => {
                 if let Some(cart) = last_cart(e) {
-                    checks.extend(japanese_text_checks(&order.lines, cart));
+                    checks.extend(check_japanese_text(&order.lines, cart));
                 }
             }
-            Expectation::RetriedAfterFault => checks.push(retry_after_fault_check(
+            Expectation::RetriedAfterFault => checks.push(check_retry_after_fault(
                 &order.payload_id,
                 &order.order_id,
                 e.faults,
             )),
-            Expectation::DeliveredAfterRetry => checks.push(delivery_retry_check(e.deliveries)),
+            Expectation::DeliveredAfterRetry => checks.push(check_delivery_retried(e.deliveries)),
             Expectation::NoOrder => {}
         }
     }
@@ -61,7 +61,7 @@ pub(super) fn expectation_checks(e: &Evidence, checks: &mut Vec<Check>) {
 
 /// Whether a session of the order's cart was opened with `operation`;
 /// the sentences say so when it was (`[0]`) and when not (`[1]`).
-pub(super) fn setup_operation_check(
+pub(super) fn check_setup_operation(
     e: &Evidence,
     operation: &str,
     ja: [&str; 2],
@@ -84,7 +84,7 @@ pub(super) fn setup_operation_check(
 
 /// Whether every line of the last cart (after an edit) is in the PO,
 /// naming those that are not.
-pub(super) fn cart_reflected_check(lines: &[OrderLine], cart: &[ReturnedLine]) -> Check {
+pub(super) fn check_cart_reflected(lines: &[OrderLine], cart: &[ReturnedLine]) -> Check {
     let missing: Vec<&ReturnedLine> = cart
         .iter()
         .filter(|c| !lines.iter().any(|l| l.aux_id.as_deref() == Some(&c.aux_id)))
@@ -112,7 +112,7 @@ pub(super) fn cart_reflected_check(lines: &[OrderLine], cart: &[ReturnedLine]) -
 
 /// Whether the PO has two lines or more, one of them for more than one
 /// unit.
-pub(super) fn several_lines_check(lines: &[OrderLine]) -> Check {
+pub(super) fn check_several_lines(lines: &[OrderLine]) -> Check {
     let ok = lines.len() >= 2 && lines.iter().any(|l| l.quantity > Decimal::ONE);
     Check::pass_if(
         "several lines",
@@ -141,7 +141,7 @@ pub(super) fn several_lines_check(lines: &[OrderLine]) -> Check {
 /// Each PO line whose Description differs from its cart line's fails; one
 /// pass when none does. Lines that name no cart line are left to the line
 /// checks.
-pub(super) fn japanese_text_checks(lines: &[OrderLine], cart: &[ReturnedLine]) -> Vec<Check> {
+pub(super) fn check_japanese_text(lines: &[OrderLine], cart: &[ReturnedLine]) -> Vec<Check> {
     let damaged: Vec<Check> = lines
         .iter()
         .filter_map(|l| {
@@ -176,7 +176,7 @@ pub(super) fn japanese_text_checks(lines: &[OrderLine], cart: &[ReturnedLine]) -
 /// Whether the buyer resent the PO after an injected fault: the same
 /// payloadID passes; the same orderID under a new payloadID fails (a
 /// resend keeps its payloadID); no fault before it, nothing to see.
-pub(super) fn retry_after_fault_check(
+pub(super) fn check_retry_after_fault(
     payload_id: &str,
     order_id: &str,
     faults: &[FaultRecord],
@@ -210,7 +210,7 @@ pub(super) fn retry_after_fault_check(
 
 /// Whether a document reached the buyer only after a failed attempt:
 /// passes when one did, waits while any is still being tried, else fails.
-pub(super) fn delivery_retry_check(deliveries: &[(Delivery, Vec<Attempt>)]) -> Check {
+pub(super) fn check_delivery_retried(deliveries: &[(Delivery, Vec<Attempt>)]) -> Check {
     let retried = deliveries
         .iter()
         .any(|(d, a)| d.state == DeliveryState::Delivered && a.len() > 1);

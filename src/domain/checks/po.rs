@@ -12,7 +12,7 @@ use crate::domain::session::ReturnedLine;
 /// report keeps them as one test case.
 const LINES_MATCH: &str = "PO lines match the cart";
 
-pub(super) fn setup_checks(e: &Evidence, checks: &mut Vec<Check>) {
+pub(super) fn check_setup(e: &Evidence, checks: &mut Vec<Check>) {
     let Some(s) = e.session else {
         checks.push(Check::fail(
             "PO linked to its punchout",
@@ -41,7 +41,7 @@ pub(super) fn setup_checks(e: &Evidence, checks: &mut Vec<Check>) {
     ));
 }
 
-pub(super) fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
+pub(super) fn check_lines(e: &Evidence, checks: &mut Vec<Check>) {
     let Some(cart) = last_cart(e) else {
         if e.session.is_some() {
             checks.push(Check::fail(
@@ -54,7 +54,7 @@ pub(super) fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
     };
     let before = checks.len();
     for line in &e.order.lines {
-        checks.extend(line_problems(line, cart));
+        checks.extend(compare_with_cart(line, cart));
     }
     if checks.len() == before {
         checks.push(Check::pass(
@@ -68,7 +68,7 @@ pub(super) fn line_checks(e: &Evidence, checks: &mut Vec<Check>) {
 /// Where a PO line departs from the cart line its SupplierPartAuxiliaryID
 /// names: a failed check per field, with the expected and the received
 /// value; none when the line matches.
-pub(super) fn line_problems(l: &OrderLine, cart: &[ReturnedLine]) -> Vec<Check> {
+pub(super) fn compare_with_cart(l: &OrderLine, cart: &[ReturnedLine]) -> Vec<Check> {
     let n = l.line_number;
     let Some(aux) = &l.aux_id else {
         return vec![Check::fail(
@@ -129,7 +129,7 @@ pub(super) fn line_problems(l: &OrderLine, cart: &[ReturnedLine]) -> Vec<Check> 
     problems
 }
 
-pub(super) fn header_checks(order: &Order, checks: &mut Vec<Check>) {
+pub(super) fn check_header(order: &Order, checks: &mut Vec<Check>) {
     let sum: Decimal = order.lines.iter().map(|l| l.total()).sum();
     match order.po_total {
         Some(total) => checks.push(Check::pass_if(

@@ -6,7 +6,7 @@ use crate::domain::scenario::{Expectation, Scenario};
 
 /// The one check of a refused PO: it passes when the scenario expects a
 /// refusal with its code or its text.
-pub(super) fn refused_po_check(refusal: &Refusal, expected: Option<&str>) -> Check {
+pub(super) fn check_refused_po(refusal: &Refusal, expected: Option<&str>) -> Check {
     match expected {
         Some(expected) if refusal.text == expected || refusal.code.to_string() == expected => {
             Check::pass(
@@ -42,7 +42,7 @@ pub(super) fn refused_po_check(refusal: &Refusal, expected: Option<&str>) -> Che
 
 /// What an accepted PO fails on acceptance alone: a scenario that expects
 /// it refused, or one that expects no PO at all.
-pub(super) fn accepted_po_checks(scenario: &Scenario) -> Vec<Check> {
+pub(super) fn check_accepted_po(scenario: &Scenario) -> Vec<Check> {
     let mut checks = Vec::new();
     if let Some(expected) = &scenario.refusal {
         checks.push(Check::fail(

@@ -1,12 +1,12 @@
 use rust_decimal::Decimal;
 
-use super::deliveries::{delivery_check, documents_owed_check};
+use super::deliveries::{check_delivery, check_documents_owed};
 use super::expectations::{
-    cart_reflected_check, delivery_retry_check, japanese_text_checks, retry_after_fault_check,
-    several_lines_check,
+    check_cart_reflected, check_delivery_retried, check_japanese_text, check_retry_after_fault,
+    check_several_lines,
 };
-use super::po::line_problems;
-use super::refusal::{accepted_po_checks, refused_po_check};
+use super::po::compare_with_cart;
+use super::refusal::{check_accepted_po, check_refused_po};
 use super::{Check, Outcome, Verdict, verdict};
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
 use crate::domain::fault::{FaultKind, FaultRecord};
@@ -107,42 +107,42 @@ fn a_refusal_the_scenario_expects_passes_by_its_code_or_its_text() {
         message_ja: None,
     };
     assert_eq!(
-        refused_po_check(&refusal, Some("001-001")).outcome,
+        check_refused_po(&refusal, Some("001-001")).outcome,
         Outcome::Pass
     );
     assert_eq!(
-        refused_po_check(&refusal, Some("400")).outcome,
+        check_refused_po(&refusal, Some("400")).outcome,
         Outcome::Pass
     );
-    let other = refused_po_check(&refusal, Some("001-005"));
+    let other = check_refused_po(&refusal, Some("001-005"));
     assert_eq!(other.outcome, Outcome::Fail);
     assert!(
         other.en.contains("refused with 400 001-001"),
         "{}",
         other.en
     );
-    let unexpected = refused_po_check(&refusal, None);
+    let unexpected = check_refused_po(&refusal, None);
     assert_eq!(unexpected.outcome, Outcome::Fail);
     assert!(unexpected.en.contains("type=\"update\""));
 }
 
 #[test]
 fn an_accepted_po_fails_when_the_scenario_expects_it_refused_or_no_po_at_all() {
-    assert!(accepted_po_checks(&scenario("")).is_empty());
-    let refusing = accepted_po_checks(&scenario("refusal = \"001-005\"\n"));
+    assert!(check_accepted_po(&scenario("")).is_empty());
+    let refusing = check_accepted_po(&scenario("refusal = \"001-005\"\n"));
     assert_eq!(refusing.len(), 1);
     assert!(
         refusing[0]
             .en
             .contains("refused with 001-005, but it was accepted")
     );
-    let empty_cart = accepted_po_checks(&scenario("expect = [\"no-order\"]\n"));
+    let empty_cart = check_accepted_po(&scenario("expect = [\"no-order\"]\n"));
     assert_eq!(empty_cart[0].name, "no PO after an empty cart");
 }
 
 #[test]
 fn a_line_that_matches_its_cart_line_has_no_problems() {
-    assert!(line_problems(&po_line(1), &[cart_line(2), cart_line(1)]).is_empty());
+    assert!(compare_with_cart(&po_line(1), &[cart_line(2), cart_line(1)]).is_empty());
 }
 
 #[test]
@@ -151,10 +151,10 @@ fn a_line_without_aux_id_or_with_one_not_in_the_cart_fails_once() {
         aux_id: None,
         ..po_line(1)
     };
-    let problems = line_problems(&no_aux, &[cart_line(1)]);
+    let problems = compare_with_cart(&no_aux, &[cart_line(1)]);
     assert_eq!(outcomes(&problems), [Outcome::Fail]);
     assert!(problems[0].en.contains("no SupplierPartAuxiliaryID"));
-    let elsewhere = line_problems(&po_line(3), &[cart_line(1)]);
+    let elsewhere = compare_with_cart(&po_line(3), &[cart_line(1)]);
     assert!(
         elsewhere[0]
             .en
@@ -171,7 +171,7 @@ fn each_field_that_differs_from_the_cart_fails_naming_the_expected_and_received_
         currency: "USD".into(),
         ..po_line(1)
     };
-    let problems: Vec<String> = line_problems(&line, &[cart_line(1)])
+    let problems: Vec<String> = compare_with_cart(&line, &[cart_line(1)])
         .into_iter()
         .map(|c| c.en)
         .collect();
@@ -190,7 +190,7 @@ fn each_field_that_differs_from_the_cart_fails_naming_the_expected_and_received_
 fn a_delivery_without_an_endpoint_cannot_be_checked() {
     let (mut d, attempts) = delivery(DeliveryKind::Confirmation, DeliveryState::Delivered, 1);
     d.target = None;
-    let check = delivery_check(&d, &attempts);
+    let check = check_delivery(&d, &attempts);
     assert_eq!(check.outcome, Outcome::NotApplicable);
     assert_eq!(check.name, "confirmation");
 }
@@ -199,7 +199,7 @@ fn a_delivery_without_an_endpoint_cannot_be_checked() {
 fn a_ship_notice_is_named_by_its_number_and_passes_once_the_buyer_answered() {
     let (mut d, attempts) = delivery(DeliveryKind::ShipNotice, DeliveryState::Delivered, 2);
     d.last_cxml = Some(201);
-    let check = delivery_check(&d, &attempts);
+    let check = check_delivery(&d, &attempts);
     assert_eq!(check.outcome, Outcome::Pass);
     assert_eq!(check.name, "ship notice 2");
     assert!(
@@ -213,14 +213,14 @@ fn a_ship_notice_is_named_by_its_number_and_passes_once_the_buyer_answered() {
 fn a_delivery_being_retried_is_pending_with_its_last_error_and_a_failed_one_fails() {
     let (mut d, attempts) = delivery(DeliveryKind::Invoice, DeliveryState::Pending, 3);
     d.last_http = Some(503);
-    let retrying = delivery_check(&d, &attempts);
+    let retrying = check_delivery(&d, &attempts);
     assert_eq!(retrying.outcome, Outcome::Pending);
     assert!(retrying.en.contains("(attempt 3: HTTP 503); absim retries"));
     let (waiting, none) = delivery(DeliveryKind::Invoice, DeliveryState::Pending, 0);
-    assert!(delivery_check(&waiting, &none).en.contains("still waiting"));
+    assert!(check_delivery(&waiting, &none).en.contains("still waiting"));
     d.state = DeliveryState::Failed;
     d.last_error = Some("the buyer answered cXML 400".into());
-    let failed = delivery_check(&d, &attempts);
+    let failed = check_delivery(&d, &attempts);
     assert_eq!(failed.outcome, Outcome::Fail);
     assert!(
         failed
@@ -236,26 +236,26 @@ fn documents_still_owed_keep_the_entry_pending_unless_one_failed() {
         DeliveryState::Delivered,
         1,
     )];
-    let owed = documents_owed_check(3, &sent).unwrap();
+    let owed = check_documents_owed(3, &sent).unwrap();
     assert_eq!(owed.outcome, Outcome::Pending);
     assert!(owed.en.starts_with("2 more document(s)"));
-    assert!(documents_owed_check(1, &sent).is_none());
+    assert!(check_documents_owed(1, &sent).is_none());
     let failed = [delivery(
         DeliveryKind::Confirmation,
         DeliveryState::Failed,
         5,
     )];
-    assert!(documents_owed_check(3, &failed).is_none());
+    assert!(check_documents_owed(3, &failed).is_none());
 }
 
 #[test]
 fn a_po_missing_lines_of_the_edited_cart_fails_naming_them() {
     let cart = [cart_line(1), cart_line(2)];
     assert_eq!(
-        cart_reflected_check(&[po_line(1), po_line(2)], &cart).outcome,
+        check_cart_reflected(&[po_line(1), po_line(2)], &cart).outcome,
         Outcome::Pass
     );
-    let missing = cart_reflected_check(&[po_line(1)], &cart);
+    let missing = check_cart_reflected(&[po_line(1)], &cart);
     assert_eq!(missing.outcome, Outcome::Fail);
     assert!(
         missing
@@ -268,24 +268,24 @@ fn a_po_missing_lines_of_the_edited_cart_fails_naming_them() {
 fn several_lines_means_two_lines_or_more_one_for_more_than_one_unit() {
     let single = OrderLine::example(2, 1, 100);
     assert_eq!(
-        several_lines_check(&[po_line(1), single.clone()]).outcome,
+        check_several_lines(&[po_line(1), single.clone()]).outcome,
         Outcome::Pass
     );
-    assert_eq!(several_lines_check(&[po_line(1)]).outcome, Outcome::Fail);
+    assert_eq!(check_several_lines(&[po_line(1)]).outcome, Outcome::Fail);
     let ones = [OrderLine::example(1, 1, 100), single];
-    assert_eq!(several_lines_check(&ones).outcome, Outcome::Fail);
+    assert_eq!(check_several_lines(&ones).outcome, Outcome::Fail);
 }
 
 #[test]
 fn each_damaged_description_fails_and_intact_ones_pass_once() {
     let cart = [cart_line(1), cart_line(2)];
-    let intact = japanese_text_checks(&[po_line(1), po_line(2)], &cart);
+    let intact = check_japanese_text(&[po_line(1), po_line(2)], &cart);
     assert_eq!(outcomes(&intact), [Outcome::Pass]);
     let damaged = OrderLine {
         description: "??? ????????".into(),
         ..po_line(2)
     };
-    let checks = japanese_text_checks(&[po_line(1), damaged], &cart);
+    let checks = check_japanese_text(&[po_line(1), damaged], &cart);
     assert_eq!(outcomes(&checks), [Outcome::Fail]);
     assert!(
         checks[0]
@@ -297,12 +297,12 @@ fn each_damaged_description_fails_and_intact_ones_pass_once() {
 #[test]
 fn a_resend_after_a_fault_passes_only_with_the_same_payload_id() {
     let faults = [fault("p-1@buyer", "PO-1")];
-    let same = retry_after_fault_check("p-1@buyer", "PO-1", &faults);
+    let same = check_retry_after_fault("p-1@buyer", "PO-1", &faults);
     assert_eq!(same.outcome, Outcome::Pass);
-    let renamed = retry_after_fault_check("p-2@buyer", "PO-1", &faults);
+    let renamed = check_retry_after_fault("p-2@buyer", "PO-1", &faults);
     assert_eq!(renamed.outcome, Outcome::Fail);
     assert!(renamed.en.contains("new payloadID"));
-    let unrelated = retry_after_fault_check("p-3@buyer", "PO-3", &faults);
+    let unrelated = check_retry_after_fault("p-3@buyer", "PO-3", &faults);
     assert!(
         unrelated
             .en
@@ -316,12 +316,12 @@ fn a_delivery_retry_passes_once_a_document_got_through_on_a_later_attempt() {
     let retried = delivery(DeliveryKind::ShipNotice, DeliveryState::Delivered, 2);
     let trying = delivery(DeliveryKind::ShipNotice, DeliveryState::InFlight, 1);
     assert_eq!(
-        delivery_retry_check(&[first_time.clone(), retried]).outcome,
+        check_delivery_retried(&[first_time.clone(), retried]).outcome,
         Outcome::Pass
     );
     assert_eq!(
-        delivery_retry_check(&[first_time.clone(), trying]).outcome,
+        check_delivery_retried(&[first_time.clone(), trying]).outcome,
         Outcome::Pending
     );
-    assert_eq!(delivery_retry_check(&[first_time]).outcome, Outcome::Fail);
+    assert_eq!(check_delivery_retried(&[first_time]).outcome, Outcome::Fail);
 }

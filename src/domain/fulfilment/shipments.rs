@@ -10,31 +10,31 @@ use crate::domain::scenario::{PartStatus, Scenario, ShipmentLine, ShipmentPlan};
 /// The ship notices owed for the planned lines.
 pub(super) fn plan_shipments(lines: &[PlannedLine], scenario: &Scenario) -> Vec<PlannedShipment> {
     if scenario.shipments.is_empty() {
-        default_shipments(lines)
+        ship_by_default(lines)
     } else {
-        scripted_shipments(lines, &scenario.shipments)
+        ship_as_scripted(lines, &scenario.shipments)
     }
 }
 
 /// Without a script: one notice for the accepted units, then one for the
 /// back-ordered units; a notice with nothing to carry is not sent.
-pub(super) fn default_shipments(lines: &[PlannedLine]) -> Vec<PlannedShipment> {
+pub(super) fn ship_by_default(lines: &[PlannedLine]) -> Vec<PlannedShipment> {
     [PartStatus::Accept, PartStatus::Backordered]
         .into_iter()
-        .map(|status| units_by_line(lines, status))
+        .map(|status| count_units(lines, status))
         .filter(|items| !items.is_empty())
-        .map(|items| shipment(None, items))
+        .map(|items| prepare_shipment(None, items))
         .collect()
 }
 
 /// As the scenario scripts it: each notice takes the back-ordered units,
 /// the named quantities of named lines, or every accepted unit not sent
 /// yet; a notice with nothing to carry is not sent.
-pub(super) fn scripted_shipments(
+pub(super) fn ship_as_scripted(
     lines: &[PlannedLine],
     script: &[ShipmentPlan],
 ) -> Vec<PlannedShipment> {
-    let backordered = units_by_line(lines, PartStatus::Backordered);
+    let backordered = count_units(lines, PartStatus::Backordered);
     let mut unsent: Vec<(u32, Decimal)> = lines
         .iter()
         .map(|l| (l.line_number, l.quantity(PartStatus::Accept)))
@@ -53,7 +53,7 @@ pub(super) fn scripted_shipments(
             } else {
                 take_named(lines, &s.lines, &mut unsent)
             };
-            (!items.is_empty()).then(|| shipment(s.delay, items))
+            (!items.is_empty()).then(|| prepare_shipment(s.delay, items))
         })
         .collect()
 }
@@ -78,7 +78,7 @@ fn take_named(
 }
 
 /// (PO line, units) of every line with units of `status`.
-fn units_by_line(lines: &[PlannedLine], status: PartStatus) -> Vec<(u32, Decimal)> {
+fn count_units(lines: &[PlannedLine], status: PartStatus) -> Vec<(u32, Decimal)> {
     lines
         .iter()
         .map(|l| (l.line_number, l.quantity(status)))
@@ -87,7 +87,7 @@ fn units_by_line(lines: &[PlannedLine], status: PartStatus) -> Vec<(u32, Decimal
 }
 
 /// A ship notice before its numbers are given (when the order is accepted).
-fn shipment(delay_secs: Option<u64>, items: Vec<(u32, Decimal)>) -> PlannedShipment {
+fn prepare_shipment(delay_secs: Option<u64>, items: Vec<(u32, Decimal)>) -> PlannedShipment {
     PlannedShipment {
         delay_secs,
         items,

@@ -2,16 +2,16 @@ use std::borrow::Cow;
 
 use rust_decimal::Decimal;
 
-use super::line::{
-    BACKORDER_DAYS, confirmed_parts, late_delivery_ruling, plan_line, price_rise_ruling, reprice,
-    short_stock_ruling, third_party_ruling,
+use super::line_rules::{
+    BACKORDER_DAYS, confirm_as_planned, plan_line, reprice, rule_on_delivery_time,
+    rule_on_price_rise, rule_on_stock, rule_on_third_party,
 };
-use super::plan::{
-    cancel_order, cancellation_reason, confirmed_subtotal, header_type, repricing_decision,
-    shipping_cancel_reason, shipping_rules,
+use super::planning::{
+    cancel_order, check_shipping_price, choose_header_type, decide_cancellation, note_repricing,
+    override_shipping_fee, sum_confirmed,
 };
 use super::ruling::{Deliberation, Ruling};
-use super::shipments::{default_shipments, scripted_shipments};
+use super::shipments::{ship_as_scripted, ship_by_default};
 use super::{PRICE_HOLD_DAYS, PlannedLine, PlannedPart, plan};
 use crate::cxml::Few;
 use crate::domain::Catalog;
@@ -219,12 +219,12 @@ fn a_change_moves_the_price_by_its_percentage_rounded_to_the_yen_then_by_its_yen
 #[test]
 fn a_third_party_line_is_removed_only_when_the_group_takes_amazons_own_only() {
     let c = change("third_party = true");
-    assert!(third_party_ruling(&c, &line(1, 2, 100), &Tolerances::default()).is_none());
+    assert!(rule_on_third_party(&c, &line(1, 2, 100), &Tolerances::default()).is_none());
     let amazon_only = Tolerances {
         amazon_only: true,
         ..Tolerances::default()
     };
-    let removed = parts(third_party_ruling(&c, &line(1, 2, 100), &amazon_only));
+    let removed = parts(rule_on_third_party(&c, &line(1, 2, 100), &amazon_only));
     assert_eq!(removed.len(), 1);
     assert_eq!(removed[0].status, PartStatus::Reject);
     assert_eq!(removed[0].quantity, Decimal::from(2));
@@ -234,27 +234,27 @@ fn a_third_party_line_is_removed_only_when_the_group_takes_amazons_own_only() {
 fn a_delivery_over_the_maximum_removes_the_line_or_cancels_as_the_group_chose() {
     let (late, on_time) = (change("delivery_days = 16"), change("delivery_days = 15"));
     let l = line(3, 1, 100);
-    assert!(late_delivery_ruling(&on_time, &l, &Tolerances::default()).is_none());
-    let removed = parts(late_delivery_ruling(&late, &l, &Tolerances::default()));
+    assert!(rule_on_delivery_time(&on_time, &l, &Tolerances::default()).is_none());
+    let removed = parts(rule_on_delivery_time(&late, &l, &Tolerances::default()));
     assert_eq!(removed[0].status, PartStatus::Reject);
     let cancel = Tolerances {
         delivery_action: Action::CancelOrder,
         ..Tolerances::default()
     };
     assert!(matches!(
-        late_delivery_ruling(&late, &l, &cancel),
+        rule_on_delivery_time(&late, &l, &cancel),
         Some(Ruling::CancelOrder(reason)) if reason.contains("16 days, over the 15-day maximum")
     ));
     let any = Tolerances {
         max_delivery_days: None,
         ..Tolerances::default()
     };
-    assert!(late_delivery_ruling(&late, &l, &any).is_none());
+    assert!(rule_on_delivery_time(&late, &l, &any).is_none());
 }
 
 #[test]
 fn a_line_over_the_stock_sends_what_is_in_stock_and_rejects_the_rest_by_default() {
-    let sent = parts(short_stock_ruling(
+    let sent = parts(rule_on_stock(
         &change("stock = 2"),
         &line(1, 5, 100),
         &Tolerances::default(),
@@ -275,11 +275,7 @@ fn a_line_over_the_stock_is_backordered_when_the_safeguard_says_so() {
         quantity_action: QuantityAction::Backorder,
         ..Tolerances::default()
     };
-    let none_in_stock = parts(short_stock_ruling(
-        &change("stock = 0"),
-        &line(1, 4, 100),
-        &back,
-    ));
+    let none_in_stock = parts(rule_on_stock(&change("stock = 0"), &line(1, 4, 100), &back));
     assert_eq!(none_in_stock.len(), 1, "no accepted part of zero units");
     assert_eq!(none_in_stock[0].status, PartStatus::Backordered);
     assert_eq!(none_in_stock[0].quantity, Decimal::from(4));
@@ -289,7 +285,7 @@ fn a_line_over_the_stock_is_backordered_when_the_safeguard_says_so() {
 #[test]
 fn enough_stock_leaves_the_line_alone() {
     let c = change("stock = 5");
-    assert!(short_stock_ruling(&c, &line(1, 5, 100), &Tolerances::default()).is_none());
+    assert!(rule_on_stock(&c, &line(1, 5, 100), &Tolerances::default()).is_none());
 }
 
 #[test]
@@ -297,16 +293,16 @@ fn a_price_rise_within_the_tolerance_is_kept_and_noted_and_beyond_it_removes_the
     let l = line(2, 1, 1000);
     let t = Tolerances::default();
     assert!(matches!(
-        price_rise_ruling(&l, Decimal::from(1200), &t),
+        rule_on_price_rise(&l, Decimal::from(1200), &t),
         Some(Ruling::Keep(d)) if d.en.contains("from 1000 to 1200 (20 %), within the 20 % tolerance")
     ));
-    let removed = parts(price_rise_ruling(&l, Decimal::from(1201), &t));
+    let removed = parts(rule_on_price_rise(&l, Decimal::from(1201), &t));
     assert_eq!(removed[0].status, PartStatus::Reject);
     assert!(
-        price_rise_ruling(&l, Decimal::from(900), &t).is_none(),
+        rule_on_price_rise(&l, Decimal::from(900), &t).is_none(),
         "a fall"
     );
-    assert!(price_rise_ruling(&line(2, 1, 0), Decimal::from(5), &t).is_none());
+    assert!(rule_on_price_rise(&line(2, 1, 0), Decimal::from(5), &t).is_none());
 }
 
 #[test]
@@ -359,7 +355,7 @@ fn an_explicit_plan_takes_its_parts_in_order_and_accepts_what_it_leaves_unnamed(
             },
         ],
     };
-    let got = confirmed_parts(&plan, Decimal::from(5));
+    let got = confirm_as_planned(&plan, Decimal::from(5));
     let shape: Vec<_> = got
         .iter()
         .map(|p| (p.status, p.quantity, p.delivery_days))
@@ -381,16 +377,16 @@ fn an_explicit_plan_takes_its_parts_in_order_and_accepts_what_it_leaves_unnamed(
         parts: vec![plan.parts[0].clone()],
     };
     assert_eq!(
-        confirmed_parts(&short, Decimal::from(5))[1],
+        confirm_as_planned(&short, Decimal::from(5))[1],
         PlannedPart::accept(Decimal::from(4))
     );
 }
 
 #[test]
 fn only_a_cart_older_than_the_price_hold_is_noted_as_repriced() {
-    assert!(repricing_decision(None).is_none());
-    assert!(repricing_decision(Some(PRICE_HOLD_DAYS)).is_none());
-    let d = repricing_decision(Some(PRICE_HOLD_DAYS + 1)).unwrap();
+    assert!(note_repricing(None).is_none());
+    assert!(note_repricing(Some(PRICE_HOLD_DAYS)).is_none());
+    let d = note_repricing(Some(PRICE_HOLD_DAYS + 1)).unwrap();
     assert!(d.en.contains("8 days after the cart"), "{}", d.en);
 }
 
@@ -398,11 +394,11 @@ fn only_a_cart_older_than_the_price_hold_is_noted_as_repriced() {
 fn a_scenarios_shipping_fee_replaces_the_catalogues() {
     let catalogue = rules();
     assert!(matches!(
-        shipping_rules(&catalogue, &scenario("")),
+        override_shipping_fee(&catalogue, &scenario("")),
         Cow::Borrowed(_)
     ));
     let s = scenario("shipping_yen = 3000\n");
-    assert_eq!(shipping_rules(&catalogue, &s).shipping_fee, 3000);
+    assert_eq!(override_shipping_fee(&catalogue, &s).shipping_fee, 3000);
 }
 
 #[test]
@@ -411,7 +407,7 @@ fn the_confirmed_subtotal_counts_accepted_and_backordered_units_not_rejected_one
         planned(1, &[(PartStatus::Accept, 2), (PartStatus::Reject, 5)]),
         planned(2, &[(PartStatus::Backordered, 1)]),
     ];
-    assert_eq!(confirmed_subtotal(&lines), Decimal::from(300));
+    assert_eq!(sum_confirmed(&lines), Decimal::from(300));
 }
 
 #[test]
@@ -425,27 +421,27 @@ fn shipping_cancels_only_when_it_is_over_the_maximum_after_the_discount() {
         max_shipping_yen: Some(max),
         ..Tolerances::default()
     };
-    assert!(shipping_cancel_reason(&quote, &at_most(1000)).is_none());
-    let reason = shipping_cancel_reason(&quote, &at_most(999)).unwrap();
+    assert!(check_shipping_price(&quote, &at_most(1000)).is_none());
+    let reason = check_shipping_price(&quote, &at_most(999)).unwrap();
     assert!(
         reason.contains("shipping 1000 yen over the 999-yen maximum"),
         "{reason}"
     );
-    assert!(shipping_cancel_reason(&quote, &Tolerances::default()).is_none());
+    assert!(check_shipping_price(&quote, &Tolerances::default()).is_none());
 }
 
 #[test]
 fn a_safeguards_reason_to_cancel_comes_before_a_scenario_that_rejects() {
     let rejecting = scenario("[confirmation]\ntype = \"reject\"\nreason = \"closed\"\n");
     assert_eq!(
-        cancellation_reason(Some("stock".into()), &rejecting).as_deref(),
+        decide_cancellation(Some("stock".into()), &rejecting).as_deref(),
         Some("stock")
     );
     assert_eq!(
-        cancellation_reason(None, &rejecting).as_deref(),
+        decide_cancellation(None, &rejecting).as_deref(),
         Some("closed")
     );
-    assert_eq!(cancellation_reason(None, &scenario("")), None);
+    assert_eq!(decide_cancellation(None, &scenario("")), None);
 }
 
 #[test]
@@ -472,11 +468,11 @@ fn the_header_type_is_the_scenarios_or_follows_the_parts() {
         &[(PartStatus::Accept, 1), (PartStatus::Reject, 1)],
     )];
     let all_rejected = [planned(1, &[(PartStatus::Reject, 1)])];
-    assert_eq!(header_type(&all_back, &none), "backordered");
-    assert_eq!(header_type(&mixed, &none), "detail");
-    assert_eq!(header_type(&all_rejected, &none), "reject");
+    assert_eq!(choose_header_type(&all_back, &none), "backordered");
+    assert_eq!(choose_header_type(&mixed, &none), "detail");
+    assert_eq!(choose_header_type(&all_rejected, &none), "reject");
     let except = scenario("[confirmation]\ntype = \"except\"\n");
-    assert_eq!(header_type(&all_rejected, &except), "except");
+    assert_eq!(choose_header_type(&all_rejected, &except), "except");
 }
 
 #[test]
@@ -485,11 +481,11 @@ fn without_a_script_accepted_units_ship_at_once_and_backorders_in_a_second_notic
         planned(1, &[(PartStatus::Accept, 2), (PartStatus::Backordered, 3)]),
         planned(2, &[(PartStatus::Reject, 1)]),
     ];
-    let notices = default_shipments(&lines);
+    let notices = ship_by_default(&lines);
     assert_eq!(notices.len(), 2);
     assert_eq!(notices[0].items, [(1, Decimal::from(2))]);
     assert_eq!(notices[1].items, [(1, Decimal::from(3))]);
-    assert!(default_shipments(&lines[1..]).is_empty(), "nothing to send");
+    assert!(ship_by_default(&lines[1..]).is_empty(), "nothing to send");
 }
 
 #[test]
@@ -499,7 +495,7 @@ fn a_scripted_notice_takes_part_of_a_line_and_the_next_takes_what_is_left() {
         "[[shipments]]\nlines = [{ line = 1, quantity = 1 }]\n\n[[shipments]]\ndelay = 60\n\n[[shipments]]\n",
     )
     .shipments;
-    let notices = scripted_shipments(&lines, &script);
+    let notices = ship_as_scripted(&lines, &script);
     assert_eq!(
         notices.len(),
         2,
@@ -514,5 +510,5 @@ fn a_scripted_notice_takes_part_of_a_line_and_the_next_takes_what_is_left() {
             .clone(),
         ..ShipmentPlan::default()
     }];
-    assert!(scripted_shipments(&lines, &unknown_line).is_empty());
+    assert!(ship_as_scripted(&lines, &unknown_line).is_empty());
 }

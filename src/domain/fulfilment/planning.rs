@@ -1,4 +1,4 @@
-//! Planning an order's fulfilment: each line on its own (`line`), then the
+//! Planning an order's fulfilment: each line on its own (`line_rules`), then the
 //! order as a whole: its shipping price, whether it is cancelled, its
 //! confirmation's header type and its ship notices.
 
@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 use smallvec::smallvec;
 
-use super::line::plan_line;
+use super::line_rules::plan_line;
 use super::planned::{Decision, Fulfilment, PlannedLine, PlannedPart};
 use super::ruling::{Deliberation, decision};
 use super::shipments::plan_shipments;
@@ -30,7 +30,7 @@ pub fn plan(
     let mut deliberation = Deliberation::default();
     // A scenario's price change is what Amazon's price is at order time; a
     // cart older than the hold period is re-priced, and the log says so.
-    if let Some(d) = repricing_decision(scenario.cart_age_days.or(cart_age_days)) {
+    if let Some(d) = note_repricing(scenario.cart_age_days.or(cart_age_days)) {
         deliberation.decisions.push(d);
     }
     let planned: Vec<PlannedLine> = lines
@@ -38,18 +38,18 @@ pub fn plan(
         .zip(1..)
         .map(|(line, position)| plan_line(position, line, scenario, tolerances, &mut deliberation))
         .collect();
-    let rules = shipping_rules(rules, scenario);
-    let quote = rules.price(confirmed_subtotal(&planned));
-    if let Some(reason) = shipping_cancel_reason(&quote, tolerances) {
+    let rules = override_shipping_fee(rules, scenario);
+    let quote = rules.price(sum_confirmed(&planned));
+    if let Some(reason) = check_shipping_price(&quote, tolerances) {
         deliberation.cancel.get_or_insert(reason);
     }
-    if let Some(reason) = cancellation_reason(deliberation.cancel.take(), scenario) {
+    if let Some(reason) = decide_cancellation(deliberation.cancel.take(), scenario) {
         return cancel_order(planned, reason, scenario, deliberation.decisions);
     }
     let shipments = plan_shipments(&planned, scenario);
     let ships = !shipments.is_empty();
     Fulfilment {
-        header_type: header_type(&planned, scenario).into(),
+        header_type: choose_header_type(&planned, scenario).into(),
         header_reason: scenario.confirmation.reason.clone(),
         lines: planned,
         shipments,
@@ -61,7 +61,7 @@ pub fn plan(
 
 /// The log's note that the cart is older than the price hold, so that its
 /// prices were taken afresh at order time.
-pub(super) fn repricing_decision(cart_age_days: Option<u32>) -> Option<Decision> {
+pub(super) fn note_repricing(cart_age_days: Option<u32>) -> Option<Decision> {
     let d = cart_age_days.filter(|d| *d > PRICE_HOLD_DAYS)?;
     Some(decision(
         format!("カートから{d}日後の発注のため、価格は発注時点で再計算されました。"),
@@ -71,7 +71,7 @@ pub(super) fn repricing_decision(cart_age_days: Option<u32>) -> Option<Decision>
 
 /// The catalogue's pricing, with the scenario's shipping fee when it sets
 /// one.
-pub(super) fn shipping_rules<'r>(
+pub(super) fn override_shipping_fee<'r>(
     rules: &'r PricingRules,
     scenario: &Scenario,
 ) -> Cow<'r, PricingRules> {
@@ -86,7 +86,7 @@ pub(super) fn shipping_rules<'r>(
 
 /// What the confirmed order costs before shipping and tax: the accepted
 /// and back-ordered units at the confirmed prices.
-pub(super) fn confirmed_subtotal(planned: &[PlannedLine]) -> Decimal {
+pub(super) fn sum_confirmed(planned: &[PlannedLine]) -> Decimal {
     planned
         .iter()
         .map(|l| {
@@ -97,7 +97,7 @@ pub(super) fn confirmed_subtotal(planned: &[PlannedLine]) -> Decimal {
 
 /// Why the order is cancelled when its shipping price, after any discount,
 /// is over the group's maximum.
-pub(super) fn shipping_cancel_reason(quote: &Quote, tolerances: &Tolerances) -> Option<String> {
+pub(super) fn check_shipping_price(quote: &Quote, tolerances: &Tolerances) -> Option<String> {
     let max = tolerances.max_shipping_yen?;
     let shipping = quote.shipping - quote.discount;
     (shipping > Decimal::from(max)).then(|| {
@@ -107,7 +107,7 @@ pub(super) fn shipping_cancel_reason(quote: &Quote, tolerances: &Tolerances) -> 
 
 /// Why the whole order is cancelled, if it is: a safeguard's first reason,
 /// or else a scenario that rejects the confirmation.
-pub(super) fn cancellation_reason(
+pub(super) fn decide_cancellation(
     safeguard: Option<String>,
     scenario: &Scenario,
 ) -> Option<String> {
@@ -146,7 +146,7 @@ pub(super) fn cancel_order(
 /// The confirmation's header type: the scenario's, or else `reject` when
 /// every part is rejected, `backordered` when every part is back-ordered,
 /// and `detail` otherwise.
-pub(super) fn header_type<'s>(planned: &[PlannedLine], scenario: &'s Scenario) -> &'s str {
+pub(super) fn choose_header_type<'s>(planned: &[PlannedLine], scenario: &'s Scenario) -> &'s str {
     let all = |status: PartStatus| {
         planned
             .iter()

@@ -38,9 +38,9 @@ pub(super) fn plan_line(
         // cancels the order leaves the line to the next rule (the first
         // reason to cancel is the one the buyer is told).
         let rulings = [
-            third_party_ruling(change, line, tolerances),
-            late_delivery_ruling(change, line, tolerances),
-            short_stock_ruling(change, line, tolerances),
+            rule_on_third_party(change, line, tolerances),
+            rule_on_delivery_time(change, line, tolerances),
+            rule_on_stock(change, line, tolerances),
         ];
         for ruling in rulings.into_iter().flatten() {
             if deliberation.apply(ruling, &mut planned.parts) {
@@ -48,7 +48,7 @@ pub(super) fn plan_line(
             }
         }
     }
-    if let Some(ruling) = price_rise_ruling(line, planned.unit_price, tolerances) {
+    if let Some(ruling) = rule_on_price_rise(line, planned.unit_price, tolerances) {
         deliberation.apply(ruling, &mut planned.parts);
     }
     if let Some(plan) = scenario
@@ -57,7 +57,7 @@ pub(super) fn plan_line(
         .iter()
         .find(|c| c.line == position || c.line == 0)
     {
-        planned.parts = confirmed_parts(plan, planned.ordered);
+        planned.parts = confirm_as_planned(plan, planned.ordered);
     }
     planned
 }
@@ -77,7 +77,7 @@ pub(super) fn reprice(unit_price: Decimal, change: &LineChange) -> Decimal {
 
 /// A line fulfilled by someone other than Amazon is removed when the group
 /// takes Amazon's own only.
-pub(super) fn third_party_ruling(
+pub(super) fn rule_on_third_party(
     change: &LineChange,
     line: &OrderLine,
     tolerances: &Tolerances,
@@ -99,7 +99,7 @@ pub(super) fn third_party_ruling(
 
 /// A delivery time over the group's maximum removes the line or cancels
 /// the order, as the group chose.
-pub(super) fn late_delivery_ruling(
+pub(super) fn rule_on_delivery_time(
     change: &LineChange,
     line: &OrderLine,
     tolerances: &Tolerances,
@@ -110,7 +110,7 @@ pub(super) fn late_delivery_ruling(
     let reason = format!(
         "お届けまで{days}日 (上限{max}日) / delivery in {days} days, over the {max}-day maximum"
     );
-    Some(beyond_tolerance(
+    Some(act_beyond_tolerance(
         tolerances.delivery_action,
         line,
         reason,
@@ -123,7 +123,7 @@ pub(super) fn late_delivery_ruling(
 
 /// Fewer units in stock than ordered: what is in stock is sent and the rest
 /// rejected or back-ordered, or the order is cancelled, as the group chose.
-pub(super) fn short_stock_ruling(
+pub(super) fn rule_on_stock(
     change: &LineChange,
     line: &OrderLine,
     tolerances: &Tolerances,
@@ -171,7 +171,7 @@ pub(super) fn short_stock_ruling(
 /// A unit price above the PO's: within the group's tolerance the line is
 /// confirmed at the new price, and the log says so; beyond it the line is
 /// removed or the order cancelled, as the group chose.
-pub(super) fn price_rise_ruling(
+pub(super) fn rule_on_price_rise(
     line: &OrderLine,
     unit_price: Decimal,
     tolerances: &Tolerances,
@@ -196,7 +196,7 @@ pub(super) fn price_rise_ruling(
     let reason = format!(
         "価格変動 {rise}% が許容値 {max}% を超過 / price rose {rise} %, over the {max} % tolerance"
     );
-    Some(beyond_tolerance(
+    Some(act_beyond_tolerance(
         tolerances.price_action,
         line,
         reason,
@@ -210,7 +210,7 @@ pub(super) fn price_rise_ruling(
 /// The parts a scenario's explicit plan gives a line of `ordered` units,
 /// in its order; units it leaves unnamed are accepted, and back-ordered
 /// parts without a delay of their own get the default one.
-pub(super) fn confirmed_parts(plan: &LineConfirmation, ordered: Decimal) -> Few<PlannedPart> {
+pub(super) fn confirm_as_planned(plan: &LineConfirmation, ordered: Decimal) -> Few<PlannedPart> {
     let mut rest = ordered;
     let mut parts: Few<PlannedPart> = plan
         .parts
@@ -237,7 +237,12 @@ pub(super) fn confirmed_parts(plan: &LineConfirmation, ordered: Decimal) -> Few<
 
 /// What the group's `action` makes of a line beyond a tolerance: the line
 /// removed, with `removed` for the log, or the whole order cancelled.
-fn beyond_tolerance(action: Action, line: &OrderLine, reason: String, removed: Decision) -> Ruling {
+fn act_beyond_tolerance(
+    action: Action,
+    line: &OrderLine,
+    reason: String,
+    removed: Decision,
+) -> Ruling {
     match action {
         Action::RemoveLine => remove_line(line, reason, removed),
         Action::CancelOrder => Ruling::CancelOrder(reason),
