@@ -62,19 +62,6 @@ impl Lang {
 }
 
 impl Texts {
-    /// An injected fault's name.
-    pub fn fault(&self, kind: crate::domain::fault::FaultKind) -> &'static str {
-        use crate::domain::fault::FaultKind as K;
-        match kind {
-            K::Http500Html => self.fault_http500_html,
-            K::Http503 => self.fault_http503,
-            K::Cxml500 => self.fault_cxml500,
-            K::Timeout => self.fault_timeout_kind,
-            K::Delay => self.fault_delay_kind,
-            K::Malformed => self.fault_malformed,
-        }
-    }
-
     /// Fills the `{}` of a message.
     pub fn f(&self, message: &str, arg: impl std::fmt::Display) -> String {
         message.replacen("{}", &arg.to_string(), 1)

@@ -7,6 +7,8 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use serde::{Deserialize, Serialize};
 
+use super::error_form::ErrorForm;
+
 /// The purchasing systems the guide's setup screen offers.
 pub const PURCHASING_SYSTEMS: [&str; 5] = [
     "JW_HomeGrown",
@@ -81,38 +83,6 @@ impl CartField {
             "cxml-base64" => Ok(CartField::Base64),
             other => Err(format!(
                 "unknown cart field '{other}'; use cxml-urlencoded or cxml-base64"
-            )),
-        }
-    }
-}
-
-/// How a refused cXML request is carried over HTTP. Real suppliers do both;
-/// an integrator tests that their system sees a refusal either way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorForm {
-    /// The HTTP status equals the cXML code (401, 409, ...).
-    #[default]
-    Code,
-    /// HTTP 200, the code only in the cXML Status.
-    #[serde(rename = "http-200")]
-    Http200,
-}
-
-impl ErrorForm {
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorForm::Code => "code",
-            ErrorForm::Http200 => "http-200",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<ErrorForm, String> {
-        match s.trim() {
-            "code" => Ok(ErrorForm::Code),
-            "http-200" | "200" => Ok(ErrorForm::Http200),
-            other => Err(format!(
-                "'{other}' is neither code (the HTTP status equals the cXML code) nor http-200 (HTTP 200, the code only in the cXML Status)"
             )),
         }
     }

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Texts, both};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FaultKind {
@@ -60,6 +62,19 @@ impl FaultKind {
     pub fn accepts_order(self) -> bool {
         self == FaultKind::Delay
     }
+
+    /// The fault's name on a page. The choice of message is made here, not in
+    /// `i18n`, so that the catalogue of messages knows nothing of the domain.
+    pub fn name_in(self, texts: &Texts) -> &'static str {
+        match self {
+            FaultKind::Http500Html => texts.fault_http500_html,
+            FaultKind::Http503 => texts.fault_http503,
+            FaultKind::Cxml500 => texts.fault_cxml500,
+            FaultKind::Timeout => texts.fault_timeout_kind,
+            FaultKind::Delay => texts.fault_delay_kind,
+            FaultKind::Malformed => texts.fault_malformed,
+        }
+    }
 }
 
 /// What a group's POs get. Off when `kind` is None, or when neither a count
@@ -102,19 +117,19 @@ impl FaultPlan {
 
     pub fn validate(&self) -> Result<(), String> {
         if self.share_percent.is_some_and(|p| p > 100) {
-            return Err(crate::i18n::both(
+            return Err(both(
                 "障害の割合は 0～100 (%) で指定してください。",
                 "the share of faulty answers is a percentage, 0 to 100",
             ));
         }
         if self.delay_ms > 600_000 {
-            return Err(crate::i18n::both(
+            return Err(both(
                 "遅延は 600000 ms までです。",
                 "the delay is at most 600000 ms",
             ));
         }
         if self.timeout_secs > 3600 {
-            return Err(crate::i18n::both(
+            return Err(both(
                 "応答しない時間は 3600 秒までです。",
                 "the timeout is at most 3600 s",
             ));
@@ -164,6 +179,19 @@ mod tests {
         assert_eq!(p.take(0.29), Some(FaultKind::Cxml500));
         assert_eq!(p.take(0.30), None);
         assert!(p.is_on());
+    }
+
+    #[test]
+    fn each_fault_kind_has_a_name_of_its_own_in_each_language() {
+        for lang in [crate::i18n::Lang::Ja, crate::i18n::Lang::En] {
+            let names: std::collections::HashSet<&str> =
+                FAULT_KINDS.map(|k| k.name_in(lang.texts())).into();
+            assert_eq!(names.len(), FAULT_KINDS.len(), "{lang:?}");
+        }
+        assert_eq!(
+            FaultKind::Delay.name_in(crate::i18n::Lang::En.texts()),
+            "Accepted, answered late"
+        );
     }
 
     #[test]

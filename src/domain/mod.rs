@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod checks;
 pub mod delivery;
 pub mod documents;
+pub mod error_form;
 pub mod fault;
 pub mod fulfilment;
 pub mod ids;
@@ -22,6 +23,7 @@ pub mod safeguard;
 pub mod scenario;
 pub mod session;
 
-pub use account::{CartField, ErrorForm, Group, Mode, PurchasingSystem};
+pub use account::{CartField, Group, Mode, PurchasingSystem};
 pub use catalog::{Catalog, Product};
+pub use error_form::ErrorForm;
 pub use pricing::{PricingRules, Quote};

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::error_form::ErrorForm;
 use super::fault::FaultPlan;
 
 /// A text in both languages.
@@ -96,6 +97,17 @@ pub enum PartStatus {
 pub enum Quantity {
     Units(u32),
     Rest(Rest),
+}
+
+impl Quantity {
+    /// The units this quantity comes to when `rest` are left of the line:
+    /// the number (no more than is left), or all that is left.
+    pub fn resolve(self, rest: Decimal) -> Decimal {
+        match self {
+            Quantity::Units(n) => Decimal::from(n).min(rest),
+            Quantity::Rest(_) => rest,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -224,7 +236,7 @@ struct ScenarioFile {
     /// How this scenario's refusals are carried over HTTP, whatever the
     /// group's setting: code or http-200.
     #[serde(default)]
-    cxml_errors: Option<crate::domain::account::ErrorForm>,
+    cxml_errors: Option<ErrorForm>,
 }
 
 /// A refusal absim answers a scenario's POs with.
@@ -267,7 +279,7 @@ pub struct Scenario {
     pub refuse_po: Option<PoRefusal>,
     /// How this scenario's refusals are carried over HTTP, whatever the
     /// group's setting.
-    pub cxml_errors: Option<crate::domain::account::ErrorForm>,
+    pub cxml_errors: Option<ErrorForm>,
     /// Where it was read from.
     pub origin: String,
 }

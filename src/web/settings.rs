@@ -108,7 +108,7 @@ fn page(state: &AppState, ctx: &Ctx, group: Group) -> SettingsPage {
         invoice_url: group.invoice_url.clone().unwrap_or_default(),
         fault_kinds: FAULT_KINDS
             .iter()
-            .map(|k| (k.as_str(), ctx.t.fault(*k)))
+            .map(|k| (k.as_str(), k.name_in(ctx.t)))
             .collect(),
         fault_count: group
             .faults

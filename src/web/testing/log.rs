@@ -149,7 +149,7 @@ fn fault_rows(t: &'static Texts, faults: &[FaultRecord]) -> Vec<FaultRow> {
         .iter()
         .map(|f| FaultRow {
             at: show_time(&f.at),
-            kind: t.fault(f.kind),
+            kind: f.kind.name_in(t),
             payload_id: f.payload_id.clone().unwrap_or_default(),
             order_id: f.order_id.clone().unwrap_or_default(),
             detail: f.detail.clone(),

@@ -1,0 +1,161 @@
+//! Planning an order's fulfilment: each line on its own (`line_rules`), then the
+//! order as a whole: its shipping price, whether it is cancelled, its
+//! confirmation's header type and its ship notices.
+
+use std::borrow::Cow;
+
+use rust_decimal::Decimal;
+use smallvec::smallvec;
+
+use super::line_rules::plan_line;
+use super::planned::{Decision, Fulfilment, PlannedLine, PlannedPart};
+use super::ruling::{Deliberation, decision};
+use super::shipments::plan_shipments;
+use crate::domain::order::line::OrderLine;
+use crate::domain::pricing::{PricingRules, Quote};
+use crate::domain::safeguard::Tolerances;
+use crate::domain::scenario::{PartStatus, Scenario};
+
+/// Days a checkout-based cart holds its prices (REFERENCE.md §10.4).
+pub const PRICE_HOLD_DAYS: u32 = 7;
+
+/// Plans the fulfilment of an order's lines.
+pub fn plan(
+    lines: &[OrderLine],
+    scenario: &Scenario,
+    tolerances: &Tolerances,
+    rules: &PricingRules,
+    cart_age_days: Option<u32>,
+) -> Fulfilment {
+    let mut deliberation = Deliberation::default();
+    // A scenario's price change is what Amazon's price is at order time; a
+    // cart older than the hold period is re-priced, and the log says so.
+    if let Some(d) = note_repricing(scenario.cart_age_days.or(cart_age_days)) {
+        deliberation.decisions.push(d);
+    }
+    let planned: Vec<PlannedLine> = lines
+        .iter()
+        .zip(1..)
+        .map(|(line, position)| plan_line(position, line, scenario, tolerances, &mut deliberation))
+        .collect();
+    let rules = override_shipping_fee(rules, scenario);
+    let quote = rules.price(sum_confirmed(&planned));
+    if let Some(reason) = check_shipping_price(&quote, tolerances) {
+        deliberation.cancel.get_or_insert(reason);
+    }
+    if let Some(reason) = decide_cancellation(deliberation.cancel.take(), scenario) {
+        return cancel_order(planned, reason, scenario, deliberation.decisions);
+    }
+    let shipments = plan_shipments(&planned, scenario);
+    let ships = !shipments.is_empty();
+    Fulfilment {
+        header_type: choose_header_type(&planned, scenario).into(),
+        header_reason: scenario.confirmation.reason.clone(),
+        lines: planned,
+        shipments,
+        invoice: scenario.invoice && ships,
+        quote,
+        decisions: deliberation.decisions,
+    }
+}
+
+/// The log's note that the cart is older than the price hold, so that its
+/// prices were taken afresh at order time.
+pub(super) fn note_repricing(cart_age_days: Option<u32>) -> Option<Decision> {
+    let d = cart_age_days.filter(|d| *d > PRICE_HOLD_DAYS)?;
+    Some(decision(
+        format!("カートから{d}日後の発注のため、価格は発注時点で再計算されました。"),
+        format!("The PO came {d} days after the cart: prices were recalculated at order time."),
+    ))
+}
+
+/// The catalogue's pricing, with the scenario's shipping fee when it sets
+/// one.
+pub(super) fn override_shipping_fee<'r>(
+    rules: &'r PricingRules,
+    scenario: &Scenario,
+) -> Cow<'r, PricingRules> {
+    match scenario.shipping_yen {
+        Some(shipping_fee) => Cow::Owned(PricingRules {
+            shipping_fee,
+            ..rules.clone()
+        }),
+        None => Cow::Borrowed(rules),
+    }
+}
+
+/// What the confirmed order costs before shipping and tax: the accepted
+/// and back-ordered units at the confirmed prices.
+pub(super) fn sum_confirmed(planned: &[PlannedLine]) -> Decimal {
+    planned
+        .iter()
+        .map(|l| {
+            (l.quantity(PartStatus::Accept) + l.quantity(PartStatus::Backordered)) * l.unit_price
+        })
+        .sum()
+}
+
+/// Why the order is cancelled when its shipping price, after any discount,
+/// is over the group's maximum.
+pub(super) fn check_shipping_price(quote: &Quote, tolerances: &Tolerances) -> Option<String> {
+    let max = tolerances.max_shipping_yen?;
+    let shipping = quote.shipping - quote.discount;
+    (shipping > Decimal::from(max)).then(|| {
+        format!("配送料 {shipping} 円が上限 {max} 円を超過 / shipping {shipping} yen over the {max}-yen maximum")
+    })
+}
+
+/// Why the whole order is cancelled, if it is: a safeguard's first reason,
+/// or else a scenario that rejects the confirmation.
+pub(super) fn decide_cancellation(
+    safeguard: Option<String>,
+    scenario: &Scenario,
+) -> Option<String> {
+    safeguard.or_else(|| {
+        (scenario.confirmation.kind.as_deref() == Some("reject"))
+            .then(|| scenario.confirmation.reason.clone().unwrap_or_default())
+    })
+}
+
+/// The plan of a cancelled order: every line rejected for `reason`, nothing
+/// shipped or invoiced, nothing to pay.
+pub(super) fn cancel_order(
+    mut planned: Vec<PlannedLine>,
+    reason: String,
+    scenario: &Scenario,
+    mut decisions: Vec<Decision>,
+) -> Fulfilment {
+    decisions.push(decision(
+        format!("注文全体を取り消しました: {reason}"),
+        format!("The whole order was cancelled: {reason}"),
+    ));
+    for p in &mut planned {
+        p.parts = smallvec![PlannedPart::reject(p.ordered, reason.clone())];
+    }
+    Fulfilment {
+        header_type: "reject".into(),
+        header_reason: Some(scenario.confirmation.reason.clone().unwrap_or(reason)),
+        lines: planned,
+        shipments: Vec::new(),
+        invoice: false,
+        quote: Quote::default(),
+        decisions,
+    }
+}
+
+/// The confirmation's header type: the scenario's, or else `reject` when
+/// every part is rejected, `backordered` when every part is back-ordered,
+/// and `detail` otherwise.
+pub(super) fn choose_header_type<'s>(planned: &[PlannedLine], scenario: &'s Scenario) -> &'s str {
+    let all = |status: PartStatus| {
+        planned
+            .iter()
+            .all(|l| l.parts.iter().all(|p| p.status == status))
+    };
+    match scenario.confirmation.kind.as_deref() {
+        Some(kind) => kind,
+        None if all(PartStatus::Reject) => "reject",
+        None if all(PartStatus::Backordered) => "backordered",
+        None => "detail",
+    }
+}
