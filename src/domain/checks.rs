@@ -3,7 +3,7 @@
 //! field, the expected and the received value. Together they suggest a
 //! verdict; the person testing still marks 成功 or 失敗.
 //!
-//! [`run`] looks at the [`Evidence`] in this order: whether the PO was
+//! [`evaluate`] looks at the [`Evidence`] in this order: whether the PO was
 //! refused or accepted as the scenario expects (`refusal`), the PO against
 //! its punchout, its cart and its own header (`po`), the documents sent
 //! back (`deliveries`), then what the scenario expects beyond that
@@ -19,8 +19,8 @@ mod refusal;
 pub use evidence::Evidence;
 pub use outcome::{Check, Outcome, Verdict, verdict};
 
-/// Runs every check of an entry.
-pub fn run(e: &Evidence) -> Vec<Check> {
+/// Every check of an entry, decided from its evidence.
+pub fn evaluate(e: &Evidence) -> Vec<Check> {
     if let Some(refusal) = &e.order.refusal {
         return vec![refusal::check_refused_po(
             refusal,

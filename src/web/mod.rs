@@ -141,7 +141,7 @@ pub(crate) async fn check_entry(
     };
     let deliveries = state.store.deliveries_of(order.no).await?;
     let faults = state.store.faults(order.group_id, 500).await?;
-    let checks = crate::domain::checks::run(&crate::domain::checks::Evidence {
+    let checks = crate::domain::checks::evaluate(&crate::domain::checks::Evidence {
         order,
         scenario: state.scenarios.get_or_basic(&order.scenario),
         session: session.as_deref(),
