@@ -12,10 +12,9 @@
 //! reader gives up on, are deserialised by serde in a second pass.
 
 use std::num::NonZeroUsize;
-use std::ops::ControlFlow;
 
 use arrayvec::ArrayVec;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::de::DeserializeOwned;
 
 use super::child_order::{OrderTrack, check_child_order};
@@ -348,11 +347,24 @@ fn scan<'a>(
         }
         after_text = matches!(event, Event::Text(_));
         let line = || line_of(text, reader.buffer_position());
-        if checks.check(event, deviations, line)?.is_break() {
-            break;
+        match event {
+            Event::Decl(d) => checks.declaration(&d, deviations),
+            Event::DocType(d) => checks.doctype(d, deviations)?,
+            Event::Start(e) => checks.open_element(e.name().into_inner(), deviations, line)?,
+            Event::Empty(e) => checks.empty_element(e.name().into_inner(), deviations),
+            Event::End(_) => {
+                checks.open.pop();
+            }
+            Event::GeneralRef(r) if !r.is_char_ref() => check_entity(&r.to_string(), line)?,
+            Event::Eof if !checks.open.is_empty() => {
+                return Err(cut_off(checks.open.len(), line()));
+            }
+            Event::Eof => break,
+            _ => {}
         }
     }
-    checks.finish(deviations)
+    checks.finish(deviations)?;
+    Ok(checks.sniff)
 }
 
 /// What the scan has seen so far, and the checks it makes event by event.
@@ -369,50 +381,28 @@ struct Checks {
 }
 
 impl Checks {
-    /// Checks one event; breaks at the end of the document. `line` gives
-    /// the line the reader is on, counted only when a finding needs it.
-    fn check(
-        &mut self,
-        event: Event<'_>,
-        deviations: &mut Vec<Deviation>,
-        line: impl Fn() -> usize,
-    ) -> Result<ControlFlow<()>, ReadError> {
-        match event {
-            Event::Decl(d) => {
-                self.saw_decl = true;
-                if let Some(Ok(encoding)) = d.encoding() {
-                    check_declared_encoding(&encoding, deviations);
-                }
-            }
-            Event::DocType(d) => {
-                self.saw_doctype = true;
-                let body = d.into_inner();
-                if body.contains("<!ENTITY") {
-                    return Err(ReadError::EntityDeclared);
-                }
-                check_doctype(&body, deviations);
-            }
-            Event::Start(e) => self.open_element(e.name().into_inner(), deviations, line)?,
-            Event::Empty(e) => {
-                let name = e.name().into_inner();
-                note_element(&mut self.sniff, self.open.len(), name);
-                check_child_order(&mut self.open, &mut self.reported, deviations, name);
-            }
-            Event::End(_) => {
-                self.open.pop();
-            }
-            Event::GeneralRef(r) if !r.is_char_ref() => check_entity(&r.to_string(), line)?,
-            Event::Eof if !self.open.is_empty() => {
-                return Err(ReadError::NotXml(format!(
-                    "the document ends with {} element(s) still open (line {}); was it cut off?",
-                    self.open.len(),
-                    line()
-                )));
-            }
-            Event::Eof => return Ok(ControlFlow::Break(())),
-            _ => {}
+    /// The XML declaration: noted, and its encoding checked.
+    fn declaration(&mut self, d: &BytesDecl<'_>, deviations: &mut Vec<Deviation>) {
+        self.saw_decl = true;
+        if let Some(Ok(encoding)) = d.encoding() {
+            check_declared_encoding(&encoding, deviations);
         }
-        Ok(ControlFlow::Continue(()))
+    }
+
+    /// The DOCTYPE: noted, refused when it declares entities, and its
+    /// host's spelling checked.
+    fn doctype(
+        &mut self,
+        d: BytesText<'_>,
+        deviations: &mut Vec<Deviation>,
+    ) -> Result<(), ReadError> {
+        self.saw_doctype = true;
+        let body = d.into_inner();
+        if body.contains("<!ENTITY") {
+            return Err(ReadError::EntityDeclared);
+        }
+        check_doctype(&body, deviations);
+        Ok(())
     }
 
     /// An element opens: noted for the envelope, its place among its
@@ -437,9 +427,15 @@ impl Checks {
             .map_err(|_| ReadError::TooDeep)
     }
 
+    /// An empty element: noted for the envelope, its place checked.
+    fn empty_element(&mut self, name: &str, deviations: &mut Vec<Deviation>) {
+        note_element(&mut self.sniff, self.open.len(), name);
+        check_child_order(&mut self.open, &mut self.reported, deviations, name);
+    }
+
     /// What the end of a well-formed document decides: it must have had a
     /// root; a missing declaration or DOCTYPE is a deviation.
-    fn finish(self, deviations: &mut Vec<Deviation>) -> Result<Sniff, ReadError> {
+    fn finish(&self, deviations: &mut Vec<Deviation>) -> Result<(), ReadError> {
         if self.sniff.root.is_empty() {
             return Err(ReadError::NotXml("no root element".into()));
         }
@@ -455,8 +451,15 @@ impl Checks {
                 "the document has no DOCTYPE naming the cXML DTD",
             ));
         }
-        Ok(self.sniff)
+        Ok(())
     }
+}
+
+/// A document that ends with elements still open.
+fn cut_off(open: usize, line: usize) -> ReadError {
+    ReadError::NotXml(format!(
+        "the document ends with {open} element(s) still open (line {line}); was it cut off?"
+    ))
 }
 
 /// A declared encoding other than UTF-8 on a body that is valid UTF-8 (and

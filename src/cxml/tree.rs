@@ -124,33 +124,29 @@ impl<'a> TreeBuilder<'a> {
             }
             Event::Decl(d) => self.version = d.xml_version().ok()?,
             Event::Comment(_) | Event::PI(_) => {}
-            markup => self.feed_markup(markup)?,
-        }
-        Some(())
-    }
-
-    /// An element's start, end or empty tag: it closes the text run (kept
-    /// as the open element's text unless blank), then opens, adds or closes
-    /// an element.
-    fn feed_markup(&mut self, event: &Event<'a>) -> Option<()> {
-        self.blank = None;
-        if let Some(t) = self.run.take().filter(|t| !is_blank(t)) {
-            let &at = self.open.last()?;
-            append(&mut self.tree.nodes[at].text, t);
-        }
-        let parent = self.open.last().copied();
-        match event {
-            Event::Start(e) => {
-                let id = self.tree.add(parent, e, self.text, self.version)?;
-                self.open.try_push(id).ok()?;
+            // Markup closes the text run (kept as the open element's text
+            // unless blank), then opens, adds or closes an element.
+            markup => {
+                self.blank = None;
+                if let Some(t) = self.run.take().filter(|t| !is_blank(t)) {
+                    let &at = self.open.last()?;
+                    append(&mut self.tree.nodes[at].text, t);
+                }
+                let parent = self.open.last().copied();
+                match markup {
+                    Event::Start(e) => {
+                        let id = self.tree.add(parent, e, self.text, version)?;
+                        self.open.try_push(id).ok()?;
+                    }
+                    Event::Empty(e) => {
+                        self.tree.add(parent, e, self.text, version)?;
+                    }
+                    Event::End(_) => {
+                        self.open.pop()?;
+                    }
+                    _ => {}
+                }
             }
-            Event::Empty(e) => {
-                self.tree.add(parent, e, self.text, self.version)?;
-            }
-            Event::End(_) => {
-                self.open.pop()?;
-            }
-            _ => {}
         }
         Some(())
     }

@@ -216,8 +216,7 @@ fn the_end_of_a_scan_refuses_a_rootless_document_and_notes_a_missing_prologue() 
 
     let mut checks = Checks::default();
     note_element(&mut checks.sniff, 0, "cXML");
-    let sniff = checks.finish(&mut deviations).unwrap();
-    assert_eq!(sniff.root, "cXML");
+    checks.finish(&mut deviations).unwrap();
     let codes: Vec<&str> = deviations.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["no-xml-declaration", "no-doctype"]);
 

@@ -171,20 +171,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let workloads = Workloads::new(1_000_000_000);
     // Warm up both servers.
     let warm = Duration::from_secs(1);
-    load(
-        &floor.base,
-        8,
-        warm,
-        workloads.pos(path_of(&floor.po_url), 2),
-    )
-    .await?;
-    load(
-        &absim.base,
-        8,
-        warm,
-        workloads.pos(path_of(&absim.po_url), 2),
-    )
-    .await?;
+    for server in [&floor, &absim] {
+        let pos = workloads.pos(path_of(&server.po_url), 2);
+        load(&server.base, 8, warm, pos).await?;
+    }
     let po_floors = load_table(&args, &floor, &absim, &workloads).await?;
     if args.workloads.contains(&BenchWorkload::Flow) {
         flow_table(&exe, &dir, &args.connections, duration).await?;
