@@ -19,7 +19,7 @@
 //! [`fast`] reads the shared elements from a tree; each document's module
 //! holds its model and, for the two read on every PO and punchout, its fast
 //! reader; [`mod@read`] scans, checks and then asks the payload's
-//! [`Payload::read_fast`] before falling back to serde; [`write`] writes.
+//! [`Payload::read_fast`] before falling back to serde; [`mod@write`] writes.
 //! Nothing here imports from the rest of absim.
 
 mod child_order;

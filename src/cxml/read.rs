@@ -355,7 +355,7 @@ fn scan<'a>(
             Event::End(_) => {
                 checks.open.pop();
             }
-            Event::GeneralRef(r) if !r.is_char_ref() => check_entity(&r.to_string(), line)?,
+            Event::GeneralRef(r) if !r.is_char_ref() => check_entity(&r, line)?,
             Event::Eof if !checks.open.is_empty() => {
                 return Err(cut_off(checks.open.len(), line()));
             }
