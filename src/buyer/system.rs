@@ -432,12 +432,7 @@ impl Buyer {
     /// A document from the simulator (confirmation, ship notice, invoice).
     pub fn receive_document(&self, kind: &str, body: &str) {
         self.log(false, kind.to_owned(), body.to_owned());
-        let order_id = body
-            .split("orderID=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default()
-            .to_owned();
+        let order_id = super::order_id_in(body);
         let notice = notice(kind, body);
         let mut book = self.0.book.lock().expect("book");
         if let Some(o) = book.orders.iter_mut().find(|o| o.order_id == order_id) {

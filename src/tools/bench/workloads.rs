@@ -256,9 +256,7 @@ mod tests {
     use super::*;
 
     fn order_id(call: &Call) -> String {
-        let body = call.body.as_deref().expect("a POST");
-        let id = body.split("orderID=\"").nth(1).unwrap();
-        id[..id.find('"').unwrap()].to_owned()
+        crate::buyer::order_id_in(call.body.as_deref().expect("a POST"))
     }
 
     #[test]

@@ -28,12 +28,7 @@ pub(super) async fn start_endpoints() -> anyhow::Result<String> {
         use axum::response::IntoResponse;
         let text = String::from_utf8_lossy(&body);
         // The order's id names the scenario: RUN-<scenario>-<n>.
-        let order_id = text
-            .split("orderID=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default()
-            .to_owned();
+        let order_id = buyer::order_id_in(&text);
         if order_id.starts_with("RUN-advanced-endpoint-retry")
             && text.contains("<ConfirmationRequest>")
             && failed.lock().expect("lock").insert(order_id)
