@@ -2,7 +2,7 @@
 //! that order of precedence, then the embedded defaults.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -162,7 +162,8 @@ struct FileSettings {
 }
 
 /// Orders kept per group and journal entries kept by `--in-memory` unless
-/// told otherwise: its memory would otherwise grow by about 11 KB per PO.
+/// told otherwise: every PO stays in memory with its documents and journal
+/// entries, so without a bound a long run would grow without end.
 pub const IN_MEMORY_RETENTION: Retention = Retention {
     days: None,
     orders_per_group: Some(5_000),
@@ -217,231 +218,209 @@ impl Settings {
         )
     }
 
+    /// The settings `serve` runs with: each from its flag (or the flag's
+    /// environment variable, which the command line reads), else the file,
+    /// else the default.
     pub fn resolve(args: &ServeArgs) -> anyhow::Result<Settings> {
-        let file: FileSettings = match &args.config {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("reading the config file {}", path.display()))?;
-                toml::from_str(&text)
-                    .with_context(|| format!("the config file {} is not valid", path.display()))?
-            }
-            None => FileSettings::default(),
-        };
+        let file = read_file(args.config.as_deref())?;
         let d = Settings::default();
         let addr = args.addr.or(file.addr).unwrap_or(d.addr);
-        let base_url = args
-            .base_url
-            .clone()
-            .or(file.base_url)
-            .unwrap_or_else(|| format!("http://{addr}"));
-        let pick = |a: &Option<String>, f: Option<String>| {
-            a.clone().or(f).filter(|s| !s.trim().is_empty())
-        };
-        let in_memory = args.in_memory || file.in_memory.unwrap_or(false);
-        let database_url = pick(&args.database_url, file.database_url)
-            .map(|u| DatabaseUrl::parse(&u))
-            .transpose()
-            .map_err(anyhow::Error::msg)?;
-        anyhow::ensure!(
-            !(in_memory && database_url.is_some()),
-            "--in-memory and --database-url exclude each other: choose memory or PostgreSQL"
-        );
-        let mut retention = Retention {
-            days: args.retain_days.or(file.retain_days),
-            orders_per_group: args.retain_orders.or(file.retain_orders),
-            marked: args.retain_marked || file.retain_marked.unwrap_or(false),
-            journal_days: args.retain_journal_days.or(file.retain_journal_days),
-            journal_entries: args.retain_journal.or(file.retain_journal),
-        };
-        if in_memory && retention.is_off() {
-            retention = Retention {
-                marked: retention.marked,
-                ..IN_MEMORY_RETENTION
-            };
-        }
-        let durability = match args.sync.clone().or(file.sync).as_deref() {
-            None | Some("normal") => Durability::Normal,
-            Some("full") => Durability::Full,
-            Some(other) => anyhow::bail!("sync '{other}' is neither normal nor full"),
-        };
-        let retry = RetryPolicy {
-            attempts: args
-                .retry_attempts
-                .or(file.retry_attempts)
-                .unwrap_or(d.retry.attempts)
-                .max(1),
-            base: args
-                .retry_base
-                .or(file.retry_base)
-                .map(Duration::from_secs)
-                .unwrap_or(d.retry.base),
-            ..d.retry
-        };
-        let faults = match args.fault.clone().or(file.fault) {
-            None => None,
-            Some(kind) => {
-                let plan = FaultPlan {
-                    kind: Some(FaultKind::parse(&kind).map_err(anyhow::Error::msg)?),
-                    remaining: args.fault_count.or(file.fault_count),
-                    share_percent: args.fault_share.or(file.fault_share),
-                    delay_ms: args.fault_delay_ms.or(file.fault_delay_ms).unwrap_or(0),
-                    timeout_secs: args.fault_timeout.or(file.fault_timeout).unwrap_or(60),
-                };
-                plan.validate().map_err(anyhow::Error::msg)?;
-                anyhow::ensure!(
-                    plan.remaining.is_some() || plan.share_percent.is_some(),
-                    "--fault needs --fault-count or --fault-share"
-                );
-                Some(plan)
-            }
-        };
+        let store = choose_store(args, &file)?;
         Ok(Settings {
             addr,
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            data_dir: (!in_memory).then(|| {
-                args.data_dir
-                    .clone()
-                    .or(file.data_dir)
-                    .unwrap_or_else(|| PathBuf::from("absim-data"))
-            }),
-            database_url,
-            durability,
-            replica_id: pick(&args.replica_id, file.replica_id).unwrap_or(d.replica_id),
-            retention,
+            base_url: given(&args.base_url, &file.base_url)
+                .unwrap_or_else(|| format!("http://{addr}"))
+                .trim_end_matches('/')
+                .to_owned(),
+            data_dir: store.data_dir,
+            database_url: store.database_url,
+            durability: durability(args, &file)?,
+            replica_id: given_text(&args.replica_id, &file.replica_id).unwrap_or(d.replica_id),
+            retention: store.retention,
             retention_interval: d.retention_interval,
-            shutdown_grace: args
-                .shutdown_grace
-                .or(file.shutdown_grace)
-                .map(Duration::from_secs)
-                .unwrap_or(d.shutdown_grace),
-            retry,
-            faults,
-            identity: pick(&args.identity, file.identity),
-            shared_secret: pick(&args.shared_secret, file.shared_secret),
-            order_confirmation_url: pick(&args.order_confirmation_url, file.order_confirmation_url),
-            ship_notice_url: pick(&args.ship_notice_url, file.ship_notice_url),
-            invoice_url: pick(&args.invoice_url, file.invoice_url),
-            cxml_errors: pick(&args.cxml_errors, file.cxml_errors)
+            shutdown_grace: seconds(args.shutdown_grace, file.shutdown_grace, d.shutdown_grace),
+            retry: retry_policy(args, &file, d.retry),
+            faults: fault_plan(args, &file)?,
+            identity: given_text(&args.identity, &file.identity),
+            shared_secret: given_text(&args.shared_secret, &file.shared_secret),
+            order_confirmation_url: given_text(
+                &args.order_confirmation_url,
+                &file.order_confirmation_url,
+            ),
+            ship_notice_url: given_text(&args.ship_notice_url, &file.ship_notice_url),
+            invoice_url: given_text(&args.invoice_url, &file.invoice_url),
+            cxml_errors: given_text(&args.cxml_errors, &file.cxml_errors)
                 .map(|f| crate::domain::ErrorForm::parse(&f))
                 .transpose()
                 .map_err(anyhow::Error::msg)?,
-            confirmation_delay: Duration::from_secs(
-                args.confirmation_delay
-                    .or(file.confirmation_delay)
-                    .unwrap_or(15),
+            confirmation_delay: seconds(
+                args.confirmation_delay,
+                file.confirmation_delay,
+                d.confirmation_delay,
             ),
-            ship_notice_delay: Duration::from_secs(
-                args.ship_notice_delay
-                    .or(file.ship_notice_delay)
-                    .unwrap_or(5),
+            ship_notice_delay: seconds(
+                args.ship_notice_delay,
+                file.ship_notice_delay,
+                d.ship_notice_delay,
             ),
-            catalog: args.catalog.clone().or(file.catalog),
-            scenarios: args.scenarios.clone().or(file.scenarios),
-            smtp_url: pick(&args.smtp_url, file.smtp_url),
-            mail_from: pick(&args.mail_from, file.mail_from).unwrap_or(d.mail_from),
-            outbound_timeout: args
-                .outbound_timeout
-                .or(file.outbound_timeout)
-                .map(Duration::from_secs)
-                .unwrap_or(d.outbound_timeout),
-            allowed_hook_hosts: if args.allow_hook_host.is_empty() {
-                file.allow_hook_host.unwrap_or(d.allowed_hook_hosts)
-            } else {
-                args.allow_hook_host.clone()
-            },
+            catalog: given(&args.catalog, &file.catalog),
+            scenarios: given(&args.scenarios, &file.scenarios),
+            smtp_url: given_text(&args.smtp_url, &file.smtp_url),
+            mail_from: given_text(&args.mail_from, &file.mail_from).unwrap_or(d.mail_from),
+            outbound_timeout: seconds(
+                args.outbound_timeout,
+                file.outbound_timeout,
+                d.outbound_timeout,
+            ),
+            allowed_hook_hosts: hook_hosts(&args.allow_hook_host, &file, d.allowed_hook_hosts),
             scenario_delay_scale: d.scenario_delay_scale,
-            max_body_bytes: args
-                .max_body_bytes
-                .or(file.max_body_bytes)
+            max_body_bytes: given(&args.max_body_bytes, &file.max_body_bytes)
                 .unwrap_or(d.max_body_bytes),
-            request_timeout: args
-                .request_timeout
-                .or(file.request_timeout)
-                .map(Duration::from_secs)
-                .unwrap_or(d.request_timeout),
-            max_sessions: args
-                .max_sessions
-                .or(file.max_sessions)
+            request_timeout: seconds(
+                args.request_timeout,
+                file.request_timeout,
+                d.request_timeout,
+            ),
+            max_sessions: given(&args.max_sessions, &file.max_sessions)
                 .unwrap_or(d.max_sessions)
                 .max(1),
-            session_lifetime: args
-                .session_lifetime
-                .or(file.session_lifetime)
-                .map(|h| Duration::from_secs(h * 3600))
+            session_lifetime: given(&args.session_lifetime, &file.session_lifetime)
+                .map(|hours| Duration::from_secs(hours * 3600))
                 .unwrap_or(d.session_lifetime),
-            admin_token: args
-                .admin_token
-                .clone()
-                .or(file.admin_token)
-                .filter(|t| !t.is_empty()),
+            admin_token: given(&args.admin_token, &file.admin_token).filter(|t| !t.is_empty()),
             insecure_open: args.insecure_open || file.insecure_open.unwrap_or(false),
         })
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The file named by `--config`, or no settings from a file.
+fn read_file(path: Option<&Path>) -> anyhow::Result<FileSettings> {
+    let Some(path) = path else {
+        return Ok(FileSettings::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the config file {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("the config file {} is not valid", path.display()))
+}
 
-    #[test]
-    fn flags_win_over_the_file_which_wins_over_defaults() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("absim.toml");
-        std::fs::write(
-            &file,
-            "addr = \"127.0.0.1:9000\"\nconfirmation-delay = 0\nship-notice-url = \"http://127.0.0.1:9/s\"\nidentity = \"FromFile\"\n",
-        )
-        .unwrap();
-        let args = ServeArgs {
-            config: Some(file),
-            identity: Some("FromFlag".into()),
-            ..ServeArgs::default()
+/// A value given as a flag (or its environment variable) wins over the
+/// file's.
+fn given<T: Clone>(flag: &Option<T>, file: &Option<T>) -> Option<T> {
+    flag.as_ref().or(file.as_ref()).cloned()
+}
+
+/// A text value as [`given`], where blank means unset: a blank flag (an
+/// environment variable set empty) clears the file's value rather than
+/// falling back to it.
+fn given_text(flag: &Option<String>, file: &Option<String>) -> Option<String> {
+    given(flag, file).filter(|s| !s.trim().is_empty())
+}
+
+/// A duration given in whole seconds as [`given`], else `default`.
+fn seconds(flag: Option<u64>, file: Option<u64>, default: Duration) -> Duration {
+    flag.or(file).map(Duration::from_secs).unwrap_or(default)
+}
+
+/// Where the store lives, and what it keeps.
+#[derive(Debug)]
+struct StoreChoice {
+    data_dir: Option<PathBuf>,
+    database_url: Option<DatabaseUrl>,
+    retention: Retention,
+}
+
+/// Memory, a SQLite file in the data directory, or PostgreSQL: memory and
+/// PostgreSQL exclude each other.
+fn choose_store(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<StoreChoice> {
+    let in_memory = args.in_memory || file.in_memory.unwrap_or(false);
+    let database_url = given_text(&args.database_url, &file.database_url)
+        .map(|u| DatabaseUrl::parse(&u))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(
+        !(in_memory && database_url.is_some()),
+        "--in-memory and --database-url exclude each other: choose memory or PostgreSQL"
+    );
+    let data_dir = (!in_memory).then(|| {
+        given(&args.data_dir, &file.data_dir).unwrap_or_else(|| PathBuf::from("absim-data"))
+    });
+    Ok(StoreChoice {
+        data_dir,
+        database_url,
+        retention: retention(args, file, in_memory),
+    })
+}
+
+/// What the store keeps, as given; a store in memory that was given no
+/// bound keeps [`IN_MEMORY_RETENTION`] (and whether marked orders are kept).
+fn retention(args: &ServeArgs, file: &FileSettings, in_memory: bool) -> Retention {
+    let given = Retention {
+        days: args.retain_days.or(file.retain_days),
+        orders_per_group: args.retain_orders.or(file.retain_orders),
+        marked: args.retain_marked || file.retain_marked.unwrap_or(false),
+        journal_days: args.retain_journal_days.or(file.retain_journal_days),
+        journal_entries: args.retain_journal.or(file.retain_journal),
+    };
+    if in_memory && given.is_off() {
+        return Retention {
+            marked: given.marked,
+            ..IN_MEMORY_RETENTION
         };
-        let s = Settings::resolve(&args).unwrap();
-        assert_eq!(s.addr.port(), 9000);
-        assert_eq!(s.base_url, "http://127.0.0.1:9000");
-        assert_eq!(s.confirmation_delay, Duration::ZERO);
-        assert_eq!(s.ship_notice_delay, Duration::from_secs(5));
-        assert_eq!(s.ship_notice_url.as_deref(), Some("http://127.0.0.1:9/s"));
-        assert_eq!(s.identity.as_deref(), Some("FromFlag"));
     }
+    given
+}
 
-    #[test]
-    fn an_unknown_key_in_the_file_is_refused_with_its_name() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("absim.toml");
-        std::fs::write(&file, "adress = \"x\"\n").unwrap();
-        let args = ServeArgs {
-            config: Some(file),
-            ..ServeArgs::default()
-        };
-        let err = format!("{:#}", Settings::resolve(&args).unwrap_err());
-        assert!(err.contains("adress"), "{err}");
-    }
+/// `--sync`: normal unless full is asked for; anything else is refused.
+fn durability(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<Durability> {
+    Ok(match given(&args.sync, &file.sync).as_deref() {
+        None | Some("normal") => Durability::Normal,
+        Some("full") => Durability::Full,
+        Some(other) => anyhow::bail!("sync '{other}' is neither normal nor full"),
+    })
+}
 
-    #[test]
-    fn a_reachable_address_needs_a_token_or_insecure_open() {
-        let mut s = Settings {
-            addr: "0.0.0.0:8080".parse().unwrap(),
-            ..Settings::default()
-        };
-        let err = s.check_exposure().unwrap_err().to_string();
-        assert!(
-            err.contains("0.0.0.0:8080") && err.contains("--admin-token"),
-            "{err}"
-        );
-        s.insecure_open = true;
-        assert!(s.check_exposure().is_ok());
-        s.insecure_open = false;
-        s.admin_token = Some("t0ken".into());
-        assert!(s.check_exposure().is_err(), "too short");
-        s.admin_token = Some("t0ken with spaces".into());
-        assert!(s.check_exposure().is_err(), "spaces");
-        s.admin_token = Some("t0ken-long-enough".into());
-        assert!(s.check_exposure().is_ok());
-        assert!(
-            Settings::default().check_exposure().is_ok(),
-            "loopback may run open"
-        );
+/// The retry schedule, with at least one attempt.
+fn retry_policy(args: &ServeArgs, file: &FileSettings, default: RetryPolicy) -> RetryPolicy {
+    RetryPolicy {
+        attempts: given(&args.retry_attempts, &file.retry_attempts)
+            .unwrap_or(default.attempts)
+            .max(1),
+        base: seconds(args.retry_base, file.retry_base, default.base),
+        ..default
     }
 }
+
+/// The faults set at start, if a kind is given: it needs a count or a share
+/// to say how many POs it hits.
+fn fault_plan(args: &ServeArgs, file: &FileSettings) -> anyhow::Result<Option<FaultPlan>> {
+    let Some(kind) = given(&args.fault, &file.fault) else {
+        return Ok(None);
+    };
+    let plan = FaultPlan {
+        kind: Some(FaultKind::parse(&kind).map_err(anyhow::Error::msg)?),
+        remaining: args.fault_count.or(file.fault_count),
+        share_percent: args.fault_share.or(file.fault_share),
+        delay_ms: args.fault_delay_ms.or(file.fault_delay_ms).unwrap_or(0),
+        timeout_secs: args.fault_timeout.or(file.fault_timeout).unwrap_or(60),
+    };
+    plan.validate().map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(
+        plan.remaining.is_some() || plan.share_percent.is_some(),
+        "--fault needs --fault-count or --fault-share"
+    );
+    Ok(Some(plan))
+}
+
+/// The hosts a cart may be posted to: the flags' list replaces the file's,
+/// which replaces the default.
+fn hook_hosts(flags: &[String], file: &FileSettings, default: Vec<String>) -> Vec<String> {
+    if flags.is_empty() {
+        file.allow_hook_host.clone().unwrap_or(default)
+    } else {
+        flags.to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests;

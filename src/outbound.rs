@@ -14,11 +14,14 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, FixedOffset};
 use tokio::sync::{Notify, watch};
 
 use crate::AppState;
 use crate::cxml::{self, time, write};
-use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState, Verdict, judge};
+use crate::domain::delivery::{
+    Attempt, Delivery, DeliveryKind, DeliveryState, RetryPolicy, Verdict, judge,
+};
 use crate::domain::documents;
 use crate::domain::fulfilment::PlannedShipment;
 use crate::domain::order::{DocKind, Document, Order};
@@ -267,7 +270,9 @@ fn follow_up(state: &AppState, d: &Delivery, order: Option<&Order>) -> Option<Ne
     })
 }
 
-/// One attempt of a claimed delivery of `order` (None when it is gone).
+/// One attempt of a claimed delivery of `order` (None when it is gone):
+/// produce (or fetch) its document, post it where the group wants it,
+/// decide from the answer what happens next, and record all of it.
 async fn attempt(
     state: &AppState,
     d: &Delivery,
@@ -275,52 +280,112 @@ async fn attempt(
 ) -> Result<DeliveryState, StoreError> {
     let (document_id, body) = match document_of(state, d, order.as_ref()).await? {
         Ok(doc) => doc,
-        Err(reason) => {
-            let result = AttemptResult {
-                attempt: Attempt {
-                    at: time::now(),
-                    http_status: None,
-                    cxml_status: None,
-                    error: Some(reason),
-                    duration_ms: 0,
-                },
-                state: DeliveryState::Failed,
-                next_due_ms: None,
-                follow_up: None,
-                target: None,
-            };
-            state.store.finish_attempt(d, result, None, None).await?;
-            return Ok(DeliveryState::Failed);
-        }
+        Err(reason) => return finish_unposted(state, d, Err(reason)).await,
     };
     let group_id = order.as_ref().map(|o| o.group_id);
     let target = target_of(state, d, group_id).await?;
     let follow_up = follow_up(state, d, order.as_ref());
-    let Some(url) = target.clone() else {
+    let Some(url) = target else {
         // Nowhere to post: produced and recorded is delivered.
-        let result = AttemptResult {
-            attempt: Attempt {
-                at: time::now(),
-                http_status: None,
-                cxml_status: None,
-                error: None,
-                duration_ms: 0,
-            },
-            state: DeliveryState::Delivered,
-            next_due_ms: None,
-            follow_up,
-            target: None,
-        };
-        state.store.finish_attempt(d, result, None, None).await?;
-        state.outbox.wake();
-        return Ok(DeliveryState::Delivered);
+        return finish_unposted(state, d, Ok(follow_up)).await;
     };
+    let posted = post(state, &url, body).await;
+    let cxml = answer_status(posted.answer.as_deref());
+    let cxml_status = cxml.as_ref().ok().map(|(c, _)| *c);
+    let verdict = judge(posted.transport_error.as_deref(), posted.http_status, cxml);
+    let made = d.attempts + 1;
+    let next = decide(verdict, made, &state.settings.retry, rand::random());
+    let next_due_ms = next.retry_in.map(|wait| state.clock.after(wait));
+    state
+        .metrics
+        .attempt(d.kind.as_str(), outcome_label(next.state));
+    tracing::info!(
+        delivery = d.id,
+        order_no = d.order_no,
+        kind = d.kind.as_str(),
+        attempt = made,
+        http = ?posted.http_status,
+        cxml = ?cxml_status,
+        state = next.state.as_str(),
+        "delivery attempt"
+    );
+    let exchange = exchange_of(&posted, &url, group_id, document_id);
+    let result = AttemptResult {
+        attempt: Attempt {
+            at: posted.at,
+            http_status: posted.http_status,
+            cxml_status,
+            error: next.error,
+            duration_ms: posted.duration_ms,
+        },
+        state: next.state,
+        next_due_ms,
+        follow_up,
+        target: Some(url),
+    };
+    let answer = posted.answer.map(|b| Document::new(answer_kind(d.kind), b));
+    state
+        .store
+        .finish_attempt(d, result, answer, Some(exchange))
+        .await?;
+    if next.state != DeliveryState::Failed {
+        state.outbox.wake();
+    }
+    Ok(next.state)
+}
 
+/// Records an attempt that posted nothing: the document could not be
+/// produced (`Err`, failed for good), or there is no endpoint to post it
+/// to (`Ok`, delivered, with what the plan owes next).
+async fn finish_unposted(
+    state: &AppState,
+    d: &Delivery,
+    produced: Result<Option<NewDelivery>, String>,
+) -> Result<DeliveryState, StoreError> {
+    let (new_state, error, follow_up) = match produced {
+        Ok(follow_up) => (DeliveryState::Delivered, None, follow_up),
+        Err(reason) => (DeliveryState::Failed, Some(reason), None),
+    };
+    let result = AttemptResult {
+        attempt: Attempt {
+            at: time::now(),
+            http_status: None,
+            cxml_status: None,
+            error,
+            duration_ms: 0,
+        },
+        state: new_state,
+        next_due_ms: None,
+        follow_up,
+        target: None,
+    };
+    state.store.finish_attempt(d, result, None, None).await?;
+    if new_state == DeliveryState::Delivered {
+        state.outbox.wake();
+    }
+    Ok(new_state)
+}
+
+/// What one post brought back.
+struct Posted {
+    at: DateTime<FixedOffset>,
+    /// None when no HTTP answer came.
+    http_status: Option<u16>,
+    /// The answer's body, when it could be read.
+    answer: Option<Vec<u8>>,
+    /// Why there is no answer (or no body), said for people.
+    transport_error: Option<String>,
+    duration_ms: u64,
+}
+
+/// Posts a document to the buyer's endpoint (bounded by the client's
+/// outbound timeout) and reads the answer.
+async fn post(state: &AppState, url: &str, body: bytes::Bytes) -> Posted {
     let started = tokio::time::Instant::now();
     let at = time::now();
     let sent = state
         .http
-        .post(&url)
+        .post(url)
         .header("content-type", "text/xml; charset=utf-8")
         .body(body)
         .send()
@@ -337,43 +402,70 @@ async fn attempt(
                 ),
             }
         }
-        Err(e) => (None, None, Some(describe_transport_error(&url, &e))),
+        Err(e) => (None, None, Some(describe_transport_error(url, &e))),
     };
-    let duration_ms = started.elapsed().as_millis() as u64;
-    // The journal entry refers to the delivered document and to the
-    // answer's (stored with the attempt) instead of copying them.
-    let exchange = crate::store::Exchange {
+    Posted {
         at,
+        http_status,
+        answer,
+        transport_error,
+        duration_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
+/// The cXML Status of an answer (its code and text), or why there is none.
+fn answer_status(answer: Option<&[u8]>) -> Result<(u16, String), String> {
+    match answer {
+        Some(bytes) => cxml::read::read_status(bytes)
+            .map(|s| (s.code, s.text))
+            .map_err(|e| e.to_string()),
+        None => Err("no answer".to_owned()),
+    }
+}
+
+/// The journal entry of a post. It refers to the delivered document and to
+/// the answer's (stored with the attempt) instead of copying them.
+fn exchange_of(
+    posted: &Posted,
+    url: &str,
+    group_id: Option<u32>,
+    document_id: i64,
+) -> crate::store::Exchange {
+    crate::store::Exchange {
+        at: posted.at,
         direction: "out".into(),
         method: "POST".into(),
-        target: url.clone(),
-        status: http_status,
-        group_id: order.as_ref().map(|o| o.group_id),
-        note: transport_error.clone(),
+        target: url.to_owned(),
+        status: posted.http_status,
+        group_id,
+        note: posted.transport_error.clone(),
         request: Default::default(),
         response: Default::default(),
         request_doc: Some(document_id),
         response_doc: None,
         replica: Default::default(),
-    };
-    let cxml = match &answer {
-        Some(bytes) => cxml::read::read_status(bytes)
-            .map(|s| (s.code, s.text))
-            .map_err(|e| e.to_string()),
-        None => Err("no answer".to_owned()),
-    };
-    let cxml_status = cxml.as_ref().ok().map(|(c, _)| *c);
-    let verdict = judge(transport_error.as_deref(), http_status, cxml);
-    let made = d.attempts + 1;
-    let (new_state, next_due_ms, error) = match verdict {
+    }
+}
+
+/// Where a delivery stands after an attempt the buyer answered (or did
+/// not), and why it is not delivered.
+#[derive(Debug, PartialEq)]
+struct Next {
+    state: DeliveryState,
+    /// For a retry: how long to wait.
+    retry_in: Option<Duration>,
+    error: Option<String>,
+}
+
+/// Decides what an answer means for a delivery after its `made`-th attempt:
+/// delivered, refused for good, or retried after the policy's next wait
+/// (`unit` picks its jitter) while attempts are left.
+fn decide(verdict: Verdict, made: u32, retry: &RetryPolicy, unit: f64) -> Next {
+    let (state, retry_in, error) = match verdict {
         Verdict::Accepted => (DeliveryState::Delivered, None, None),
         Verdict::Refused(reason) => (DeliveryState::Failed, None, Some(reason)),
-        Verdict::Retry(reason) => match state.settings.retry.next_delay(made, rand::random()) {
-            Some(wait) => (
-                DeliveryState::Pending,
-                Some(state.clock.after(wait)),
-                Some(reason),
-            ),
+        Verdict::Retry(reason) => match retry.next_delay(made, unit) {
+            Some(wait) => (DeliveryState::Pending, Some(wait), Some(reason)),
             None => (
                 DeliveryState::Failed,
                 None,
@@ -381,55 +473,29 @@ async fn attempt(
             ),
         },
     };
-    state.metrics.attempt(
-        d.kind.as_str(),
-        match new_state {
-            DeliveryState::Delivered => "delivered",
-            DeliveryState::Failed => "failed",
-            _ => "retry",
-        },
-    );
-    tracing::info!(
-        delivery = d.id,
-        order_no = d.order_no,
-        kind = d.kind.as_str(),
-        attempt = made,
-        http = ?http_status,
-        cxml = ?cxml_status,
-        state = new_state.as_str(),
-        "delivery attempt"
-    );
-    let answer_kind = match d.kind {
+    Next {
+        state,
+        retry_in,
+        error,
+    }
+}
+
+/// The outcome label of the delivery attempts metric.
+fn outcome_label(state: DeliveryState) -> &'static str {
+    match state {
+        DeliveryState::Delivered => "delivered",
+        DeliveryState::Failed => "failed",
+        _ => "retry",
+    }
+}
+
+/// The kind of document a buyer's answer to a delivery is stored as.
+fn answer_kind(kind: DeliveryKind) -> DocKind {
+    match kind {
         DeliveryKind::Confirmation => DocKind::ConfirmationAnswer,
         DeliveryKind::ShipNotice => DocKind::ShipNoticeAnswer,
         DeliveryKind::Invoice => DocKind::InvoiceAnswer,
-    };
-    let result = AttemptResult {
-        attempt: Attempt {
-            at,
-            http_status,
-            cxml_status,
-            error,
-            duration_ms,
-        },
-        state: new_state,
-        next_due_ms,
-        follow_up,
-        target: Some(url),
-    };
-    state
-        .store
-        .finish_attempt(
-            d,
-            result,
-            answer.map(|b| Document::new(answer_kind, b)),
-            Some(exchange),
-        )
-        .await?;
-    if new_state != DeliveryState::Failed {
-        state.outbox.wake();
     }
-    Ok(new_state)
 }
 
 fn describe_transport_error(url: &str, e: &reqwest::Error) -> String {
@@ -453,3 +519,6 @@ fn describe_transport_error(url: &str, e: &reqwest::Error) -> String {
         format!("the post to {url} {what}: {cause}")
     }
 }
+
+#[cfg(test)]
+mod tests;

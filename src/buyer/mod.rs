@@ -56,6 +56,17 @@ pub fn payload_id(n: impl std::fmt::Display) -> String {
     )
 }
 
+/// The orderID a document absim posts refers to (its first `orderID`
+/// attribute), found without reading the document: the buyer files what
+/// arrives under the order it belongs to.
+pub fn order_id_in(body: &str) -> String {
+    body.split("orderID=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// A PunchOutSetupRequest. `cart` carries the returned items for `edit`
 /// and `inspect`; `scenario` names an absim scenario through an extrinsic.
 pub fn setup_request(
@@ -261,5 +272,12 @@ mod tests {
             assert_eq!(cart.payload().unwrap().buyer_cookie, "c");
         }
         assert!(matches!(cart_from_form(&[]), Err(CartError::NoField)));
+    }
+
+    #[test]
+    fn a_documents_order_id_is_its_first_order_id_attribute() {
+        let body = r#"<ConfirmationHeader confirmID="C1"/><OrderReference orderID="PO-7" orderDate="x"><DocumentReference payloadID="p"/></OrderReference><X orderID="other"/>"#;
+        assert_eq!(order_id_in(body), "PO-7");
+        assert_eq!(order_id_in("<Status code=\"200\"/>"), "");
     }
 }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use super::BuyerConfig;
 use crate::cxml::order_message::PunchOutOrderMessage;
+use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Cxml, read, write};
 use crate::domain::pricing::yen;
 
@@ -339,61 +340,9 @@ impl Buyer {
             .find(|c| c.id == cart_id)
             .ok_or_else(|| anyhow::anyhow!("there is no cart {cart_id}"))?;
         let order_id = format!("BOT-{}-{cart_id}", std::process::id());
-        let payload_id = super::payload_id(&order_id);
-        let message = cart
-            .poom
-            .payload()
-            .ok_or_else(|| anyhow::anyhow!("the cart message has no PunchOutOrderMessage"))?;
-        if message.items.is_empty() && !self.0.settings.mistakes.order_empty_cart {
-            anyhow::bail!("cart {cart_id} came back empty: there is nothing to order");
-        }
-        let mut po =
-            super::order_request(&self.config(&cart.email), message, &order_id, &payload_id);
-        if let Some(r) = po.request.as_mut()
-            && let Some(pa) = r
-                .payload
-                .header
-                .ship_to
-                .as_mut()
-                .and_then(|s| s.address.postal_address.as_mut())
-        {
-            pa.street = smallvec::smallvec![cart.address.as_str().into()];
-        }
-        if self.0.settings.mistakes.drop_aux_id
-            && let Some(r) = po.request.as_mut()
-        {
-            for item in &mut r.payload.items {
-                item.item_id.supplier_part_auxiliary_id = None;
-            }
-        }
-        let body = write::document(&po);
-        let (http, answer) = self.send_po(body).await?;
-        let (status, outcome) = match crate::cxml::read::read_status(answer.as_bytes()) {
-            Ok(s) => {
-                let outcome = if (200..300).contains(&http) && (200..300).contains(&s.code) {
-                    PoOutcome::Accepted
-                } else {
-                    let reason = if s.message.trim().is_empty() {
-                        s.text.clone()
-                    } else {
-                        s.message.trim().to_owned()
-                    };
-                    PoOutcome::Refused {
-                        code: s.code,
-                        reason,
-                    }
-                };
-                (format!("HTTP {http} · cXML {} {}", s.code, s.text), outcome)
-            }
-            Err(_) if (200..300).contains(&http) => (format!("HTTP {http}"), PoOutcome::Accepted),
-            Err(_) => (
-                format!("HTTP {http}"),
-                PoOutcome::Refused {
-                    code: http,
-                    reason: answer.chars().take(300).collect(),
-                },
-            ),
-        };
+        let po = self.purchase_order(&cart, &order_id)?;
+        let (http, answer) = self.send_po(write::document(&po)).await?;
+        let (status, outcome) = judge_answer(http, &answer);
         let mut book = self.0.book.lock().expect("book");
         let id = book.orders.len() + 1;
         book.orders.push(OrderView {
@@ -415,6 +364,33 @@ impl Buyer {
             c.order = Some(id);
         }
         Ok(id)
+    }
+
+    /// The PO for a returned cart, to the shopper's chosen address, with
+    /// the mistakes the buyer was asked to make.
+    fn purchase_order(
+        &self,
+        cart: &CartView,
+        order_id: &str,
+    ) -> anyhow::Result<Cxml<OrderRequest>> {
+        let message = cart
+            .poom
+            .payload()
+            .ok_or_else(|| anyhow::anyhow!("the cart message has no PunchOutOrderMessage"))?;
+        let mistakes = self.0.settings.mistakes;
+        if message.items.is_empty() && !mistakes.order_empty_cart {
+            anyhow::bail!(
+                "cart {} came back empty: there is nothing to order",
+                cart.id
+            );
+        }
+        let payload_id = super::payload_id(order_id);
+        let mut po =
+            super::order_request(&self.config(&cart.email), message, order_id, &payload_id);
+        if let Some(r) = po.request.as_mut() {
+            adjust_order(&mut r.payload, &cart.address, mistakes);
+        }
+        Ok(po)
     }
 
     /// Posts a PO and gives the answer's HTTP status and body. A 5xx answer
@@ -456,12 +432,7 @@ impl Buyer {
     /// A document from the simulator (confirmation, ship notice, invoice).
     pub fn receive_document(&self, kind: &str, body: &str) {
         self.log(false, kind.to_owned(), body.to_owned());
-        let order_id = body
-            .split("orderID=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default()
-            .to_owned();
+        let order_id = super::order_id_in(body);
         let notice = notice(kind, body);
         let mut book = self.0.book.lock().expect("book");
         if let Some(o) = book.orders.iter_mut().find(|o| o.order_id == order_id) {
@@ -471,6 +442,58 @@ impl Buyer {
                 _ => o.invoice = Some(notice),
             }
         }
+    }
+}
+
+/// Sends an order to the shopper's address (its street, where the ShipTo
+/// has a postal address) and makes the mistakes asked for: lines without
+/// their SupplierPartAuxiliaryID.
+fn adjust_order(order: &mut OrderRequest, address: &str, mistakes: Mistakes) {
+    if let Some(pa) = order
+        .header
+        .ship_to
+        .as_mut()
+        .and_then(|s| s.address.postal_address.as_mut())
+    {
+        pa.street = smallvec::smallvec![address.into()];
+    }
+    if mistakes.drop_aux_id {
+        for item in &mut order.items {
+            item.item_id.supplier_part_auxiliary_id = None;
+        }
+    }
+}
+
+/// What a PO's answer means: the answer as the order page shows it, and
+/// accepted (2xx in HTTP and, where the answer is cXML, in its Status) or
+/// refused with the cXML code and message (or, for an answer that is not
+/// cXML, the HTTP status and the answer's start).
+fn judge_answer(http: u16, answer: &str) -> (String, PoOutcome) {
+    match crate::cxml::read::read_status(answer.as_bytes()) {
+        Ok(s) => {
+            let outcome = if (200..300).contains(&http) && (200..300).contains(&s.code) {
+                PoOutcome::Accepted
+            } else {
+                let reason = if s.message.trim().is_empty() {
+                    s.text.clone()
+                } else {
+                    s.message.trim().to_owned()
+                };
+                PoOutcome::Refused {
+                    code: s.code,
+                    reason,
+                }
+            };
+            (format!("HTTP {http} · cXML {} {}", s.code, s.text), outcome)
+        }
+        Err(_) if (200..300).contains(&http) => (format!("HTTP {http}"), PoOutcome::Accepted),
+        Err(_) => (
+            format!("HTTP {http}"),
+            PoOutcome::Refused {
+                code: http,
+                reason: answer.chars().take(300).collect(),
+            },
+        ),
     }
 }
 
@@ -501,3 +524,6 @@ fn notice(kind: &str, body: &str) -> Notice {
         },
     }
 }
+
+#[cfg(test)]
+mod tests;

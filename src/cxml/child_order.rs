@@ -1,9 +1,9 @@
 //! The order of children the DTD prescribes, for the elements buyers most
-//! often write out of order: the scan in [`super::read::read`] notes a child that
+//! often write out of order: the scan in `read::read` notes a child that
 //! comes before one it should follow as a deviation (the document is still
 //! accepted).
 
-use super::read::Deviation;
+use super::deviation::Deviation;
 
 /// The DTD order of the children of the elements buyers most often write out
 /// of order; a child that comes before one it should follow is a deviation.

@@ -12,10 +12,20 @@
 //! declarations, deserialise the payload, collect deviations) -> a typed
 //! [`Cxml`] value. Outbound: build a [`Cxml`] value -> [`write::document`] (XML
 //! declaration, DOCTYPE, serialised body).
+//!
+//! The modules depend on each other one way only, bottom up: [`tree`] (an
+//! XML element tree that knows nothing of cXML) and `deviation` are leaves;
+//! [`common`] and [`time`] model the shared elements and timestamps;
+//! [`fast`] reads the shared elements from a tree; each document's module
+//! holds its model and, for the two read on every PO and punchout, its fast
+//! reader; [`mod@read`] scans, checks and then asks the payload's
+//! [`Payload::read_fast`] before falling back to serde; [`mod@write`] writes.
+//! Nothing here imports from the rest of absim.
 
 mod child_order;
 pub mod common;
 pub mod confirmation;
+mod deviation;
 pub mod fast;
 pub mod invoice;
 pub mod order_message;
@@ -24,10 +34,12 @@ pub mod punchout_setup;
 pub mod read;
 pub mod ship_notice;
 pub mod time;
+pub mod tree;
 pub mod write;
 
 pub use common::*;
-pub use read::{Deviation, ReadError, read};
+pub use deviation::Deviation;
+pub use read::{ReadError, read};
 
 use serde::{Deserialize, Serialize};
 
@@ -97,7 +109,7 @@ pub trait Payload: Sized {
     /// A faster reader than serde's for this payload's usual documents,
     /// from the document's element tree, or None to use serde (which is
     /// also what it falls back to).
-    fn read_fast(_tree: &fast::Tree<'_>) -> Option<Cxml<Self>> {
+    fn read_fast(_tree: &tree::Tree<'_>) -> Option<Cxml<Self>> {
         None
     }
 }

@@ -1,10 +1,14 @@
-//! PunchOutSetupRequest (buyer -> absim) and PunchOutSetupResponse (absim ->
-//! buyer), cXML.dtd.
+//! PunchOutSetupRequest (buyer -> absim), with its fast reader, and
+//! PunchOutSetupResponse (absim -> buyer), cXML.dtd.
 
 use serde::{Deserialize, Serialize};
 
 use super::common::{AddressHolder, Contact, Extrinsic, ItemDetail, ItemId, UrlHolder};
-use super::{Container, Dtd, Payload};
+use super::fast::{
+    Fast, address_holder, contacts, extrinsics, item_detail, item_id, maybe, request, url_holder,
+};
+use super::tree::Tree;
+use super::{Container, Cxml, Dtd, Payload};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct PunchOutSetupRequest {
@@ -35,8 +39,8 @@ impl Payload for PunchOutSetupRequest {
 
     const READS_TREE: bool = true;
 
-    fn read_fast(tree: &super::fast::Tree<'_>) -> Option<super::Cxml<Self>> {
-        super::fast::punchout_setup_request(tree)
+    fn read_fast(tree: &Tree<'_>) -> Option<Cxml<Self>> {
+        read_tree(tree)
     }
 }
 
@@ -110,6 +114,42 @@ impl PunchOutSetupRequest {
 /// The XPaths Amazon names when the e-mail is missing (REFERENCE.md §10.3).
 pub const EMAIL_PATHS: &str = "/cXML/Request/PunchOutSetupRequest//Extrinsic[@name='UserEmail'] (or) /cXML/Request/PunchOutSetupRequest//ShipTo/Address/Email (or) /cXML/Request/PunchOutSetupRequest//Contact/Email (or) /cXML/Request/PunchOutSetupRequest//Extrinsic[@name='Email']";
 pub const HOOK_URL_PATH: &str = "/cXML/Request/PunchOutSetupRequest/BrowserFormPost/URL";
+
+/// Reads a PunchOutSetupRequest from its document's tree (every punchout
+/// starts with one).
+fn read_tree(t: &Tree<'_>) -> Fast<Cxml<PunchOutSetupRequest>> {
+    request(t, "PunchOutSetupRequest", |id| {
+        Some(PunchOutSetupRequest {
+            operation: t.attr(id, "operation").unwrap_or_default(),
+            buyer_cookie: t.child_text(id, "BuyerCookie")?.unwrap_or_default(),
+            extrinsics: extrinsics(t, id)?,
+            browser_form_post: maybe(t.one(id, "BrowserFormPost")?, |b| url_holder(t, b))?,
+            contacts: contacts(t, id)?,
+            supplier_setup: maybe(t.one(id, "SupplierSetup")?, |s| url_holder(t, s))?,
+            ship_to: maybe(t.one(id, "ShipTo")?, |a| address_holder(t, a))?,
+            selected_item: maybe(t.one(id, "SelectedItem")?, |s| {
+                t.bare(s)?;
+                Some(SelectedItem {
+                    item_id: item_id(t, s)?,
+                })
+            })?,
+            items: t
+                .all(id, "ItemOut")
+                .map(|i| read_item(t, i))
+                .collect::<Fast<_>>()?,
+        })
+    })
+}
+
+fn read_item(t: &Tree, id: usize) -> Fast<SetupItemOut> {
+    t.bare(id)?;
+    Some(SetupItemOut {
+        quantity: t.attr(id, "quantity").unwrap_or_default(),
+        line_number: t.attr(id, "lineNumber"),
+        item_id: item_id(t, id)?,
+        item_detail: maybe(t.one(id, "ItemDetail")?, |d| item_detail(t, d))?,
+    })
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct PunchOutSetupResponse {

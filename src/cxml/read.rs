@@ -6,46 +6,25 @@
 //! nothing is ever expanded or fetched), bounds the depth, and finds the
 //! root and the payload element. For an OrderRequest (every PO) and a
 //! PunchOutSetupRequest (every punchout) the same pass builds the element
-//! tree the fast reader ([`super::fast`]) makes the typed model from: the
-//! document is tokenised once. Other payloads, and documents the fast
+//! tree ([`Tree`]) that the payload's fast reader
+//! ([`Payload::read_fast`]) makes the typed model from: the document
+//! is tokenised once. Other payloads, and documents the fast
 //! reader gives up on, are deserialised by serde in a second pass.
 
 use std::num::NonZeroUsize;
 
 use arrayvec::ArrayVec;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::de::DeserializeOwned;
 
 use super::child_order::{OrderTrack, check_child_order};
-use super::fast::{Tree, TreeBuilder};
+use super::deviation::Deviation;
 use super::time::parse_lenient;
+use super::tree::{MAX_DEPTH, Tree, TreeBuilder};
 use super::{Container, Cxml, Payload, Status, Text};
 
-/// How deep an element may nest. cXML documents rarely pass 15.
-pub const MAX_DEPTH: usize = 64;
 /// Events the deserialiser may buffer to read out-of-order lists.
 const EVENT_BUFFER: usize = 200_000;
-
-/// A departure from strict cXML that absim accepted. `code` is stable (tests
-/// and the API use it); `message` is for people.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Deviation {
-    pub code: String,
-    pub message: String,
-    /// The line it is on, where the reader knows it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-}
-
-impl Deviation {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Deviation {
-            code: code.to_owned(),
-            message: message.into(),
-            line: None,
-        }
-    }
-}
 
 /// Why a body could not be read as the expected cXML document.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -346,18 +325,12 @@ fn scan<'a>(
 ) -> Result<Sniff, ReadError> {
     let mut reader = quick_xml::Reader::from_str(text);
     // Whitespace that starts a text run is skipped rather than returned as
-    // an event of its own: about half of a PO's events are the blanks
-    // between elements, which only the tree looks at. It gets them back
-    // from the text (see `skipped`).
+    // an event of its own: in an indented document most events would be
+    // the blanks between elements, which only the tree looks at. It gets
+    // them back from the text (see `skipped`).
     reader.config_mut().trim_text_start = true;
     let mut after_text = false;
-    let mut sniff = Sniff::default();
-    // One entry per open element (its length is the depth, bounded by
-    // MAX_DEPTH): Some when its children's order is checked.
-    let mut open: ArrayVec<Option<OrderTrack>, MAX_DEPTH> = ArrayVec::new();
-    let mut reported: Vec<&'static str> = Vec::new();
-    let mut saw_decl = false;
-    let mut saw_doctype = false;
+    let mut checks = Checks::default();
     loop {
         let at = reader.buffer_position() as usize;
         let event = reader.read_event().map_err(|e| {
@@ -373,89 +346,147 @@ fn scan<'a>(
             }
         }
         after_text = matches!(event, Event::Text(_));
+        let line = || line_of(text, reader.buffer_position());
         match event {
-            Event::Decl(d) => {
-                saw_decl = true;
-                if let Some(Ok(enc)) = d.encoding() {
-                    let enc = enc.to_ascii_lowercase();
-                    let decoded = deviations.iter().any(|d| d.code == "encoding-decoded");
-                    if enc != "utf-8" && enc != "utf8" && !decoded {
-                        deviations.push(Deviation::new(
-                            "encoding-declared",
-                            format!(
-                                "the XML declaration says encoding=\"{enc}\" but the body is valid UTF-8; read as UTF-8"
-                            ),
-                        ));
-                    }
-                }
-            }
-            Event::DocType(d) => {
-                saw_doctype = true;
-                let body = d.into_inner();
-                if body.contains("<!ENTITY") {
-                    return Err(ReadError::EntityDeclared);
-                }
-                check_doctype(&body, deviations);
-            }
-            Event::Start(e) => {
-                let name = e.name().into_inner();
-                note_element(&mut sniff, open.len(), name);
-                let before = deviations.len();
-                check_child_order(&mut open, &mut reported, deviations, name);
-                if deviations.len() > before {
-                    let line = line_of(text, reader.buffer_position());
-                    if let Some(d) = deviations.last_mut() {
-                        d.line = Some(line);
-                    }
-                }
-                if open.try_push(OrderTrack::of(name)).is_err() {
-                    return Err(ReadError::TooDeep);
-                }
-            }
-            Event::Empty(e) => {
-                let name = e.name().into_inner();
-                note_element(&mut sniff, open.len(), name);
-                check_child_order(&mut open, &mut reported, deviations, name);
-            }
+            Event::Decl(d) => checks.declaration(&d, deviations),
+            Event::DocType(d) => checks.doctype(d, deviations)?,
+            Event::Start(e) => checks.open_element(e.name().into_inner(), deviations, line)?,
+            Event::Empty(e) => checks.empty_element(e.name().into_inner(), deviations),
             Event::End(_) => {
-                open.pop();
+                checks.open.pop();
             }
-            Event::GeneralRef(r) if !r.is_char_ref() => {
-                let name = r.to_string();
-                if !matches!(name.as_str(), "amp" | "lt" | "gt" | "quot" | "apos") {
-                    return Err(ReadError::NotXml(format!(
-                        "the entity &{name}; is not declared (line {}); absim knows only &amp; &lt; &gt; &quot; &apos; and character references",
-                        line_of(text, reader.buffer_position())
-                    )));
-                }
-            }
-            Event::Eof if !open.is_empty() => {
-                return Err(ReadError::NotXml(format!(
-                    "the document ends with {} element(s) still open (line {}); was it cut off?",
-                    open.len(),
-                    line_of(text, reader.buffer_position())
-                )));
+            Event::GeneralRef(r) if !r.is_char_ref() => check_entity(&r, line)?,
+            Event::Eof if !checks.open.is_empty() => {
+                return Err(cut_off(checks.open.len(), line()));
             }
             Event::Eof => break,
             _ => {}
         }
     }
-    if sniff.root.is_empty() {
-        return Err(ReadError::NotXml("no root element".into()));
+    checks.finish(deviations)?;
+    Ok(checks.sniff)
+}
+
+/// What the scan has seen so far, and the checks it makes event by event.
+#[derive(Default)]
+struct Checks {
+    sniff: Sniff,
+    /// One entry per open element (its length is the depth, bounded by
+    /// MAX_DEPTH): Some when its children's order is checked.
+    open: ArrayVec<Option<OrderTrack>, MAX_DEPTH>,
+    /// The parents whose children's order was already reported.
+    reported: Vec<&'static str>,
+    saw_decl: bool,
+    saw_doctype: bool,
+}
+
+impl Checks {
+    /// The XML declaration: noted, and its encoding checked.
+    fn declaration(&mut self, d: &BytesDecl<'_>, deviations: &mut Vec<Deviation>) {
+        self.saw_decl = true;
+        if let Some(Ok(encoding)) = d.encoding() {
+            check_declared_encoding(&encoding, deviations);
+        }
     }
-    if !saw_decl {
+
+    /// The DOCTYPE: noted, refused when it declares entities, and its
+    /// host's spelling checked.
+    fn doctype(
+        &mut self,
+        d: BytesText<'_>,
+        deviations: &mut Vec<Deviation>,
+    ) -> Result<(), ReadError> {
+        self.saw_doctype = true;
+        let body = d.into_inner();
+        if body.contains("<!ENTITY") {
+            return Err(ReadError::EntityDeclared);
+        }
+        check_doctype(&body, deviations);
+        Ok(())
+    }
+
+    /// An element opens: noted for the envelope, its place among its
+    /// siblings checked (a finding gets the line), and refused past
+    /// [`MAX_DEPTH`].
+    fn open_element(
+        &mut self,
+        name: &str,
+        deviations: &mut Vec<Deviation>,
+        line: impl Fn() -> usize,
+    ) -> Result<(), ReadError> {
+        note_element(&mut self.sniff, self.open.len(), name);
+        let before = deviations.len();
+        check_child_order(&mut self.open, &mut self.reported, deviations, name);
+        if deviations.len() > before
+            && let Some(d) = deviations.last_mut()
+        {
+            d.line = Some(line());
+        }
+        self.open
+            .try_push(OrderTrack::of(name))
+            .map_err(|_| ReadError::TooDeep)
+    }
+
+    /// An empty element: noted for the envelope, its place checked.
+    fn empty_element(&mut self, name: &str, deviations: &mut Vec<Deviation>) {
+        note_element(&mut self.sniff, self.open.len(), name);
+        check_child_order(&mut self.open, &mut self.reported, deviations, name);
+    }
+
+    /// What the end of a well-formed document decides: it must have had a
+    /// root; a missing declaration or DOCTYPE is a deviation.
+    fn finish(&self, deviations: &mut Vec<Deviation>) -> Result<(), ReadError> {
+        if self.sniff.root.is_empty() {
+            return Err(ReadError::NotXml("no root element".into()));
+        }
+        if !self.saw_decl {
+            deviations.push(Deviation::new(
+                "no-xml-declaration",
+                "the document has no XML declaration (<?xml version=\"1.0\" encoding=\"UTF-8\"?>)",
+            ));
+        }
+        if !self.saw_doctype {
+            deviations.push(Deviation::new(
+                "no-doctype",
+                "the document has no DOCTYPE naming the cXML DTD",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A document that ends with elements still open.
+fn cut_off(open: usize, line: usize) -> ReadError {
+    ReadError::NotXml(format!(
+        "the document ends with {open} element(s) still open (line {line}); was it cut off?"
+    ))
+}
+
+/// A declared encoding other than UTF-8 on a body that is valid UTF-8 (and
+/// so was not decoded from it) is read as UTF-8 and noted.
+fn check_declared_encoding(encoding: &str, deviations: &mut Vec<Deviation>) {
+    let encoding = encoding.to_ascii_lowercase();
+    let decoded = deviations.iter().any(|d| d.code == "encoding-decoded");
+    if encoding != "utf-8" && encoding != "utf8" && !decoded {
         deviations.push(Deviation::new(
-            "no-xml-declaration",
-            "the document has no XML declaration (<?xml version=\"1.0\" encoding=\"UTF-8\"?>)",
+            "encoding-declared",
+            format!(
+                "the XML declaration says encoding=\"{encoding}\" but the body is valid UTF-8; read as UTF-8"
+            ),
         ));
     }
-    if !saw_doctype {
-        deviations.push(Deviation::new(
-            "no-doctype",
-            "the document has no DOCTYPE naming the cXML DTD",
-        ));
+}
+
+/// Refuses a reference to an entity other than XML's five: nothing else is
+/// ever declared, since declarations are refused.
+fn check_entity(name: &str, line: impl Fn() -> usize) -> Result<(), ReadError> {
+    if matches!(name, "amp" | "lt" | "gt" | "quot" | "apos") {
+        return Ok(());
     }
-    Ok(sniff)
+    Err(ReadError::NotXml(format!(
+        "the entity &{name}; is not declared (line {}); absim knows only &amp; &lt; &gt; &quot; &apos; and character references",
+        line()
+    )))
 }
 
 /// Records the root (depth 0), the container (depth 1) and the payload (the

@@ -29,9 +29,9 @@ pub fn document<P: Payload + Serialize>(doc: &Cxml<P>) -> String {
 /// accepted or refused): the document [`document`] writes for
 /// `response::<Empty>(payload_id, status, None)`, written straight into one
 /// buffer. The serde serialiser buffers each element's children in a
-/// String of its own and grows it as it goes: about ten allocations for a
-/// document of six lines, on every PO. Values are escaped by quick-xml
-/// (attributes fully, text as the serialiser does).
+/// String of its own and grows it as it goes, which every PO's answer
+/// would pay for a document of a few lines. Values are escaped by
+/// quick-xml (attributes fully, text as the serialiser does).
 pub fn status_document(payload_id: &str, status: &Status) -> String {
     use quick_xml::escape::{escape, partial_escape};
     let dtd = Empty::DTD;
@@ -97,7 +97,7 @@ impl PayloadIds {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let ms = chrono::Utc::now().timestamp_millis();
         let r: u32 = rand::random::<u32>() % 10_000;
-        // Sized once: `format!` grew its buffer twice for an id this long.
+        // Sized once, so that the buffer never grows as `format!`'s would:
         // 48 bytes hold the numbers and the separators.
         let mut id = String::with_capacity(48 + self.replica.len() + self.host.len());
         let _ = write!(id, "{ms}.{}.{n}.{r:04}@{}", self.replica, self.host);

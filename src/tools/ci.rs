@@ -208,72 +208,12 @@ impl Outcome {
 /// `absim verify`: true when every run passed.
 pub async fn verify(a: VerifyArgs) -> anyhow::Result<bool> {
     let api = Api::new(&a.target)?;
-    let mut outcomes = Vec::new();
-    if let Some(run) = &a.run {
-        outcomes.push(wait(&api, run, a.timeout, &a.lang).await?);
-    } else {
-        let group = a.group.context("--group or --run")?;
-        let scenarios = if a.all {
-            api.call(
-                reqwest::Method::GET,
-                &format!("/api/v1/groups/{group}/scenarios"),
-                None,
-            )
-            .await?
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s["id"].as_str().map(str::to_owned))
-            .collect()
-        } else {
-            a.scenarios.clone()
-        };
-        if scenarios.is_empty() {
-            bail!("name the scenarios to run, or pass --all");
-        }
-        for scenario in &scenarios {
-            let run = open(&api, group, scenario, a.timeout, &a.lang).await?;
-            print_opened(&run);
-            let id = run["id"].as_str().unwrap_or_default().to_owned();
-            if let Some(each) = &a.each {
-                let command = each
-                    .replace("{run}", &id)
-                    .replace("{scenario}", scenario)
-                    .replace("{group}", &group.to_string())
-                    .replace("{target}", &api.base);
-                let shell = command.clone();
-                let status = tokio::task::spawn_blocking(move || {
-                    std::process::Command::new("sh")
-                        .arg("-c")
-                        .arg(&shell)
-                        .status()
-                })
-                .await?
-                .with_context(|| format!("running '{command}'"))?;
-                if !status.success() {
-                    eprintln!(
-                        "  the --each command failed ({status}); the run goes on until its verdict"
-                    );
-                }
-            }
-            outcomes.push(wait(&api, &id, a.timeout, &a.lang).await?);
-        }
-    }
+    let outcomes = match &a.run {
+        Some(run) => vec![wait(&api, run, a.timeout, &a.lang).await?],
+        None => run_scenarios(&api, &a).await?,
+    };
     if let Some(comment) = &a.mark {
-        for o in &outcomes {
-            let id = o.run["id"].as_str().unwrap_or_default();
-            if matches!(
-                o.run["state"].as_str(),
-                Some("passed" | "failed" | "timed_out")
-            ) {
-                api.call(
-                    reqwest::Method::POST,
-                    &format!("/api/v1/runs/{id}/mark"),
-                    Some(json!({ "comment": comment })),
-                )
-                .await?;
-            }
-        }
+        mark_decided(&api, &outcomes, comment).await?;
     }
     let passed = outcomes.iter().filter(|o| o.passed()).count();
     println!(
@@ -281,20 +221,114 @@ pub async fn verify(a: VerifyArgs) -> anyhow::Result<bool> {
         outcomes.len(),
         api.base
     );
+    write_reports(&a, &api.base, &outcomes)?;
+    Ok(passed == outcomes.len())
+}
+
+/// Opens a run per scenario of the group, runs the `--each` command for
+/// it, and waits for its verdict.
+async fn run_scenarios(api: &Api, a: &VerifyArgs) -> anyhow::Result<Vec<Outcome>> {
+    let group = a.group.context("--group or --run")?;
+    let scenarios = if a.all {
+        api.call(
+            reqwest::Method::GET,
+            &format!("/api/v1/groups/{group}/scenarios"),
+            None,
+        )
+        .await?
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["id"].as_str().map(str::to_owned))
+        .collect()
+    } else {
+        a.scenarios.clone()
+    };
+    if scenarios.is_empty() {
+        bail!("name the scenarios to run, or pass --all");
+    }
+    let mut outcomes = Vec::new();
+    for scenario in &scenarios {
+        let run = open(api, group, scenario, a.timeout, &a.lang).await?;
+        print_opened(&run);
+        let id = run["id"].as_str().unwrap_or_default().to_owned();
+        if let Some(each) = &a.each {
+            run_each(each_command(each, &id, scenario, group, &api.base)).await?;
+        }
+        outcomes.push(wait(api, &id, a.timeout, &a.lang).await?);
+    }
+    Ok(outcomes)
+}
+
+/// The `--each` command for one run, its placeholders filled in.
+fn each_command(template: &str, run: &str, scenario: &str, group: u32, target: &str) -> String {
+    template
+        .replace("{run}", run)
+        .replace("{scenario}", scenario)
+        .replace("{group}", &group.to_string())
+        .replace("{target}", target)
+}
+
+/// Runs an `--each` command in a shell. Its failure is told but does not
+/// stop the run, whose verdict says what happened.
+async fn run_each(command: String) -> anyhow::Result<()> {
+    let shell = command.clone();
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&shell)
+            .status()
+    })
+    .await?
+    .with_context(|| format!("running '{command}'"))?;
+    if !status.success() {
+        eprintln!("  the --each command failed ({status}); the run goes on until its verdict");
+    }
+    Ok(())
+}
+
+/// Whether a run has its verdict (and so may be marked).
+fn is_decided(run: &Value) -> bool {
+    matches!(
+        run["state"].as_str(),
+        Some("passed" | "failed" | "timed_out")
+    )
+}
+
+/// `--mark`: marks every decided run with the comment.
+async fn mark_decided(api: &Api, outcomes: &[Outcome], comment: &str) -> anyhow::Result<()> {
+    for o in outcomes.iter().filter(|o| is_decided(&o.run)) {
+        let id = o.run["id"].as_str().unwrap_or_default();
+        api.call(
+            reqwest::Method::POST,
+            &format!("/api/v1/runs/{id}/mark"),
+            Some(json!({ "comment": comment })),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes the JUnit and JSON reports, where asked.
+fn write_reports(a: &VerifyArgs, base: &str, outcomes: &[Outcome]) -> anyhow::Result<()> {
     if let Some(path) = &a.junit {
-        std::fs::write(path, junit(&outcomes))
+        std::fs::write(path, junit(outcomes))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     if let Some(path) = &a.json {
-        let report = json!({
-            "target": api.base,
-            "passed": passed == outcomes.len(),
-            "runs": outcomes.iter().map(|o| o.run.clone()).collect::<Vec<_>>(),
-        });
-        std::fs::write(path, serde_json::to_string_pretty(&report)?)
+        std::fs::write(path, serde_json::to_string_pretty(&report(base, outcomes))?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    Ok(passed == outcomes.len())
+    Ok(())
+}
+
+/// The JSON report: the target, whether every run passed, and the runs.
+fn report(base: &str, outcomes: &[Outcome]) -> Value {
+    json!({
+        "target": base,
+        "passed": outcomes.iter().all(Outcome::passed),
+        "runs": outcomes.iter().map(|o| o.run.clone()).collect::<Vec<_>>(),
+    })
 }
 
 /// Waits for a run's verdict, printing each check as it is decided. A run
@@ -385,4 +419,53 @@ fn junit(outcomes: &[Outcome]) -> String {
         })
         .collect();
     crate::tools::junit::write("absim verify", &suites)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(state: &str) -> Outcome {
+        Outcome {
+            run: json!({ "id": format!("run-{state}"), "state": state, "checks": [] }),
+            seconds: 1.0,
+        }
+    }
+
+    #[test]
+    fn the_each_command_gets_the_run_scenario_group_and_target() {
+        let command = each_command(
+            "buyer-bot --run {run} --scenario {scenario} --group {group} --url {target}/{run}",
+            "r1",
+            "basic",
+            7,
+            "http://absim.test",
+        );
+        assert_eq!(
+            command,
+            "buyer-bot --run r1 --scenario basic --group 7 --url http://absim.test/r1"
+        );
+    }
+
+    #[test]
+    fn only_runs_with_a_verdict_are_decided() {
+        for state in ["passed", "failed", "timed_out"] {
+            assert!(is_decided(&outcome(state).run), "{state}");
+        }
+        assert!(!is_decided(&outcome("open").run));
+        assert!(!is_decided(&json!({})));
+    }
+
+    #[test]
+    fn the_report_passes_only_when_every_run_passed() {
+        let all = [outcome("passed"), outcome("passed")];
+        let one_failed = [outcome("passed"), outcome("failed")];
+        assert_eq!(report("http://a", &all)["passed"], true);
+        assert_eq!(report("http://a", &one_failed)["passed"], false);
+        assert_eq!(
+            report("http://a", &one_failed)["runs"][1]["id"],
+            "run-failed"
+        );
+        assert_eq!(report("http://a", &[])["passed"], true);
+    }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::buyer::system::OrderView;
 use crate::buyer::web::{self, Buyer};
 use crate::cli::BuyerArgs;
 use crate::{AppState, Settings};
@@ -77,6 +78,11 @@ pub async fn demo_command(
     Ok(())
 }
 
+/// Stops the demo's absim.
+type Stop = tokio::sync::oneshot::Sender<()>;
+/// A server of the demo, serving.
+type Task = tokio::task::JoinHandle<()>;
+
 /// A running demo: absim and the buyer, with the basic order done.
 pub struct Demo {
     pub absim: String,
@@ -85,8 +91,8 @@ pub struct Demo {
     pub entry: String,
     pub buyer_handle: Buyer,
     pub state: AppState,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    stop: Option<Stop>,
+    tasks: Vec<Task>,
 }
 
 impl Demo {
@@ -107,9 +113,30 @@ impl Demo {
 /// guide's desk returned to the buyer, 決済する, then the confirmation and the
 /// ship notice.
 pub async fn start(absim_addr: SocketAddr, buyer_addr: SocketAddr) -> anyhow::Result<Demo> {
-    let listener = TcpListener::bind(absim_addr)
-        .await
-        .context("binding absim")?;
+    let (state, absim, stop, absim_task) = start_absim(absim_addr).await?;
+    let (buyer, buyer_base, buyer_task) = start_buyer(buyer_addr, &absim).await?;
+    let order = place_basic_order(&buyer, &absim).await?;
+    await_documents(&buyer, order).await?;
+    let (orders, _) = state.store.orders(1, &Default::default(), 1).await?;
+    let no = orders
+        .first()
+        .map(|o| o.no)
+        .context("the order is in the test log")?;
+    Ok(Demo {
+        entry: format!("{absim}/groups/1/log/{no}"),
+        absim,
+        buyer: buyer_base,
+        buyer_handle: buyer,
+        state,
+        stop: Some(stop),
+        tasks: vec![absim_task, buyer_task],
+    })
+}
+
+/// absim in memory, serving until the sender is used; its documents follow
+/// a PO after a second, so that the demo shows them arriving.
+async fn start_absim(addr: SocketAddr) -> anyhow::Result<(AppState, String, Stop, Task)> {
+    let listener = TcpListener::bind(addr).await.context("binding absim")?;
     let addr = listener.local_addr()?;
     let settings = Settings {
         addr,
@@ -122,25 +149,30 @@ pub async fn start(absim_addr: SocketAddr, buyer_addr: SocketAddr) -> anyhow::Re
     let state = AppState::new(settings).await?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let run_state = state.clone();
-    let absim_task = tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let _ = crate::serve(listener, run_state, async {
             let _ = stop_rx.await;
         })
         .await;
     });
-    let absim = format!("http://{addr}");
+    Ok((state, format!("http://{addr}"), stop_tx, task))
+}
 
-    let buyer_listener = TcpListener::bind(buyer_addr)
-        .await
-        .context("binding the buyer")?;
-    let buyer_base = format!("http://{}", buyer_listener.local_addr()?);
-    let buyer = Buyer::new(web::connect(&absim, &buyer_base, None, &Default::default()).await?);
+/// The reference buyer, connected to the absim at `absim`.
+async fn start_buyer(addr: SocketAddr, absim: &str) -> anyhow::Result<(Buyer, String, Task)> {
+    let listener = TcpListener::bind(addr).await.context("binding the buyer")?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let buyer = Buyer::new(web::connect(absim, &base, None, &Default::default()).await?);
     let app = web::app(buyer.clone());
-    let buyer_task = tokio::spawn(async move {
-        let _ = axum::serve(buyer_listener, app).await;
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
     });
+    Ok((buyer, base, task))
+}
 
-    // The basic order, headless.
+/// The shopper's part, headless: register, punch out, put the guide's desk
+/// in the cart, return it to the buyer, and pay; gives the buyer's order.
+async fn place_basic_order(buyer: &Buyer, absim: &str) -> anyhow::Result<usize> {
     buyer.register("demo.user@example.co.jp");
     let start = buyer.shop("demo.user@example.co.jp").await?;
     let sid = start.rsplit('/').next().unwrap_or_default().to_owned();
@@ -162,13 +194,17 @@ pub async fn start(absim_addr: SocketAddr, buyer_addr: SocketAddr) -> anyhow::Re
         .last()
         .map(|c| c.id)
         .context("the cart reached the buyer")?;
-    let order = buyer.pay(cart).await?;
-    // Wait for the confirmation and the ship notice to reach the buyer.
+    buyer.pay(cart).await
+}
+
+/// Waits (up to 30 s) for the confirmation and the ship notice of `order`
+/// to reach the buyer.
+async fn await_documents(buyer: &Buyer, order: usize) -> anyhow::Result<()> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let o = buyer.orders().into_iter().find(|o| o.id == order);
-        if o.is_some_and(|o| o.confirmation.is_some() && !o.ship_notices.is_empty()) {
-            break;
+        if o.is_some_and(|o| documents_arrived(&o)) {
+            return Ok(());
         }
         anyhow::ensure!(
             tokio::time::Instant::now() < deadline,
@@ -176,18 +212,54 @@ pub async fn start(absim_addr: SocketAddr, buyer_addr: SocketAddr) -> anyhow::Re
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let (orders, _) = state.store.orders(1, &Default::default(), 1).await?;
-    let no = orders
-        .first()
-        .map(|o| o.no)
-        .context("the order is in the test log")?;
-    Ok(Demo {
-        entry: format!("{absim}/groups/1/log/{no}"),
-        absim,
-        buyer: buyer_base,
-        buyer_handle: buyer,
-        state,
-        stop: Some(stop_tx),
-        tasks: vec![absim_task, buyer_task],
-    })
+}
+
+/// The basic order is through once its confirmation and a ship notice have
+/// arrived.
+fn documents_arrived(order: &OrderView) -> bool {
+    order.confirmation.is_some() && !order.ship_notices.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::buyer::system::{Amounts, Notice, PoOutcome};
+
+    fn order() -> OrderView {
+        OrderView {
+            id: 1,
+            order_id: "BOT-1-1".into(),
+            email: String::new(),
+            address: String::new(),
+            at: String::new(),
+            placed: std::time::Instant::now(),
+            answer: String::new(),
+            outcome: PoOutcome::Accepted,
+            lines: Vec::new(),
+            amounts: Amounts::default(),
+            confirmation: None,
+            ship_notices: Vec::new(),
+            invoice: None,
+        }
+    }
+
+    fn notice() -> Notice {
+        Notice {
+            id: "n".into(),
+            date: String::new(),
+            kind: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_basic_order_is_through_once_a_confirmation_and_a_ship_notice_arrived() {
+        let mut o = order();
+        assert!(!documents_arrived(&o));
+        o.confirmation = Some(notice());
+        assert!(!documents_arrived(&o), "a confirmation alone");
+        o.ship_notices.push(notice());
+        assert!(documents_arrived(&o));
+        o.confirmation = None;
+        assert!(!documents_arrived(&o), "a ship notice alone");
+    }
 }

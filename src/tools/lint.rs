@@ -5,13 +5,15 @@
 
 use std::fmt::Write as _;
 
+use serde::de::DeserializeOwned;
+
 use crate::cxml::confirmation::ConfirmationRequest;
 use crate::cxml::invoice::InvoiceDetailRequest;
 use crate::cxml::order_message::PunchOutOrderMessage;
 use crate::cxml::order_request::OrderRequest;
-use crate::cxml::punchout_setup::PunchOutSetupRequest;
+use crate::cxml::punchout_setup::{PunchOutSetupRequest, PunchOutSetupResponse};
 use crate::cxml::ship_notice::ShipNoticeRequest;
-use crate::cxml::{Deviation, ReadError, read};
+use crate::cxml::{Cxml, Deviation, Payload, ReadError, Status, read};
 use crate::domain::Group;
 use crate::domain::order::validate_order;
 
@@ -124,141 +126,165 @@ fn error(text: &str, e: &ReadError) -> Finding {
 /// Lints one document's bytes.
 pub fn lint(bytes: &[u8]) -> Vec<Finding> {
     let text = String::from_utf8_lossy(bytes).into_owned();
-    let kind = crate::cxml::read::payload_name(bytes);
-    let findings = |deviations: &[Deviation]| -> Vec<Finding> {
-        deviations.iter().map(|d| deviation(&text, d)).collect()
-    };
-    let name = match kind {
+    let name = match crate::cxml::read::payload_name(bytes) {
         Ok(n) => n,
         Err(e) => return vec![error(&text, &e)],
     };
     match name.as_str() {
-        "PunchOutSetupRequest" => match read::<PunchOutSetupRequest>(bytes) {
-            Ok(d) => {
-                let mut out = findings(&d.deviations);
-                if let Some(p) = d.doc.payload() {
-                    let at = line_of(&text, "<PunchOutSetupRequest");
-                    if p.hook_url().is_none() {
-                        out.push(Finding {
-                            line: at,
-                            error: true,
-                            code: "hook-url".into(),
-                            message: format!(
-                                "no BrowserFormPost/URL: absim (like Amazon) answers 403 ({})",
-                                crate::cxml::punchout_setup::HOOK_URL_PATH
-                            ),
-                            rule: rule_of("hook-url"),
-                        });
-                    }
-                    if p.user_email().is_none() {
-                        out.push(Finding {
-                            line: at,
-                            error: true,
-                            code: "email".into(),
-                            message: format!(
-                                "no user e-mail in {}: absim answers 403",
-                                crate::cxml::punchout_setup::EMAIL_PATHS
-                            ),
-                            rule: rule_of("email"),
-                        });
-                    }
-                }
-                out
-            }
-            Err(e) => vec![error(&text, &e)],
-        },
-        "OrderRequest" => match read::<OrderRequest>(bytes) {
-            Ok(mut d) => {
-                // Check as the PO endpoint would, with the document's own
-                // credentials standing in for a group's (lint cannot know the
-                // password; it can see that there is none).
-                let mut out = Vec::new();
-                let mut group = Group::generate(1, "lint");
-                if let Some(c) = d
-                    .doc
-                    .header
-                    .as_mut()
-                    .and_then(|h| h.sender.credentials.first_mut())
-                {
-                    if c.shared_secret
-                        .as_deref()
-                        .is_none_or(|s| s.trim().is_empty())
-                    {
-                        out.push(Finding {
-                            line: line_of(&text, "<Sender"),
-                            error: true,
-                            code: "no-shared-secret".into(),
-                            message: "the Sender Credential has no SharedSecret: absim answers 401"
-                                .into(),
-                            rule: rule_of("no-shared-secret"),
-                        });
-                        c.shared_secret = Some("lint".into());
-                    }
-                    group.identity = c.identity.trim().to_owned();
-                    group.shared_secret = c
-                        .shared_secret
-                        .clone()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_owned();
-                }
-                match validate_order(&d.doc, &group, d.deviations.clone()) {
-                    Ok(v) => {
-                        out.extend(findings(&v.deviations));
-                        out
-                    }
-                    Err(rejection) => {
-                        let status = rejection.status;
-                        out.extend(findings(&d.deviations));
-                        let code = if status.text.starts_with("001-") {
-                            status.text.clone()
-                        } else {
-                            format!("{}", status.code)
-                        };
-                        out.push(Finding {
-                            line: line_of(&text, "<OrderRequestHeader"),
-                            error: true,
-                            rule: rule_of(&code),
-                            code,
-                            message: format!(
-                                "absim would answer {} {}: {}",
-                                status.code, status.text, status.message
-                            ),
-                        });
-                        out
-                    }
-                }
-            }
-            Err(e) => vec![error(&text, &e)],
-        },
-        "PunchOutOrderMessage" => read::<PunchOutOrderMessage>(bytes)
-            .map(|d| findings(&d.deviations))
-            .unwrap_or_else(|e| vec![error(&text, &e)]),
-        "ConfirmationRequest" => read::<ConfirmationRequest>(bytes)
-            .map(|d| findings(&d.deviations))
-            .unwrap_or_else(|e| vec![error(&text, &e)]),
-        "ShipNoticeRequest" => read::<ShipNoticeRequest>(bytes)
-            .map(|d| findings(&d.deviations))
-            .unwrap_or_else(|e| vec![error(&text, &e)]),
-        "InvoiceDetailRequest" => read::<InvoiceDetailRequest>(bytes)
-            .map(|d| findings(&d.deviations))
-            .unwrap_or_else(|e| vec![error(&text, &e)]),
-        "PunchOutSetupResponse" => {
-            read::<crate::cxml::punchout_setup::PunchOutSetupResponse>(bytes)
-                .map(|d| findings(&d.deviations))
-                .unwrap_or_else(|e| vec![error(&text, &e)])
-        }
+        "PunchOutSetupRequest" => lint_setup(&text, bytes),
+        "OrderRequest" => lint_order(&text, bytes),
+        "PunchOutOrderMessage" => deviations_of::<PunchOutOrderMessage>(&text, bytes),
+        "ConfirmationRequest" => deviations_of::<ConfirmationRequest>(&text, bytes),
+        "ShipNoticeRequest" => deviations_of::<ShipNoticeRequest>(&text, bytes),
+        "InvoiceDetailRequest" => deviations_of::<InvoiceDetailRequest>(&text, bytes),
+        "PunchOutSetupResponse" => deviations_of::<PunchOutSetupResponse>(&text, bytes),
         "an empty Response" => match crate::cxml::read::read_status(bytes) {
             Ok(_) => Vec::new(),
             Err(e) => vec![error(&text, &e)],
         },
-        other => vec![Finding {
-            line: 1,
+        other => vec![unsupported(other)],
+    }
+}
+
+fn findings(text: &str, deviations: &[Deviation]) -> Vec<Finding> {
+    deviations.iter().map(|d| deviation(text, d)).collect()
+}
+
+/// A document absim reads without further checks: its deviations, or why
+/// it cannot be read.
+fn deviations_of<P: Payload + DeserializeOwned>(text: &str, bytes: &[u8]) -> Vec<Finding> {
+    read::<P>(bytes)
+        .map(|d| findings(text, &d.deviations))
+        .unwrap_or_else(|e| vec![error(text, &e)])
+}
+
+fn lint_setup(text: &str, bytes: &[u8]) -> Vec<Finding> {
+    let d = match read::<PunchOutSetupRequest>(bytes) {
+        Ok(d) => d,
+        Err(e) => return vec![error(text, &e)],
+    };
+    let mut out = findings(text, &d.deviations);
+    if let Some(p) = d.doc.payload() {
+        out.extend(setup_refusals(text, p));
+    }
+    out
+}
+
+/// What absim (like Amazon) refuses with 403 in a setup request that reads
+/// well: no hook URL, no user e-mail.
+fn setup_refusals(text: &str, p: &PunchOutSetupRequest) -> Vec<Finding> {
+    let at = line_of(text, "<PunchOutSetupRequest");
+    let mut out = Vec::new();
+    if p.hook_url().is_none() {
+        out.push(Finding {
+            line: at,
             error: true,
-            code: "unsupported".into(),
-            message: format!("absim does not read {other} documents"),
-            rule: "absim reads PunchOutSetupRequest and its Response, OrderRequest, PunchOutOrderMessage, ConfirmationRequest, ShipNoticeRequest, InvoiceDetailRequest and Status responses",
-        }],
+            code: "hook-url".into(),
+            message: format!(
+                "no BrowserFormPost/URL: absim (like Amazon) answers 403 ({})",
+                crate::cxml::punchout_setup::HOOK_URL_PATH
+            ),
+            rule: rule_of("hook-url"),
+        });
+    }
+    if p.user_email().is_none() {
+        out.push(Finding {
+            line: at,
+            error: true,
+            code: "email".into(),
+            message: format!(
+                "no user e-mail in {}: absim answers 403",
+                crate::cxml::punchout_setup::EMAIL_PATHS
+            ),
+            rule: rule_of("email"),
+        });
+    }
+    out
+}
+
+/// Checks a PO as the PO endpoint would, against the group its own
+/// credentials stand in for.
+fn lint_order(text: &str, bytes: &[u8]) -> Vec<Finding> {
+    let mut d = match read::<OrderRequest>(bytes) {
+        Ok(d) => d,
+        Err(e) => return vec![error(text, &e)],
+    };
+    let (group, missing_secret) = standing_in_group(text, &mut d.doc);
+    let mut out = Vec::from_iter(missing_secret);
+    match validate_order(&d.doc, &group, d.deviations.clone()) {
+        Ok(v) => out.extend(findings(text, &v.deviations)),
+        Err(rejection) => {
+            out.extend(findings(text, &d.deviations));
+            out.push(refusal(text, &rejection.status));
+        }
+    }
+    out
+}
+
+/// The group a PO is checked against: its Sender credential stands in for
+/// the group's system login and password, since lint cannot know the
+/// password. It can see that there is none: that is a finding (absim
+/// answers 401), and a stand-in secret lets the other checks run.
+fn standing_in_group(text: &str, doc: &mut Cxml<OrderRequest>) -> (Group, Option<Finding>) {
+    let mut group = Group::generate(1, "lint");
+    let Some(c) = doc
+        .header
+        .as_mut()
+        .and_then(|h| h.sender.credentials.first_mut())
+    else {
+        return (group, None);
+    };
+    let mut missing = None;
+    if c.shared_secret
+        .as_deref()
+        .is_none_or(|s| s.trim().is_empty())
+    {
+        missing = Some(Finding {
+            line: line_of(text, "<Sender"),
+            error: true,
+            code: "no-shared-secret".into(),
+            message: "the Sender Credential has no SharedSecret: absim answers 401".into(),
+            rule: rule_of("no-shared-secret"),
+        });
+        c.shared_secret = Some("lint".into());
+    }
+    group.identity = c.identity.trim().to_owned();
+    group.shared_secret = c
+        .shared_secret
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    (group, missing)
+}
+
+/// The finding for a PO absim would refuse, under Amazon's code where the
+/// refusal has one (`001-001`), else under its cXML status code.
+fn refusal(text: &str, status: &Status) -> Finding {
+    let code = if status.text.starts_with("001-") {
+        status.text.clone()
+    } else {
+        format!("{}", status.code)
+    };
+    Finding {
+        line: line_of(text, "<OrderRequestHeader"),
+        error: true,
+        rule: rule_of(&code),
+        code,
+        message: format!(
+            "absim would answer {} {}: {}",
+            status.code, status.text, status.message
+        ),
+    }
+}
+
+fn unsupported(name: &str) -> Finding {
+    Finding {
+        line: 1,
+        error: true,
+        code: "unsupported".into(),
+        message: format!("absim does not read {name} documents"),
+        rule: "absim reads PunchOutSetupRequest and its Response, OrderRequest, PunchOutOrderMessage, ConfirmationRequest, ShipNoticeRequest, InvoiceDetailRequest and Status responses",
     }
 }
 
@@ -368,5 +394,57 @@ mod tests {
         let (text, failed) = lint_files(&[good, bad]);
         assert!(failed);
         assert!(text.contains("error [001-005]"), "{text}");
+    }
+
+    #[test]
+    fn a_setup_request_without_hook_url_or_email_has_two_errors_on_its_line() {
+        let text = "<cXML>\n<Request>\n<PunchOutSetupRequest operation=\"create\"/>";
+        let found = setup_refusals(text, &PunchOutSetupRequest::default());
+        let codes: Vec<(&str, usize, bool)> = found
+            .iter()
+            .map(|f| (f.code.as_str(), f.line, f.error))
+            .collect();
+        assert_eq!(codes, [("hook-url", 3, true), ("email", 3, true)]);
+        assert!(found[0].message.contains("BrowserFormPost/URL"));
+    }
+
+    #[test]
+    fn a_po_without_a_shared_secret_is_an_error_and_still_checked_with_a_stand_in() {
+        let without = GOOD_PO.replace("<SharedSecret>abc123</SharedSecret>", "");
+        let mut doc = read::<OrderRequest>(without.as_bytes()).unwrap().doc;
+        let (group, missing) = standing_in_group(&without, &mut doc);
+        let missing = missing.expect("a finding for the missing secret");
+        assert_eq!(missing.code, "no-shared-secret");
+        assert_eq!(missing.line, 6);
+        assert_eq!(group.identity, "Buyer01");
+        assert_eq!(group.shared_secret, "lint");
+
+        let mut doc = read::<OrderRequest>(GOOD_PO.as_bytes()).unwrap().doc;
+        let (group, missing) = standing_in_group(GOOD_PO, &mut doc);
+        assert!(missing.is_none());
+        assert_eq!(group.shared_secret, "abc123");
+    }
+
+    #[test]
+    fn a_refusal_is_filed_under_amazons_code_where_it_has_one() {
+        let amazon = Status::new(400, "001-005", "no ShipTo");
+        let f = refusal(GOOD_PO, &amazon);
+        assert_eq!((f.code.as_str(), f.line), ("001-005", 7));
+        assert!(f.rule.contains("001-005"));
+        assert_eq!(f.message, "absim would answer 400 001-005: no ShipTo");
+
+        let f = refusal(GOOD_PO, &Status::new(401, "Unauthorized", "wrong password"));
+        assert_eq!(f.code, "401");
+        assert!(f.rule.contains("SharedSecret"));
+    }
+
+    #[test]
+    fn a_document_absim_does_not_read_is_an_error_naming_it() {
+        let f = &lint(
+            br#"<cXML payloadID="1" timestamp="2026-01-01T00:00:00+09:00"><Request><QuoteRequest/></Request></cXML>"#,
+        )[0];
+        assert!(f.error);
+        assert_eq!(f.code, "unsupported");
+        assert_eq!(f.message, "absim does not read QuoteRequest documents");
     }
 }

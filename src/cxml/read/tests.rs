@@ -176,3 +176,92 @@ fn lenient_forms_are_accepted_and_each_is_named() {
         );
     }
 }
+
+#[test]
+fn only_the_five_predefined_entities_may_be_referenced() {
+    for name in ["amp", "lt", "gt", "quot", "apos"] {
+        assert_eq!(check_entity(name, || 1), Ok(()), "&{name};");
+    }
+    let err = check_entity("nbsp", || 7).unwrap_err();
+    match err {
+        ReadError::NotXml(m) => assert!(m.contains("&nbsp;") && m.contains("line 7"), "{m}"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn a_non_utf8_declaration_on_a_utf8_body_is_a_deviation_unless_the_body_was_decoded() {
+    let mut deviations = Vec::new();
+    check_declared_encoding("UTF-8", &mut deviations);
+    check_declared_encoding("utf8", &mut deviations);
+    assert!(deviations.is_empty(), "{deviations:?}");
+
+    check_declared_encoding("Shift_JIS", &mut deviations);
+    assert_eq!(deviations.len(), 1);
+    assert_eq!(deviations[0].code, "encoding-declared");
+    assert!(deviations[0].message.contains("shift_jis"));
+
+    let mut decoded = vec![Deviation::new("encoding-decoded", "decoded")];
+    check_declared_encoding("Shift_JIS", &mut decoded);
+    assert_eq!(decoded.len(), 1, "decoding already said it: {decoded:?}");
+}
+
+#[test]
+fn the_end_of_a_scan_refuses_a_rootless_document_and_notes_a_missing_prologue() {
+    let mut deviations = Vec::new();
+    assert_eq!(
+        Checks::default().finish(&mut deviations).unwrap_err(),
+        ReadError::NotXml("no root element".into())
+    );
+
+    let mut checks = Checks::default();
+    note_element(&mut checks.sniff, 0, "cXML");
+    checks.finish(&mut deviations).unwrap();
+    let codes: Vec<&str> = deviations.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["no-xml-declaration", "no-doctype"]);
+
+    let mut deviations = Vec::new();
+    let mut checks = Checks {
+        saw_decl: true,
+        saw_doctype: true,
+        ..Checks::default()
+    };
+    note_element(&mut checks.sniff, 0, "cXML");
+    checks.finish(&mut deviations).unwrap();
+    assert!(deviations.is_empty(), "{deviations:?}");
+}
+
+#[test]
+fn an_element_out_of_order_gets_the_line_it_opens_on() {
+    let mut checks = Checks::default();
+    let mut deviations = Vec::new();
+    for name in ["cXML", "Header", "To"] {
+        checks.open_element(name, &mut deviations, || 2).unwrap();
+        if name == "To" {
+            checks.open.pop();
+        }
+    }
+    assert!(deviations.is_empty());
+    checks.open_element("From", &mut deviations, || 9).unwrap();
+    assert_eq!(deviations.len(), 1);
+    assert_eq!(deviations[0].code, "element-order");
+    assert_eq!(deviations[0].line, Some(9));
+}
+
+#[test]
+fn the_envelope_is_the_root_the_container_and_the_first_element_beside_its_status() {
+    let mut sniff = Sniff::default();
+    for (depth, name) in [
+        (0, "cXML"),
+        (1, "Header"),
+        (1, "Response"),
+        (2, "Status"),
+        (2, "PunchOutSetupResponse"),
+        (2, "Later"),
+    ] {
+        note_element(&mut sniff, depth, name);
+    }
+    assert_eq!(sniff.root, "cXML");
+    assert_eq!(sniff.container.as_deref(), Some("Response"));
+    assert_eq!(sniff.payload.as_deref(), Some("PunchOutSetupResponse"));
+}

@@ -89,72 +89,109 @@ pub async fn load_spread(
     let counter = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + duration;
     let started = Instant::now();
-    let mut tasks = Vec::new();
-    for i in 0..connections {
-        let authority = authorities[i % authorities.len()].clone();
-        let (counter, workload) = (counter.clone(), workload.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(100_000);
-            let mut gets = Vec::new();
-            let mut errors = 0u64;
-            let stream = TcpStream::connect(authority.as_str()).await?;
-            stream.set_nodelay(true)?;
-            let (mut sender, conn) =
-                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
-            tokio::spawn(conn);
-            while Instant::now() < deadline {
-                let n = counter.fetch_add(1, Ordering::Relaxed);
-                let call = workload(n);
-                let is_post = call.body.is_some();
-                let req = match call.body {
-                    Some(body) => Request::post(call.path.as_str())
-                        .header("content-type", "text/xml; charset=utf-8")
-                        .header("host", authority.as_str())
-                        .body(Full::new(Bytes::from(body)))?,
-                    None => Request::get(call.path.as_str())
-                        .header("host", authority.as_str())
-                        .body(Full::new(Bytes::new()))?,
-                };
-                let t = Instant::now();
-                let ok = match sender.send_request(req).await {
-                    Ok(resp) => {
-                        let status = resp.status();
-                        let bytes = resp.into_body().collect().await?.to_bytes();
-                        status == 200 && (!is_post || memchr_ok(&bytes))
-                    }
-                    Err(_) => false,
-                };
-                let took = t.elapsed().as_micros() as u32;
-                latencies.push(took);
-                if !is_post {
-                    gets.push(took);
-                }
-                if !ok {
-                    errors += 1;
-                }
-            }
-            anyhow::Ok((latencies, gets, errors))
-        }));
-    }
-    let (mut all, mut gets) = (Vec::new(), Vec::new());
-    let mut errors = 0;
+    let tasks: Vec<_> = (0..connections)
+        .map(|i| {
+            let authority = authorities[i % authorities.len()].clone();
+            let (counter, workload) = (counter.clone(), workload.clone());
+            tokio::spawn(drive(authority, counter, workload, deadline))
+        })
+        .collect();
+    let mut all = Driven::default();
     for t in tasks {
-        let (lat, get, err) = t.await??;
-        all.extend(lat);
-        gets.extend(get);
-        errors += err;
+        let one = t.await??;
+        all.latencies.extend(one.latencies);
+        all.gets.extend(one.gets);
+        all.errors += one.errors;
     }
-    let elapsed = started.elapsed();
-    let [p50_us, p99_us, p999_us] = percentiles(&mut all);
-    Ok(LoadResult {
-        requests: all.len() as u64 - errors,
-        errors,
-        elapsed,
-        p50_us,
-        p99_us,
-        p999_us,
-        gets: (!gets.is_empty() && gets.len() < all.len()).then(|| percentiles(&mut gets)),
+    Ok(all.result(started.elapsed()))
+}
+
+/// What the connections measured: every request's latency (µs), the GETs'
+/// alone, and how many requests failed.
+#[derive(Default)]
+struct Driven {
+    latencies: Vec<u32>,
+    gets: Vec<u32>,
+    errors: u64,
+}
+
+impl Driven {
+    /// The run's result; the GETs get percentiles of their own only when
+    /// the run mixed them with POSTs.
+    fn result(mut self, elapsed: Duration) -> LoadResult {
+        let [p50_us, p99_us, p999_us] = percentiles(&mut self.latencies);
+        let mixed = !self.gets.is_empty() && self.gets.len() < self.latencies.len();
+        LoadResult {
+            requests: self.latencies.len() as u64 - self.errors,
+            errors: self.errors,
+            elapsed,
+            p50_us,
+            p99_us,
+            p999_us,
+            gets: mixed.then(|| percentiles(&mut self.gets)),
+        }
+    }
+}
+
+/// One keep-alive connection to `authority`, sending the workload's next
+/// request as soon as the last is answered, until `deadline`.
+async fn drive(
+    authority: hyper::http::uri::Authority,
+    counter: Arc<AtomicU64>,
+    workload: Workload,
+    deadline: Instant,
+) -> anyhow::Result<Driven> {
+    let mut driven = Driven {
+        latencies: Vec::with_capacity(100_000),
+        ..Driven::default()
+    };
+    let stream = TcpStream::connect(authority.as_str()).await?;
+    stream.set_nodelay(true)?;
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    while Instant::now() < deadline {
+        let call = workload(counter.fetch_add(1, Ordering::Relaxed));
+        let is_post = call.body.is_some();
+        let req = request_of(call, authority.as_str())?;
+        let t = Instant::now();
+        let ok = match sender.send_request(req).await {
+            Ok(resp) => {
+                let status = resp.status();
+                let bytes = resp.into_body().collect().await?.to_bytes();
+                answered_ok(status.as_u16(), is_post, &bytes)
+            }
+            Err(_) => false,
+        };
+        let took = t.elapsed().as_micros() as u32;
+        driven.latencies.push(took);
+        if !is_post {
+            driven.gets.push(took);
+        }
+        if !ok {
+            driven.errors += 1;
+        }
+    }
+    Ok(driven)
+}
+
+/// The HTTP request of a call: a POST of its cXML body, or a GET.
+fn request_of(call: Call, host: &str) -> anyhow::Result<Request<Full<Bytes>>> {
+    Ok(match call.body {
+        Some(body) => Request::post(call.path.as_str())
+            .header("content-type", "text/xml; charset=utf-8")
+            .header("host", host)
+            .body(Full::new(Bytes::from(body)))?,
+        None => Request::get(call.path.as_str())
+            .header("host", host)
+            .body(Full::new(Bytes::new()))?,
     })
+}
+
+/// Whether a request succeeded: a POST when answered 200 with a cXML 200,
+/// a GET when answered 200.
+fn answered_ok(status: u16, is_post: bool, body: &[u8]) -> bool {
+    status == 200 && (!is_post || memchr_ok(body))
 }
 
 /// p50, p99 and p99.9 of latencies in µs.
@@ -179,5 +216,37 @@ mod tests {
         let mut latencies: Vec<u32> = (1..=1000).rev().collect();
         assert_eq!(super::percentiles(&mut latencies), [501, 991, 1000]);
         assert_eq!(super::percentiles(&mut []), [0, 0, 0]);
+    }
+
+    #[test]
+    fn a_post_succeeds_only_with_a_cxml_200_and_a_get_with_http_200() {
+        let ok = br#"<Status code="200" text="OK"/>"#;
+        let refused = br#"<Status code="400" text="Bad Request"/>"#;
+        assert!(super::answered_ok(200, true, ok));
+        assert!(!super::answered_ok(200, true, refused));
+        assert!(!super::answered_ok(500, true, ok));
+        assert!(super::answered_ok(200, false, b"<html/>"));
+        assert!(!super::answered_ok(404, false, b"<html/>"));
+    }
+
+    #[test]
+    fn the_gets_have_percentiles_of_their_own_only_in_a_mixed_run() {
+        let mixed = super::Driven {
+            latencies: vec![10, 20, 30],
+            gets: vec![10, 20],
+            errors: 1,
+        };
+        let r = mixed.result(std::time::Duration::from_secs(1));
+        assert_eq!((r.requests, r.errors), (2, 1));
+        assert_eq!(r.gets, Some([20, 20, 20]));
+        let only_gets = super::Driven {
+            latencies: vec![10, 20],
+            gets: vec![10, 20],
+            errors: 0,
+        };
+        assert_eq!(
+            only_gets.result(std::time::Duration::from_secs(1)).gets,
+            None
+        );
     }
 }

@@ -3,15 +3,13 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
 
 use super::servers::{Place, Server, spawn_absim, start_receiver};
-use super::workloads::{full_flow, path_of};
-use super::{Call, Measured, Workload, flow_row, measure_spread, order_request, row};
+use super::workloads::{Workloads, full_flow, path_of};
+use super::{Measured, flow_row, measure_spread, row};
 use crate::cli::{BenchArgs, BenchWorkload};
 
 /// A database made on the bench's PostgreSQL server for one run, dropped
@@ -67,8 +65,7 @@ pub async fn postgres_runs(
     args: &BenchArgs,
     po_floors: &HashMap<usize, Measured>,
 ) -> anyhow::Result<()> {
-    let duration = Duration::from_secs(args.duration);
-    let offset = Arc::new(AtomicU64::new(5_000_000_000));
+    let workloads = Workloads::new(5_000_000_000);
     println!();
     println!(
         "{}",
@@ -81,65 +78,11 @@ pub async fn postgres_runs(
     let mut flows = Vec::new();
     for replicas in [1, 2] {
         if args.workloads.contains(&BenchWorkload::Po) {
-            let db = BenchDatabase::create(
-                admin_url,
-                format!("absim_bench_{}_po{replicas}", std::process::id()),
-            )
-            .await?;
-            let servers = (0..replicas)
-                .map(|i| {
-                    let place = Place::Postgres {
-                        url: db.url.clone(),
-                        replica: format!("bench-{i}"),
-                    };
-                    spawn_absim(exe, &place, None).map(|(s, _)| s)
-                })
-                .collect::<anyhow::Result<Vec<Server>>>()?;
-            let replicas_now: Vec<&Server> = servers.iter().collect();
-            let po_path = path_of(&servers[0].po_url);
-            for &c in &args.connections {
-                let base_n = offset.fetch_add(10_000_000, Ordering::Relaxed);
-                let path = po_path.clone();
-                let pos: Workload =
-                    Arc::new(move |n| Call::post(&path, order_request(base_n + n, 1)));
-                let r = measure_spread(&replicas_now, c, duration, pos).await?;
-                let name = format!(
-                    "PO intake, {replicas} replica{}",
-                    if replicas > 1 { "s" } else { "" }
-                );
-                println!("{}", row(&name, c, &r, po_floors.get(&c)));
-            }
-            drop(servers);
-            db.drop_now().await;
+            po_intake(exe, admin_url, replicas, args, po_floors, &workloads).await?;
         }
         if args.workloads.contains(&BenchWorkload::Flow) {
             for &c in &args.connections {
-                let db = BenchDatabase::create(
-                    admin_url,
-                    format!("absim_bench_{}_flow{replicas}_{c}", std::process::id()),
-                )
-                .await?;
-                let (receiver, ships) = start_receiver().await?;
-                let servers = (0..replicas)
-                    .map(|i| {
-                        let place = Place::Postgres {
-                            url: db.url.clone(),
-                            replica: format!("bench-flow-{i}"),
-                        };
-                        spawn_absim(exe, &place, Some(&receiver)).map(|(s, _)| s)
-                    })
-                    .collect::<anyhow::Result<Vec<Server>>>()?;
-                let flow = full_flow(&servers, &ships, c, duration).await?;
-                flows.push(flow_row(
-                    &format!(
-                        "full flow, PostgreSQL, {replicas} replica{}",
-                        if replicas > 1 { "s" } else { "" }
-                    ),
-                    c,
-                    &flow,
-                ));
-                drop(servers);
-                db.drop_now().await;
+                flows.push(flow(exe, admin_url, replicas, c, args.duration).await?);
             }
         }
     }
@@ -154,4 +97,95 @@ pub async fn postgres_runs(
         }
     }
     Ok(())
+}
+
+/// `replicas` absims sharing one database, named `{prefix}-{i}`, whose
+/// documents go to `receiver` when given.
+fn spawn_replicas(
+    exe: &Path,
+    db: &BenchDatabase,
+    replicas: usize,
+    prefix: &str,
+    receiver: Option<&str>,
+) -> anyhow::Result<Vec<Server>> {
+    (0..replicas)
+        .map(|i| {
+            let place = Place::Postgres {
+                url: db.url.clone(),
+                replica: format!("{prefix}-{i}"),
+            };
+            spawn_absim(exe, &place, receiver).map(|(s, _)| s)
+        })
+        .collect()
+}
+
+/// "1 replica", "2 replicas".
+fn replicas_named(replicas: usize) -> String {
+    format!("{replicas} replica{}", if replicas > 1 { "s" } else { "" })
+}
+
+/// The PO intake rows of `replicas` replicas on a fresh database, at each
+/// connection count, beside the floor measured on SQLite's run.
+async fn po_intake(
+    exe: &Path,
+    admin_url: &str,
+    replicas: usize,
+    args: &BenchArgs,
+    po_floors: &HashMap<usize, Measured>,
+    workloads: &Workloads,
+) -> anyhow::Result<()> {
+    let db = BenchDatabase::create(
+        admin_url,
+        format!("absim_bench_{}_po{replicas}", std::process::id()),
+    )
+    .await?;
+    let servers = spawn_replicas(exe, &db, replicas, "bench", None)?;
+    let replicas_now: Vec<&Server> = servers.iter().collect();
+    let po_path = path_of(&servers[0].po_url);
+    let duration = Duration::from_secs(args.duration);
+    for &c in &args.connections {
+        let pos = workloads.pos(po_path.clone(), 1);
+        let r = measure_spread(&replicas_now, c, duration, pos).await?;
+        let name = format!("PO intake, {}", replicas_named(replicas));
+        println!("{}", row(&name, c, &r, po_floors.get(&c)));
+    }
+    drop(servers);
+    db.drop_now().await;
+    Ok(())
+}
+
+/// The full-flow row of `replicas` replicas on a fresh database at `c`
+/// connections.
+async fn flow(
+    exe: &Path,
+    admin_url: &str,
+    replicas: usize,
+    c: usize,
+    seconds: u64,
+) -> anyhow::Result<String> {
+    let db = BenchDatabase::create(
+        admin_url,
+        format!("absim_bench_{}_flow{replicas}_{c}", std::process::id()),
+    )
+    .await?;
+    let (receiver, ships) = start_receiver().await?;
+    let servers = spawn_replicas(exe, &db, replicas, "bench-flow", Some(&receiver))?;
+    let flow = full_flow(&servers, &ships, c, Duration::from_secs(seconds)).await?;
+    let row = flow_row(
+        &format!("full flow, PostgreSQL, {}", replicas_named(replicas)),
+        c,
+        &flow,
+    );
+    drop(servers);
+    db.drop_now().await;
+    Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_replica_is_singular_and_more_are_plural() {
+        assert_eq!(super::replicas_named(1), "1 replica");
+        assert_eq!(super::replicas_named(2), "2 replicas");
+    }
 }

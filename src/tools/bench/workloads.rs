@@ -7,9 +7,85 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use super::load::{LoadResult, percentiles};
+use super::load::{Call, LoadResult, Workload, percentiles};
 use super::servers::Server;
-use crate::fixtures::{bench_buyer, setup_request};
+use crate::fixtures::{bench_buyer, order_request, setup_request};
+
+/// Makes the workloads of the load table. Each PO workload numbers its
+/// orders from a base of its own, so that orderIDs never repeat across runs
+/// (absim would answer a repeat as a duplicate).
+pub struct Workloads {
+    next_base: AtomicU64,
+}
+
+/// How many orders one PO workload may number before the next one's base.
+const SPAN: u64 = 10_000_000;
+
+impl Workloads {
+    /// Workloads whose orders are numbered from `first` on.
+    pub fn new(first: u64) -> Workloads {
+        Workloads {
+            next_base: AtomicU64::new(first),
+        }
+    }
+
+    fn base(&self, span: u64) -> u64 {
+        self.next_base.fetch_add(span, Ordering::Relaxed)
+    }
+
+    /// POs of `lines` lines, not linked to a punchout, posted to `path`.
+    pub fn pos(&self, path: String, lines: usize) -> Workload {
+        let base = self.base(SPAN);
+        Arc::new(move |n| Call::post(&path, order_request(base + n, lines)))
+    }
+
+    /// POs for a returned cart: `{N}` in the template numbers each.
+    pub fn cart_pos(&self, path: String, template: Arc<String>) -> Workload {
+        let base = self.base(SPAN);
+        Arc::new(move |n| Call::post(&path, template.replace("{N}", &(base + n).to_string())))
+    }
+
+    /// Nine storefront page views in one punchout session for every PO.
+    pub fn mixed(&self, po_path: String, sid: &str) -> Workload {
+        let base = self.base(SPAN);
+        let pages = pages(sid);
+        Arc::new(move |n| {
+            if n % 10 == 9 {
+                Call::post(&po_path, order_request(base + n, 2))
+            } else {
+                Call::get(&pages[(n % 4) as usize])
+            }
+        })
+    }
+
+    /// The two-line POs that fill the store, numbered apart from every load
+    /// run's however long the filling takes.
+    pub fn fill(&self, path: String) -> Workload {
+        let base = self.base(1_000_000_000);
+        Arc::new(move |n| Call::post(&path, order_request(base + n, 2)))
+    }
+}
+
+/// Punchouts, each a new session.
+pub fn setups() -> Workload {
+    Arc::new(|n| Call::post("/eprocurement/punchout", setup_request(n)))
+}
+
+/// The storefront's pages in session `sid`, in turn.
+pub fn storefront(sid: &str) -> Workload {
+    let pages = pages(sid);
+    Arc::new(move |n| Call::get(&pages[(n % 4) as usize]))
+}
+
+/// The pages a shopper views: the store, a search, a product, the cart.
+fn pages(sid: &str) -> [String; 4] {
+    [
+        format!("/s/{sid}"),
+        format!("/s/{sid}/search?q=%E3%83%87%E3%82%B9%E3%82%AF"),
+        format!("/s/{sid}/dp/B087JWRCP5"),
+        format!("/s/{sid}/cart"),
+    ]
+}
 
 /// The two-line cart of the cart-linked workloads, through the JSON API.
 const CART: &str = r#"{"lines":[{"asin":"B087JWRCP5","quantity":1},{"asin":"B0009YD7P2","quantity":2},{"asin":"B000FQTVQK","quantity":1}]}"#;
@@ -173,4 +249,48 @@ pub async fn open_session(http: &reqwest::Client, base: &str, n: u64) -> anyhow:
         .map(|p| p.start_page.url.clone())
         .context("the punchout answer has no StartPage")?;
     Ok(url.rsplit('/').next().unwrap_or_default().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order_id(call: &Call) -> String {
+        crate::buyer::order_id_in(call.body.as_deref().expect("a POST"))
+    }
+
+    #[test]
+    fn po_workloads_never_repeat_an_order_id() {
+        let w = Workloads::new(1_000);
+        let (first, second) = (w.pos("/po/x".into(), 2), w.pos("/po/x".into(), 2));
+        let ids: std::collections::HashSet<String> = (0..100)
+            .flat_map(|n| [order_id(&first(n)), order_id(&second(n))])
+            .collect();
+        assert_eq!(ids.len(), 200);
+        let filling = w.fill("/po/x".into());
+        assert!(!ids.contains(&order_id(&filling(0))));
+    }
+
+    #[test]
+    fn the_mixed_workload_posts_one_po_for_nine_page_views() {
+        let w = Workloads::new(0);
+        let mixed = w.mixed("/po/x".into(), "s1");
+        let calls: Vec<Call> = (0..20).map(|n| mixed(n)).collect();
+        let posts: Vec<&str> = calls
+            .iter()
+            .filter(|c| c.body.is_some())
+            .map(|c| c.path.as_str())
+            .collect();
+        assert_eq!(posts, ["/po/x", "/po/x"]);
+        assert!(calls[9].body.is_some() && calls[19].body.is_some());
+        assert_eq!(calls[0].path, "/s/s1");
+        assert_eq!(calls[3].path, "/s/s1/cart");
+    }
+
+    #[test]
+    fn cart_pos_number_the_template() {
+        let w = Workloads::new(5);
+        let pos = w.cart_pos("/po/x".into(), Arc::new("<x id=\"C-{N}\"/>".into()));
+        assert_eq!(pos(2).body.as_deref(), Some("<x id=\"C-7\"/>"));
+    }
 }
