@@ -25,6 +25,8 @@ pub mod store;
 pub mod tools;
 pub mod web;
 
+#[cfg(test)]
+mod layers;
 mod state;
 
 use std::future::Future;
@@ -32,7 +34,7 @@ use std::future::Future;
 use tokio::net::TcpListener;
 
 pub use config::Settings;
-pub use state::{AppState, DEFAULT_GROUP, Inner};
+pub use state::{AppState, DEFAULT_GROUP, Inner, Outbox};
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> axum::Router {
@@ -107,7 +109,8 @@ pub async fn serve(
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let worker =
             tokio::spawn(outbound::run_worker(state.clone(), stop_rx.clone()).in_current_span());
-        let retention = tokio::spawn(retention::run(state.clone(), stop_rx).in_current_span());
+        let retention =
+            tokio::spawn(retention::prune_until_stopped(state.clone(), stop_rx).in_current_span());
         let draining = state.clone();
         let shutdown = async move {
             shutdown.await;

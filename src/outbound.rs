@@ -8,36 +8,24 @@
 //! it delivered (queuing the ship notice after a confirmation), schedule a
 //! retry with backoff and jitter, or mark it failed. [`run_worker`] claims
 //! every due delivery and attempts up to [`MAX_IN_FLIGHT`] at once, sleeping
-//! until the next due time or until [`Outbox::wake`] is called; tests call
+//! until the next due time or until [`crate::Outbox::wake`] is called; tests call
 //! the step directly and move time with tokio's paused clock. No lock is
 //! held across a post.
 
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 use crate::AppState;
 use crate::cxml::{self, time, write};
 use crate::domain::delivery::{
-    Attempt, Delivery, DeliveryKind, DeliveryState, RetryPolicy, Verdict, judge,
+    Attempt, BuyerAnswer, Delivery, DeliveryKind, DeliveryState, RetryPolicy, judge,
 };
 use crate::domain::documents;
 use crate::domain::fulfilment::PlannedShipment;
 use crate::domain::order::{DocKind, Document, Order};
 use crate::store::{AttemptResult, NewDelivery, StoreError};
-
-/// Wakes the worker when something new is queued.
-#[derive(Debug, Default)]
-pub struct Outbox {
-    wake: Notify,
-}
-
-impl Outbox {
-    pub fn wake(&self) {
-        self.wake.notify_one();
-    }
-}
 
 /// What one step did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +80,7 @@ pub const SHARED_POLL: Duration = Duration::from_millis(500);
 
 /// Delivers until `stop` turns true: claims every due delivery (up to
 /// [`MAX_IN_FLIGHT`] at a time) and attempts them concurrently, then sleeps
-/// until the next one is due, one finishes, or [`Outbox::wake`] is called.
+/// until the next one is due, one finishes, or [`crate::Outbox::wake`] is called.
 /// On stop it lets the attempts in flight finish (each is bounded by the
 /// outbound timeout).
 pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
@@ -143,7 +131,7 @@ pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
         };
         tokio::select! {
             _ = sleep => {}
-            _ = state.outbox.wake.notified() => {}
+            _ = state.outbox.woken() => {}
             Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
             _ = stop.changed() => {}
         }
@@ -460,11 +448,11 @@ struct Next {
 /// Decides what an answer means for a delivery after its `made`-th attempt:
 /// delivered, refused for good, or retried after the policy's next wait
 /// (`unit` picks its jitter) while attempts are left.
-fn decide(verdict: Verdict, made: u32, retry: &RetryPolicy, unit: f64) -> Next {
+fn decide(verdict: BuyerAnswer, made: u32, retry: &RetryPolicy, unit: f64) -> Next {
     let (state, retry_in, error) = match verdict {
-        Verdict::Accepted => (DeliveryState::Delivered, None, None),
-        Verdict::Refused(reason) => (DeliveryState::Failed, None, Some(reason)),
-        Verdict::Retry(reason) => match retry.next_delay(made, unit) {
+        BuyerAnswer::Accepted => (DeliveryState::Delivered, None, None),
+        BuyerAnswer::Refused(reason) => (DeliveryState::Failed, None, Some(reason)),
+        BuyerAnswer::Retry(reason) => match retry.next_delay(made, unit) {
             Some(wait) => (DeliveryState::Pending, Some(wait), Some(reason)),
             None => (
                 DeliveryState::Failed,

@@ -7,17 +7,35 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use anyhow::Context;
+use tokio::sync::Notify;
 
 use crate::config::Settings;
 use crate::cxml::write::PayloadIds;
-use crate::domain::scenario::Catalogue;
+use crate::domain::scenario::Scenarios;
 use crate::domain::{self, Catalog, account};
-use crate::outbound::Outbox;
 use crate::store::{self, Store};
 
 /// The group made at the first start, which `--identity` and the other
 /// start-up flags set.
 pub const DEFAULT_GROUP: u32 = 1;
+
+/// Wakes the delivery worker (`outbound`) when something new is queued.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    wake: Notify,
+}
+
+impl Outbox {
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Completes at the next wake (or at once for one that came while no
+    /// one waited).
+    pub async fn woken(&self) {
+        self.wake.notified().await
+    }
+}
 
 /// Shared state: one cheap handle, cloned into every handler and the worker.
 #[derive(Clone)]
@@ -29,7 +47,7 @@ pub struct Inner {
     /// Read-only after start: no lock needed.
     pub catalog: Catalog,
     /// The test scenarios, read-only after start.
-    pub scenarios: Catalogue,
+    pub scenarios: Scenarios,
     pub outbox: Outbox,
     pub payload_ids: PayloadIds,
     /// Due times of the durable queue follow this clock.
@@ -57,8 +75,8 @@ impl AppState {
     pub async fn new(settings: Settings) -> anyhow::Result<AppState> {
         let catalog = load_catalog(&settings)?;
         let scenarios = match &settings.scenarios {
-            Some(dir) => Catalogue::load_dir(dir),
-            None => Catalogue::embedded(),
+            Some(dir) => Scenarios::load_dir(dir),
+            None => Scenarios::embedded(),
         }
         .map_err(|e| anyhow::anyhow!("a scenario file is invalid: {e}"))?;
         let flags = StartFlags::check(&settings)?;

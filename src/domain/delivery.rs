@@ -103,9 +103,9 @@ pub struct Attempt {
     pub duration_ms: u64,
 }
 
-/// How an answer from the buyer is judged.
+/// What the buyer's answer to a delivery means for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub enum BuyerAnswer {
     Accepted,
     /// Try again later: transport error, HTTP 5xx, an answer that is not
     /// cXML, a cXML 5xx.
@@ -121,25 +121,25 @@ pub fn judge(
     transport_error: Option<&str>,
     http_status: Option<u16>,
     cxml: Result<(u16, String), String>,
-) -> Verdict {
+) -> BuyerAnswer {
     if let Some(e) = transport_error {
-        return Verdict::Retry(e.to_owned());
+        return BuyerAnswer::Retry(e.to_owned());
     }
     let http = http_status.unwrap_or(0);
     match cxml {
         Ok((code, _)) if (200..300).contains(&code) => {
             if http >= 500 {
-                Verdict::Retry(format!("HTTP {http} with a cXML {code}"))
+                BuyerAnswer::Retry(format!("HTTP {http} with a cXML {code}"))
             } else {
-                Verdict::Accepted
+                BuyerAnswer::Accepted
             }
         }
         Ok((code, text)) if (400..500).contains(&code) => {
-            Verdict::Refused(format!("the buyer answered cXML {code} {text}"))
+            BuyerAnswer::Refused(format!("the buyer answered cXML {code} {text}"))
         }
-        Ok((code, text)) => Verdict::Retry(format!("the buyer answered cXML {code} {text}")),
-        Err(reason) if http >= 500 => Verdict::Retry(format!("HTTP {http}: {reason}")),
-        Err(reason) => Verdict::Retry(format!("HTTP {http}, not a cXML answer: {reason}")),
+        Ok((code, text)) => BuyerAnswer::Retry(format!("the buyer answered cXML {code} {text}")),
+        Err(reason) if http >= 500 => BuyerAnswer::Retry(format!("HTTP {http}: {reason}")),
+        Err(reason) => BuyerAnswer::Retry(format!("HTTP {http}, not a cXML answer: {reason}")),
     }
 }
 
@@ -215,35 +215,35 @@ mod tests {
     fn answers_are_judged_as_cxml_retry_rules_say() {
         assert_eq!(
             judge(None, Some(200), Ok((200, "OK".into()))),
-            Verdict::Accepted
+            BuyerAnswer::Accepted
         );
         assert!(matches!(
             judge(Some("refused"), None, Err(String::new())),
-            Verdict::Retry(_)
+            BuyerAnswer::Retry(_)
         ));
         assert!(matches!(
             judge(None, Some(500), Err("html".into())),
-            Verdict::Retry(_)
+            BuyerAnswer::Retry(_)
         ));
         assert!(matches!(
             judge(None, Some(200), Err("html".into())),
-            Verdict::Retry(_)
+            BuyerAnswer::Retry(_)
         ));
         assert!(matches!(
             judge(None, Some(200), Ok((500, "x".into()))),
-            Verdict::Retry(_)
+            BuyerAnswer::Retry(_)
         ));
         assert!(matches!(
             judge(None, Some(200), Ok((560, "x".into()))),
-            Verdict::Retry(_)
+            BuyerAnswer::Retry(_)
         ));
         assert!(matches!(
             judge(None, Some(200), Ok((400, "x".into()))),
-            Verdict::Refused(_)
+            BuyerAnswer::Refused(_)
         ));
         assert!(matches!(
             judge(None, Some(401), Ok((401, "x".into()))),
-            Verdict::Refused(_)
+            BuyerAnswer::Refused(_)
         ));
     }
 }

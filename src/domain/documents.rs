@@ -400,7 +400,7 @@ mod tests {
     use crate::domain::fulfilment::plan;
     use crate::domain::order::OrderLine;
     use crate::domain::safeguard::Tolerances;
-    use crate::domain::scenario::Catalogue;
+    use crate::domain::scenario::Scenarios;
 
     fn order(order_date: &str) -> Order {
         let lines = vec![OrderLine {
@@ -414,7 +414,7 @@ mod tests {
             unit_of_measure: "EA".into(),
         }];
         let catalog = Catalog::embedded();
-        let scenarios = Catalogue::embedded().unwrap();
+        let scenarios = Scenarios::embedded().unwrap();
         let mut fulfilment = plan(
             &lines,
             scenarios.basic(),

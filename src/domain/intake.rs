@@ -215,7 +215,7 @@ pub fn duplicate(d: &Duplicate) -> Rejection {
 mod tests {
     use super::*;
     use crate::cxml::read::read;
-    use crate::domain::scenario::{BASIC, Catalogue};
+    use crate::domain::scenario::{BASIC, Scenarios};
 
     /// The bench's two-line PO (ASIN B087JWRCP5 at 16,182 yen) for a group
     /// whose credentials it carries.
@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn an_accepted_po_is_priced_planned_and_mailed() {
         let (doc, group) = po_and_group();
-        let (scenarios, catalog) = (Catalogue::embedded().unwrap(), Catalog::embedded());
+        let (scenarios, catalog) = (Scenarios::embedded().unwrap(), Catalog::embedded());
         let at = arrival(&group, scenarios.get(BASIC).unwrap(), &catalog);
         let Accepted { order, mails } = decide(&doc, Vec::new(), &at).unwrap();
         assert_eq!(order.lines.len(), 2);
@@ -269,7 +269,7 @@ mod tests {
     #[test]
     fn a_scenario_that_refuses_pos_refuses_a_valid_one() {
         let (doc, group) = po_and_group();
-        let (scenarios, catalog) = (Catalogue::embedded().unwrap(), Catalog::embedded());
+        let (scenarios, catalog) = (Scenarios::embedded().unwrap(), Catalog::embedded());
         let scenario = scenarios.get("advanced-http-200-refusal").unwrap();
         let rejection = decide(&doc, Vec::new(), &arrival(&group, scenario, &catalog)).unwrap_err();
         assert_eq!(rejection.status.code, 400);
@@ -280,7 +280,7 @@ mod tests {
     fn a_wrong_password_is_refused_and_recorded_with_its_lines() {
         let (doc, mut group) = po_and_group();
         group.shared_secret = "anotherSecret99".into();
-        let (scenarios, catalog) = (Catalogue::embedded().unwrap(), Catalog::embedded());
+        let (scenarios, catalog) = (Scenarios::embedded().unwrap(), Catalog::embedded());
         let at = arrival(&group, scenarios.get(BASIC).unwrap(), &catalog);
         let rejection = decide(&doc, Vec::new(), &at).unwrap_err();
         assert!(

@@ -13,7 +13,7 @@ use super::account::{Group, secrets_match, validate_endpoint};
 use super::catalog::Catalog;
 use super::ids;
 use super::order::header_deviations;
-use super::scenario::Catalogue;
+use super::scenario::Scenarios;
 use super::session::{Cart, Session, SetupRecord};
 use crate::cxml::punchout_setup::{EMAIL_PATHS, HOOK_URL_PATH, PunchOutSetupRequest};
 use crate::cxml::{Credential, Cxml, Deviation, Status, extrinsic};
@@ -59,7 +59,7 @@ pub struct SetupArrival<'a> {
     /// The group its Sender authenticated as.
     pub group: &'a Group,
     pub catalog: &'a Catalog,
-    pub scenarios: &'a Catalogue,
+    pub scenarios: &'a Scenarios,
     pub received_at: DateTime<FixedOffset>,
     pub now_ms: i64,
 }
@@ -272,7 +272,7 @@ fn whole_quantity(quantity: &str) -> u32 {
 pub struct OciArrival<'a> {
     /// The group whose system login and password the login carries.
     pub group: &'a Group,
-    pub scenarios: &'a Catalogue,
+    pub scenarios: &'a Scenarios,
     pub received_at: DateTime<FixedOffset>,
     pub now_ms: i64,
 }

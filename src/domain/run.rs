@@ -345,7 +345,7 @@ pub fn open(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::scenario::Catalogue;
+    use crate::domain::scenario::Scenarios;
 
     fn run(scenario: &str) -> Run {
         Run {
@@ -374,8 +374,8 @@ mod tests {
 
     #[test]
     fn a_run_opens_with_its_defaults_and_refuses_values_past_their_rules() {
-        let catalogue = Catalogue::embedded().unwrap();
-        let basic = catalogue.get("basic").unwrap();
+        let scenarios = Scenarios::embedded().unwrap();
+        let basic = scenarios.get("basic").unwrap();
         let at = DateTime::parse_from_rfc3339("2026-11-29T10:00:00+09:00").unwrap();
         let opened = open("r2".into(), 3, basic, &RunRequest::default(), at, 1_000).unwrap();
         assert_eq!(
@@ -408,10 +408,10 @@ mod tests {
 
     #[test]
     fn nothing_arrived_is_open_then_times_out_naming_each_missing_step() {
-        let catalogue = Catalogue::embedded().unwrap();
+        let scenarios = Scenarios::embedded().unwrap();
         let r = run("basic");
         let mut e = RunEvidence {
-            scenario: catalogue.get("basic").unwrap(),
+            scenario: scenarios.get("basic").unwrap(),
             sessions: &[],
             orders: &[],
             faults: &[],
@@ -441,7 +441,7 @@ mod tests {
 
     #[test]
     fn a_fault_without_a_resend_says_so_at_the_deadline() {
-        let catalogue = Catalogue::embedded().unwrap();
+        let scenarios = Scenarios::embedded().unwrap();
         let r = run("advanced-po-retry");
         let fault = FaultRecord {
             group_id: 2,
@@ -453,7 +453,7 @@ mod tests {
             run_id: Some("r1".into()),
         };
         let e = RunEvidence {
-            scenario: catalogue.get("advanced-po-retry").unwrap(),
+            scenario: scenarios.get("advanced-po-retry").unwrap(),
             sessions: &[],
             orders: &[],
             faults: std::slice::from_ref(&fault),

@@ -288,7 +288,7 @@ pub const BASIC: &str = "basic";
 
 /// Every scenario, by id, with the section order the pages use.
 #[derive(Debug, Clone, Default)]
-pub struct Catalogue {
+pub struct Scenarios {
     scenarios: BTreeMap<String, Scenario>,
 }
 
@@ -303,7 +303,7 @@ pub struct ScenarioError {
 /// The scenario files shipped with absim.
 static EMBEDDED: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/scenarios");
 
-impl Catalogue {
+impl Scenarios {
     /// Parses one scenario file. `origin` names it in errors; the toml
     /// crate's messages carry the line and column.
     pub fn parse_one(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
@@ -377,14 +377,14 @@ impl Catalogue {
         })
     }
 
-    /// Builds a catalogue from (origin, text) pairs, checking ids are unique
+    /// Builds the scenarios from (origin, text) pairs, checking ids are unique
     /// and requirements exist.
     pub fn from_files<'a>(
         files: impl IntoIterator<Item = (String, &'a str)>,
-    ) -> Result<Catalogue, ScenarioError> {
+    ) -> Result<Scenarios, ScenarioError> {
         let mut scenarios = BTreeMap::new();
         for (origin, text) in files {
-            let s = Catalogue::parse_one(text, &origin)?;
+            let s = Scenarios::parse_one(text, &origin)?;
             if let Some(prev) = scenarios.get(&s.id) {
                 let prev: &Scenario = prev;
                 return Err(ScenarioError {
@@ -411,11 +411,11 @@ impl Catalogue {
                 }
             }
         }
-        Ok(Catalogue { scenarios })
+        Ok(Scenarios { scenarios })
     }
 
     /// The scenarios shipped with absim.
-    pub fn embedded() -> Result<Catalogue, ScenarioError> {
+    pub fn embedded() -> Result<Scenarios, ScenarioError> {
         let files = EMBEDDED
             .files()
             .filter(|f| {
@@ -428,11 +428,11 @@ impl Catalogue {
                     f.contents_utf8().unwrap_or(""),
                 )
             });
-        Catalogue::from_files(files)
+        Scenarios::from_files(files)
     }
 
     /// The scenario files of a folder (every `*.toml` but `catalog.toml`).
-    pub fn load_dir(dir: &std::path::Path) -> Result<Catalogue, ScenarioError> {
+    pub fn load_dir(dir: &std::path::Path) -> Result<Scenarios, ScenarioError> {
         let mut texts = Vec::new();
         let entries = std::fs::read_dir(dir).map_err(|e| ScenarioError {
             file: dir.display().to_string(),
@@ -450,7 +450,7 @@ impl Catalogue {
                 texts.push((path.display().to_string(), text));
             }
         }
-        Catalogue::from_files(texts.iter().map(|(o, t)| (o.clone(), t.as_str())))
+        Scenarios::from_files(texts.iter().map(|(o, t)| (o.clone(), t.as_str())))
     }
 
     pub fn get(&self, id: &str) -> Option<&Scenario> {
@@ -525,8 +525,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_embedded_catalogue_loads_with_every_section() {
-        let c = Catalogue::embedded().unwrap();
+    fn the_embedded_scenarios_load_with_every_section() {
+        let c = Scenarios::embedded().unwrap();
         assert_eq!(c.basic().section, Section::Basic);
         for s in Section::ALL {
             assert!(!c.section(s).is_empty(), "{s:?} has scenarios");
@@ -535,7 +535,7 @@ mod tests {
 
     #[test]
     fn a_malformed_file_is_refused_with_file_line_and_reason() {
-        let err = Catalogue::parse_one(
+        let err = Scenarios::parse_one(
             "id = \"x\"\nsection = \"basic\"\nname = { ja = \"a\", en = \"b\" }\ndescription = 5\n",
             "scenarios/x.toml",
         )
@@ -548,12 +548,12 @@ mod tests {
     #[test]
     fn unknown_keys_and_bad_ids_are_refused() {
         let base = "section = \"checkout\"\nname = { ja = \"a\", en = \"b\" }\ndescription = { ja = \"a\", en = \"b\" }\n";
-        let err = Catalogue::parse_one(&format!("id = \"Bad Id\"\n{base}"), "f.toml").unwrap_err();
+        let err = Scenarios::parse_one(&format!("id = \"Bad Id\"\n{base}"), "f.toml").unwrap_err();
         assert!(err.reason.contains("lower-case"), "{}", err.reason);
-        let err = Catalogue::parse_one(&format!("id = \"ok\"\n{base}colour = 1\n"), "f.toml")
+        let err = Scenarios::parse_one(&format!("id = \"ok\"\n{base}colour = 1\n"), "f.toml")
             .unwrap_err();
         assert!(err.reason.contains("colour"), "{}", err.reason);
-        let ok = Catalogue::parse_one(&format!("id = \"ok\"\n{base}"), "f.toml").unwrap();
+        let ok = Scenarios::parse_one(&format!("id = \"ok\"\n{base}"), "f.toml").unwrap();
         assert_eq!(
             ok.requires,
             ["basic"],
@@ -566,7 +566,7 @@ mod tests {
         let basic = "id = \"basic\"\nsection = \"basic\"\nname = { ja = \"a\", en = \"b\" }\ndescription = { ja = \"a\", en = \"b\" }\n";
         let other = "id = \"x\"\nsection = \"advanced\"\nrequires = [\"nope\"]\nname = { ja = \"a\", en = \"b\" }\ndescription = { ja = \"a\", en = \"b\" }\n";
         let err =
-            Catalogue::from_files([("b.toml".to_owned(), basic), ("x.toml".to_owned(), other)])
+            Scenarios::from_files([("b.toml".to_owned(), basic), ("x.toml".to_owned(), other)])
                 .unwrap_err();
         assert_eq!(err.file, "x.toml");
         assert!(err.reason.contains("nope"));

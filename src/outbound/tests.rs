@@ -13,7 +13,7 @@ fn policy(attempts: u32) -> RetryPolicy {
 
 #[test]
 fn an_accepted_answer_delivers_without_error_or_retry() {
-    let next = decide(Verdict::Accepted, 1, &policy(3), 0.5);
+    let next = decide(BuyerAnswer::Accepted, 1, &policy(3), 0.5);
     assert_eq!(
         next,
         Next {
@@ -27,7 +27,7 @@ fn an_accepted_answer_delivers_without_error_or_retry() {
 #[test]
 fn a_refusal_fails_for_good_even_with_attempts_left() {
     let next = decide(
-        Verdict::Refused("400 Bad Request".into()),
+        BuyerAnswer::Refused("400 Bad Request".into()),
         1,
         &policy(6),
         0.5,
@@ -39,17 +39,17 @@ fn a_refusal_fails_for_good_even_with_attempts_left() {
 
 #[test]
 fn a_retry_waits_the_policys_backoff_while_attempts_are_left() {
-    let first = decide(Verdict::Retry("HTTP 503".into()), 1, &policy(3), 0.5);
+    let first = decide(BuyerAnswer::Retry("HTTP 503".into()), 1, &policy(3), 0.5);
     assert_eq!(first.state, DeliveryState::Pending);
     assert_eq!(first.retry_in, Some(Duration::from_secs(10)));
     assert_eq!(first.error.as_deref(), Some("HTTP 503"));
-    let second = decide(Verdict::Retry("HTTP 503".into()), 2, &policy(3), 0.5);
+    let second = decide(BuyerAnswer::Retry("HTTP 503".into()), 2, &policy(3), 0.5);
     assert_eq!(second.retry_in, Some(Duration::from_secs(20)));
 }
 
 #[test]
 fn a_retry_after_the_last_attempt_fails_and_says_so() {
-    let next = decide(Verdict::Retry("timed out".into()), 3, &policy(3), 0.5);
+    let next = decide(BuyerAnswer::Retry("timed out".into()), 3, &policy(3), 0.5);
     assert_eq!(next.state, DeliveryState::Failed);
     assert_eq!(next.retry_in, None);
     assert_eq!(

@@ -22,7 +22,10 @@ impl Api {
     fn new(t: &TargetArgs) -> anyhow::Result<Api> {
         Ok(Api {
             base: t.target.trim_end_matches('/').to_owned(),
-            http: crate::tools::api_client(t.admin_token.as_deref(), Duration::from_secs(660))?,
+            http: crate::buyer::api::api_client(
+                t.admin_token.as_deref(),
+                Duration::from_secs(660),
+            )?,
         })
     }
 
@@ -34,7 +37,7 @@ impl Api {
         body: Option<Value>,
     ) -> anyhow::Result<Value> {
         let (status, v) =
-            crate::tools::call_api(&self.http, &self.base, method, path, body).await?;
+            crate::buyer::api::call_api(&self.http, &self.base, method, path, body).await?;
         if status == reqwest::StatusCode::UNAUTHORIZED {
             bail!(
                 "{} needs its admin token: pass --admin-token or set ABSIM_ADMIN_TOKEN",

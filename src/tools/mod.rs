@@ -15,7 +15,6 @@ pub mod suite;
 use std::future::Future;
 use std::process::ExitCode;
 
-pub use crate::buyer::api::{api_client, call_api};
 use crate::cli::Command;
 
 /// Runs a tool's command to its end; the exit code says whether it passed.

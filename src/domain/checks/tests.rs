@@ -11,7 +11,7 @@ use super::{Check, Outcome, Verdict, verdict};
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
 use crate::domain::fault::{FaultKind, FaultRecord};
 use crate::domain::order::{OrderLine, Refusal};
-use crate::domain::scenario::{Catalogue, Scenario};
+use crate::domain::scenario::{Scenario, Scenarios};
 use crate::domain::session::ReturnedLine;
 
 /// PO line `n` echoing cart line `cart-1,<n>`: two units at 1,000 yen of a
@@ -36,7 +36,7 @@ fn cart_line(n: u32) -> ReturnedLine {
 }
 
 fn scenario(toml_tail: &str) -> Scenario {
-    Catalogue::parse_one(
+    Scenarios::parse_one(
         &format!(
             "id = \"t\"\nsection = \"basic\"\nname = {{ ja = \"a\", en = \"b\" }}\ndescription = {{ ja = \"a\", en = \"b\" }}\n{toml_tail}"
         ),

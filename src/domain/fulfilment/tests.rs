@@ -19,7 +19,7 @@ use crate::domain::order::OrderLine;
 use crate::domain::pricing::{PricingRules, Quote};
 use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
 use crate::domain::scenario::{
-    Catalogue, LineChange, LineConfirmation, PartPlan, PartStatus, Quantity, Scenario, ShipmentPlan,
+    LineChange, LineConfirmation, PartPlan, PartStatus, Quantity, Scenario, Scenarios, ShipmentPlan,
 };
 
 fn line(n: u32, qty: u32, price: u32) -> OrderLine {
@@ -27,7 +27,7 @@ fn line(n: u32, qty: u32, price: u32) -> OrderLine {
 }
 
 fn scenario(toml_tail: &str) -> Scenario {
-    Catalogue::parse_one(
+    Scenarios::parse_one(
         &format!(
             "id = \"t\"\nsection = \"advanced\"\nname = {{ ja = \"a\", en = \"b\" }}\ndescription = {{ ja = \"a\", en = \"b\" }}\n{toml_tail}"
         ),

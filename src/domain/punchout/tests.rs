@@ -26,7 +26,7 @@ fn decided(
     group: &Group,
     catalog: &Catalog,
 ) -> Result<Session, Status> {
-    let scenarios = Catalogue::embedded().unwrap();
+    let scenarios = Scenarios::embedded().unwrap();
     let at = SetupArrival {
         group,
         catalog,
@@ -236,7 +236,7 @@ fn oci_login(fields: &[(&str, &str)]) -> OciLogin {
 #[test]
 fn an_oci_login_opens_a_session_that_returns_its_cart_as_fields() {
     let g = group(5, "Buyer01", "secret01");
-    let scenarios = Catalogue::embedded().unwrap();
+    let scenarios = Scenarios::embedded().unwrap();
     let at = OciArrival {
         group: &g,
         scenarios: &scenarios,

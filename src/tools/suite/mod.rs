@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::buyer::BuyerConfig;
-use crate::domain::scenario::{Catalogue, Scenario, Section};
+use crate::domain::scenario::{Scenario, Scenarios, Section};
 use target::Target;
 
 /// What `absim run` was asked.
@@ -124,7 +124,8 @@ impl SuiteReport {
 pub async fn play(options: SuiteOptions) -> anyhow::Result<SuiteReport> {
     let started = Instant::now();
     let endpoints = target::start_endpoints().await?;
-    let http = crate::tools::api_client(options.admin_token.as_deref(), Duration::from_secs(30))?;
+    let http =
+        crate::buyer::api::api_client(options.admin_token.as_deref(), Duration::from_secs(30))?;
     // The absim to run against: in-process unless a target is given.
     let (target, scenarios, in_process) = match &options.target {
         Some(base) => {
@@ -183,7 +184,7 @@ async fn point_endpoints(target: &Target, endpoints: &str) -> anyhow::Result<Str
 
 /// The scenarios to play: those named, in the order named, or every one,
 /// section by section, when none is named or `all` is asked.
-fn choose(options: &SuiteOptions, scenarios: &Catalogue) -> anyhow::Result<Vec<Scenario>> {
+fn choose(options: &SuiteOptions, scenarios: &Scenarios) -> anyhow::Result<Vec<Scenario>> {
     if options.all || options.scenarios.is_empty() {
         return Ok(Section::ALL
             .iter()

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::SuiteOptions;
 use crate::buyer;
 use crate::cxml::write;
-use crate::domain::scenario::Catalogue;
+use crate::domain::scenario::Scenarios;
 
 /// Starts the buyer's endpoints and gives their base URL: they accept every
 /// document with a cXML 200, except the first confirmation of an
@@ -70,7 +70,7 @@ impl Target {
         body: Option<Value>,
     ) -> anyhow::Result<Value> {
         let (status, v) =
-            crate::tools::call_api(&self.http, &self.base, method, path, body).await?;
+            crate::buyer::api::call_api(&self.http, &self.base, method, path, body).await?;
         if !status.is_success() {
             bail!("{path} answered {status}: {v}");
         }
@@ -101,7 +101,7 @@ pub(super) async fn reach(
     base: &str,
     options: &SuiteOptions,
     http: reqwest::Client,
-) -> anyhow::Result<(Target, Catalogue)> {
+) -> anyhow::Result<(Target, Scenarios)> {
     let base = base.trim_end_matches('/').to_owned();
     let answer = http
         .get(format!("{base}/api/v1/groups/1"))
@@ -124,8 +124,8 @@ pub(super) async fn reach(
         .or_else(|| g["shared_secret"].as_str().map(str::to_owned))
         .context("the target's password (--shared-secret)")?;
     let scenarios = match &options.scenarios_dir {
-        Some(dir) => Catalogue::load_dir(dir)?,
-        None => Catalogue::embedded()?,
+        Some(dir) => Scenarios::load_dir(dir)?,
+        None => Scenarios::embedded()?,
     };
     let target = Target {
         base,
@@ -156,7 +156,7 @@ impl InProcess {
 pub(super) async fn start_in_process(
     options: &SuiteOptions,
     http: reqwest::Client,
-) -> anyhow::Result<(Target, Catalogue, InProcess)> {
+) -> anyhow::Result<(Target, Scenarios, InProcess)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let settings = crate::Settings {

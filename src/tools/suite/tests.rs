@@ -21,27 +21,27 @@ fn options(scenarios: &[&str]) -> SuiteOptions {
 
 #[test]
 fn every_scenario_runs_when_none_is_named_and_named_ones_in_their_order() {
-    let catalogue = Catalogue::embedded().unwrap();
-    let all = choose(&options(&[]), &catalogue).unwrap();
+    let scenarios = Scenarios::embedded().unwrap();
+    let all = choose(&options(&[]), &scenarios).unwrap();
     assert!(all.len() > 2);
     assert_eq!(all[0].section, Section::ALL[0]);
     let (first, second) = (all[1].id.clone(), all[0].id.clone());
-    let named = choose(&options(&[&first, &second]), &catalogue).unwrap();
+    let named = choose(&options(&[&first, &second]), &scenarios).unwrap();
     let ids: Vec<&str> = named.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, [first.as_str(), second.as_str()]);
 }
 
 #[test]
 fn an_unknown_scenario_is_refused_by_name() {
-    let catalogue = Catalogue::embedded().unwrap();
-    let err = choose(&options(&["no-such"]), &catalogue).unwrap_err();
+    let scenarios = Scenarios::embedded().unwrap();
+    let err = choose(&options(&["no-such"]), &scenarios).unwrap_err();
     assert_eq!(err.to_string(), "there is no scenario 'no-such'");
 }
 
 #[test]
 fn a_scenario_passes_only_when_it_finished_without_failed_checks() {
-    let catalogue = Catalogue::embedded().unwrap();
-    let s = catalogue.get(crate::domain::scenario::BASIC).unwrap();
+    let scenarios = Scenarios::embedded().unwrap();
+    let s = scenarios.get(crate::domain::scenario::BASIC).unwrap();
     let passed = result_of(s, Ok((Vec::new(), Some(3))), 1.5);
     assert!(passed.passed);
     assert_eq!(passed.entry, Some(3));

@@ -296,7 +296,7 @@ fn every_scenario_of_the_catalogue_has_a_test_here() {
         include_str!("advanced.rs"),
     ]
     .concat();
-    let catalogue = absim::domain::scenario::Catalogue::embedded().unwrap();
+    let catalogue = absim::domain::scenario::Scenarios::embedded().unwrap();
     for s in catalogue.all() {
         assert!(
             tests.contains(&format!("\"{}\"", s.id)),
