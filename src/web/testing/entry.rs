@@ -366,12 +366,7 @@ impl EntryPage {
                 .and_then(|s| s.returns.last())
                 .map(|r| show_time(&r.sent_at)),
             lines: entry_lines(&state.catalog, &order),
-            po_total: format!(
-                "{:.2}",
-                order
-                    .po_total
-                    .unwrap_or_else(|| order.lines.iter().map(|l| l.total()).sum())
-            ),
+            po_total: po_total(&order),
             header_type: plan.map(|p| p.header_type.to_string()).unwrap_or_default(),
             confirmed: plan.map(|p| confirmed_rows(t, p)).unwrap_or_default(),
             tax: yen(q.tax),
@@ -391,17 +386,30 @@ impl EntryPage {
             verdict_class,
             mark: order.mark.as_ref().map(|m| mark_line(t, m)),
             documents: doc_links(t, group.id, order.no, &documents),
-            deviations: session
-                .iter()
-                .flat_map(|s| s.setup.deviations.iter())
-                .chain(&order.deviations)
-                .cloned()
-                .collect(),
+            deviations: deviations(session, &order),
             mails: mail_rows(t, mails),
             group,
             order,
         }
     }
+}
+
+/// The PO's own total, or the sum of its lines where it gave none.
+fn po_total(order: &Order) -> String {
+    let total = order
+        .po_total
+        .unwrap_or_else(|| order.lines.iter().map(|l| l.total()).sum());
+    format!("{total:.2}")
+}
+
+/// What was read leniently, in the punchout and in the PO.
+fn deviations(session: Option<&Session>, order: &Order) -> Vec<Deviation> {
+    session
+        .iter()
+        .flat_map(|s| s.setup.deviations.iter())
+        .chain(&order.deviations)
+        .cloned()
+        .collect()
 }
 
 /// The verdict of an entry's checks, and its style.
