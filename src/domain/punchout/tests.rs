@@ -138,13 +138,12 @@ fn an_unknown_scenario_extrinsic_falls_back_and_is_a_deviation() {
     });
     let session = decided(&doc, &g, &Catalog::embedded()).unwrap();
     assert_eq!(session.scenario, BASIC);
-    assert!(
-        session
-            .setup
-            .deviations
-            .iter()
-            .any(|d| d.code == "unknown-scenario")
-    );
+    assert!(deviates(&session, "unknown-scenario"));
+}
+
+/// Whether the session's setup notes a deviation of this code.
+fn deviates(session: &Session, code: &str) -> bool {
+    session.setup.deviations.iter().any(|d| d.code == code)
 }
 
 /// An inspect setup carrying `items` as ItemOut.
@@ -216,13 +215,7 @@ fn an_edit_without_items_starts_empty_and_says_so() {
     let doc = setup(|t| t.replace("operation=\"create\"", "operation=\"edit\""));
     let session = decided(&doc, &g, &Catalog::embedded()).unwrap();
     assert!(session.cart.is_empty());
-    assert!(
-        session
-            .setup
-            .deviations
-            .iter()
-            .any(|d| d.code == "edit-without-items")
-    );
+    assert!(deviates(&session, "edit-without-items"));
 }
 
 fn oci_login(fields: &[(&str, &str)]) -> OciLogin {
