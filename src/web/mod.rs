@@ -37,9 +37,18 @@ pub fn router(state: AppState) -> Router {
     // The cXML endpoints: each reads its body through `exchange::Received`,
     // which journals every exchange.
     let cxml = Router::new()
-        .route("/eprocurement/punchout", post(punchout::setup))
-        .route("/eprocurement/punchout/test", post(punchout::setup))
-        .route("/po/{token}", post(po::intake));
+        .route(
+            "/eprocurement/punchout",
+            post(punchout::setup).fallback(exchange::other_method),
+        )
+        .route(
+            "/eprocurement/punchout/test",
+            post(punchout::setup).fallback(exchange::other_method),
+        )
+        .route(
+            "/po/{token}",
+            post(po::intake).fallback(exchange::other_method),
+        );
     let (api, generated) = api::routes();
     let api = api.merge(api::openapi_route(&generated, &state));
     Router::new()

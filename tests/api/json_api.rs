@@ -325,6 +325,28 @@ async fn the_journal_records_exchanges_and_explains_near_misses() {
     app.collect_posts();
 }
 
+/// A cXML endpoint takes only POST: another method gets 405 with `Allow:
+/// POST`, and the journal records it like every exchange there.
+#[tokio::test]
+async fn a_cxml_endpoint_refuses_other_methods_and_journals_them() {
+    let app = spawn_app().await;
+    let token = app.group().await.po_token;
+    for path in [format!("/po/{token}"), "/eprocurement/punchout".to_owned()] {
+        let r = app.http.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 405, "{path}");
+        assert_eq!(r.headers()["allow"], "POST");
+    }
+    let journal = app.journal("?status=405").await;
+    let targets: Vec<&str> = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets.len(), 2, "{journal}");
+    assert!(targets.contains(&"/eprocurement/punchout"), "{journal}");
+}
+
 /// A PO's journal entry, and a delivery's, refer to the order's stored
 /// documents (one copy of the bytes on disk), show them as sent and
 /// answered, and keep them when a reset deletes the order.

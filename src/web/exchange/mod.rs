@@ -144,6 +144,25 @@ impl Received {
     }
 }
 
+/// Any method but POST on a cXML endpoint: 405, journaled like every
+/// exchange there.
+pub async fn other_method(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    received: Received,
+) -> Response {
+    let reply = Reply::other(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "text/plain; charset=utf-8",
+        Bytes::new(),
+    );
+    received.record(&state, &reply, None);
+    let mut response = reply.into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response
+}
+
 /// Why an answer was not a success, for the journal: its Status, or that
 /// it was no cXML answer at all (an injected fault's). None for a success.
 fn failure_note(status: u16, answer: &[u8]) -> Option<String> {
