@@ -40,9 +40,7 @@ async fn an_idle_session_expires_and_its_start_page_says_so() {
     let start = app.punch_out().await;
     let path = start.strip_prefix(&app.base).unwrap().to_owned();
     assert_eq!(app.get_page(&path).await.status, 200);
-    tokio::time::pause();
-    tokio::time::advance(Duration::from_secs(3601)).await;
-    tokio::time::resume();
+    advance_clock(Duration::from_secs(3601)).await;
     let r = app.get_page_lang(&path, "ja").await;
     assert_eq!(r.status, 410);
     let message = text_of(&r.html(), ".message");
@@ -55,9 +53,7 @@ async fn an_idle_session_expires_and_its_start_page_says_so() {
 async fn beyond_the_session_bound_the_oldest_idle_session_goes() {
     let mut app = spawn_app_with(|s| s.max_sessions = 2).await;
     async fn minutes_pass() {
-        tokio::time::pause();
-        tokio::time::advance(Duration::from_secs(61)).await;
-        tokio::time::resume();
+        advance_clock(Duration::from_secs(61)).await;
     }
     let first = app.punch_out().await;
     minutes_pass().await;

@@ -19,14 +19,6 @@ fn po(order_id: &str) -> String {
     )
 }
 
-/// Moves tokio's clock (and so absim's due times) forward, with no I/O in
-/// flight.
-async fn advance(by: Duration) {
-    tokio::time::pause();
-    tokio::time::advance(by).await;
-    tokio::time::resume();
-}
-
 fn schedule(attempts: u32, base_secs: u64) -> RetryPolicy {
     RetryPolicy {
         attempts,
@@ -64,16 +56,16 @@ async fn an_endpoint_failing_twice_then_succeeding_gets_the_document_once_after_
         matches!(step(&app).await, Outcome::NotDue(_)),
         "the retry waits"
     );
-    advance(Duration::from_secs(59)).await;
+    advance_clock(Duration::from_secs(59)).await;
     assert!(matches!(step(&app).await, Outcome::NotDue(_)));
-    advance(Duration::from_secs(1)).await;
+    advance_clock(Duration::from_secs(1)).await;
     assert_eq!(state_of(&step(&app).await), DeliveryState::Pending);
-    advance(Duration::from_secs(119)).await;
+    advance_clock(Duration::from_secs(119)).await;
     assert!(
         matches!(step(&app).await, Outcome::NotDue(_)),
         "the wait doubles"
     );
-    advance(Duration::from_secs(1)).await;
+    advance_clock(Duration::from_secs(1)).await;
     assert_eq!(state_of(&step(&app).await), DeliveryState::Delivered);
 
     let mut received = Vec::new();
@@ -114,9 +106,9 @@ async fn a_permanently_failing_endpoint_ends_failed_visibly_and_resend_delivers_
     app.receiver.answer("/confirm", Answer::html(500));
     assert_eq!(app.post_order(&po("FAIL-1")).await.status, 200);
     assert_eq!(state_of(&step(&app).await), DeliveryState::Pending);
-    advance(Duration::from_secs(10)).await;
+    advance_clock(Duration::from_secs(10)).await;
     assert_eq!(state_of(&step(&app).await), DeliveryState::Pending);
-    advance(Duration::from_secs(20)).await;
+    advance_clock(Duration::from_secs(20)).await;
     assert_eq!(state_of(&step(&app).await), DeliveryState::Failed);
     assert_eq!(step(&app).await, Outcome::Idle);
 

@@ -129,9 +129,7 @@ impl TestApp {
                 Outcome::Attempted { .. } => {}
                 Outcome::NotDue(due) => {
                     let wait = (due - self.state.clock.now_ms()).max(0) as u64;
-                    tokio::time::pause();
-                    tokio::time::advance(Duration::from_millis(wait + 1)).await;
-                    tokio::time::resume();
+                    advance_clock(Duration::from_millis(wait + 1)).await;
                 }
                 Outcome::Idle => return,
             }
@@ -158,17 +156,14 @@ impl TestApp {
     /// can be a moment ahead of the test log.
     pub async fn wait_delivered(&self, no: u64) {
         use absim::domain::delivery::DeliveryState;
-        for _ in 0..500 {
+        let what = format!("the deliveries of order {no} to be recorded as delivered");
+        eventually(&what, Duration::from_secs(5), async || {
             let deliveries = self.state.store.deliveries_of(no).await.unwrap();
-            if deliveries
+            deliveries
                 .iter()
                 .all(|(d, _)| d.state == DeliveryState::Delivered)
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("the deliveries of order {no} were not recorded as delivered");
+        })
+        .await;
     }
 
     /// The newest log entry's number.
