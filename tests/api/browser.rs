@@ -307,11 +307,7 @@ async fn the_storefront_works_inside_an_iframe_of_another_origin() {
     browser.click("#proceed").await;
     browser.shot("08-storefront-in-iframe").await;
     browser.click("#request-approval").await;
-    let got = app.receiver.next("/hook").await;
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(got.body.as_bytes())
-        .into_owned()
-        .collect();
-    let cart = absim::buyer::cart_from_form(&fields).unwrap();
+    let cart = cart_from_hook(&app.receiver.next("/hook").await);
     assert_eq!(
         cart.payload().unwrap().items[0].item_id.supplier_part_id,
         "B087JWRCP5"

@@ -587,11 +587,7 @@ async fn a_delivery_the_buyer_never_acknowledges_is_named_at_the_timeout() {
         json!({"lines": [{"asin": "B087JWRCP5", "quantity": 1}]}),
     )
     .await;
-    let got = app.receiver.next("/hook").await;
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(got.body.as_bytes())
-        .into_owned()
-        .collect();
-    let cart = absim::buyer::cart_from_form(&fields).unwrap();
+    let cart = cart_from_hook(&app.receiver.next("/hook").await);
     assert_eq!(
         app.send_po(&app.po_for(&cart, "UNACKED-1")).await.status,
         200

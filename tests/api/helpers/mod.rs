@@ -25,6 +25,7 @@ mod waiting;
 
 pub use app::*;
 pub use documents::*;
+pub use driving::*;
 pub use receiver::*;
 pub use storage::*;
 pub use waiting::*;
