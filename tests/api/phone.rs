@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use fantoccini::Locator;
 use serde_json::Value;
 
 use crate::browser::Browser;
@@ -255,7 +256,12 @@ async fn cart_return(
         )
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#cart-return button"))
+        .await
+        .unwrap_or_else(|e| panic!("the cart-return page did not replace the checkout: {e}"));
     let out = browser
         .execute(
             MEASURE,
