@@ -416,32 +416,31 @@ async fn the_worker_posts_due_deliveries_concurrently() {
         let r = app.post_order(&po(&format!("AT-ONCE-{i}"))).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while answered.load(Ordering::SeqCst) < AT_ONCE {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "only {} of {AT_ONCE} confirmations were answered: the posts did not overlap",
-            answered.load(Ordering::SeqCst)
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let within = Duration::from_secs(10);
+    eventually(
+        &format!("{AT_ONCE} confirmations to be answered (the posts overlap)"),
+        within,
+        async || match answered.load(Ordering::SeqCst) {
+            n if n >= AT_ONCE => Ok(()),
+            n => Err(format!("only {n} of {AT_ONCE} answered")),
+        },
+    )
+    .await;
     // The buyer answered; absim records each answer as it reads it.
     for no in 1..=AT_ONCE as u64 {
-        loop {
+        let what = format!("confirmation {no}, answered, to be recorded");
+        let attempts = eventually(&what, within, async || {
             let deliveries = app.state.store.deliveries_of(no).await.unwrap();
             let (confirmation, attempts) = deliveries
-                .iter()
+                .into_iter()
                 .find(|(d, _)| d.kind == DeliveryKind::Confirmation)
                 .unwrap();
-            if confirmation.state == DeliveryState::Delivered {
-                assert_eq!(attempts.len(), 1, "{attempts:?}");
-                break;
+            match confirmation.state {
+                DeliveryState::Delivered => Ok(attempts),
+                _ => Err(format!("{confirmation:?}")),
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "confirmation {no} answered but not recorded: {confirmation:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        })
+        .await;
+        assert_eq!(attempts.len(), 1, "{attempts:?}");
     }
 }
