@@ -81,15 +81,11 @@ impl Replica {
 
     async fn wait_ready(&self) {
         let http = reqwest::Client::new();
-        for _ in 0..100 {
-            if let Ok(r) = http.get(format!("{}/readyz", self.base)).send().await
-                && r.status().as_u16() == 200
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("replica at {} never became ready", self.base);
+        let what = format!("the replica at {} to be ready", self.base);
+        eventually(&what, Duration::from_secs(10), async || {
+            is_ready(&http, &self.base).await
+        })
+        .await;
     }
 
     fn signal(&self, signal: &str) {
@@ -119,6 +115,12 @@ impl Drop for Replica {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Whether the replica at `base` answers `/readyz` with 200.
+async fn is_ready(http: &reqwest::Client, base: &str) -> bool {
+    let r = http.get(format!("{base}/readyz")).send().await;
+    r.is_ok_and(|r| r.status().as_u16() == 200)
 }
 
 /// The value of `attr="..."` after `after` in a document.
@@ -322,12 +324,12 @@ async fn kill_9_of_a_replica_loses_no_accepted_po_and_no_delivery() {
             }
         }));
     }
-    for _ in 0..200 {
-        if accepted.lock().unwrap().len() >= 60 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually(
+        "60 POs to be answered 200",
+        Duration::from_secs(30),
+        async || accepted.lock().unwrap().len() >= 60,
+    )
+    .await;
     doomed.kill();
     for s in senders {
         s.await.unwrap();
@@ -341,20 +343,20 @@ async fn kill_9_of_a_replica_loses_no_accepted_po_and_no_delivery() {
 
     // The survivor delivers what the dead one owed (its leases run out).
     let count = |sql: &'static str| pg_scalar(&db.url, sql);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
-    loop {
+    let what = "the survivor to deliver everything owed";
+    eventually(what, Duration::from_secs(40), async || {
         let owed = count("SELECT count(*) FROM deliveries WHERE state <> 'delivered'").await;
         let orders = count("SELECT count(*) FROM orders").await;
         let delivered = count("SELECT count(*) FROM deliveries WHERE state = 'delivered'").await;
         if owed == 0 && delivered == 2 * orders {
-            break;
+            Ok(())
+        } else {
+            Err(format!(
+                "{owed} deliveries still owed, {delivered} delivered for {orders} orders"
+            ))
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{owed} deliveries still owed, {delivered} delivered for {orders} orders"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    })
+    .await;
 
     // Every PO answered 200 is kept once.
     let stored: BTreeSet<String> = {
@@ -644,21 +646,22 @@ async fn a_lost_connection_gets_a_retryable_answer_and_the_pool_reconnects() {
 
     // It comes back: the pool reconnects, the same PO is accepted.
     cut(true).await;
-    let mut accepted = false;
-    for _ in 0..50 {
-        let r = post("AFTER").await;
-        if r.status == 200 {
-            accepted = true;
-            break;
-        }
-        assert_eq!(
-            r.status, 503,
-            "only retryable answers meanwhile: {}",
-            r.body
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(accepted, "the pool reconnected");
+    eventually(
+        "the pool to reconnect",
+        Duration::from_secs(10),
+        async || {
+            let r = post("AFTER").await;
+            if r.status != 200 {
+                assert_eq!(
+                    r.status, 503,
+                    "only retryable answers meanwhile: {}",
+                    r.body
+                );
+            }
+            r.status == 200
+        },
+    )
+    .await;
     assert_eq!(app.get_page("/readyz").await.status, 200);
 }
 
