@@ -5,8 +5,11 @@
 
 use super::*;
 
-/// How often [`eventually`] checks again.
-const RECHECK: Duration = Duration::from_millis(10);
+/// How long [`eventually`] lets pass before it checks again: at first
+/// 1 ms (most conditions hold within a few), twice as long each time after,
+/// at most 50 ms (a long wait checks 20 times a second, not 1000).
+const FIRST_RECHECK: Duration = Duration::from_millis(1);
+const LONGEST_RECHECK: Duration = Duration::from_millis(50);
 
 /// What a check of [`eventually`] answers. Reached: `true`, `Some(value)`,
 /// `Ok(value)`. Not yet: `false`, `None`, or `Err(what was seen instead)`,
@@ -37,8 +40,8 @@ impl<T, E: std::fmt::Display> Condition for Result<T, E> {
     }
 }
 
-/// Runs `check` until it says the condition holds (every 10 ms) and returns
-/// what it found; panics naming `what` when `within` has passed first.
+/// Runs `check` until it says the condition holds and returns what it
+/// found; panics naming `what` when `within` has passed first.
 ///
 /// ```ignore
 /// eventually("absim to drain", Duration::from_secs(5), async || app.state.is_draining()).await;
@@ -49,6 +52,7 @@ pub async fn eventually<C: Condition>(
     mut check: impl AsyncFnMut() -> C,
 ) -> C::Value {
     let deadline = tokio::time::Instant::now() + within;
+    let mut recheck = FIRST_RECHECK;
     loop {
         let seen = match check().await.reached() {
             Ok(value) => return value,
@@ -60,7 +64,8 @@ pub async fn eventually<C: Condition>(
                 None => panic!("{what}: not within {within:?}"),
             }
         }
-        tokio::time::sleep(RECHECK).await;
+        tokio::time::sleep(recheck).await;
+        recheck = (recheck * 2).min(LONGEST_RECHECK);
     }
 }
 
