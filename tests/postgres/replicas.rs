@@ -362,12 +362,23 @@ async fn kill_9_of_a_replica_loses_no_accepted_po_and_no_delivery() {
     );
 
     // The survivor delivers what the dead one owed (its leases run out).
-    let count = |sql: &'static str| pg_scalar(&db.url, sql);
+    let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
     let what = "the survivor to deliver everything owed";
     eventually(what, Duration::from_secs(40), async || {
-        let owed = count("SELECT count(*) FROM deliveries WHERE state <> 'delivered'").await;
-        let orders = count("SELECT count(*) FROM orders").await;
-        let delivered = count("SELECT count(*) FROM deliveries WHERE state = 'delivered'").await;
+        let counts = client
+            .query_one(
+                "SELECT (SELECT count(*) FROM deliveries WHERE state <> 'delivered'),
+                        (SELECT count(*) FROM orders),
+                        (SELECT count(*) FROM deliveries WHERE state = 'delivered')",
+                &[],
+            )
+            .await
+            .unwrap();
+        let (owed, orders, delivered): (i64, i64, i64) =
+            (counts.get(0), counts.get(1), counts.get(2));
         if owed == 0 && delivered == 2 * orders {
             Ok(())
         } else {
@@ -380,10 +391,6 @@ async fn kill_9_of_a_replica_loses_no_accepted_po_and_no_delivery() {
 
     // Every PO answered 200 is kept once.
     let stored: BTreeSet<String> = {
-        let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(conn);
         let rows = client
             .query("SELECT order_id FROM orders WHERE NOT refused", &[])
             .await
