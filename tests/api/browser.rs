@@ -85,25 +85,19 @@ impl Browser {
             }),
         );
         let url = format!("http://127.0.0.1:{port}");
-        let mut last = None;
-        for _ in 0..100 {
-            match ClientBuilder::new(HttpConnector::new())
+        let what = "chromedriver to start a session";
+        let client = eventually(what, Duration::from_secs(10), async || {
+            ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
                 .connect(&url)
                 .await
-            {
-                Ok(client) => {
-                    return Some(Browser {
-                        client: Some(client),
-                        driver,
-                        _profile: profile,
-                    });
-                }
-                Err(e) => last = Some(e),
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("chromedriver did not start a session: {last:?}");
+        })
+        .await;
+        Some(Browser {
+            client: Some(client),
+            driver,
+            _profile: profile,
+        })
     }
 
     pub(crate) async fn shot(&self, name: &str) {
@@ -137,17 +131,16 @@ impl Browser {
 
     /// Waits until the page's URL starts with `prefix`.
     pub(crate) async fn wait_for_url(&self, prefix: &str) -> String {
-        for _ in 0..100 {
+        let what = format!("the browser to reach {prefix}");
+        eventually(&what, Duration::from_secs(10), async || {
             let url = self.current_url().await.unwrap().to_string();
             if url.starts_with(prefix) {
-                return url;
+                Ok(url)
+            } else {
+                Err(format!("it stayed at {url}"))
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!(
-            "the browser stayed at {} instead of reaching {prefix}",
-            self.current_url().await.unwrap()
-        );
+        })
+        .await
     }
 
     pub(crate) async fn quit(mut self) {
@@ -217,16 +210,12 @@ async fn a_person_orders_through_the_buyer_and_marks_the_test_in_chromium() {
 
     // 決済する: the buyer sends the PO; absim confirms and ships.
     browser.click("#cart-1 form button").await;
-    let mut delivered = false;
-    for _ in 0..100 {
+    let what = "the buyer to receive the ship notice";
+    eventually(what, Duration::from_secs(10), async || {
         let orders = buyer.orders();
-        if orders.first().is_some_and(|o| !o.ship_notices.is_empty()) {
-            delivered = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(delivered, "the buyer did not receive the ship notice");
+        orders.first().is_some_and(|o| !o.ship_notices.is_empty())
+    })
+    .await;
 
     // The test log entry, marked 成功 through the page.
     let no = app.last_entry().await;
@@ -307,11 +296,7 @@ async fn the_storefront_works_inside_an_iframe_of_another_origin() {
     browser.click("#proceed").await;
     browser.shot("08-storefront-in-iframe").await;
     browser.click("#request-approval").await;
-    let got = app.receiver.next("/hook").await;
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(got.body.as_bytes())
-        .into_owned()
-        .collect();
-    let cart = absim::buyer::cart_from_form(&fields).unwrap();
+    let cart = cart_from_hook(&app.receiver.next("/hook").await);
     assert_eq!(
         cart.payload().unwrap().items[0].item_id.supplier_part_id,
         "B087JWRCP5"

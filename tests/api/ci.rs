@@ -401,7 +401,8 @@ async fn a_run_nobody_takes_part_in_times_out_naming_what_never_arrived() {
     )
     .await;
     assert_eq!(status, 409, "{e}");
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // The run's deadline is in absim's clock, which follows tokio's.
+    advance_clock(Duration::from_millis(1100)).await;
     let (_, v) = api(
         &app,
         reqwest::Method::GET,
@@ -487,6 +488,34 @@ async fn two_pipelines_on_two_groups_see_only_their_own_orders() {
     }
 }
 
+/// The job's driver: for each of `runs` lines the `--each` hook writes to
+/// `hooks` (run, scenario, group), the system under test punches out and
+/// the run's shopper returns the scenario's cart.
+async fn drive_each_run(
+    app: &TestApp,
+    sut: &SystemUnderTest,
+    hooks: &std::path::Path,
+    runs: usize,
+) {
+    for turn in 0..runs {
+        let what = format!("hook call {} of {runs}", turn + 1);
+        let line = eventually(&what, Duration::from_secs(60), async || {
+            let lines = std::fs::read_to_string(hooks).unwrap_or_default();
+            lines.lines().nth(turn).map(str::to_owned)
+        })
+        .await;
+        let mut parts = line.split_whitespace();
+        let (run, scenario) = (parts.next().unwrap(), parts.next().unwrap());
+        sut.punch_out().await;
+        let lines = if scenario == "checkout-multi-line" {
+            json!([{"asin": "B087JWRCP5", "quantity": 1}, {"asin": "B001TK8QMA", "quantity": 3}])
+        } else {
+            json!([{"asin": "B087JWRCP5", "quantity": 1}])
+        };
+        shop(app, run, json!({"lines": lines, "wait_secs": 10})).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_runs_scenarios_in_turn_calling_the_hook_for_each() {
     let app = spawn_app().await;
@@ -497,65 +526,25 @@ async fn verify_runs_scenarios_in_turn_calling_the_hook_for_each() {
     // The hook tells the job's driver which run to drive; here the test is
     // the driver: it makes the system under test punch out and shops.
     let each = format!("echo {{run}} {{scenario}} {{group}} >> {}", hooks.display());
-    let driver = {
-        let (hooks, base, http, sut_base) = (
-            hooks.clone(),
-            app.base.clone(),
-            app.http.clone(),
-            sut.base.clone(),
-        );
-        tokio::spawn(async move {
-            let mut done = 0;
-            while done < 2 {
-                let lines = std::fs::read_to_string(&hooks).unwrap_or_default();
-                for line in lines.lines().skip(done) {
-                    let mut parts = line.split_whitespace();
-                    let (run, scenario) = (parts.next().unwrap(), parts.next().unwrap());
-                    let redirect = reqwest::Client::builder()
-                        .redirect(reqwest::redirect::Policy::none())
-                        .build()
-                        .unwrap();
-                    redirect
-                        .post(format!("{sut_base}/shop"))
-                        .form(&[("address", "")])
-                        .send()
-                        .await
-                        .unwrap();
-                    let lines = if scenario == "checkout-multi-line" {
-                        json!([{"asin": "B087JWRCP5", "quantity": 1}, {"asin": "B001TK8QMA", "quantity": 3}])
-                    } else {
-                        json!([{"asin": "B087JWRCP5", "quantity": 1}])
-                    };
-                    http.post(format!("{base}/api/v1/runs/{run}/shopper"))
-                        .json(&json!({"lines": lines, "wait_secs": 10}))
-                        .send()
-                        .await
-                        .unwrap();
-                    done += 1;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        })
-    };
     let junit = dir.path().join("all.xml");
-    let (code, out) = absim_cli(
-        &app,
-        &[
-            "verify",
-            "--group",
-            &gid.to_string(),
-            "basic",
-            "checkout-multi-line",
-            "--each",
-            &each,
-            "--timeout",
-            "30",
-            "--junit",
-            junit.to_str().unwrap(),
-        ],
-    )
-    .await;
-    driver.await.unwrap();
+    let (group, junit_path) = (gid.to_string(), junit.to_str().unwrap());
+    let verify = [
+        "verify",
+        "--group",
+        &group,
+        "basic",
+        "checkout-multi-line",
+        "--each",
+        &each,
+        "--timeout",
+        "30",
+        "--junit",
+        junit_path,
+    ];
+    let ((code, out), ()) = tokio::join!(
+        absim_cli(&app, &verify),
+        drive_each_run(&app, &sut, &hooks, 2),
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("2 of 2 run(s) passed"), "{out}");
     let logged = std::fs::read_to_string(&hooks).unwrap();
@@ -587,17 +576,25 @@ async fn a_delivery_the_buyer_never_acknowledges_is_named_at_the_timeout() {
         json!({"lines": [{"asin": "B087JWRCP5", "quantity": 1}]}),
     )
     .await;
-    let got = app.receiver.next("/hook").await;
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(got.body.as_bytes())
-        .into_owned()
-        .collect();
-    let cart = absim::buyer::cart_from_form(&fields).unwrap();
+    let cart = cart_from_hook(&app.receiver.next("/hook").await);
     assert_eq!(
         app.send_po(&app.po_for(&cart, "UNACKED-1")).await.status,
         200
     );
     app.receiver.next("/confirm").await;
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    // absim records the attempt once it has read the buyer's answer; then
+    // the run's deadline passes in absim's clock, which follows tokio's.
+    let no = app.last_entry().await;
+    eventually(
+        "the confirmation's failed attempt to be recorded",
+        Duration::from_secs(5),
+        async || {
+            let deliveries = app.state.store.deliveries_of(no).await.unwrap();
+            deliveries.iter().any(|(_, attempts)| !attempts.is_empty())
+        },
+    )
+    .await;
+    advance_clock(Duration::from_millis(2100)).await;
     let (_, v) = api(
         &app,
         reqwest::Method::GET,

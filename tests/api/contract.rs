@@ -310,8 +310,34 @@ fn cases(doc: &Value, template: &str, op: &Value) -> Vec<Case> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_generated_from_the_openapi_document_get_only_documented_answers() {
     let app = spawn_app_with(|s| s.admin_token = Some(TOKEN.into())).await;
-    let doc: Value = app
-        .http
+    let doc = openapi_document(&app).await;
+    let mut probe = Probe {
+        app: &app,
+        doc: &doc,
+        sent: 0,
+        problems: Vec::new(),
+    };
+    for op in operations(&doc) {
+        probe.send_the_generated_cases(&op).await;
+        probe.send_unreadable_bodies(&op).await;
+    }
+    assert!(
+        probe.sent > 500,
+        "only {} requests were generated",
+        probe.sent
+    );
+    assert!(
+        probe.problems.is_empty(),
+        "{} of {} requests disagree with the document:\n{}",
+        probe.problems.len(),
+        probe.sent,
+        probe.problems.join("\n")
+    );
+}
+
+/// The document as absim serves it (behind the admin token).
+async fn openapi_document(app: &TestApp) -> Value {
+    app.http
         .get(app.url("/api/v1/openapi.json"))
         .bearer_auth(TOKEN)
         .send()
@@ -319,92 +345,134 @@ async fn requests_generated_from_the_openapi_document_get_only_documented_answer
         .unwrap()
         .json()
         .await
-        .unwrap();
-    let mut problems = Vec::new();
-    let mut sent = 0;
+        .unwrap()
+}
+
+/// One operation of the document: its path template, method, description
+/// and the statuses it lists.
+struct Operation<'a> {
+    template: &'a str,
+    method: reqwest::Method,
+    op: &'a Value,
+    documented: Vec<u16>,
+}
+
+fn operations(doc: &Value) -> Vec<Operation<'_>> {
+    let mut out = Vec::new();
     for (template, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            let method: reqwest::Method = method.to_uppercase().parse().unwrap();
-            let documented: Vec<u16> = op["responses"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .filter_map(|k| k.parse().ok())
-                .collect();
-            let protected = template.starts_with("/api/") || template == "/metrics";
-            for c in cases(&doc, template, op) {
-                for with_token in [true, false] {
-                    if !with_token && (!protected || !c.valid) {
-                        continue;
-                    }
-                    let query = url::form_urlencoded::Serializer::new(String::new())
-                        .extend_pairs(&c.query)
-                        .finish();
-                    let target = if query.is_empty() {
-                        app.url(&c.path)
-                    } else {
-                        app.url(&format!("{}?{query}", c.path))
-                    };
-                    let mut req = app.http.request(method.clone(), target);
-                    if with_token {
-                        req = req.bearer_auth(TOKEN);
-                    }
-                    if let Some(b) = &c.body {
-                        req = req.json(b);
-                    }
-                    let status = req.send().await.unwrap().status().as_u16();
-                    sent += 1;
-                    let what = format!(
-                        "{method} {} {:?} ({}{}) -> {status}",
-                        c.path,
-                        c.query,
-                        c.why,
-                        if with_token { "" } else { ", no token" }
-                    );
-                    if !documented.contains(&status) {
-                        problems.push(format!("undocumented: {what}; documented {documented:?}"));
-                    } else if !with_token && status != 401 {
-                        problems.push(format!("served without the token: {what}"));
-                    } else if with_token && c.valid && matches!(status, 400 | 413 | 415 | 422) {
-                        problems.push(format!("a documented-valid request refused: {what}"));
-                    } else if with_token && !c.valid && status != 400 {
-                        problems.push(format!("an invalid request not refused with 400: {what}"));
-                    }
+            out.push(Operation {
+                template,
+                method: method.to_uppercase().parse().unwrap(),
+                op,
+                documented: op["responses"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .filter_map(|k| k.parse().ok())
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+/// Sends requests to absim and keeps every answer that disagrees with the
+/// document.
+struct Probe<'a> {
+    app: &'a TestApp,
+    doc: &'a Value,
+    sent: usize,
+    problems: Vec<String>,
+}
+
+impl Probe<'_> {
+    /// Every case generated for the operation, with the token and (where
+    /// the token is required and the case valid) without it: answered with
+    /// a listed status, 401 without the token, valid cases served and
+    /// invalid ones refused with 400.
+    async fn send_the_generated_cases(&mut self, o: &Operation<'_>) {
+        let protected = o.template.starts_with("/api/") || o.template == "/metrics";
+        for c in cases(self.doc, o.template, o.op) {
+            for with_token in [true, false] {
+                if !with_token && (!protected || !c.valid) {
+                    continue;
                 }
-            }
-            // A body the server cannot read: not JSON, or not said to be.
-            if op.get("requestBody").is_some() {
-                let path = cases(&doc, template, op).remove(0).path;
-                for (ct, body, expect) in [
-                    ("application/json", "{not json", 400),
-                    ("text/plain", "{}", 415),
-                ] {
-                    let status = app
-                        .http
-                        .request(method.clone(), app.url(&path))
-                        .bearer_auth(TOKEN)
-                        .header("content-type", ct)
-                        .body(body)
-                        .send()
-                        .await
-                        .unwrap()
-                        .status()
-                        .as_u16();
-                    sent += 1;
-                    if status != expect || !documented.contains(&status) {
-                        problems.push(format!("{method} {path} with {ct} {body:?} -> {status}, expected a documented {expect}"));
-                    }
+                let query = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(&c.query)
+                    .finish();
+                let target = if query.is_empty() {
+                    self.app.url(&c.path)
+                } else {
+                    self.app.url(&format!("{}?{query}", c.path))
+                };
+                let mut req = self.app.http.request(o.method.clone(), target);
+                if with_token {
+                    req = req.bearer_auth(TOKEN);
+                }
+                if let Some(b) = &c.body {
+                    req = req.json(b);
+                }
+                let status = req.send().await.unwrap().status().as_u16();
+                self.sent += 1;
+                let what = format!(
+                    "{} {} {:?} ({}{}) -> {status}",
+                    o.method,
+                    c.path,
+                    c.query,
+                    c.why,
+                    if with_token { "" } else { ", no token" }
+                );
+                let documented = &o.documented;
+                if !documented.contains(&status) {
+                    self.problems
+                        .push(format!("undocumented: {what}; documented {documented:?}"));
+                } else if !with_token && status != 401 {
+                    self.problems
+                        .push(format!("served without the token: {what}"));
+                } else if with_token && c.valid && matches!(status, 400 | 413 | 415 | 422) {
+                    self.problems
+                        .push(format!("a documented-valid request refused: {what}"));
+                } else if with_token && !c.valid && status != 400 {
+                    self.problems
+                        .push(format!("an invalid request not refused with 400: {what}"));
                 }
             }
         }
     }
-    assert!(sent > 500, "only {sent} requests were generated");
-    assert!(
-        problems.is_empty(),
-        "{} of {sent} requests disagree with the document:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+
+    /// A body the server cannot read, not JSON or not said to be, is
+    /// refused with a listed 400 or 415.
+    async fn send_unreadable_bodies(&mut self, o: &Operation<'_>) {
+        if o.op.get("requestBody").is_none() {
+            return;
+        }
+        let path = cases(self.doc, o.template, o.op).remove(0).path;
+        for (ct, body, expect) in [
+            ("application/json", "{not json", 400),
+            ("text/plain", "{}", 415),
+        ] {
+            let status = self
+                .app
+                .http
+                .request(o.method.clone(), self.app.url(&path))
+                .bearer_auth(TOKEN)
+                .header("content-type", ct)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            self.sent += 1;
+            if status != expect || !o.documented.contains(&status) {
+                self.problems.push(format!(
+                    "{} {path} with {ct} {body:?} -> {status}, expected a documented {expect}",
+                    o.method
+                ));
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -40,9 +40,7 @@ async fn an_idle_session_expires_and_its_start_page_says_so() {
     let start = app.punch_out().await;
     let path = start.strip_prefix(&app.base).unwrap().to_owned();
     assert_eq!(app.get_page(&path).await.status, 200);
-    tokio::time::pause();
-    tokio::time::advance(Duration::from_secs(3601)).await;
-    tokio::time::resume();
+    advance_clock(Duration::from_secs(3601)).await;
     let r = app.get_page_lang(&path, "ja").await;
     assert_eq!(r.status, 410);
     let message = text_of(&r.html(), ".message");
@@ -55,9 +53,7 @@ async fn an_idle_session_expires_and_its_start_page_says_so() {
 async fn beyond_the_session_bound_the_oldest_idle_session_goes() {
     let mut app = spawn_app_with(|s| s.max_sessions = 2).await;
     async fn minutes_pass() {
-        tokio::time::pause();
-        tokio::time::advance(Duration::from_secs(61)).await;
-        tokio::time::resume();
+        advance_clock(Duration::from_secs(61)).await;
     }
     let first = app.punch_out().await;
     minutes_pass().await;
@@ -173,9 +169,10 @@ async fn a_client_writing_its_whole_oversized_body_first_reads_the_cxml_413() {
     );
 }
 
-/// A PO written in pieces (chunked, with pauses, so that absim reads it in
-/// several frames) is read whole: accepted, and journaled byte for byte.
-/// (A body of one frame is kept as it came; more are joined.)
+/// A PO written in pieces (four chunks, which absim reads as four frames or
+/// more: hyper hands on each chunk as a frame of its own, never two in one,
+/// however fast they arrive) is read whole: accepted, and journaled byte
+/// for byte. (A body of one frame is kept as it came; more are joined.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_po_sent_in_pieces_is_read_and_kept_whole() {
     use std::io::{Read, Write};
@@ -198,7 +195,6 @@ async fn a_po_sent_in_pieces_is_read_and_kept_whole() {
             s.write_all(piece).unwrap();
             s.write_all(b"\r\n").unwrap();
             s.flush().unwrap();
-            std::thread::sleep(Duration::from_millis(30));
         }
         s.write_all(b"0\r\n\r\n").unwrap();
         let mut answer = String::new();

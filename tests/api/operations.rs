@@ -20,7 +20,10 @@ async fn health_and_readiness_answer_and_readiness_fails_while_draining() {
     // the client to open its next connection elsewhere.
     let state = app.state.clone();
     tokio::spawn(async move { state.begin_drain().await });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    eventually("the drain to begin", Duration::from_secs(5), async || {
+        app.state.is_draining()
+    })
+    .await;
     let r = app.http.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 503);
     assert_eq!(r.headers()["connection"], "close");

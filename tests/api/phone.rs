@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use absim::buyer::web::Buyer;
+use fantoccini::Locator;
 use serde_json::Value;
 
 use crate::browser::Browser;
@@ -100,29 +102,65 @@ async fn measure(browser: &Browser, page: &Page, viewport: (u32, u32), lang: &st
         .collect()
 }
 
+/// A phone and a desktop, as wide and tall as they show a page.
+const VIEWPORTS: [(u32, u32); 2] = [(390, 844), (1280, 800)];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_fits_a_phone_and_a_desktop_in_both_languages() {
     let Some(browser) = Browser::start().await else {
         return;
     };
     let mut app = spawn_app().await;
-    // The buyer, with a cart returned to it and an order.
-    let (buyer, buyer_base) = crate::buyer::start_buyer(&app).await;
-    crate::buyer::shop_and_return(&app, &buyer, &[("B087JWRCP5", 1), ("B001TK8QMA", 3)]).await;
+    let (_buyer, buyer_base, no) = an_order_through_the_buyer(&mut app).await;
+    let sid = a_cart_of_two_lines(&mut app).await;
+    let pages = pages_to_measure(&app, &sid, no, &buyer_base);
+    let mut problems = Vec::new();
+    for viewport in VIEWPORTS {
+        browser
+            .set_window_size(viewport.0, viewport.1)
+            .await
+            .unwrap();
+        for lang in ["ja", "en"] {
+            for page in &pages {
+                problems.extend(measure(&browser, page, viewport, lang).await);
+            }
+            // The cart-return page, held while the hook takes its time.
+            problems.extend(cart_return(&browser, &mut app, viewport, lang).await);
+        }
+    }
+    browser.quit().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The buyer, with a cart returned to it and ordered, the order delivered:
+/// the buyer, its pages' base and the order's log entry.
+async fn an_order_through_the_buyer(app: &mut TestApp) -> (Buyer, String, u64) {
+    let (buyer, buyer_base) = crate::buyer::start_buyer(app).await;
+    crate::buyer::shop_and_return(app, &buyer, &[("B087JWRCP5", 1), ("B001TK8QMA", 3)]).await;
     buyer.pay(1).await.unwrap();
     app.settle().await;
     let no = app.last_entry().await;
-    // A storefront session with two lines in its cart.
+    (buyer, buyer_base, no)
+}
+
+/// A storefront session with two lines in its cart.
+async fn a_cart_of_two_lines(app: &mut TestApp) -> String {
     let sid = app.open_store("create", &[], None).await;
     app.add_to_cart(&sid, "B087JWRCP5", 1).await;
     app.add_to_cart(&sid, "B001TK8QMA", 2).await;
+    sid
+}
+
+/// Every page a person sees, storefront (session `sid`), test UI (log
+/// entry `no`) and buyer, with the controls and buttons each must show.
+fn pages_to_measure(app: &TestApp, sid: &str, no: u64, buyer_base: &str) -> Vec<Page> {
     let s = |path: &str| format!("{}/s/{sid}{path}", app.base);
     let search_controls: &[&str] = &[
         "form.search input[name=q]",
         "form.search button",
         ".cart-link",
     ];
-    let pages = [
+    vec![
         Page {
             name: "store",
             url: s(""),
@@ -204,23 +242,7 @@ async fn every_page_fits_a_phone_and_a_desktop_in_both_languages() {
             controls: &["h1"],
             buttons: &[],
         },
-    ];
-    let mut problems = Vec::new();
-    for viewport in [(390, 844), (1280, 800)] {
-        browser
-            .set_window_size(viewport.0, viewport.1)
-            .await
-            .unwrap();
-        for lang in ["ja", "en"] {
-            for page in &pages {
-                problems.extend(measure(&browser, page, viewport, lang).await);
-            }
-            // The cart-return page, held while the hook takes its time.
-            problems.extend(cart_return(&browser, &mut app, viewport, lang).await);
-        }
-    }
-    browser.quit().await;
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    ]
 }
 
 /// The page 承認を依頼する leads to. Its script posts the cart at once, so
@@ -255,7 +277,12 @@ async fn cart_return(
         )
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#cart-return button"))
+        .await
+        .unwrap_or_else(|e| panic!("the cart-return page did not replace the checkout: {e}"));
     let out = browser
         .execute(
             MEASURE,

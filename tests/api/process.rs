@@ -57,6 +57,18 @@ fn start_with(dir: &Path, adjust: impl FnOnce(&mut Command)) -> Running {
     Running { child, po_url }
 }
 
+/// What absim writes to stderr (piped by the caller), whole once it exits.
+fn read_log(child: &mut Child) -> std::thread::JoinHandle<String> {
+    let stderr = child.stderr.take().expect("stderr is piped");
+    std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
 fn po(order_id: &str) -> String {
     order_request(
         &format!("{order_id}@crash.example"),
@@ -102,12 +114,12 @@ async fn kill_9_while_pos_arrive_loses_nothing_that_was_answered_ok() {
         }));
     }
     // Let a few hundred POs through, then kill -9 mid-stream.
-    for _ in 0..400 {
-        if accepted.lock().unwrap().len() >= 300 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    eventually(
+        "300 POs to be answered 200 OK",
+        Duration::from_secs(30),
+        async || accepted.lock().unwrap().len() >= 300,
+    )
+    .await;
     absim.child.kill().unwrap();
     absim.child.wait().unwrap();
     for s in senders {
@@ -175,14 +187,7 @@ async fn sigterm_stops_gracefully_and_keeps_the_queue() {
             .env("RUST_LOG", "absim=info")
             .stderr(Stdio::piped());
     });
-    let stderr = absim.child.stderr.take().unwrap();
-    let log = std::thread::spawn(move || {
-        BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
+    let log = read_log(&mut absim.child);
     let client = reqwest::Client::new();
     let r = client
         .post(&absim.po_url)
@@ -251,14 +256,7 @@ async fn secrets_and_tokens_never_reach_the_log() {
             .env("RUST_LOG", "absim=debug,tower_http=debug")
             .stderr(Stdio::piped());
     });
-    let stderr = child.stderr.take().unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push_str(&(line + "\n"));
-        }
-    });
+    let log = read_log(&mut child);
     let base = po_url.split("/po/").next().unwrap().to_owned();
     let http = reqwest::Client::new();
     let wrong_secret = "wr0ngSecretX";
@@ -291,10 +289,10 @@ async fn secrets_and_tokens_never_reach_the_log() {
         .send()
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Stopped, absim has written its last line: the log is read whole.
     let _ = Command::new("kill").arg(child.id().to_string()).status();
     let _ = child.wait();
-    let log = log.lock().unwrap().clone();
+    let log = log.join().unwrap();
     assert!(log.contains("PO"), "the log should say something: {log}");
     for secret in [SECRET, wrong_secret, token, "wr0ng-admin-t0ken"] {
         assert!(!log.contains(secret), "{secret} is in the log:\n{log}");

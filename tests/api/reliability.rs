@@ -19,14 +19,6 @@ fn po(order_id: &str) -> String {
     )
 }
 
-/// Moves tokio's clock (and so absim's due times) forward, with no I/O in
-/// flight.
-async fn advance(by: Duration) {
-    tokio::time::pause();
-    tokio::time::advance(by).await;
-    tokio::time::resume();
-}
-
 fn schedule(attempts: u32, base_secs: u64) -> RetryPolicy {
     RetryPolicy {
         attempts,
@@ -64,16 +56,16 @@ async fn an_endpoint_failing_twice_then_succeeding_gets_the_document_once_after_
         matches!(step(&app).await, Outcome::NotDue(_)),
         "the retry waits"
     );
-    advance(Duration::from_secs(59)).await;
+    advance_clock(Duration::from_secs(59)).await;
     assert!(matches!(step(&app).await, Outcome::NotDue(_)));
-    advance(Duration::from_secs(1)).await;
+    advance_clock(Duration::from_secs(1)).await;
     assert_eq!(state_of(&step(&app).await), DeliveryState::Pending);
-    advance(Duration::from_secs(119)).await;
+    advance_clock(Duration::from_secs(119)).await;
     assert!(
         matches!(step(&app).await, Outcome::NotDue(_)),
         "the wait doubles"
     );
-    advance(Duration::from_secs(1)).await;
+    advance_clock(Duration::from_secs(1)).await;
     assert_eq!(state_of(&step(&app).await), DeliveryState::Delivered);
 
     let mut received = Vec::new();
@@ -114,9 +106,9 @@ async fn a_permanently_failing_endpoint_ends_failed_visibly_and_resend_delivers_
     app.receiver.answer("/confirm", Answer::html(500));
     assert_eq!(app.post_order(&po("FAIL-1")).await.status, 200);
     assert_eq!(state_of(&step(&app).await), DeliveryState::Pending);
-    advance(Duration::from_secs(10)).await;
+    advance_clock(Duration::from_secs(10)).await;
     assert_eq!(state_of(&step(&app).await), DeliveryState::Pending);
-    advance(Duration::from_secs(20)).await;
+    advance_clock(Duration::from_secs(20)).await;
     assert_eq!(state_of(&step(&app).await), DeliveryState::Failed);
     assert_eq!(step(&app).await, Outcome::Idle);
 
@@ -424,32 +416,31 @@ async fn the_worker_posts_due_deliveries_concurrently() {
         let r = app.post_order(&po(&format!("AT-ONCE-{i}"))).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while answered.load(Ordering::SeqCst) < AT_ONCE {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "only {} of {AT_ONCE} confirmations were answered: the posts did not overlap",
-            answered.load(Ordering::SeqCst)
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let within = Duration::from_secs(10);
+    eventually(
+        &format!("{AT_ONCE} confirmations to be answered (the posts overlap)"),
+        within,
+        async || match answered.load(Ordering::SeqCst) {
+            n if n >= AT_ONCE => Ok(()),
+            n => Err(format!("only {n} of {AT_ONCE} answered")),
+        },
+    )
+    .await;
     // The buyer answered; absim records each answer as it reads it.
     for no in 1..=AT_ONCE as u64 {
-        loop {
+        let what = format!("confirmation {no}, answered, to be recorded");
+        let attempts = eventually(&what, within, async || {
             let deliveries = app.state.store.deliveries_of(no).await.unwrap();
             let (confirmation, attempts) = deliveries
-                .iter()
+                .into_iter()
                 .find(|(d, _)| d.kind == DeliveryKind::Confirmation)
                 .unwrap();
-            if confirmation.state == DeliveryState::Delivered {
-                assert_eq!(attempts.len(), 1, "{attempts:?}");
-                break;
+            match confirmation.state {
+                DeliveryState::Delivered => Ok(attempts),
+                _ => Err(format!("{confirmation:?}")),
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "confirmation {no} answered but not recorded: {confirmation:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        })
+        .await;
+        assert_eq!(attempts.len(), 1, "{attempts:?}");
     }
 }

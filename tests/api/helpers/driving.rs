@@ -34,15 +34,42 @@ impl Checks {
     }
 }
 
+/// The reference buyer's settings for the test's group, its hook at
+/// `hook_url`.
+pub fn buyer_config(hook_url: String) -> BuyerConfig {
+    BuyerConfig {
+        identity: IDENTITY.into(),
+        shared_secret: SECRET.into(),
+        hook_url,
+        user_email: "tanaka@example.co.jp".into(),
+        user_agent: "absim tests".into(),
+    }
+}
+
+/// What the browser does on the page 承認を依頼する leads to: posts its
+/// form (the cart in one hidden field) to the buyer's hook, with `http`.
+pub async fn post_cart_return(http: &reqwest::Client, page: &Html) -> reqwest::Response {
+    let action = attr_of(page, "#cart-return", "action");
+    let name = attr_of(page, "#cart-return input[type=hidden]", "name");
+    let value = attr_of(page, "#cart-return input[type=hidden]", "value");
+    http.post(&action)
+        .form(&[(name.as_str(), value.as_str())])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The cart the buyer's hook received, read as the buyer reads it.
+pub fn cart_from_hook(got: &Received) -> Cxml<PunchOutOrderMessage> {
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(got.body.as_bytes())
+        .into_owned()
+        .collect();
+    buyer::cart_from_form(&fields).unwrap()
+}
+
 impl TestApp {
     pub fn buyer_config(&self) -> BuyerConfig {
-        BuyerConfig {
-            identity: IDENTITY.into(),
-            shared_secret: SECRET.into(),
-            hook_url: self.receiver.url("/hook"),
-            user_email: "tanaka@example.co.jp".into(),
-            user_agent: "absim tests".into(),
-        }
+        buyer_config(self.receiver.url("/hook"))
     }
 
     /// Punches out (any operation, with the returned cart for edit and
@@ -87,21 +114,8 @@ impl TestApp {
         let form: &[(&str, &str)] = if empty { &[("empty", "1")] } else { &[] };
         let page = self.post_form(&format!("/s/{sid}/submit"), form).await;
         assert_eq!(page.status, 200, "{}", page.body);
-        let html = page.html();
-        let action = attr_of(&html, "#cart-return", "action");
-        let name = attr_of(&html, "#cart-return input[type=hidden]", "name");
-        let value = attr_of(&html, "#cart-return input[type=hidden]", "value");
-        self.http
-            .post(&action)
-            .form(&[(name.as_str(), value.as_str())])
-            .send()
-            .await
-            .unwrap();
-        let got = self.receiver.next("/hook").await;
-        let fields: Vec<(String, String)> = url::form_urlencoded::parse(got.body.as_bytes())
-            .into_owned()
-            .collect();
-        let cart = buyer::cart_from_form(&fields).unwrap();
+        post_cart_return(&self.http, &page.html()).await;
+        let cart = cart_from_hook(&self.receiver.next("/hook").await);
         self.emitted
             .push(("poom".into(), absim::cxml::write::document(&cart)));
         cart
@@ -129,9 +143,7 @@ impl TestApp {
                 Outcome::Attempted { .. } => {}
                 Outcome::NotDue(due) => {
                     let wait = (due - self.state.clock.now_ms()).max(0) as u64;
-                    tokio::time::pause();
-                    tokio::time::advance(Duration::from_millis(wait + 1)).await;
-                    tokio::time::resume();
+                    advance_clock(Duration::from_millis(wait + 1)).await;
                 }
                 Outcome::Idle => return,
             }
@@ -158,17 +170,14 @@ impl TestApp {
     /// can be a moment ahead of the test log.
     pub async fn wait_delivered(&self, no: u64) {
         use absim::domain::delivery::DeliveryState;
-        for _ in 0..500 {
+        let what = format!("the deliveries of order {no} to be recorded as delivered");
+        eventually(&what, Duration::from_secs(5), async || {
             let deliveries = self.state.store.deliveries_of(no).await.unwrap();
-            if deliveries
+            deliveries
                 .iter()
                 .all(|(d, _)| d.state == DeliveryState::Delivered)
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("the deliveries of order {no} were not recorded as delivered");
+        })
+        .await;
     }
 
     /// The newest log entry's number.

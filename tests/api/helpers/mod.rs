@@ -1,7 +1,8 @@
 //! The test harness: absim on port 0 with in-memory state (or a fresh
 //! PostgreSQL database, in the `postgres` test binary), a local receiver
-//! standing in for the buyer's hook and endpoints, document builders, and
-//! the DTD check of everything absim emitted.
+//! standing in for the buyer's hook and endpoints, document builders, the
+//! DTD check of everything absim emitted, and waiting for a condition (never
+//! for a while).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,8 +21,11 @@ mod documents;
 mod driving;
 mod receiver;
 mod storage;
+mod waiting;
 
 pub use app::*;
 pub use documents::*;
+pub use driving::*;
 pub use receiver::*;
 pub use storage::*;
+pub use waiting::*;
