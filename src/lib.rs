@@ -107,8 +107,9 @@ pub async fn serve(
     let span = tracing::info_span!("replica", id = %state.settings.replica_id);
     async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let worker =
-            tokio::spawn(outbound::run_worker(state.clone(), stop_rx.clone()).in_current_span());
+        let worker = tokio::spawn(
+            outbound::deliver_until_stopped(state.clone(), stop_rx.clone()).in_current_span(),
+        );
         let retention =
             tokio::spawn(retention::prune_until_stopped(state.clone(), stop_rx).in_current_span());
         let draining = state.clone();

@@ -6,7 +6,7 @@
 //! group's endpoint with a timeout, judge the answer
 //! ([`crate::domain::delivery::judge`]), record the attempt, and either mark
 //! it delivered (queuing the ship notice after a confirmation), schedule a
-//! retry with backoff and jitter, or mark it failed. [`run_worker`] claims
+//! retry with backoff and jitter, or mark it failed. [`deliver_until_stopped`] claims
 //! every due delivery and attempts up to [`MAX_IN_FLIGHT`] at once, sleeping
 //! until the next due time or until [`crate::Outbox::wake`] is called; tests call
 //! the step directly and move time with tokio's paused clock. No lock is
@@ -83,7 +83,7 @@ pub const SHARED_POLL: Duration = Duration::from_millis(500);
 /// until the next one is due, one finishes, or [`crate::Outbox::wake`] is called.
 /// On stop it lets the attempts in flight finish (each is bounded by the
 /// outbound timeout).
-pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
+pub async fn deliver_until_stopped(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut in_flight = tokio::task::JoinSet::new();
     loop {
         if *stop.borrow() {
@@ -142,27 +142,39 @@ pub async fn run_worker(state: AppState, mut stop: watch::Receiver<bool>) {
     while in_flight.join_next().await.is_some() {}
 }
 
-/// The document of a delivery (its id and bytes): produced at the first
-/// attempt and stored; later attempts resend the same bytes.
+/// A delivery's document, or why it cannot be made (for good: the
+/// delivery fails without a post).
+enum Produced {
+    /// Its id and bytes.
+    Document(i64, bytes::Bytes),
+    Impossible(String),
+}
+
+/// The document of a delivery: produced at the first attempt and stored;
+/// later attempts resend the same bytes.
 async fn document_of(
     state: &AppState,
     d: &Delivery,
     order: Option<&Order>,
-) -> Result<Result<(i64, bytes::Bytes), String>, StoreError> {
+) -> Result<Produced, StoreError> {
+    use Produced::Impossible;
     if let Some(id) = d.document_id {
         return Ok(match state.store.document(id).await? {
-            Some(doc) => Ok((id, doc.body.into())),
-            None => Err(format!("document {id} of the delivery is missing")),
+            Some(doc) => Produced::Document(id, doc.body.into()),
+            None => Impossible(format!("document {id} of the delivery is missing")),
         });
     }
     let Some(order) = order else {
-        return Ok(Err(format!("order {} is missing", d.order_no)));
+        return Ok(Impossible(format!("order {} is missing", d.order_no)));
     };
     let Some(group) = state.store.group(order.group_id).await? else {
-        return Ok(Err(format!("group {} is missing", order.group_id)));
+        return Ok(Impossible(format!("group {} is missing", order.group_id)));
     };
     let Some(plan) = &order.fulfilment else {
-        return Ok(Err(format!("order {} has no fulfilment plan", d.order_no)));
+        return Ok(Impossible(format!(
+            "order {} has no fulfilment plan",
+            d.order_no
+        )));
     };
     let payload_id = state.payload_ids.next();
     let (body, kind) = match d.kind {
@@ -177,7 +189,10 @@ async fn document_of(
         ),
         DeliveryKind::ShipNotice => {
             let Some(shipment) = plan.shipments.get(d.step as usize) else {
-                return Ok(Err(format!("the plan has no shipment {}", d.step + 1)));
+                return Ok(Impossible(format!(
+                    "the plan has no shipment {}",
+                    d.step + 1
+                )));
             };
             (
                 write::document(&documents::ship_notice(
@@ -205,7 +220,7 @@ async fn document_of(
             Document::new(kind, body.into_bytes()),
         )
         .await?;
-    Ok(Ok(stored))
+    Ok(Produced::Document(stored.0, stored.1))
 }
 
 /// Where the delivery goes: the group's endpoint as it is now.
@@ -267,8 +282,8 @@ async fn attempt(
     order: Option<Order>,
 ) -> Result<DeliveryState, StoreError> {
     let (document_id, body) = match document_of(state, d, order.as_ref()).await? {
-        Ok(doc) => doc,
-        Err(reason) => return finish_unposted(state, d, Err(reason)).await,
+        Produced::Document(id, body) => (id, body),
+        Produced::Impossible(reason) => return finish_unposted(state, d, Err(reason)).await,
     };
     let group_id = order.as_ref().map(|o| o.group_id);
     let target = target_of(state, d, group_id).await?;

@@ -4,7 +4,7 @@
 
 use deadpool_postgres::GenericClient;
 
-use super::{Postgres, json_rows, load_group, query, save_group, unique_violation};
+use super::{Postgres, WriteError, json_rows, load_group, query, save_group, unique_violation};
 use crate::domain::account::Group;
 use crate::domain::fault::{FaultKind, FaultPlan, FaultRecord};
 use crate::store::model::{GroupError, StoreError};
@@ -53,11 +53,11 @@ impl Postgres {
             return Err(GroupError::NotFound(id));
         };
         change(&mut g).map_err(GroupError::Refused)?;
-        if let Err(e) = save_group(&tx, &g).await? {
-            return Err(match unique_violation(&e) {
-                Some("groups_identity_key") => GroupError::IdentityTaken(g.identity.clone()),
-                _ => StoreError::from(e).into(),
-            });
+        match save_group(&tx, &g).await {
+            Err(WriteError::Unique(c)) if c == "groups_identity_key" => {
+                return Err(GroupError::IdentityTaken(g.identity.clone()));
+            }
+            other => other.map_err(StoreError::from)?,
         }
         tx.commit().await.map_err(StoreError::from)?;
         Ok(g)
@@ -138,7 +138,7 @@ impl Postgres {
         };
         let taken = change(&mut g);
         if taken.is_some() {
-            save_group(&tx, &g).await??;
+            save_group(&tx, &g).await?;
             tx.commit().await?;
         }
         Ok(taken)

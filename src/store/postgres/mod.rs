@@ -90,6 +90,41 @@ fn unique_violation(e: &tokio_postgres::Error) -> Option<&str> {
         .flatten()
 }
 
+/// Why a write that may break a unique constraint failed: the constraint
+/// it broke (which the caller turns into its refusal), or anything else.
+#[derive(Debug)]
+enum WriteError {
+    Unique(String),
+    Store(StoreError),
+}
+
+impl From<tokio_postgres::Error> for WriteError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        match unique_violation(&e) {
+            Some(constraint) => WriteError::Unique(constraint.to_owned()),
+            None => WriteError::Store(e.into()),
+        }
+    }
+}
+
+impl From<StoreError> for WriteError {
+    fn from(e: StoreError) -> Self {
+        WriteError::Store(e)
+    }
+}
+
+impl From<WriteError> for StoreError {
+    /// A constraint the caller did not expect to break is a failure.
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Unique(constraint) => {
+                StoreError::Postgres(format!("unique constraint {constraint} broken"))
+            }
+            WriteError::Store(e) => e,
+        }
+    }
+}
+
 impl Postgres {
     /// Connects, migrates under the advisory lock (replicas starting
     /// together take turns), and creates the default group when there is
@@ -217,22 +252,17 @@ async fn load_group(
 
 /// Saves a group; a broken unique constraint comes back as such (the
 /// caller names the system login or retries with another id).
-async fn save_group(
-    c: &impl GenericClient,
-    g: &Group,
-) -> Result<Result<(), tokio_postgres::Error>, StoreError> {
-    let body = serde_json::to_string(g)?;
+async fn save_group(c: &impl GenericClient, g: &Group) -> Result<(), WriteError> {
+    let body = serde_json::to_string(g).map_err(StoreError::from)?;
     let stmt = c
         .prepare_cached(
             "INSERT INTO groups (id, identity, po_token, body) VALUES ($1, $2, $3, $4)
              ON CONFLICT (id) DO UPDATE SET identity = excluded.identity, po_token = excluded.po_token, body = excluded.body",
         )
         .await?;
-    Ok(
-        c.execute(&stmt, &[&i64::from(g.id), &g.identity, &g.po_token, &body])
-            .await
-            .map(drop),
-    )
+    c.execute(&stmt, &[&i64::from(g.id), &g.identity, &g.po_token, &body])
+        .await?;
+    Ok(())
 }
 
 async fn insert_document(

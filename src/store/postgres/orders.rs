@@ -7,7 +7,7 @@ use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
 use super::{
-    Postgres, execute, insert_document, load_group, query, query_opt, save_group, unique_violation,
+    Postgres, WriteError, execute, insert_document, load_group, query, query_opt, save_group,
 };
 use crate::domain::mail::Mails;
 use crate::domain::order::{Document, DocumentMeta, Mark, Order};
@@ -30,7 +30,7 @@ async fn insert_order_row(
     c: &impl GenericClient,
     order: &mut Order,
     refused: bool,
-) -> Result<Result<(), tokio_postgres::Error>, StoreError> {
+) -> Result<(), WriteError> {
     let cols = OrderColumns::of(order)?;
     let stmt = c
         .prepare_cached(
@@ -56,8 +56,9 @@ async fn insert_order_row(
                 &order.run_id,
             ],
         )
-        .await;
-    Ok(inserted.map(|row| order.no = row.get::<_, i64>(0) as u64))
+        .await?;
+    order.no = inserted.get::<_, i64>(0) as u64;
+    Ok(())
 }
 
 async fn insert_po_documents(
@@ -102,12 +103,14 @@ impl Postgres {
     ) -> Result<(Order, StoredBodies), InsertError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(StoreError::from)?;
-        if let Err(e) = insert_order_row(&tx, &mut order, false).await? {
-            return Err(match unique_violation(&e) {
-                Some("orders_payload") => Duplicate::PayloadId(order.payload_id).into(),
-                Some("orders_order_id") => Duplicate::OrderId(order.order_id.into()).into(),
-                _ => StoreError::from(e).into(),
-            });
+        match insert_order_row(&tx, &mut order, false).await {
+            Err(WriteError::Unique(c)) if c == "orders_payload" => {
+                return Err(Duplicate::PayloadId(order.payload_id).into());
+            }
+            Err(WriteError::Unique(c)) if c == "orders_order_id" => {
+                return Err(Duplicate::OrderId(order.order_id.into()).into());
+            }
+            other => other.map_err(StoreError::from)?,
         }
         let bodies = insert_po_documents(&tx, order.no, &documents).await?;
         insert_delivery(&tx, order.no, &first).await?;
@@ -137,7 +140,7 @@ impl Postgres {
     ) -> Result<(Order, StoredBodies), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        insert_order_row(&tx, &mut order, true).await??;
+        insert_order_row(&tx, &mut order, true).await?;
         let bodies = insert_po_documents(&tx, order.no, &documents).await?;
         tx.commit().await?;
         Ok((order, bodies))
@@ -350,7 +353,7 @@ impl Postgres {
         let n = delete_orders(&tx, &nos, JournalOfOrders::Keep).await?;
         delete_sessions(&tx, "group_id = $1 AND scenario = $2", &[&gid, &scenario]).await?;
         g.scenario_fault_uses.remove(&scenario);
-        save_group(&tx, &g).await??;
+        save_group(&tx, &g).await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -367,7 +370,7 @@ impl Postgres {
         execute(&tx, "DELETE FROM mails WHERE group_id = $1", &[&gid]).await?;
         g.scenario_fault_uses.clear();
         g.selected_scenario = crate::domain::scenario::BASIC.into();
-        save_group(&tx, &g).await??;
+        save_group(&tx, &g).await?;
         tx.commit().await?;
         Ok(n)
     }

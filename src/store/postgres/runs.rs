@@ -45,7 +45,7 @@ impl Postgres {
             until_ms: run.deadline_ms,
         });
         g.selected_scenario = run.scenario.clone();
-        save_group(&tx, &g).await?.map_err(StoreError::from)?;
+        save_group(&tx, &g).await.map_err(StoreError::from)?;
         save_run(&tx, &run).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(run)
@@ -60,7 +60,7 @@ impl Postgres {
             && g.open_run.as_ref().is_some_and(|o| o.id == run.id)
         {
             g.open_run = None;
-            save_group(&tx, &g).await??;
+            save_group(&tx, &g).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -249,7 +249,7 @@ async fn migrate_locked(
     if load_group(&*client, 1, false).await?.is_none() {
         let mut g = Group::generate(1, DEFAULT_GROUP_NAME);
         seed(&mut g);
-        save_group(&*client, &g).await??;
+        save_group(&*client, &g).await?;
     }
     Ok(())
 }
