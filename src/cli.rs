@@ -421,9 +421,14 @@ pub struct ServeArgs {
     /// For `timeout`: seconds absim holds the request (default 60).
     #[arg(long, env = "ABSIM_FAULT_TIMEOUT")]
     pub fault_timeout: Option<u64>,
-    /// A catalogue file replacing the embedded scenarios/catalog.toml.
-    #[arg(long, env = "ABSIM_CATALOG")]
-    pub catalog: Option<PathBuf>,
+    /// A folder of marketplace files (products.toml and one file per store)
+    /// replacing the embedded marketplaces/.
+    #[arg(long, env = "ABSIM_MARKETPLACES")]
+    pub marketplaces: Option<PathBuf>,
+    /// The default group's store: JP (the default), US, CA, UK, DE, FR, IT,
+    /// ES or IN.
+    #[arg(long, env = "ABSIM_MARKETPLACE")]
+    pub marketplace: Option<String>,
     /// A folder of scenario files replacing the embedded scenarios/*.toml.
     #[arg(long, env = "ABSIM_SCENARIOS")]
     pub scenarios: Option<PathBuf>,

@@ -45,8 +45,10 @@ pub struct Settings {
     pub cxml_errors: Option<crate::domain::ErrorForm>,
     pub confirmation_delay: Duration,
     pub ship_notice_delay: Duration,
-    /// A catalogue file replacing the embedded one.
-    pub catalog: Option<PathBuf>,
+    /// A folder of marketplace files replacing the embedded ones.
+    pub marketplaces: Option<PathBuf>,
+    /// The default group's store, set at start.
+    pub marketplace: Option<String>,
     /// A folder of scenario files replacing the embedded ones.
     pub scenarios: Option<PathBuf>,
     /// Where order e-mails are sent (`smtp://host:port`); None keeps them in
@@ -98,7 +100,8 @@ impl Default for Settings {
             cxml_errors: None,
             confirmation_delay: Duration::from_secs(15),
             ship_notice_delay: Duration::from_secs(5),
-            catalog: None,
+            marketplaces: None,
+            marketplace: None,
             scenarios: None,
             smtp_url: None,
             mail_from: "no-reply@absim.local".into(),
@@ -148,7 +151,8 @@ struct FileSettings {
     cxml_errors: Option<String>,
     confirmation_delay: Option<u64>,
     ship_notice_delay: Option<u64>,
-    catalog: Option<PathBuf>,
+    marketplaces: Option<PathBuf>,
+    marketplace: Option<String>,
     scenarios: Option<PathBuf>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
@@ -263,7 +267,8 @@ impl Settings {
                 file.ship_notice_delay,
                 d.ship_notice_delay,
             ),
-            catalog: given(&args.catalog, &file.catalog),
+            marketplaces: given(&args.marketplaces, &file.marketplaces),
+            marketplace: given_text(&args.marketplace, &file.marketplace),
             scenarios: given(&args.scenarios, &file.scenarios),
             smtp_url: given_text(&args.smtp_url, &file.smtp_url),
             mail_from: given_text(&args.mail_from, &file.mail_from).unwrap_or(d.mail_from),

@@ -71,3 +71,13 @@ pub fn order_request(n: u64, lines: usize) -> String {
         pid = std::process::id()
     )
 }
+
+/// The embedded marketplaces, read once for every test that prices or
+/// writes an order.
+pub fn markets() -> &'static crate::domain::Marketplaces {
+    static MARKETS: std::sync::LazyLock<crate::domain::Marketplaces> =
+        std::sync::LazyLock::new(|| {
+            crate::domain::Marketplaces::embedded().expect("the embedded marketplaces load")
+        });
+    &MARKETS
+}

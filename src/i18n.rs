@@ -163,6 +163,12 @@ texts! {
     checkout_help: "カートの内容が正しいか確認し、「承認を依頼する」を選択すると、カートが購入システムに戻ります。", "Check the cart, then choose “Request approval” to send it back to your purchasing system.";
     items: "商品", "Items";
     tax_estimate: "税金の見積もり", "Estimated tax";
+    tax_detail: "税金の内訳", "Tax by line";
+    tax_exempt_note: "このグループは免税です。税金は請求されません。", "This group is tax-exempt: no tax is charged.";
+    tax_name: "税", "Tax";
+    tax_rate: "税率", "Rate";
+    taxable: "課税対象額", "Taxed amount";
+    tax_amount: "税額", "Tax";
     shipping_estimate: "配送料の見積もり", "Estimated shipping";
     discount: "割引", "Discount";
     total: "合計金額", "Total";
@@ -408,7 +414,7 @@ texts! {
     quantity_label: "在庫が不足しているとき", "When stock is short";
     quantity_ship_available: "在庫分を発送し、残りを取り消す", "Send what is available, cancel the rest";
     quantity_backorder: "在庫分を発送し、残りを入荷待ちにする", "Send what is available, back-order the rest";
-    max_shipping: "配送料の上限 (円、空欄で無制限)", "Maximum shipping price (yen; empty: any)";
+    max_shipping: "配送料の上限 (ストアの通貨、空欄で無制限)", "Maximum shipping price (in the store's currency; empty: any)";
     max_delivery: "お届け日数の上限 (日、空欄で無制限)", "Maximum delivery time (days; empty: any)";
     delivery_action_label: "お届け日数が上限を超えたとき", "When delivery takes longer";
     amazon_only: "Amazonが発送する商品のみ", "Only items fulfilled by Amazon";

@@ -181,7 +181,7 @@ async fn document_of(
         DeliveryKind::Confirmation => (
             write::document(&documents::confirmation(
                 payload_id.clone(),
-                &group,
+                (&group, state.market(&group)),
                 order,
                 plan,
             )),
@@ -205,7 +205,12 @@ async fn document_of(
             )
         }
         DeliveryKind::Invoice => (
-            write::document(&documents::invoice(payload_id.clone(), &group, order, plan)),
+            write::document(&documents::invoice(
+                payload_id.clone(),
+                (&group, state.market(&group)),
+                order,
+                plan,
+            )),
             DocKind::Invoice,
         ),
     };

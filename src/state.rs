@@ -1,5 +1,5 @@
 //! The shared state: one cheap handle to the settings, the store, the
-//! product catalogue and scenarios, the outbound queue's wake-up, the
+//! marketplaces and scenarios, the outbound queue's wake-up, the
 //! payloadID generator, the clock, the HTTP client and the metrics, cloned
 //! into every handler and background worker.
 
@@ -12,7 +12,7 @@ use tokio::sync::Notify;
 use crate::config::Settings;
 use crate::cxml::write::PayloadIds;
 use crate::domain::scenario::Scenarios;
-use crate::domain::{self, Catalog, account};
+use crate::domain::{self, Group, Marketplace, Marketplaces, account};
 use crate::store::{self, Store};
 
 /// The group made at the first start, which `--identity` and the other
@@ -44,8 +44,9 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub settings: Settings,
     pub store: Store,
-    /// Read-only after start: no lock needed.
-    pub catalog: Catalog,
+    /// The stores (their catalogues, prices, taxes and words), read-only
+    /// after start: no lock needed.
+    pub marketplaces: Marketplaces,
     /// The test scenarios, read-only after start.
     pub scenarios: Scenarios,
     pub outbox: Outbox,
@@ -73,13 +74,17 @@ impl AppState {
     /// start-up flags, and opens the store, creating the default group
     /// with the configured credentials if there is none.
     pub async fn new(settings: Settings) -> anyhow::Result<AppState> {
-        let catalog = load_catalog(&settings)?;
+        let marketplaces = match &settings.marketplaces {
+            Some(dir) => Marketplaces::load_dir(dir),
+            None => Marketplaces::embedded(),
+        }
+        .map_err(|e| anyhow::anyhow!("a marketplace file is invalid: {e}"))?;
         let scenarios = match &settings.scenarios {
             Some(dir) => Scenarios::load_dir(dir),
             None => Scenarios::embedded(),
         }
         .map_err(|e| anyhow::anyhow!("a scenario file is invalid: {e}"))?;
-        let flags = StartFlags::check(&settings)?;
+        let flags = StartFlags::check(&settings, &marketplaces)?;
         let store = open_store(&settings).await?;
         flags.apply(&store).await?;
         let http = reqwest::Client::builder()
@@ -96,7 +101,7 @@ impl AppState {
         Ok(AppState(Arc::new(Inner {
             settings,
             store,
-            catalog,
+            marketplaces,
             scenarios,
             outbox: Outbox::default(),
             metrics,
@@ -114,6 +119,11 @@ impl AppState {
             .await?
             .map(Arc::unwrap_or_clone)
             .ok_or_else(|| store::StoreError::Corrupt("the default group is missing".into()))
+    }
+
+    /// A group's store.
+    pub fn market(&self, group: &Group) -> &Marketplace {
+        self.marketplaces.get_or_default(&group.marketplace)
     }
 
     pub fn punchout_url(&self) -> String {
@@ -154,18 +164,6 @@ impl AppState {
 
     pub fn po_url(&self, group: &domain::Group) -> String {
         format!("{}/po/{}", self.settings.base_url, group.po_token)
-    }
-}
-
-/// The product catalogue: the file `--catalog` names, or the embedded one.
-fn load_catalog(settings: &Settings) -> anyhow::Result<Catalog> {
-    match &settings.catalog {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading the catalogue {}", path.display()))?;
-            Ok(Catalog::parse(&text, &path.display().to_string())?)
-        }
-        None => Ok(Catalog::embedded()),
     }
 }
 
@@ -215,10 +213,11 @@ struct StartFlags {
     invoice_url: Option<String>,
     faults: Option<domain::fault::FaultPlan>,
     cxml_errors: Option<domain::ErrorForm>,
+    marketplace: Option<String>,
 }
 
 impl StartFlags {
-    fn check(settings: &Settings) -> anyhow::Result<StartFlags> {
+    fn check(settings: &Settings, marketplaces: &Marketplaces) -> anyhow::Result<StartFlags> {
         if let Some(id) = &settings.identity {
             account::validate_identity(id).map_err(anyhow::Error::msg)?;
         }
@@ -240,6 +239,12 @@ impl StartFlags {
             invoice_url: endpoint(&settings.invoice_url)?,
             faults: settings.faults.clone(),
             cxml_errors: settings.cxml_errors,
+            marketplace: settings
+                .marketplace
+                .as_deref()
+                .map(|m| marketplaces.check_code(m))
+                .transpose()
+                .map_err(anyhow::Error::msg)?,
         })
     }
 
@@ -266,6 +271,9 @@ impl StartFlags {
                 }
                 if let Some(form) = self.cxml_errors {
                     g.cxml_errors = form;
+                }
+                if let Some(code) = self.marketplace {
+                    g.marketplace = code;
                 }
                 Ok(())
             })

@@ -16,9 +16,10 @@ use absim::cxml::punchout_setup::{PunchOutSetupRequest, PunchOutSetupResponse};
 use absim::cxml::read::read;
 use absim::cxml::ship_notice::ShipNoticeRequest;
 use absim::cxml::write;
-use absim::domain::PricingRules;
+use absim::domain::Pricing;
 use absim::domain::documents;
 use absim::domain::order::{OrderLine, price_order};
+use absim::domain::pricing::{Charging, Destination};
 use absim::{AppState, Settings};
 use axum::body::Body;
 use axum::http::Request;
@@ -48,7 +49,7 @@ pub struct Fixture {
     confirmation: Cxml<ConfirmationRequest>,
     ship_notice: Cxml<ShipNoticeRequest>,
     lines: Vec<OrderLine>,
-    rules: PricingRules,
+    rules: Pricing,
     entry_page: String,
     search_page: String,
     po_path: String,
@@ -141,7 +142,9 @@ pub fn fixture() -> Fixture {
         let no = orders[0].no;
         let order = state.store.order(no).await.unwrap().unwrap();
         let plan = order.fulfilment.clone().unwrap();
-        let confirmation = documents::confirmation("c@bench".into(), &group, &order, &plan);
+        let market = state.market(&group);
+        let confirmation =
+            documents::confirmation("c@bench".into(), (&group, market), &order, &plan);
         let ship_notice =
             documents::ship_notice("s@bench".into(), &group, &order, &plan.shipments[0]);
         Fixture {
@@ -158,7 +161,7 @@ pub fn fixture() -> Fixture {
             confirmation,
             ship_notice,
             lines: order.lines.clone(),
-            rules: state.catalog.pricing.clone(),
+            rules: market.pricing.clone(),
             entry_page: format!("/groups/{}/log/{no}", group.id),
             search_page: format!("/s/{sid}/search?q=%E3%83%87%E3%82%B9%E3%82%AF"),
             cart_po: po_3kb
@@ -250,7 +253,12 @@ pub fn operations(f: &Fixture) -> Vec<Operation<'_>> {
             write::document(&f.ship_notice).len()
         }),
         plain("domain/price_order", || {
-            price_order(&f.lines, &f.rules).total.scale() as usize
+            let charging = Charging {
+                pricing: &f.rules,
+                to: Destination::default(),
+                shipping_fee: None,
+            };
+            price_order(&f.lines, &charging).total.scale() as usize
         }),
         request(f, "intake/po_unlinked_3kb", || {
             cxml_request(&f.po_path, absim::fixtures::order_request(next(f), 2))

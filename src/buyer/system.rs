@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use super::BuyerConfig;
 use crate::cxml::order_message::PunchOutOrderMessage;
 use crate::cxml::order_request::OrderRequest;
-use crate::cxml::{Cxml, read, write};
-use crate::domain::pricing::yen;
+use crate::cxml::{Cxml, Money, read, write};
+use crate::domain::pricing::Currency;
 
 /// Where the simulator is and who the buyer is to it.
 #[derive(Debug, Clone)]
@@ -104,13 +104,33 @@ impl Amounts {
             .as_ref()
             .map(|s| s.discount())
             .unwrap_or_default();
+        let currency = currency_of(&h.total.money);
         Amounts {
-            subtotal: yen(subtotal),
-            tax: yen(tax),
-            shipping: yen(shipping),
-            discount: yen(discount),
-            total: yen(subtotal + tax + shipping - discount),
+            subtotal: currency.display(subtotal),
+            tax: currency.display(tax),
+            shipping: currency.display(shipping),
+            discount: currency.display(-discount),
+            total: currency.display(subtotal + tax + shipping - discount),
         }
+    }
+}
+
+/// The currency of an amount, marked by ISO's symbol, or by its code when
+/// it is not an ISO 4217 one.
+fn currency_of(money: &Money) -> Currency {
+    Currency::iso(&money.currency).unwrap_or_else(|| Currency {
+        code: money.currency.clone(),
+        minor_units: 2,
+        symbol: format!("{} ", money.currency),
+    })
+}
+
+/// An amount as the buyer's pages show it, or the document's text when it
+/// is not a number.
+fn display(money: &Money) -> String {
+    match money.amount() {
+        Some(amount) => currency_of(money).display(amount),
+        None => money.value.to_string(),
     }
 }
 
@@ -307,12 +327,7 @@ impl Buyer {
                     i.item_id.supplier_part_id.to_string(),
                     i.item_detail.description_text(),
                     i.quantity.clone(),
-                    i.item_detail
-                        .unit_price
-                        .money
-                        .amount()
-                        .map(yen)
-                        .unwrap_or_else(|| i.item_detail.unit_price.money.value.to_string()),
+                    display(&i.item_detail.unit_price.money),
                 )
             })
             .collect();

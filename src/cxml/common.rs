@@ -100,12 +100,18 @@ pub struct Money {
 }
 
 impl Money {
-    /// Japanese yen with two decimals, as Amazon's documents write prices.
-    pub fn jpy(amount: Decimal) -> Self {
+    /// An amount of `currency` with two decimals, as Amazon's documents
+    /// write prices (yen included).
+    pub fn of(currency: &str, amount: Decimal) -> Self {
         Money {
-            currency: "JPY".into(),
+            currency: currency.into(),
             value: compact_str::format_compact!("{:.2}", amount.round_dp(2)),
         }
+    }
+
+    /// Japanese yen, as [`Money::of`] writes them.
+    pub fn jpy(amount: Decimal) -> Self {
+        Money::of("JPY", amount)
     }
 
     pub fn amount(&self) -> Option<Decimal> {
@@ -122,10 +128,14 @@ pub struct MoneyHolder {
 }
 
 impl MoneyHolder {
-    pub fn jpy(amount: Decimal) -> Self {
+    pub fn of(currency: &str, amount: Decimal) -> Self {
         MoneyHolder {
-            money: Money::jpy(amount),
+            money: Money::of(currency, amount),
         }
+    }
+
+    pub fn jpy(amount: Decimal) -> Self {
+        MoneyHolder::of("JPY", amount)
     }
 }
 
@@ -396,6 +406,31 @@ pub struct Tax {
     pub money: Money,
     #[serde(rename = "Description", default)]
     pub description: Description,
+    /// Each tax the amount is made of: a rate and category per line.
+    #[serde(rename = "TaxDetail", default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<TaxDetail>,
+}
+
+/// One tax of a `Tax`: `category` (vat, sales, gst, ...), its rate and the
+/// amounts.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct TaxDetail {
+    #[serde(rename = "@purpose", skip_serializing_if = "Option::is_none", default)]
+    pub purpose: Option<Text>,
+    #[serde(rename = "@category", default)]
+    pub category: Text,
+    #[serde(
+        rename = "@percentageRate",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub percentage_rate: Option<Text>,
+    #[serde(rename = "TaxableAmount", skip_serializing_if = "Option::is_none")]
+    pub taxable_amount: Option<MoneyHolder>,
+    #[serde(rename = "TaxAmount", default)]
+    pub tax_amount: MoneyHolder,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<Description>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
@@ -435,13 +470,18 @@ pub struct ModificationDetail {
 impl Shipping {
     /// A shipping estimate with, when `discount` is not zero, the discount
     /// written as a Modification so that both numbers reach the buyer.
-    pub fn with_discount(amount: Decimal, discount: Decimal, lang: &str, text: &str) -> Self {
+    pub fn with_discount(
+        currency: &str,
+        (amount, discount): (Decimal, Decimal),
+        lang: &str,
+        text: &str,
+    ) -> Self {
         let modifications = (!discount.is_zero()).then(|| Modifications {
             modification: vec![Modification {
-                original_price: Some(MoneyHolder::jpy(amount)),
+                original_price: Some(MoneyHolder::of(currency, amount)),
                 additional_deduction: AdditionalDeduction {
                     kind: Some("discount".into()),
-                    amount: MoneyHolder::jpy(discount),
+                    amount: MoneyHolder::of(currency, discount),
                 },
                 detail: Some(ModificationDetail {
                     name: "FreeShipping".into(),
@@ -450,7 +490,7 @@ impl Shipping {
             }],
         });
         Shipping {
-            money: Money::jpy(amount),
+            money: Money::of(currency, amount),
             description: Description::new(lang, text),
             modifications,
         }

@@ -74,6 +74,8 @@ pub struct ConfirmationStatus {
     pub unit_of_measure: String,
     #[serde(rename = "UnitPrice", skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<MoneyHolder>,
+    #[serde(rename = "Tax", skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Tax>,
     #[serde(rename = "Comments", default)]
     pub comments: Vec<Comments>,
 }

@@ -48,4 +48,9 @@ pub struct ItemIn {
     pub item_id: ItemId,
     #[serde(rename = "ItemDetail", default)]
     pub item_detail: ItemDetail,
+    /// The line's shipping and tax, as European carts carry them.
+    #[serde(rename = "Shipping", skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Shipping>,
+    #[serde(rename = "Tax", skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Tax>,
 }

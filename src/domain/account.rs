@@ -175,6 +175,13 @@ pub struct Group {
     /// How refusals of this group's cXML requests are carried over HTTP.
     #[serde(default)]
     pub cxml_errors: ErrorForm,
+    /// The Amazon Business store the group buys from (JP, US, DE, ...):
+    /// its currency, taxes, documents and catalogue.
+    #[serde(default = "default_marketplace")]
+    pub marketplace: String,
+    /// The group is exempt from sales tax (where its store allows it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tax_exempt: bool,
     /// The CI run open for this group, if any: what the group receives
     /// until it closes (or until its deadline) belongs to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -191,6 +198,10 @@ pub struct OpenRun {
 
 fn basic_scenario() -> String {
     super::scenario::BASIC.to_owned()
+}
+
+fn default_marketplace() -> String {
+    super::marketplace::DEFAULT.to_owned()
 }
 
 pub const DEFAULT_GROUP_NAME: &str = "パンチアウトグループ";
@@ -230,6 +241,8 @@ impl Group {
             delivery_addresses: Vec::new(),
             mail: MailSettings::default(),
             cxml_errors: ErrorForm::Code,
+            marketplace: default_marketplace(),
+            tax_exempt: false,
             open_run: None,
         }
     }

@@ -1,22 +1,21 @@
-//! The storefront catalogue: products and categories read from
-//! `scenarios/catalog.toml` (embedded at build time, replaceable at start),
-//! and search that ignores case and full-width/half-width differences.
+//! A store's catalogue: its products (titles in the store's language and
+//! in English, prices in its currency) and categories, built from the
+//! marketplace files (`domain::marketplace`), and search that ignores case
+//! and full-width/half-width differences and finds a product by either
+//! title.
 
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
-
-use super::pricing::PricingRules;
-
-/// The catalogue shipped with absim.
-pub const EMBEDDED: &str = include_str!("../../scenarios/catalog.toml");
 
 #[derive(Debug, Clone)]
 pub struct Product {
     pub asin: String,
+    /// In the store's language.
     pub title: String,
+    pub title_en: String,
+    /// In the store's currency.
     pub price: Decimal,
     pub unspsc: String,
     pub manufacturer: String,
@@ -24,45 +23,58 @@ pub struct Product {
     pub category: String,
     pub sub_category: String,
     pub stock: u32,
-    /// Title, ASIN and manufacturer, normalised for search.
+    /// standard, reduced or zero: the rate class the store charges it.
+    pub tax_class: String,
+    /// Both titles, ASIN and manufacturer, normalised for search.
     haystack: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Category {
-    pub code: String,
-    pub ja: String,
-    pub en: String,
+impl Product {
+    /// A product; its search text is made here.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        asin: String,
+        title: String,
+        title_en: String,
+        price: Decimal,
+        unspsc: String,
+        manufacturer: String,
+        part_number: String,
+        (category, sub_category): (String, String),
+        stock: u32,
+        tax_class: String,
+    ) -> Product {
+        let haystack = normalize(&format!("{title} {title_en} {asin} {manufacturer}"));
+        Product {
+            asin,
+            title,
+            title_en,
+            price,
+            unspsc,
+            manufacturer,
+            part_number,
+            category,
+            sub_category,
+            stock,
+            tax_class,
+            haystack,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
+pub struct Category {
+    pub code: String,
+    /// In the store's language.
+    pub name: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    pub pricing: PricingRules,
     pub categories: Vec<Category>,
     products: Vec<Product>,
     by_asin: HashMap<String, usize>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CatalogFile {
-    pricing: PricingRules,
-    categories: Vec<Category>,
-    products: Vec<ProductRow>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProductRow {
-    asin: String,
-    title: String,
-    price: u64,
-    unspsc: String,
-    manufacturer: String,
-    part_number: String,
-    category: String,
-    sub_category: String,
-    stock: u32,
 }
 
 /// Lower-case NFKC: full-width letters and digits become ASCII, half-width
@@ -139,57 +151,28 @@ fn push_lower(out: &mut String, c: char) {
 }
 
 impl Catalog {
-    /// Parses a catalogue file; `origin` names it in error messages.
-    pub fn parse(text: &str, origin: &str) -> anyhow::Result<Catalog> {
-        let file: CatalogFile =
-            toml::from_str(text).map_err(|e| anyhow::anyhow!("{origin}: {e}"))?;
-        let mut products = Vec::with_capacity(file.products.len());
+    /// A catalogue of these categories and products; an ASIN given twice
+    /// or a product of an unknown category is refused.
+    pub fn new(categories: Vec<Category>, list: Vec<Product>) -> Result<Catalog, String> {
+        let mut products = Vec::with_capacity(list.len());
         let mut by_asin = HashMap::new();
-        for row in file.products {
-            anyhow::ensure!(
-                row.asin.len() == 10 && row.asin.chars().all(|c| c.is_ascii_alphanumeric()),
-                "{origin}: ASIN '{}' must be 10 letters or digits",
-                row.asin
-            );
-            anyhow::ensure!(
-                file.categories.iter().any(|c| c.code == row.category),
-                "{origin}: product {} names category '{}', which is not in [[categories]]",
-                row.asin,
-                row.category
-            );
-            anyhow::ensure!(
-                by_asin.insert(row.asin.clone(), products.len()).is_none(),
-                "{origin}: ASIN {} appears twice",
-                row.asin
-            );
-            let haystack = normalize(&format!("{} {} {}", row.title, row.asin, row.manufacturer));
-            products.push(Product {
-                asin: row.asin,
-                title: row.title,
-                price: Decimal::from(row.price),
-                unspsc: row.unspsc,
-                manufacturer: row.manufacturer,
-                part_number: row.part_number,
-                category: row.category,
-                sub_category: row.sub_category,
-                stock: row.stock,
-                haystack,
-            });
+        for p in list {
+            if !categories.iter().any(|c| c.code == p.category) {
+                return Err(format!(
+                    "product {} names category '{}', which has no name",
+                    p.asin, p.category
+                ));
+            }
+            if by_asin.insert(p.asin.clone(), products.len()).is_some() {
+                return Err(format!("ASIN {} appears twice", p.asin));
+            }
+            products.push(p);
         }
-        file.pricing
-            .validate()
-            .map_err(|e| anyhow::anyhow!("{origin}: {e}"))?;
         Ok(Catalog {
-            pricing: file.pricing,
-            categories: file.categories,
+            categories,
             products,
             by_asin,
         })
-    }
-
-    pub fn embedded() -> Catalog {
-        Catalog::parse(EMBEDDED, "scenarios/catalog.toml (embedded)")
-            .expect("the embedded catalogue is checked by tests")
     }
 
     pub fn products(&self) -> &[Product] {
@@ -299,7 +282,7 @@ mod tests {
 
     #[test]
     fn the_embedded_catalogue_has_thirty_products_and_the_guides_desk() {
-        let c = Catalog::embedded();
+        let c = &crate::fixtures::markets().japan().catalog;
         assert!(c.products().len() >= 30);
         assert!(c.categories.len() >= 4);
         let desk = c.get("B087JWRCP5").unwrap();
@@ -310,7 +293,7 @@ mod tests {
 
     #[test]
     fn search_ignores_case_and_width() {
-        let c = Catalog::embedded();
+        let c = &crate::fixtures::markets().japan().catalog;
         let by_full_width = c.search("ｂ０８７ｊｗｒｃｐ５", None);
         assert_eq!(by_full_width.len(), 1);
         assert_eq!(by_full_width[0].asin, "B087JWRCP5");
@@ -327,7 +310,7 @@ mod tests {
 
     #[test]
     fn search_within_a_category_and_by_every_word() {
-        let c = Catalog::embedded();
+        let c = &crate::fixtures::markets().japan().catalog;
         let pens = c.search("ボールペン", Some("OFFICE_PRODUCTS"));
         assert!(pens.len() >= 2);
         assert!(c.search("ボールペン", Some("FURNITURE")).is_empty());
@@ -335,9 +318,20 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_catalogue_is_refused_with_the_reason() {
-        let bad = EMBEDDED.replacen("asin = \"B087JWRCP5\"", "asin = \"SHORT\"", 1);
-        let err = Catalog::parse(&bad, "test.toml").unwrap_err().to_string();
-        assert!(err.contains("test.toml") && err.contains("SHORT"), "{err}");
+    fn search_finds_a_product_by_its_english_title_too() {
+        let c = &crate::fixtures::markets().japan().catalog;
+        let desks = c.search("height-adjustable desk", None);
+        assert_eq!(desks.len(), 1);
+        assert_eq!(desks[0].asin, "B087JWRCP5");
+    }
+
+    #[test]
+    fn an_asin_twice_or_a_category_without_a_name_is_refused() {
+        let c = &crate::fixtures::markets().japan().catalog;
+        let desk = c.get("B087JWRCP5").unwrap().clone();
+        let twice = Catalog::new(c.categories.clone(), vec![desk.clone(), desk.clone()]);
+        assert_eq!(twice.unwrap_err(), "ASIN B087JWRCP5 appears twice");
+        let nameless = Catalog::new(Vec::new(), vec![desk]).unwrap_err();
+        assert!(nameless.contains("category 'FURNITURE'"), "{nameless}");
     }
 }

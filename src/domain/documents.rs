@@ -6,10 +6,10 @@ use rust_decimal::Decimal;
 use smallvec::smallvec;
 
 use super::account::Group;
-use super::catalog::Catalog;
 use super::fulfilment::{Fulfilment, PlannedShipment};
+use super::marketplace::Marketplace;
 use super::order::Order;
-use super::pricing::Quote;
+use super::pricing::{Charge, Quote, Rounding, TaxBasis};
 use super::scenario::PartStatus;
 use super::session::Session;
 use crate::cxml::confirmation::{
@@ -28,16 +28,10 @@ use crate::cxml::ship_notice::{
 use crate::cxml::{
     Classification, Comments, Credential, Cxml, Description, DocumentReference, Extrinsic, Few,
     Header, ItemDetail, ItemId, Message, MoneyHolder, OrderReference, Party, Sender, Shipping,
-    Status, Tax, UrlHolder, time, write,
+    Status, Tax, TaxDetail, UrlHolder, time, write,
 };
 
 pub const USER_AGENT: &str = "Amazon LLC eProcurement Application (absim test-mode simulator)";
-pub const SHIPPING_TEXT: &str = "Cost of shipping, not including shipping tax.";
-pub const TAX_TEXT: &str = "Cost of tax, including shipping tax.";
-/// The carrier of test-mode ship notices (配送業者識別子).
-pub const TEST_CARRIER: &str = "Test Mode Carrier";
-/// The carrier of active-mode ship notices: a realistic Japanese carrier.
-pub const ACTIVE_CARRIER: &str = "ヤマト運輸";
 /// 発送識別子 in test mode.
 pub const TEST_SHIPMENT_IDENTIFIER: &str = "000000000";
 
@@ -80,15 +74,107 @@ pub fn setup_response(payload_id: String, start_url: String) -> Cxml<PunchOutSet
     )
 }
 
-fn shipping(q: &Quote) -> Shipping {
-    Shipping::with_discount(q.shipping, q.discount, "ja", SHIPPING_TEXT)
+/// Where a document's words come from: the cart's, or the other
+/// documents'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Words {
+    Cart,
+    Order,
 }
 
-fn tax(q: &Quote) -> Tax {
+/// The header's Shipping: the estimate in the store's words, with the
+/// discount as a Modification.
+fn shipping(market: &Marketplace, q: &Quote, words: Words) -> Shipping {
+    let text = match words {
+        Words::Cart => &market.texts.cart_shipping,
+        Words::Order => &market.texts.shipping,
+    };
+    Shipping::with_discount(
+        &market.pricing.currency.code,
+        (q.shipping, q.discount),
+        &market.language,
+        text,
+    )
+}
+
+/// The header's Tax: the order's tax in the store's words; where the store
+/// taxes line by line, the tax on shipping as its own TaxDetail (the lines'
+/// are on the lines).
+fn tax(market: &Marketplace, q: &Quote, words: Words) -> Tax {
+    let text = match words {
+        Words::Cart => &market.texts.cart_tax,
+        Words::Order => &market.texts.tax,
+    };
     Tax {
-        money: crate::cxml::Money::jpy(q.tax),
-        description: Description::new("ja", TAX_TEXT),
+        money: crate::cxml::Money::of(&market.pricing.currency.code, q.tax),
+        description: Description::new(&market.language, text.as_str()),
+        details: if by_line(market) {
+            tax_details(market, q, |b| b == TaxBasis::Shipping, "shippingTax")
+        } else {
+            Vec::new()
+        },
     }
+}
+
+/// Whether the store's documents carry each line's tax on the line (a
+/// store that rounds per order and rate, Japan, writes the total only).
+fn by_line(market: &Marketplace) -> bool {
+    market.pricing.tax.rounding == Rounding::Line
+}
+
+/// A line's Tax: each of its charges as a TaxDetail; None where the store
+/// writes no line taxes.
+fn line_tax(market: &Marketplace, q: &Quote, line: u32) -> Option<Tax> {
+    if !by_line(market) {
+        return None;
+    }
+    let on_line = |b| b == TaxBasis::Line(line);
+    let details = tax_details(market, q, on_line, "subtotalTax");
+    let amount: rust_decimal::Decimal = q
+        .taxes
+        .iter()
+        .filter(|c| on_line(c.basis))
+        .map(|c| c.amount)
+        .sum();
+    Some(Tax {
+        money: crate::cxml::Money::of(&market.pricing.currency.code, amount),
+        description: Description::new(&market.language, market.texts.tax.as_str()),
+        details,
+    })
+}
+
+/// A rate as documents write it: two decimals at least ("19.00"), all of
+/// them where it has more ("9.975").
+fn rate_text(rate: rust_decimal::Decimal) -> String {
+    let rate = rate.normalize();
+    if rate.scale() <= 2 {
+        format!("{rate:.2}")
+    } else {
+        rate.to_string()
+    }
+}
+
+/// The charges on `basis` as TaxDetails: `category`, `percentageRate`, the
+/// amount taxed and the tax.
+fn tax_details(
+    market: &Marketplace,
+    q: &Quote,
+    basis: impl Fn(TaxBasis) -> bool,
+    purpose: &str,
+) -> Vec<TaxDetail> {
+    let currency = &market.pricing.currency.code;
+    q.taxes
+        .iter()
+        .filter(|c| basis(c.basis))
+        .map(|c: &Charge| TaxDetail {
+            purpose: Some(purpose.into()),
+            category: c.category.clone(),
+            percentage_rate: Some(rate_text(c.rate).as_str().into()),
+            taxable_amount: Some(MoneyHolder::of(currency, c.taxable)),
+            tax_amount: MoneyHolder::of(currency, c.amount),
+            description: Some(Description::new(&market.language, c.name.as_str())),
+        })
+        .collect()
 }
 
 /// The cart as a PunchOutOrderMessage. `detail_base` prefixes the
@@ -97,16 +183,20 @@ pub fn order_message(
     payload_id: String,
     group: &Group,
     session: &Session,
-    catalog: &Catalog,
+    market: &Marketplace,
     detail_base: &str,
 ) -> Cxml<PunchOutOrderMessage> {
-    let quote = session.cart.quote(catalog);
+    let quote = session
+        .cart
+        .quote(market, &market.destination(None, group.tax_exempt));
+    let currency = &market.pricing.currency.code;
+    let detail_base = market.detail_page_base(detail_base);
     let items = session
         .cart
         .lines
         .iter()
         .filter_map(|line| {
-            let p = catalog.get(&line.asin)?;
+            let p = market.catalog.get(&line.asin)?;
             Some(ItemIn {
                 quantity: line.quantity.to_string(),
                 line_number: None,
@@ -116,8 +206,8 @@ pub fn order_message(
                     buyer_part_id: None,
                 },
                 item_detail: ItemDetail {
-                    unit_price: MoneyHolder::jpy(p.price),
-                    description: smallvec![Description::new("ja", p.title.clone())],
+                    unit_price: MoneyHolder::of(currency, p.price),
+                    description: smallvec![Description::new(&market.language, p.title.clone())],
                     unit_of_measure: "EA".into(),
                     classification: smallvec![Classification {
                         domain: "UNSPSC".into(),
@@ -126,7 +216,7 @@ pub fn order_message(
                     manufacturer_part_id: Some(p.part_number.as_str().into()),
                     manufacturer_name: Some(p.manufacturer.as_str().into()),
                     extrinsics: vec![
-                        Extrinsic::new("soldBy", "Amazon.co.jp"),
+                        Extrinsic::new("soldBy", market.sold_by()),
                         Extrinsic::new("fulfilledBy", "Amazon"),
                         Extrinsic::new("category", p.category.clone()),
                         Extrinsic::new("subCategory", p.sub_category.clone()),
@@ -136,6 +226,8 @@ pub fn order_message(
                         Extrinsic::new("preference", "default"),
                     ],
                 },
+                shipping: None,
+                tax: line_tax(market, &quote, line.line),
             })
         })
         .collect();
@@ -152,9 +244,9 @@ pub fn order_message(
                     "create"
                 }
                 .into(),
-                total: MoneyHolder::jpy(quote.subtotal),
-                shipping: Some(shipping(&quote)),
-                tax: Some(tax(&quote)),
+                total: MoneyHolder::of(currency, quote.subtotal),
+                shipping: Some(shipping(market, &quote, Words::Cart)),
+                tax: Some(tax(market, &quote, Words::Cart)),
             },
             items,
         },
@@ -187,9 +279,9 @@ fn order_reference(order: &Order) -> OrderReference {
     }
 }
 
-fn comment(kind: &str, text: impl Into<String>) -> Comments {
+fn comment(lang: &str, kind: &str, text: impl Into<String>) -> Comments {
     Comments {
-        lang: Some("ja".into()),
+        lang: Some(lang.into()),
         kind: Some(kind.into()),
         text: text.into(),
     }
@@ -202,17 +294,21 @@ fn comment(kind: &str, text: impl Into<String>) -> Comments {
 /// price, and the header Total, Shipping (with the discount) and Tax.
 pub fn confirmation(
     payload_id: String,
-    group: &Group,
+    (group, market): (&Group, &Marketplace),
     order: &Order,
     plan: &Fulfilment,
 ) -> Cxml<ConfirmationRequest> {
     let q = &plan.quote;
     let now = time::now();
+    let currency = &market.pricing.currency.code;
+    let lang = market.language.as_str();
     let items = plan
         .lines
         .iter()
         .map(|l| {
             let uom = order.unit_of_measure(l.line_number);
+            // The line's tax goes with its first part that is not rejected.
+            let mut line_tax = line_tax(market, q, l.line_number);
             ConfirmationItem {
                 quantity: quantity_text(l.ordered),
                 line_number: l.line_number.to_string(),
@@ -233,13 +329,17 @@ pub fn confirmation(
                             .map(|d| time::format(&(now + chrono::Duration::days(i64::from(d))))),
                         unit_of_measure: uom.to_owned(),
                         unit_price: (p.status != PartStatus::Reject)
-                            .then(|| MoneyHolder::jpy(l.unit_price)),
+                            .then(|| MoneyHolder::of(currency, l.unit_price)),
+                        tax: (p.status != PartStatus::Reject)
+                            .then(|| line_tax.take())
+                            .flatten(),
                         comments: match p.status {
                             PartStatus::Reject => vec![comment(
+                                lang,
                                 "reason",
                                 p.reason.clone().unwrap_or_else(|| "取り消し".into()),
                             )],
-                            _ => vec![comment("confirmID", order.confirm_id.clone())],
+                            _ => vec![comment(lang, "confirmID", order.confirm_id.clone())],
                         },
                     })
                     .collect(),
@@ -256,13 +356,13 @@ pub fn confirmation(
                 operation: "new".into(),
                 kind: plan.header_type.to_string(),
                 notice_date: time::format(&now),
-                total: Some(MoneyHolder::jpy(q.total)),
-                shipping: Some(shipping(q)),
-                tax: Some(tax(q)),
+                total: Some(MoneyHolder::of(currency, q.total)),
+                shipping: Some(shipping(market, q, Words::Order)),
+                tax: Some(tax(market, q, Words::Order)),
                 comments: plan
                     .header_reason
                     .iter()
-                    .map(|r| comment("reason", r.clone()))
+                    .map(|r| comment(lang, "reason", r.clone()))
                     .collect(),
             },
             order_reference: order_reference(order),
@@ -325,11 +425,12 @@ pub fn ship_notice(
 /// with tax, shipping and the discount in the summary.
 pub fn invoice(
     payload_id: String,
-    group: &Group,
+    (group, market): (&Group, &Marketplace),
     order: &Order,
     plan: &Fulfilment,
 ) -> Cxml<InvoiceDetailRequest> {
     let q = &plan.quote;
+    let currency = &market.pricing.currency.code;
     let items = plan
         .lines
         .iter()
@@ -343,7 +444,7 @@ pub fn invoice(
                 invoice_line_number: l.line_number.to_string(),
                 quantity: quantity_text(shipped),
                 unit_of_measure: order.unit_of_measure(l.line_number).to_owned(),
-                unit_price: MoneyHolder::jpy(l.unit_price),
+                unit_price: MoneyHolder::of(currency, l.unit_price),
                 reference: InvoiceDetailItemReference {
                     line_number: l.line_number.to_string(),
                     item_id: po.map(|o| ItemId {
@@ -351,9 +452,10 @@ pub fn invoice(
                         supplier_part_auxiliary_id: o.aux_id.as_deref().map(Into::into),
                         buyer_part_id: None,
                     }),
-                    description: po.map(|o| Description::new("ja", o.description.clone())),
+                    description: po
+                        .map(|o| Description::new(&market.language, o.description.clone())),
                 },
-                subtotal: Some(MoneyHolder::jpy(l.unit_price * shipped)),
+                subtotal: Some(MoneyHolder::of(currency, l.unit_price * shipped)),
             })
         })
         .collect();
@@ -377,12 +479,12 @@ pub fn invoice(
                 items,
             }],
             summary: InvoiceDetailSummary {
-                subtotal: MoneyHolder::jpy(q.subtotal),
-                tax: tax(q),
-                shipping: Some(MoneyHolder::jpy(q.shipping)),
-                discount: (!q.discount.is_zero()).then(|| MoneyHolder::jpy(q.discount)),
-                net: MoneyHolder::jpy(q.total),
-                due: Some(MoneyHolder::jpy(q.total)),
+                subtotal: MoneyHolder::of(currency, q.subtotal),
+                tax: tax(market, q, Words::Order),
+                shipping: Some(MoneyHolder::of(currency, q.shipping)),
+                discount: (!q.discount.is_zero()).then(|| MoneyHolder::of(currency, q.discount)),
+                net: MoneyHolder::of(currency, q.total),
+                due: Some(MoneyHolder::of(currency, q.total)),
             },
         },
     )
@@ -394,102 +496,4 @@ pub fn quantity_text(q: Decimal) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::account::{DEFAULT_GROUP_NAME, Group};
-    use crate::domain::fulfilment::plan;
-    use crate::domain::order::OrderLine;
-    use crate::domain::safeguard::Tolerances;
-    use crate::domain::scenario::Scenarios;
-
-    fn order(order_date: &str) -> Order {
-        let lines = vec![OrderLine {
-            line_number: 7,
-            asin: "B087JWRCP5".into(),
-            aux_id: None,
-            description: "desk".into(),
-            unit_price: Decimal::from(16182),
-            currency: "JPY".into(),
-            quantity: Decimal::from(2),
-            unit_of_measure: "EA".into(),
-        }];
-        let catalog = Catalog::embedded();
-        let scenarios = Scenarios::embedded().unwrap();
-        let mut fulfilment = plan(
-            &lines,
-            scenarios.basic(),
-            &Tolerances::default(),
-            &catalog.pricing,
-            None,
-        );
-        fulfilment.shipments[0].shipment_id = "test12345678901234567".into();
-        fulfilment.shipments[0].tracking = TEST_SHIPMENT_IDENTIFIER.into();
-        Order {
-            no: 1,
-            group_id: 1,
-            order_id: "PO-1".into(),
-            order_date: order_date.into(),
-            payload_id: "p@b".into(),
-            scenario: "basic".into(),
-            session_id: None,
-            received_at: time::now(),
-            quote: catalog.pricing.price(Decimal::from(32364)),
-            lines,
-            po_total: None,
-            confirm_id: "111-2222222-3333333".into(),
-            delivery_number: "test12345678901234567".into(),
-            shipment_identifier: TEST_SHIPMENT_IDENTIFIER.into(),
-            carrier: TEST_CARRIER.into(),
-            deployment_mode: "test".into(),
-            mark: None,
-            deviations: vec![],
-            fulfilment: Some(fulfilment),
-            refusal: None,
-            run_id: None,
-        }
-    }
-
-    fn confirm(o: &Order) -> Cxml<ConfirmationRequest> {
-        let g = Group::generate(1, DEFAULT_GROUP_NAME);
-        confirmation("x@absim".into(), &g, o, o.fulfilment.as_ref().unwrap())
-    }
-
-    #[test]
-    fn the_order_reference_is_written_with_a_numeric_offset() {
-        let c = confirm(&order("2026-11-29T01:04:00Z"));
-        let r = &c.payload().unwrap().order_reference;
-        assert_eq!(r.order_date.as_deref(), Some("2026-11-29T01:04:00+00:00"));
-        let unreadable = confirm(&order("someday"));
-        assert_eq!(
-            unreadable.payload().unwrap().order_reference.order_date,
-            None
-        );
-    }
-
-    #[test]
-    fn confirmation_and_ship_notice_use_the_po_line_numbers() {
-        let g = Group::generate(1, DEFAULT_GROUP_NAME);
-        let o = order("2026-11-29T10:04:00+09:00");
-        let c = confirm(&o);
-        let item = &c.payload().unwrap().items[0];
-        assert_eq!(
-            (item.line_number.as_str(), item.quantity.as_str()),
-            ("7", "2")
-        );
-        let plan = o.fulfilment.as_ref().unwrap();
-        let s = ship_notice("z@absim".into(), &g, &o, &plan.shipments[0]);
-        let sn = &s.payload().unwrap().portions[0].items[0];
-        assert_eq!((sn.line_number.as_str(), sn.quantity.as_str()), ("7", "2"));
-        assert_eq!(
-            c.payload()
-                .unwrap()
-                .header
-                .total
-                .as_ref()
-                .unwrap()
-                .money
-                .value,
-            "35600.00"
-        );
-    }
-}
+mod tests;

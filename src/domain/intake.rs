@@ -8,14 +8,16 @@
 use chrono::{DateTime, FixedOffset};
 
 use super::account::{Group, Mode};
-use super::catalog::Catalog;
-use super::documents::{ACTIVE_CARRIER, TEST_CARRIER, TEST_SHIPMENT_IDENTIFIER};
+use super::documents::TEST_SHIPMENT_IDENTIFIER;
 use super::fulfilment;
 use super::ids;
 use super::mail::{self, Mails};
+use super::marketplace::Marketplace;
 use super::order::{Order, OrderLine, Rejection, price_order, validate_order};
+use super::pricing::Charging;
 use super::scenario::Scenario;
 use super::session::Session;
+use super::ship_to::read_ship_to;
 use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Cxml, Deviation, Text};
 
@@ -27,7 +29,8 @@ pub struct Arrival<'a> {
     pub scenario: &'a Scenario,
     /// The punchout its lines' SupplierPartAuxiliaryIDs point at.
     pub session: Option<&'a Session>,
-    pub catalog: &'a Catalog,
+    /// The group's store: its catalogue, prices, taxes and words.
+    pub market: &'a Marketplace,
     pub received_at: DateTime<FixedOffset>,
     /// The CI run open for the group when the PO arrived.
     pub run_id: Option<String>,
@@ -47,20 +50,46 @@ pub fn decide(
     at: &Arrival,
 ) -> Result<Accepted, Rejection> {
     let group = at.group;
-    let valid = validate_order(doc, group, deviations)?;
+    let mut valid = validate_order(doc, group, deviations)?;
     if let Some(refusal) = &at.scenario.refuse_po {
         return Err(refusal.into());
     }
-    let quote = price_order(&valid.lines, &at.catalog.pricing);
+    let ship_to = doc
+        .payload()
+        .and_then(|po| po.header.ship_to.as_ref())
+        .map(|s| &s.address);
+    let region = read_ship_to(ship_to, at.market, &mut valid.deviations)?.region;
+    for line in &mut valid.lines {
+        line.tax_class = at
+            .market
+            .catalog
+            .get(&line.asin)
+            .map_or("standard", |p| p.tax_class.as_str())
+            .into();
+    }
+    let charging = Charging {
+        pricing: &at.market.pricing,
+        to: at.market.destination(region.as_deref(), group.tax_exempt),
+        shipping_fee: None,
+    };
+    let quote = price_order(&valid.lines, &charging);
     let cart_age_days = at
         .session
         .and_then(|s| s.returns.last())
         .map(|r| (at.received_at - r.sent_at).num_days().max(0) as u32);
+    let charging = Charging {
+        shipping_fee: at
+            .scenario
+            .shipping
+            .as_deref()
+            .and_then(|name| at.market.scenario_amount(name)),
+        ..charging
+    };
     let mut plan = fulfilment::plan(
         &valid.lines,
         at.scenario,
         &group.tolerances,
-        &at.catalog.pricing,
+        &charging,
         cart_age_days,
     );
     for s in &mut plan.shipments {
@@ -70,8 +99,8 @@ pub fn decide(
         };
     }
     let carrier = match group.mode {
-        Mode::Test => TEST_CARRIER,
-        Mode::Active => ACTIVE_CARRIER,
+        Mode::Test => &at.market.texts.test_carrier,
+        Mode::Active => &at.market.texts.active_carrier,
     };
     let first = plan.shipments.first();
     let order = Order {
@@ -89,7 +118,7 @@ pub fn decide(
         confirm_id: ids::amazon_order_number(),
         delivery_number: first.map(|s| s.shipment_id.clone()).unwrap_or_default(),
         shipment_identifier: first.map(|s| s.tracking.clone()).unwrap_or_default(),
-        carrier: carrier.into(),
+        carrier: carrier.as_str().into(),
         deployment_mode: group.mode.deployment_mode().into(),
         mark: None,
         deviations: valid.deviations,
@@ -102,7 +131,7 @@ pub fn decide(
         &order,
         &plan,
         at.session.and_then(|s| s.setup.email.as_deref()),
-        |asin| at.catalog.get(asin).map(|p| p.title.as_str()),
+        |asin| at.market.catalog.get(asin).map(|p| p.title.as_str()),
     );
     Ok(Accepted {
         order: Order {
@@ -181,6 +210,7 @@ fn readable_lines(doc: &Cxml<OrderRequest>) -> Vec<OrderLine> {
                 unit_of_measure: detail
                     .map(|d| d.unit_of_measure.clone())
                     .unwrap_or_default(),
+                tax_class: "standard".into(),
             }
         })
         .collect()
@@ -230,12 +260,16 @@ mod tests {
         (doc, group)
     }
 
-    fn arrival<'a>(group: &'a Group, scenario: &'a Scenario, catalog: &'a Catalog) -> Arrival<'a> {
+    fn arrival<'a>(
+        group: &'a Group,
+        scenario: &'a Scenario,
+        market: &'a Marketplace,
+    ) -> Arrival<'a> {
         Arrival {
             group,
             scenario,
             session: None,
-            catalog,
+            market,
             received_at: crate::cxml::time::now(),
             run_id: Some("run-1".into()),
         }
@@ -244,8 +278,8 @@ mod tests {
     #[test]
     fn an_accepted_po_is_priced_planned_and_mailed() {
         let (doc, group) = po_and_group();
-        let (scenarios, catalog) = (Scenarios::embedded().unwrap(), Catalog::embedded());
-        let at = arrival(&group, scenarios.get(BASIC).unwrap(), &catalog);
+        let (scenarios, markets) = (Scenarios::embedded().unwrap(), crate::fixtures::markets());
+        let at = arrival(&group, scenarios.get(BASIC).unwrap(), markets.japan());
         let Accepted { order, mails } = decide(&doc, Vec::new(), &at).unwrap();
         assert_eq!(order.lines.len(), 2);
         assert_eq!(order.quote.subtotal, "32364".parse().unwrap());
@@ -254,7 +288,7 @@ mod tests {
             "3236".parse().unwrap(),
             "10% consumption tax"
         );
-        assert_eq!(order.carrier, TEST_CARRIER);
+        assert_eq!(order.carrier, markets.japan().texts.test_carrier);
         let plan = order.fulfilment.as_ref().unwrap();
         assert!(!plan.shipments.is_empty());
         assert_eq!(order.delivery_number, plan.shipments[0].shipment_id);
@@ -269,9 +303,14 @@ mod tests {
     #[test]
     fn a_scenario_that_refuses_pos_refuses_a_valid_one() {
         let (doc, group) = po_and_group();
-        let (scenarios, catalog) = (Scenarios::embedded().unwrap(), Catalog::embedded());
+        let (scenarios, markets) = (Scenarios::embedded().unwrap(), crate::fixtures::markets());
         let scenario = scenarios.get("advanced-http-200-refusal").unwrap();
-        let rejection = decide(&doc, Vec::new(), &arrival(&group, scenario, &catalog)).unwrap_err();
+        let rejection = decide(
+            &doc,
+            Vec::new(),
+            &arrival(&group, scenario, markets.japan()),
+        )
+        .unwrap_err();
         assert_eq!(rejection.status.code, 400);
         assert!(rejection.ja.is_some());
     }
@@ -280,8 +319,8 @@ mod tests {
     fn a_wrong_password_is_refused_and_recorded_with_its_lines() {
         let (doc, mut group) = po_and_group();
         group.shared_secret = "anotherSecret99".into();
-        let (scenarios, catalog) = (Scenarios::embedded().unwrap(), Catalog::embedded());
-        let at = arrival(&group, scenarios.get(BASIC).unwrap(), &catalog);
+        let (scenarios, markets) = (Scenarios::embedded().unwrap(), crate::fixtures::markets());
+        let at = arrival(&group, scenarios.get(BASIC).unwrap(), markets.japan());
         let rejection = decide(&doc, Vec::new(), &at).unwrap_err();
         assert!(
             rejection.status.message.contains("SharedSecret"),

@@ -1,80 +1,184 @@
 //! Pricing: 税金の見積もり (tax), 配送料の見積もり (shipping), 割引 (discount)
-//! and 合計金額 (total), from rules kept in data (`[pricing]` in the catalogue).
-//! The guide's example: 16182 -> tax 1618, shipping 373, discount 373, total
-//! 17800.
+//! and 合計金額 (total), by the rules of the group's marketplace (its file in
+//! `marketplaces/`): the currency and its minor units, the shipping fee and
+//! the subtotal from which it is given back, and the tax components each
+//! line pays by its product's tax class and the ship-to region. The guide's
+//! example: 16182 yen -> tax 1618, shipping 373, discount 373, total 17800.
+//! Amounts are decimals, never floats.
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PricingRules {
-    pub tax_rate_percent: u32,
-    pub tax_rounding: TaxRounding,
-    pub shipping_fee: u64,
-    pub free_shipping_threshold: u64,
-    pub currency: String,
+use crate::cxml::Text;
+
+mod tax;
+
+pub use tax::{Charge, Component, Rounding, TaxBasis, TaxRules, When};
+
+/// A currency as a store charges it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Currency {
+    /// ISO 4217.
+    pub code: Text,
+    /// Decimals of an amount: JPY 0, the others 2.
+    pub minor_units: u32,
+    /// How pages and e-mails mark an amount: ￥, $, £, €, ₹.
+    pub symbol: String,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum TaxRounding {
-    Floor,
-    Round,
-    Ceil,
+impl Currency {
+    /// Any ISO 4217 currency, with ISO's symbol and minor units: how a
+    /// buyer that knows no store marks an amount in a document.
+    pub fn iso(code: &str) -> Option<Currency> {
+        let iso = iso_currency::Currency::from_code(code)?;
+        Some(Currency {
+            code: code.into(),
+            minor_units: iso.exponent().map_or(2, u32::from),
+            symbol: iso.symbol().symbol,
+        })
+    }
+
+    /// An amount rounded half up to the currency's minor units.
+    pub fn round(&self, amount: Decimal) -> Decimal {
+        amount.round_dp_with_strategy(self.minor_units, RoundingStrategy::MidpointAwayFromZero)
+    }
+
+    /// An amount for people: the symbol, thousands separated, the
+    /// currency's decimals (`￥17,800`, `€104.99`, `-$1,234.50`).
+    pub fn display(&self, amount: Decimal) -> String {
+        let mut out = String::with_capacity(16);
+        self.push_display(&mut out, amount);
+        out
+    }
+
+    /// [`Currency::display`], written at the end of `out`.
+    pub fn push_display(&self, out: &mut String, amount: Decimal) {
+        if amount.is_sign_negative() && !amount.is_zero() {
+            out.push('-');
+        }
+        out.push_str(&self.symbol);
+        let amount = self.round(amount.abs());
+        if self.minor_units == 0 {
+            push_yen(out, amount);
+        } else {
+            let text = format!("{amount:.prec$}", prec = self.minor_units as usize);
+            let (whole, fraction) = text.split_at(text.find('.').unwrap_or(text.len()));
+            push_yen(out, whole.parse().unwrap_or_default());
+            out.push_str(fraction);
+        }
+    }
+
+    /// Whether an amount has no more decimals than the currency allows.
+    pub fn fits(&self, amount: Decimal) -> bool {
+        amount.normalize().scale() <= self.minor_units
+    }
 }
 
-/// The price of an order (or a cart) in whole yen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// What a store charges for shipping: a fee per order, given back as a
+/// discount from a subtotal up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShippingRule {
+    pub fee: Decimal,
+    pub free_from: Decimal,
+    /// Shipping pays the standard rate of the tax components.
+    pub taxed: bool,
+}
+
+/// A marketplace's pricing rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pricing {
+    pub currency: Currency,
+    pub shipping: ShippingRule,
+    pub tax: TaxRules,
+}
+
+/// A line to price: what it costs before tax, and its product's tax class.
+#[derive(Debug, Clone, Copy)]
+pub struct Taxable<'a> {
+    pub line_number: u32,
+    pub amount: Decimal,
+    pub class: &'a str,
+}
+
+/// Where an order goes, as far as its tax is concerned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Destination {
+    /// The ship-to state or province (US, CA, IN), upper case.
+    pub region: Option<String>,
+    /// The group is tax-exempt (US): no tax is charged.
+    pub exempt: bool,
+}
+
+/// How an order is charged: its store's pricing, where it goes, and the
+/// shipping fee a scenario sets in place of the store's.
+#[derive(Debug, Clone)]
+pub struct Charging<'a> {
+    pub pricing: &'a Pricing,
+    pub to: Destination,
+    pub shipping_fee: Option<Decimal>,
+}
+
+impl Charging<'_> {
+    pub fn quote(&self, lines: &[Taxable]) -> Quote {
+        self.pricing.price(lines, &self.to, self.shipping_fee)
+    }
+}
+
+/// The price of an order (or a cart) in its currency.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Quote {
     pub subtotal: Decimal,
     pub tax: Decimal,
     pub shipping: Decimal,
     pub discount: Decimal,
     pub total: Decimal,
+    /// Each tax charged: by line (or on shipping, or on the whole order),
+    /// component and rate. Empty for orders recorded before marketplaces.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taxes: Vec<Charge>,
+    /// The group is tax-exempt and no tax was charged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exempt: bool,
 }
 
-impl PricingRules {
-    pub fn validate(&self) -> Result<(), String> {
-        if self.tax_rate_percent > 100 {
-            return Err(format!(
-                "tax_rate_percent {} is over 100",
-                self.tax_rate_percent
-            ));
+impl Pricing {
+    /// Prices lines for a destination: each line's tax components, the
+    /// shipping fee (`shipping_fee` replaces the store's, for a scenario
+    /// that sets its own), given back as a discount at or above the
+    /// free-shipping subtotal, and shipping's own tax where it is taxed.
+    pub fn price(
+        &self,
+        lines: &[Taxable],
+        to: &Destination,
+        shipping_fee: Option<Decimal>,
+    ) -> Quote {
+        let subtotal: Decimal = lines.iter().map(|l| l.amount).sum();
+        if subtotal.is_zero() {
+            return Quote::default();
         }
-        if self.currency.len() != 3 {
-            return Err(format!(
-                "currency '{}' is not an ISO 4217 code",
-                self.currency
-            ));
-        }
-        Ok(())
-    }
-
-    /// Prices a subtotal: tax on the subtotal, rounded as configured; the
-    /// shipping fee, given back as a discount at or above the threshold.
-    pub fn price(&self, subtotal: Decimal) -> Quote {
-        let raw_tax = subtotal * Decimal::from(self.tax_rate_percent) / Decimal::from(100);
-        let strategy = match self.tax_rounding {
-            TaxRounding::Floor => RoundingStrategy::ToNegativeInfinity,
-            TaxRounding::Round => RoundingStrategy::MidpointAwayFromZero,
-            TaxRounding::Ceil => RoundingStrategy::ToPositiveInfinity,
-        };
-        let tax = raw_tax.round_dp_with_strategy(0, strategy);
-        let (shipping, discount) = if subtotal.is_zero() {
-            (Decimal::ZERO, Decimal::ZERO)
+        let shipping = shipping_fee.unwrap_or(self.shipping.fee);
+        let discount = if subtotal >= self.shipping.free_from {
+            shipping
         } else {
-            let fee = Decimal::from(self.shipping_fee);
-            let free = subtotal >= Decimal::from(self.free_shipping_threshold);
-            (fee, if free { fee } else { Decimal::ZERO })
+            Decimal::ZERO
         };
+        let taxes = if to.exempt {
+            Vec::new()
+        } else {
+            let net_shipping = (self.shipping.taxed).then_some(shipping - discount);
+            self.tax
+                .charges(lines, net_shipping, to.region.as_deref(), &self.currency)
+        };
+        let tax = taxes.iter().map(|c| c.amount).sum();
         Quote {
             subtotal,
             tax,
             shipping,
             discount,
             total: subtotal + tax + shipping - discount,
+            taxes,
+            exempt: to.exempt,
         }
     }
 }
@@ -135,60 +239,4 @@ pub fn push_yen(out: &mut String, amount: Decimal) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Catalog;
-
-    fn rules() -> PricingRules {
-        Catalog::embedded().pricing
-    }
-
-    #[test]
-    fn the_guides_example_prices_exactly() {
-        let q = rules().price(Decimal::from(16182));
-        assert_eq!(q.tax, Decimal::from(1618));
-        assert_eq!(q.shipping, Decimal::from(373));
-        assert_eq!(q.discount, Decimal::from(373));
-        assert_eq!(q.total, Decimal::from(17800));
-    }
-
-    #[test]
-    fn below_the_threshold_shipping_is_charged() {
-        let q = rules().price(Decimal::from(1999));
-        assert_eq!(q.tax, Decimal::from(199));
-        assert_eq!(q.discount, Decimal::ZERO);
-        assert_eq!(q.total, Decimal::from(1999 + 199 + 373));
-        let at = rules().price(Decimal::from(2000));
-        assert_eq!(at.discount, Decimal::from(373));
-    }
-
-    #[test]
-    fn rounding_follows_the_rule() {
-        let mut r = rules();
-        r.tax_rounding = TaxRounding::Ceil;
-        assert_eq!(r.price(Decimal::from(16182)).tax, Decimal::from(1619));
-        r.tax_rounding = TaxRounding::Round;
-        assert_eq!(r.price(Decimal::from(16185)).tax, Decimal::from(1619));
-        assert_eq!(r.price(Decimal::from(16184)).tax, Decimal::from(1618));
-    }
-
-    #[test]
-    fn an_empty_cart_costs_nothing() {
-        assert_eq!(rules().price(Decimal::ZERO), Quote::default());
-    }
-
-    #[test]
-    fn yen_separates_thousands_and_prints_whole_amounts_without_decimals() {
-        assert_eq!(yen(Decimal::from(17800)), "17,800");
-        assert_eq!(yen("16182.5".parse().unwrap()), "16,182.50");
-        assert_eq!(yen(Decimal::from(1234567)), "1,234,567");
-        assert_eq!(yen(Decimal::from(999)), "999");
-        assert_eq!(yen(Decimal::ZERO), "0");
-        assert_eq!(yen(Decimal::from(-1500)), "-1,500");
-        assert_eq!(yen("-1234567.25".parse().unwrap()), "-1,234,567.25");
-        assert_eq!(yen("3236.00".parse().unwrap()), "3,236");
-        assert_eq!(yen("0.5".parse().unwrap()), "0.50");
-        assert_eq!(yen(Decimal::MAX), "79,228,162,514,264,337,593,543,950,335");
-        assert_eq!(yen(Decimal::MIN), "-79,228,162,514,264,337,593,543,950,335");
-    }
-}
+mod tests;

@@ -75,8 +75,10 @@ pub struct Tolerances {
     pub price_increase_percent: u32,
     pub price_action: Action,
     pub quantity_action: QuantityAction,
-    /// Largest accepted shipping price in yen (None: any).
-    pub max_shipping_yen: Option<u64>,
+    /// Largest accepted shipping price, in the group's currency (None:
+    /// any). Groups saved before marketplaces kept it in yen.
+    #[serde(alias = "max_shipping_yen")]
+    pub max_shipping: Option<rust_decimal::Decimal>,
     /// Largest accepted delivery time in days (None: any).
     pub max_delivery_days: Option<u32>,
     pub delivery_action: Action,
@@ -93,7 +95,7 @@ impl Default for Tolerances {
             price_increase_percent: 20,
             price_action: Action::RemoveLine,
             quantity_action: QuantityAction::ShipAvailable,
-            max_shipping_yen: None,
+            max_shipping: None,
             max_delivery_days: Some(15),
             delivery_action: Action::RemoveLine,
             amazon_only: false,

@@ -66,8 +66,9 @@ pub struct LineChange {
     pub line: u32,
     /// The unit price rises (or falls) by this percentage.
     pub price_percent: Option<Decimal>,
-    /// Or by this many yen.
-    pub price_yen: Option<Decimal>,
+    /// Or by this amount of the store's currency.
+    #[serde(alias = "price_yen")]
+    pub price_amount: Option<Decimal>,
     /// Units in stock.
     pub stock: Option<u32>,
     /// Days until delivery.
@@ -213,7 +214,7 @@ struct ScenarioFile {
     #[serde(default)]
     changes: Vec<LineChange>,
     #[serde(default)]
-    shipping_yen: Option<u64>,
+    shipping: Option<String>,
     #[serde(default)]
     cart_age_days: Option<u32>,
     #[serde(default)]
@@ -265,8 +266,9 @@ pub struct Scenario {
     /// Scenarios that must be marked 成功 first.
     pub requires: Vec<String>,
     pub changes: Vec<LineChange>,
-    /// The shipping estimate of this order, replacing the catalogue's.
-    pub shipping_yen: Option<u64>,
+    /// The shipping estimate of this order, replacing the store's: the
+    /// name of an amount each store's file gives in `[scenario_amounts]`.
+    pub shipping: Option<String>,
     /// The PO is treated as arriving this many days after the cart.
     pub cart_age_days: Option<u32>,
     pub confirmation: ConfirmationPlan,
@@ -363,7 +365,7 @@ impl Scenarios {
             look_for: f.look_for,
             requires,
             changes: f.changes,
-            shipping_yen: f.shipping_yen,
+            shipping: f.shipping,
             cart_age_days: f.cart_age_days,
             confirmation: f.confirmation,
             shipments: f.shipments,

@@ -8,7 +8,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::catalog::Catalog;
-use super::pricing::Quote;
+use super::marketplace::Marketplace;
+use super::pricing::{Destination, Quote, Taxable};
 use crate::cxml::Deviation;
 
 /// What the punchout setup request carried, as the test log shows it.
@@ -104,8 +105,21 @@ impl Cart {
             .sum()
     }
 
-    pub fn quote(&self, catalog: &Catalog) -> Quote {
-        catalog.pricing.price(self.subtotal(catalog))
+    /// The cart's estimates in its store, shipped to `to`.
+    pub fn quote(&self, market: &Marketplace, to: &Destination) -> Quote {
+        let lines: Vec<Taxable> = self
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let p = market.catalog.get(&l.asin)?;
+                Some(Taxable {
+                    line_number: l.line,
+                    amount: p.price * Decimal::from(l.quantity),
+                    class: &p.tax_class,
+                })
+            })
+            .collect();
+        market.pricing.price(&lines, to, None)
     }
 }
 
@@ -185,10 +199,10 @@ mod tests {
 
     #[test]
     fn the_guides_cart_prices_as_the_guide_says() {
-        let catalog = Catalog::embedded();
+        let markets = crate::domain::marketplace::Marketplaces::embedded().unwrap();
         let mut c = Cart::default();
         c.add("B087JWRCP5", 1);
-        let q = c.quote(&catalog);
+        let q = c.quote(markets.japan(), &Destination::default());
         assert_eq!(q.total, Decimal::from(17800));
     }
 }

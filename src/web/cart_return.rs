@@ -16,11 +16,11 @@ use super::storefront::{chrome, load};
 use super::{Chrome, Ctx, PageError, PageForm, PagePath, render};
 use crate::AppState;
 use crate::cxml::{time, write};
-use crate::domain::CartField;
 use crate::domain::catalog::{Catalog, Product};
 use crate::domain::documents;
 use crate::domain::order::{DocKind, Document};
 use crate::domain::session::{CartLine, CartReturn, ReturnedLine, Session};
+use crate::domain::{CartField, Marketplace};
 use crate::i18n::Texts;
 
 #[derive(Template)]
@@ -54,10 +54,11 @@ pub async fn record_return(
     session: &Session,
     group: &crate::domain::Group,
 ) -> Result<Returned, crate::store::StoreError> {
-    let lines = sold_lines(&state.catalog, session);
+    let market = state.market(group);
+    let lines = sold_lines(&market.catalog, session);
     let now = time::now();
     let packed = match &session.oci {
-        Some(ret) => oci_return(&state.catalog, &lines, ret),
+        Some(ret) => oci_return(market, &lines, ret),
         None => cxml_return(state, session, group),
     };
     let record = CartReturn {
@@ -124,7 +125,7 @@ struct Packed {
 
 /// The cart as SAP OCI's NEW_ITEM fields.
 fn oci_return(
-    catalog: &Catalog,
+    market: &Marketplace,
     lines: &[(&CartLine, &Product)],
     ret: &crate::oci::OciReturnInfo,
 ) -> Packed {
@@ -135,7 +136,7 @@ fn oci_return(
             quantity: l.quantity,
             unit: "EA".into(),
             price: p.price,
-            currency: catalog.pricing.currency.clone(),
+            currency: market.pricing.currency.code.to_string(),
             lead_time_days: 2,
             vendor_material: p.asin.clone(),
             manufacturer_material: p.part_number.clone(),
@@ -166,7 +167,7 @@ fn cxml_return(state: &AppState, session: &Session, group: &crate::domain::Group
         payload_id.clone(),
         group,
         session,
-        &state.catalog,
+        state.market(group),
         &state.settings.base_url,
     ));
     let field = group.cart_field.name();

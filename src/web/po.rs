@@ -127,7 +127,7 @@ impl Intake<'_> {
             group,
             scenario,
             session: session.as_deref(),
-            catalog: &state.catalog,
+            market: state.market(group),
             received_at: self.received_at,
             run_id: group.run_at(state.clock.now_ms()),
         };

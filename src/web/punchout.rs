@@ -29,7 +29,7 @@ async fn open_session(state: &AppState, body: &Bytes) -> CxmlResult {
     let group = sender_group(state, &inbound.doc).await?;
     let arrival = SetupArrival {
         group: &group,
-        catalog: &state.catalog,
+        catalog: &state.market(&group).catalog,
         scenarios: &state.scenarios,
         received_at,
         now_ms: state.clock.now_ms(),

@@ -312,6 +312,24 @@ fn number<T: std::str::FromStr>(label: &str, s: &str) -> Result<Option<T>, Strin
     })
 }
 
+/// An amount of money from a form field: empty for none.
+fn amount(label: &str, s: &str) -> Result<Option<rust_decimal::Decimal>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<rust_decimal::Decimal>()
+        .ok()
+        .filter(|a| !a.is_sign_negative())
+        .map(Some)
+        .ok_or_else(|| {
+            crate::i18n::both(
+                format!("{label}: '{s}' は金額ではありません。"),
+                format!("{label}: '{s}' is not an amount"),
+            )
+        })
+}
+
 /// Saves the group's fault injection (障害の注入).
 pub async fn save_faults(
     State(state): State<AppState>,
@@ -363,6 +381,8 @@ struct TolerancesPage {
     group: Group,
     error: Option<String>,
     max_shipping: String,
+    /// The group's currency, which the maximum shipping price is in.
+    currency: String,
     max_delivery: String,
 }
 
@@ -378,14 +398,20 @@ impl TolerancesPage {
     }
 }
 
-fn tolerances_page(ctx: &Ctx, group: Group, error: Option<String>) -> TolerancesPage {
+fn tolerances_page(
+    state: &AppState,
+    ctx: &Ctx,
+    group: Group,
+    error: Option<String>,
+) -> TolerancesPage {
     TolerancesPage {
         t: ctx.t,
+        currency: state.market(&group).pricing.currency.code.to_string(),
         chrome: ctx.group_chrome(ctx.t.tolerances_title, &group, "settings"),
         max_shipping: group
             .tolerances
-            .max_shipping_yen
-            .map(|v| v.to_string())
+            .max_shipping
+            .map(|v| v.normalize().to_string())
             .unwrap_or_default(),
         max_delivery: group
             .tolerances
@@ -404,7 +430,7 @@ pub async fn show_tolerances(
     PagePath(gid): PagePath<u32>,
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid).await?;
-    Ok(render(&tolerances_page(&ctx, group, None)))
+    Ok(render(&tolerances_page(&state, &ctx, group, None)))
 }
 
 #[derive(Deserialize)]
@@ -413,8 +439,8 @@ pub struct TolerancesForm {
     price_increase_percent: String,
     price_action: String,
     quantity_action: String,
-    #[serde(default)]
-    max_shipping_yen: String,
+    #[serde(default, alias = "max_shipping_yen")]
+    max_shipping: String,
     #[serde(default)]
     max_delivery_days: String,
     delivery_action: String,
@@ -436,7 +462,7 @@ pub async fn save_tolerances(
                 .unwrap_or(0),
             price_action: Action::parse(&form.price_action)?,
             quantity_action: QuantityAction::parse(&form.quantity_action)?,
-            max_shipping_yen: number(t.max_shipping, &form.max_shipping_yen)?,
+            max_shipping: amount(t.max_shipping, &form.max_shipping)?,
             max_delivery_days: number(t.max_delivery, &form.max_delivery_days)?,
             delivery_action: Action::parse(&form.delivery_action)?,
             amazon_only: form.amazon_only.is_some(),
@@ -459,7 +485,14 @@ pub async fn save_tolerances(
     Ok(saved_or(
         result,
         &format!("/groups/{gid}/tolerances"),
-        |message| render(&tolerances_page(&ctx, group, Some(ctx.t.one(&message)))),
+        |message| {
+            render(&tolerances_page(
+                &state,
+                &ctx,
+                group,
+                Some(ctx.t.one(&message)),
+            ))
+        },
     ))
 }
 

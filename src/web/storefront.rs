@@ -14,9 +14,8 @@ use serde::Deserialize;
 use super::{Chrome, Ctx, PageError, PageForm, PagePath, PageQuery, render};
 use crate::AppState;
 use crate::domain::catalog::{Category, Product};
-use crate::domain::pricing::{Quote, yen};
 use crate::domain::session::{MAX_LINE_QUANTITY, Session};
-use crate::domain::{Group, Mode};
+use crate::domain::{Group, Marketplace, Mode};
 use crate::i18n::Texts;
 
 /// The shop around every storefront page's content: its session, its cart
@@ -32,8 +31,10 @@ pub struct Shop<'a> {
 }
 
 impl Shop<'_> {
+    /// A category's name on this page: the store's own on a page in the
+    /// store's language (Japanese), else the English one.
     pub fn category_name<'c>(&self, c: &'c Category) -> &'c str {
-        if self.ja { &c.ja } else { &c.en }
+        if self.ja { &c.name } else { &c.en }
     }
 }
 
@@ -43,12 +44,12 @@ pub struct Row<'a> {
     pub price: String,
 }
 
-fn rows<'a>(products: impl IntoIterator<Item = &'a Product>) -> Vec<Row<'a>> {
+fn rows<'a>(market: &Marketplace, products: impl IntoIterator<Item = &'a Product>) -> Vec<Row<'a>> {
     products
         .into_iter()
         .map(|p| Row {
             p,
-            price: yen(p.price),
+            price: market.pricing.currency.display(p.price),
         })
         .collect()
 }
@@ -110,12 +111,12 @@ pub(super) fn chrome(ctx: &Ctx, title: impl Into<String>, session: &Session, mod
     c
 }
 
-fn shop<'a>(state: &'a AppState, ctx: &Ctx, session: &Session, query: &str) -> Shop<'a> {
+fn shop<'a>(market: &'a Marketplace, ctx: &Ctx, session: &Session, query: &str) -> Shop<'a> {
     Shop {
         sid: session.id.clone(),
         read_only: session.read_only,
         cart_count: session.cart.item_count(),
-        categories: &state.catalog.categories,
+        categories: &market.catalog.categories,
         query: query.to_owned(),
         ja: ctx.t.lang_code == "ja",
     }
@@ -136,11 +137,12 @@ pub async fn home(
     PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
     let (session, group) = load(&state, &ctx, &sid).await?;
+    let market = state.market(&group);
     Ok(render(&HomePage {
         t: ctx.t,
         chrome: chrome(&ctx, ctx.t.store_tagline, &session, group.mode),
-        shop: shop(&state, &ctx, &session, ""),
-        products: rows(state.catalog.products().iter().take(12)),
+        shop: shop(market, &ctx, &session, ""),
+        products: rows(market, market.catalog.products().iter().take(12)),
     }))
 }
 
@@ -170,11 +172,12 @@ pub async fn search(
     PageQuery(q): PageQuery<SearchQuery>,
 ) -> Result<Response, PageError> {
     let (session, group) = load(&state, &ctx, &sid).await?;
-    let category = state.catalog.category(q.category.trim());
-    let found = state
+    let market = state.market(&group);
+    let category = market.catalog.category(q.category.trim());
+    let found = market
         .catalog
         .search(&q.q, category.map(|c| c.code.as_str()));
-    let s = shop(&state, &ctx, &session, &q.q);
+    let s = shop(market, &ctx, &session, &q.q);
     let heading = match (q.q.trim().is_empty(), category) {
         (true, Some(c)) => s.category_name(c).to_owned(),
         (true, None) => ctx.t.all_products.to_owned(),
@@ -186,7 +189,7 @@ pub async fn search(
         count: ctx.t.f(ctx.t.results_count, found.len()),
         heading,
         shop: s,
-        products: rows(found),
+        products: rows(market, found),
     }))
 }
 
@@ -207,12 +210,13 @@ pub async fn product(
     PagePath((sid, asin)): PagePath<(String, String)>,
 ) -> Result<Response, PageError> {
     let (session, group) = load(&state, &ctx, &sid).await?;
-    let p = state
+    let market = state.market(&group);
+    let p = market
         .catalog
         .get(&asin)
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.product_unknown))?;
-    let s = shop(&state, &ctx, &session, "");
-    let category = state
+    let s = shop(market, &ctx, &session, "");
+    let category = market
         .catalog
         .category(&p.category)
         .map(|c| s.category_name(c).to_owned())
@@ -223,29 +227,31 @@ pub async fn product(
         shop: Some(s),
         row: Row {
             p,
-            price: yen(p.price),
+            price: market.pricing.currency.display(p.price),
         },
         category,
         max_quantity: MAX_LINE_QUANTITY,
     }))
 }
 
-/// `/dp/<asin>`: the detailPageURL of POOM items, outside any session.
+/// `/dp/<asin>`: the detailPageURL of the Japanese store's POOM items
+/// (the other stores' point at the store's site), outside any session.
 pub async fn detail_page(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(asin): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let p = state
+    let market = state.marketplaces.japan();
+    let p = market
         .catalog
         .get(&asin)
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.product_unknown))?;
-    let category = state
+    let category = market
         .catalog
         .category(&p.category)
         .map(|c| {
             if ctx.t.lang_code == "ja" {
-                c.ja.clone()
+                c.name.clone()
             } else {
                 c.en.clone()
             }
@@ -257,7 +263,7 @@ pub async fn detail_page(
         shop: None,
         row: Row {
             p,
-            price: yen(p.price),
+            price: market.pricing.currency.display(p.price),
         },
         category,
         max_quantity: MAX_LINE_QUANTITY,
@@ -281,31 +287,38 @@ pub struct Totals {
     pub total: String,
 }
 
-impl From<Quote> for Totals {
-    fn from(q: Quote) -> Self {
+impl Totals {
+    /// A cart's estimates in its store, for a group that is or is not
+    /// tax-exempt (the discount shown as the minus it is).
+    fn of(market: &Marketplace, session: &Session, group: &Group) -> Totals {
+        let q = session
+            .cart
+            .quote(market, &market.destination(None, group.tax_exempt));
+        let money = |amount| market.pricing.currency.display(amount);
         Totals {
-            subtotal: yen(q.subtotal),
-            tax: yen(q.tax),
-            shipping: yen(q.shipping),
-            discount: yen(q.discount),
-            total: yen(q.total),
+            subtotal: money(q.subtotal),
+            tax: money(q.tax),
+            shipping: money(q.shipping),
+            discount: money(-q.discount),
+            total: money(q.total),
         }
     }
 }
 
-pub(super) fn cart_rows<'a>(state: &'a AppState, session: &Session) -> Vec<CartRow<'a>> {
+pub(super) fn cart_rows<'a>(market: &'a Marketplace, session: &Session) -> Vec<CartRow<'a>> {
+    let money = |amount| market.pricing.currency.display(amount);
     session
         .cart
         .lines
         .iter()
         .filter_map(|l| {
-            let p = state.catalog.get(&l.asin)?;
+            let p = market.catalog.get(&l.asin)?;
             Some(CartRow {
                 line: l.line,
                 p,
                 quantity: l.quantity,
-                unit_price: yen(p.price),
-                line_total: yen(p.price * rust_decimal::Decimal::from(l.quantity)),
+                unit_price: money(p.price),
+                line_total: money(p.price * rust_decimal::Decimal::from(l.quantity)),
             })
         })
         .collect()
@@ -328,12 +341,13 @@ pub async fn cart(
     PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
     let (session, group) = load(&state, &ctx, &sid).await?;
+    let market = state.market(&group);
     Ok(render(&CartPage {
         t: ctx.t,
         chrome: chrome(&ctx, ctx.t.cart, &session, group.mode),
-        rows: cart_rows(&state, &session),
-        totals: session.cart.quote(&state.catalog).into(),
-        shop: shop(&state, &ctx, &session, ""),
+        rows: cart_rows(market, &session),
+        totals: Totals::of(market, &session, &group),
+        shop: shop(market, &ctx, &session, ""),
         max_quantity: MAX_LINE_QUANTITY,
     }))
 }
@@ -370,7 +384,10 @@ pub async fn add(
     PageForm(form): PageForm<AddForm>,
 ) -> Result<Response, PageError> {
     let quantity = parse_quantity(ctx.t, form.quantity.as_deref(), false)?;
+    // Every store sells the same ASINs.
     let product = state
+        .marketplaces
+        .japan()
         .catalog
         .get(&form.asin)
         .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.product_unknown))?;
@@ -460,11 +477,12 @@ pub async fn checkout(
     PagePath(sid): PagePath<String>,
 ) -> Result<Response, PageError> {
     let (session, group) = load(&state, &ctx, &sid).await?;
+    let market = state.market(&group);
     Ok(render(&CheckoutPage {
         t: ctx.t,
         chrome: chrome(&ctx, ctx.t.checkout_title, &session, group.mode),
-        rows: cart_rows(&state, &session),
-        totals: session.cart.quote(&state.catalog).into(),
-        shop: shop(&state, &ctx, &session, ""),
+        rows: cart_rows(market, &session),
+        totals: Totals::of(market, &session, &group),
+        shop: shop(market, &ctx, &session, ""),
     }))
 }

@@ -332,10 +332,10 @@ impl BasicOrder {
         assert!(po_line[0].ends_with("16182.00 1 16182.00"), "{po_line:?}");
         assert_eq!(text_of(&entry, "#po [data-field=po-total]"), "16182.00");
         for (field, expected) in [
-            ("tax", "1,618"),
-            ("shipping", "373"),
-            ("discount", "373"),
-            ("total", "17,800"),
+            ("tax", "￥1,618"),
+            ("shipping", "￥373"),
+            ("discount", "-￥373"),
+            ("total", "￥17,800"),
         ] {
             assert_eq!(
                 text_of(&entry, &format!("#confirmation [data-field={field}]")),

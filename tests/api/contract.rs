@@ -503,7 +503,8 @@ async fn the_document_carries_the_constraints_of_the_code() {
         .unwrap()
         .clone();
     assert!(
-        asins.contains(&json!("B087JWRCP5")) && asins.len() == app.state.catalog.products().len()
+        asins.contains(&json!("B087JWRCP5"))
+            && asins.len() == app.state.marketplaces.japan().catalog.products().len()
     );
     assert!(
         prop("RunInput", "scenario")["enum"]

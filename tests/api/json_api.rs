@@ -56,7 +56,7 @@ async fn service_routes_and_groups() {
     assert_eq!(status, 200, "{g}");
     assert_eq!(g["mode"], "active");
     assert_eq!(g["cart_field"], "cxml-base64");
-    assert_eq!(app.group().await.tolerances.max_shipping_yen, Some(800));
+    assert_eq!(app.group().await.tolerances.max_shipping, Some(800.into()));
     assert_eq!(g["faults"]["kind"], "http503");
 
     // Errors: JSON with a stable code and a message naming the problem.

@@ -353,8 +353,8 @@ async fn the_safeguard_page_edits_the_tolerances_and_refuses_nonsense() {
         absim::domain::safeguard::QuantityAction::Backorder
     );
     assert_eq!(
-        (t.max_shipping_yen, t.max_delivery_days, t.amazon_only),
-        (Some(1000), None, true)
+        (t.max_shipping, t.max_delivery_days, t.amazon_only),
+        (Some(1000.into()), None, true)
     );
     let bad = app
         .post_form(

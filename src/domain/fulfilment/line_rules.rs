@@ -22,7 +22,7 @@ pub(super) fn plan_line(
     position: u32,
     line: &OrderLine,
     scenario: &Scenario,
-    tolerances: &Tolerances,
+    (tolerances, minor_units): (&Tolerances, u32),
     deliberation: &mut Deliberation,
 ) -> PlannedLine {
     let mut planned = PlannedLine {
@@ -33,7 +33,7 @@ pub(super) fn plan_line(
         parts: smallvec![PlannedPart::accept(line.quantity)],
     };
     for change in scenario.changes.iter().filter(|c| c.applies_to(position)) {
-        planned.unit_price = reprice(planned.unit_price, change);
+        planned.unit_price = reprice(planned.unit_price, change, minor_units);
         // A rule that replans the line settles this change; one that only
         // cancels the order leaves the line to the next rule (the first
         // reason to cancel is the one the buyer is told).
@@ -63,14 +63,14 @@ pub(super) fn plan_line(
 }
 
 /// The unit price after a change: moved by its percentage (rounded to the
-/// yen), then by its amount in yen.
-pub(super) fn reprice(unit_price: Decimal, change: &LineChange) -> Decimal {
+/// currency's minor units), then by its amount.
+pub(super) fn reprice(unit_price: Decimal, change: &LineChange, minor_units: u32) -> Decimal {
     let mut price = unit_price;
     if let Some(p) = change.price_percent {
-        price = (price * (Decimal::ONE_HUNDRED + p) / Decimal::ONE_HUNDRED).round_dp(0);
+        price = (price * (Decimal::ONE_HUNDRED + p) / Decimal::ONE_HUNDRED).round_dp(minor_units);
     }
-    if let Some(y) = change.price_yen {
-        price += y;
+    if let Some(a) = change.price_amount {
+        price += a;
     }
     price
 }

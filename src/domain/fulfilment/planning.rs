@@ -2,9 +2,6 @@
 //! order as a whole: its shipping price, whether it is cancelled, its
 //! confirmation's header type and its ship notices.
 
-use std::borrow::Cow;
-
-use rust_decimal::Decimal;
 use smallvec::smallvec;
 
 use super::line_rules::plan_line;
@@ -12,19 +9,20 @@ use super::planned::{Decision, Fulfilment, PlannedLine, PlannedPart};
 use super::ruling::{Deliberation, decision};
 use super::shipments::plan_shipments;
 use crate::domain::order::line::OrderLine;
-use crate::domain::pricing::{PricingRules, Quote};
+use crate::domain::pricing::{Charging, Quote, Taxable};
 use crate::domain::safeguard::Tolerances;
 use crate::domain::scenario::{PartStatus, Scenario};
 
 /// Days a checkout-based cart holds its prices (REFERENCE.md §10.4).
 pub const PRICE_HOLD_DAYS: u32 = 7;
 
-/// Plans the fulfilment of an order's lines.
+/// Plans the fulfilment of an order's lines, charged as `charging` says
+/// (the scenario's shipping fee, if it sets one, is already in it).
 pub fn plan(
     lines: &[OrderLine],
     scenario: &Scenario,
     tolerances: &Tolerances,
-    rules: &PricingRules,
+    charging: &Charging,
     cart_age_days: Option<u32>,
 ) -> Fulfilment {
     let mut deliberation = Deliberation::default();
@@ -36,11 +34,14 @@ pub fn plan(
     let planned: Vec<PlannedLine> = lines
         .iter()
         .zip(1..)
-        .map(|(line, position)| plan_line(position, line, scenario, tolerances, &mut deliberation))
+        .map(|(line, position)| {
+            let rules = (tolerances, charging.pricing.currency.minor_units);
+            plan_line(position, line, scenario, rules, &mut deliberation)
+        })
         .collect();
-    let rules = override_shipping_fee(rules, scenario);
-    let quote = rules.price(sum_confirmed(&planned));
-    if let Some(reason) = check_shipping_price(&quote, tolerances) {
+    let quote = charging.quote(&confirmed(&planned, lines));
+    let currency = &charging.pricing.currency.code;
+    if let Some(reason) = check_shipping_price(&quote, tolerances, currency) {
         deliberation.cancel.get_or_insert(reason);
     }
     if let Some(reason) = decide_cancellation(deliberation.cancel.take(), scenario) {
@@ -69,39 +70,33 @@ pub(super) fn note_repricing(cart_age_days: Option<u32>) -> Option<Decision> {
     ))
 }
 
-/// The catalogue's pricing, with the scenario's shipping fee when it sets
-/// one.
-pub(super) fn override_shipping_fee<'r>(
-    rules: &'r PricingRules,
-    scenario: &Scenario,
-) -> Cow<'r, PricingRules> {
-    match scenario.shipping_yen {
-        Some(shipping_fee) => Cow::Owned(PricingRules {
-            shipping_fee,
-            ..rules.clone()
-        }),
-        None => Cow::Borrowed(rules),
-    }
-}
-
-/// What the confirmed order costs before shipping and tax: the accepted
-/// and back-ordered units at the confirmed prices.
-pub(super) fn sum_confirmed(planned: &[PlannedLine]) -> Decimal {
+/// What the confirmed order costs before shipping and tax, line by line:
+/// the accepted and back-ordered units at the confirmed prices, each with
+/// its PO line's tax class.
+pub(super) fn confirmed<'l>(planned: &[PlannedLine], lines: &'l [OrderLine]) -> Vec<Taxable<'l>> {
     planned
         .iter()
-        .map(|l| {
-            (l.quantity(PartStatus::Accept) + l.quantity(PartStatus::Backordered)) * l.unit_price
+        .zip(lines)
+        .map(|(p, l)| Taxable {
+            line_number: p.line_number,
+            amount: (p.quantity(PartStatus::Accept) + p.quantity(PartStatus::Backordered))
+                * p.unit_price,
+            class: &l.tax_class,
         })
-        .sum()
+        .collect()
 }
 
 /// Why the order is cancelled when its shipping price, after any discount,
 /// is over the group's maximum.
-pub(super) fn check_shipping_price(quote: &Quote, tolerances: &Tolerances) -> Option<String> {
-    let max = tolerances.max_shipping_yen?;
+pub(super) fn check_shipping_price(
+    quote: &Quote,
+    tolerances: &Tolerances,
+    currency: &str,
+) -> Option<String> {
+    let max = tolerances.max_shipping?;
     let shipping = quote.shipping - quote.discount;
-    (shipping > Decimal::from(max)).then(|| {
-        format!("配送料 {shipping} 円が上限 {max} 円を超過 / shipping {shipping} yen over the {max}-yen maximum")
+    (shipping > max).then(|| {
+        format!("配送料 {shipping} {currency} が上限 {max} {currency} を超過 / shipping {shipping} {currency} over the maximum of {max} {currency}")
     })
 }
 

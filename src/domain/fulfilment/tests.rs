@@ -1,5 +1,3 @@
-use std::borrow::Cow;
-
 use rust_decimal::Decimal;
 
 use super::line_rules::{
@@ -7,20 +5,20 @@ use super::line_rules::{
     rule_on_price_rise, rule_on_stock, rule_on_third_party,
 };
 use super::planning::{
-    cancel_order, check_shipping_price, choose_header_type, decide_cancellation, note_repricing,
-    override_shipping_fee, sum_confirmed,
+    cancel_order, check_shipping_price, choose_header_type, confirmed, decide_cancellation,
+    note_repricing,
 };
 use super::ruling::{Deliberation, Ruling};
 use super::shipments::{ship_as_scripted, ship_by_default};
 use super::{PRICE_HOLD_DAYS, PlannedLine, PlannedPart, plan};
 use crate::cxml::Few;
-use crate::domain::Catalog;
 use crate::domain::order::OrderLine;
-use crate::domain::pricing::{PricingRules, Quote};
+use crate::domain::pricing::{Charging, Destination, Quote};
 use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
 use crate::domain::scenario::{
     LineChange, LineConfirmation, PartPlan, PartStatus, Quantity, Scenario, Scenarios, ShipmentPlan,
 };
+use crate::fixtures::markets;
 
 fn line(n: u32, qty: u32, price: u32) -> OrderLine {
     OrderLine::example(n, qty, price)
@@ -36,8 +34,13 @@ fn scenario(toml_tail: &str) -> Scenario {
     .unwrap()
 }
 
-fn rules() -> PricingRules {
-    Catalog::embedded().pricing
+/// Japan's prices to an address in Tokyo, with the store's own shipping.
+fn rules() -> Charging<'static> {
+    Charging {
+        pricing: &markets().japan().pricing,
+        to: Destination::default(),
+        shipping_fee: None,
+    }
 }
 
 #[test]
@@ -159,12 +162,15 @@ fn explicit_plans_split_lines_and_shipments() {
 
 #[test]
 fn shipping_over_the_maximum_cancels_the_order() {
-    let s = scenario("shipping_yen = 3000\n");
     let t = Tolerances {
-        max_shipping_yen: Some(1000),
+        max_shipping: Some(Decimal::from(1000)),
         ..Tolerances::default()
     };
-    let f = plan(&[line(1, 1, 100)], &s, &t, &rules(), None);
+    let charging = Charging {
+        shipping_fee: Some(Decimal::from(3000)),
+        ..rules()
+    };
+    let f = plan(&[line(1, 1, 100)], &scenario(""), &t, &charging, None);
     assert!(f.cancelled());
     assert!(f.header_reason.unwrap().contains("3000"));
 }
@@ -184,7 +190,7 @@ fn parts(ruling: Option<Ruling>) -> Few<PlannedPart> {
 
 fn plan_first_line(l: &OrderLine, s: &Scenario, t: &Tolerances) -> (PlannedLine, Deliberation) {
     let mut deliberation = Deliberation::default();
-    (plan_line(1, l, s, t, &mut deliberation), deliberation)
+    (plan_line(1, l, s, (t, 0), &mut deliberation), deliberation)
 }
 
 fn planned(n: u32, parts: &[(PartStatus, u32)]) -> PlannedLine {
@@ -209,9 +215,9 @@ fn planned(n: u32, parts: &[(PartStatus, u32)]) -> PlannedLine {
 #[test]
 fn a_change_moves_the_price_by_its_percentage_rounded_to_the_yen_then_by_its_yen() {
     let c = change("price_percent = 3.3\nprice_yen = 10");
-    assert_eq!(reprice(Decimal::from(1000), &c), Decimal::from(1043));
+    assert_eq!(reprice(Decimal::from(1000), &c, 0), Decimal::from(1043));
     assert_eq!(
-        reprice(Decimal::from(1000), &LineChange::default()),
+        reprice(Decimal::from(1000), &LineChange::default(), 0),
         Decimal::from(1000)
     );
 }
@@ -391,14 +397,27 @@ fn only_a_cart_older_than_the_price_hold_is_noted_as_repriced() {
 }
 
 #[test]
-fn a_scenarios_shipping_fee_replaces_the_catalogues() {
-    let catalogue = rules();
-    assert!(matches!(
-        override_shipping_fee(&catalogue, &scenario("")),
-        Cow::Borrowed(_)
-    ));
-    let s = scenario("shipping_yen = 3000\n");
-    assert_eq!(override_shipping_fee(&catalogue, &s).shipping_fee, 3000);
+fn a_scenarios_shipping_fee_replaces_the_stores() {
+    let store = plan(
+        &[line(1, 1, 100)],
+        &scenario(""),
+        &Tolerances::default(),
+        &rules(),
+        None,
+    );
+    assert_eq!(store.quote.shipping, Decimal::from(373));
+    let charging = Charging {
+        shipping_fee: Some(Decimal::from(5000)),
+        ..rules()
+    };
+    let f = plan(
+        &[line(1, 1, 100)],
+        &scenario(""),
+        &Tolerances::default(),
+        &charging,
+        None,
+    );
+    assert_eq!(f.quote.shipping, Decimal::from(5000));
 }
 
 #[test]
@@ -407,7 +426,10 @@ fn the_confirmed_subtotal_counts_accepted_and_backordered_units_not_rejected_one
         planned(1, &[(PartStatus::Accept, 2), (PartStatus::Reject, 5)]),
         planned(2, &[(PartStatus::Backordered, 1)]),
     ];
-    assert_eq!(sum_confirmed(&lines), Decimal::from(300));
+    let ordered = [line(1, 7, 100), line(2, 1, 100)];
+    let taxable = confirmed(&lines, &ordered);
+    let amounts: Vec<Decimal> = taxable.iter().map(|t| t.amount).collect();
+    assert_eq!(amounts, [Decimal::from(200), Decimal::from(100)]);
 }
 
 #[test]
@@ -418,16 +440,16 @@ fn shipping_cancels_only_when_it_is_over_the_maximum_after_the_discount() {
         ..Quote::default()
     };
     let at_most = |max| Tolerances {
-        max_shipping_yen: Some(max),
+        max_shipping: Some(Decimal::from(max)),
         ..Tolerances::default()
     };
-    assert!(check_shipping_price(&quote, &at_most(1000)).is_none());
-    let reason = check_shipping_price(&quote, &at_most(999)).unwrap();
+    assert!(check_shipping_price(&quote, &at_most(1000), "JPY").is_none());
+    let reason = check_shipping_price(&quote, &at_most(999), "JPY").unwrap();
     assert!(
-        reason.contains("shipping 1000 yen over the 999-yen maximum"),
+        reason.contains("shipping 1000 JPY over the maximum of 999 JPY"),
         "{reason}"
     );
-    assert!(check_shipping_price(&quote, &Tolerances::default()).is_none());
+    assert!(check_shipping_price(&quote, &Tolerances::default(), "JPY").is_none());
 }
 
 #[test]

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::cxml::Text;
-use crate::domain::pricing::{PricingRules, Quote};
+use crate::domain::pricing::{Charging, Quote, Taxable};
 
 /// 発注書詳細: one PO line.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -20,17 +20,35 @@ pub struct OrderLine {
     pub currency: Text,
     pub quantity: Decimal,
     pub unit_of_measure: Text,
+    /// The product's tax class in the group's store (standard for an ASIN
+    /// it does not sell).
+    #[serde(default = "standard")]
+    pub tax_class: Text,
+}
+
+fn standard() -> Text {
+    "standard".into()
 }
 
 impl OrderLine {
     pub fn total(&self) -> Decimal {
         self.unit_price * self.quantity
     }
+
+    /// The line as its tax sees it.
+    pub fn taxable(&self) -> Taxable<'_> {
+        Taxable {
+            line_number: self.line_number,
+            amount: self.total(),
+            class: &self.tax_class,
+        }
+    }
 }
 
-/// Prices the PO's lines with the catalogue's rules.
-pub fn price_order(lines: &[OrderLine], rules: &PricingRules) -> Quote {
-    rules.price(lines.iter().map(OrderLine::total).sum())
+/// Prices the PO's lines as its store charges them.
+pub fn price_order(lines: &[OrderLine], charging: &Charging) -> Quote {
+    let taxable: Vec<Taxable> = lines.iter().map(OrderLine::taxable).collect();
+    charging.quote(&taxable)
 }
 
 #[cfg(test)]
@@ -47,6 +65,7 @@ impl OrderLine {
             currency: "JPY".into(),
             quantity: Decimal::from(quantity),
             unit_of_measure: "EA".into(),
+            tax_class: standard(),
         }
     }
 }

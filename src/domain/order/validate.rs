@@ -288,6 +288,8 @@ pub(super) fn read_line(
             .map(|d| Text::from(d.unit_of_measure.trim()))
             .filter(|u| !u.is_empty())
             .unwrap_or_else(|| "EA".into()),
+        // The store's class is set by the intake, which knows the store.
+        tax_class: "standard".into(),
     })
 }
 

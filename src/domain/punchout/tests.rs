@@ -118,7 +118,12 @@ fn a_hook_that_is_not_http_is_refused() {
 #[test]
 fn a_create_opens_an_empty_cart_for_the_groups_scenario() {
     let g = group(1, crate::fixtures::IDENTITY, crate::fixtures::SECRET);
-    let session = decided(&setup(|t| t), &g, &Catalog::embedded()).unwrap();
+    let session = decided(
+        &setup(|t| t),
+        &g,
+        &crate::fixtures::markets().japan().catalog,
+    )
+    .unwrap();
     assert!(session.cart.is_empty());
     assert_eq!(session.setup.operation, "create");
     assert_eq!(session.setup.email.as_deref(), Some("bench@example.co.jp"));
@@ -136,7 +141,7 @@ fn an_unknown_scenario_extrinsic_falls_back_and_is_a_deviation() {
             "<Extrinsic name=\"absim.scenario\">no-such</Extrinsic><BrowserFormPost>",
         )
     });
-    let session = decided(&doc, &g, &Catalog::embedded()).unwrap();
+    let session = decided(&doc, &g, &crate::fixtures::markets().japan().catalog).unwrap();
     assert_eq!(session.scenario, BASIC);
     assert!(deviates(&session, "unknown-scenario"));
 }
@@ -171,7 +176,7 @@ fn an_inspect_reopens_the_cart_with_its_reference_and_line_numbers_read_only() {
         item_out("B087JWRCP5", "111-2222222-3333333,4", "2"),
         item_out("B0009YD7P2", "111-2222222-3333333,7", "1.5")
     ));
-    let session = decided(&doc, &g, &Catalog::embedded()).unwrap();
+    let session = decided(&doc, &g, &crate::fixtures::markets().japan().catalog).unwrap();
     assert!(session.read_only);
     assert_eq!(session.cart_ref, "111-2222222-3333333");
     let lines: Vec<(u32, &str, u32)> = session
@@ -192,7 +197,7 @@ fn items_absim_does_not_sell_are_left_out_and_foreign_lines_numbered_after_absim
         item_out("NOSUCHASIN", "111-2222222-3333333,3", "1"),
         item_out("B0009YD7P2", "their-own-id", "0")
     ));
-    let session = decided(&doc, &g, &Catalog::embedded()).unwrap();
+    let session = decided(&doc, &g, &crate::fixtures::markets().japan().catalog).unwrap();
     let lines: Vec<(u32, u32)> = session
         .cart
         .lines
@@ -213,7 +218,7 @@ fn items_absim_does_not_sell_are_left_out_and_foreign_lines_numbered_after_absim
 fn an_edit_without_items_starts_empty_and_says_so() {
     let g = group(1, crate::fixtures::IDENTITY, crate::fixtures::SECRET);
     let doc = setup(|t| t.replace("operation=\"create\"", "operation=\"edit\""));
-    let session = decided(&doc, &g, &Catalog::embedded()).unwrap();
+    let session = decided(&doc, &g, &crate::fixtures::markets().japan().catalog).unwrap();
     assert!(session.cart.is_empty());
     assert!(deviates(&session, "edit-without-items"));
 }

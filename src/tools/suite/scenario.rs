@@ -51,7 +51,7 @@ pub(super) async fn play_one(
 
 /// The cart a scenario's buyer builds.
 fn items_for(s: &Scenario) -> Vec<(&'static str, u32)> {
-    if s.shipping_yen.is_some() {
+    if s.shipping.is_some() {
         // Below the free-shipping threshold, so that shipping is charged.
         vec![(PEN, 1)]
     } else {

@@ -23,7 +23,10 @@ use crate::domain::safeguard::{Action, QuantityAction};
 fn enums(state: &AppState) -> Vec<(&'static str, &'static str, Vec<String>)> {
     let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     let actions = owned(&[Action::RemoveLine.as_str(), Action::CancelOrder.as_str()]);
+    // Every store sells the same ASINs.
     let mut asins: Vec<String> = state
+        .marketplaces
+        .japan()
         .catalog
         .products()
         .iter()

@@ -24,7 +24,11 @@ pub struct TolerancesView {
     pub price_action: String,
     /// ship-available | backorder | cancel-order
     pub quantity_action: String,
-    pub max_shipping_yen: Option<u64>,
+    /// The largest shipping price accepted, in the group's currency (an
+    /// older name, `max_shipping_yen`, is read too).
+    #[serde(default, alias = "max_shipping_yen")]
+    #[schema(value_type = Option<String>, example = "1000")]
+    pub max_shipping: Option<rust_decimal::Decimal>,
     #[schema(maximum = 365)]
     pub max_delivery_days: Option<u32>,
     /// remove-line | cancel-order
@@ -38,7 +42,7 @@ impl From<&Tolerances> for TolerancesView {
             price_increase_percent: t.price_increase_percent,
             price_action: t.price_action.as_str().into(),
             quantity_action: t.quantity_action.as_str().into(),
-            max_shipping_yen: t.max_shipping_yen,
+            max_shipping: t.max_shipping,
             max_delivery_days: t.max_delivery_days,
             delivery_action: t.delivery_action.as_str().into(),
             amazon_only: t.amazon_only,
@@ -52,7 +56,7 @@ impl TolerancesView {
             price_increase_percent: self.price_increase_percent,
             price_action: Action::parse(&self.price_action)?,
             quantity_action: QuantityAction::parse(&self.quantity_action)?,
-            max_shipping_yen: self.max_shipping_yen,
+            max_shipping: self.max_shipping,
             max_delivery_days: self.max_delivery_days,
             delivery_action: Action::parse(&self.delivery_action)?,
             amazon_only: self.amazon_only,

@@ -143,10 +143,15 @@ pub(super) async fn set_cart(
     set_quantities(state, sid, changes).await
 }
 
-/// Refuses an ASIN not in the catalogue and a quantity too large.
+/// Refuses an ASIN no store sells and a quantity too large.
 pub(super) fn check_lines(state: &AppState, lines: &[CartLineInput]) -> Result<(), ApiError> {
     for l in lines {
-        if state.catalog.get(l.asin.trim()).is_none() {
+        let asin = l.asin.trim();
+        if !state
+            .marketplaces
+            .all()
+            .any(|m| m.catalog.get(asin).is_some())
+        {
             return Err(ApiError::bad_request(format!(
                 "ASIN '{}' is not in the catalogue",
                 l.asin

@@ -14,13 +14,14 @@ use crate::domain::checks::{self, Outcome, Verdict};
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
 use crate::domain::fulfilment::Fulfilment;
 use crate::domain::order::{DocKind, DocumentMeta, Order, TestResult};
-use crate::domain::pricing::yen;
+use crate::domain::pricing::{Quote, TaxBasis};
 use crate::domain::scenario::PartStatus;
 use crate::domain::session::Session;
 use crate::i18n::Texts;
 use crate::store::StoreError;
 use crate::web::settings::group_or_404;
 use crate::web::{Chrome, Ctx, PageError, PagePath, render, show_time};
+use rust_decimal::Decimal;
 
 /// A yes/no field of パンチアウト設定の詳細.
 pub struct SetupField {
@@ -156,6 +157,16 @@ pub struct ShipmentView {
     pub items: String,
 }
 
+/// One tax charged (税金の見積もり): the line it is on (or shipping, or the
+/// whole order), the tax with its category and region, its rate.
+pub struct TaxRow {
+    pub basis: String,
+    pub name: String,
+    pub rate: String,
+    pub taxable: String,
+    pub amount: String,
+}
+
 pub struct CheckRow {
     pub class: &'static str,
     pub text: String,
@@ -186,6 +197,8 @@ struct EntryPage {
     shipping: String,
     discount: String,
     total: String,
+    taxes: Vec<TaxRow>,
+    tax_exempt: bool,
     confirmation: DeliveryView,
     shipments: Vec<ShipmentView>,
     invoice: Option<DeliveryView>,
@@ -335,7 +348,9 @@ impl EntryPage {
         let scenario = state.scenarios.get_or_basic(&order.scenario);
         let session = checked.session.as_deref();
         let plan = order.fulfilment.as_ref();
-        let q = plan.map(|p| p.quote).unwrap_or_default();
+        let q = plan.map(|p| p.quote.clone()).unwrap_or_default();
+        let market = state.market(&group);
+        let money = |amount| market.pricing.currency.display(amount);
         let delivery = |kind, step| {
             let found = checked
                 .deliveries
@@ -365,14 +380,16 @@ impl EntryPage {
             poom_sent: session
                 .and_then(|s| s.returns.last())
                 .map(|r| show_time(&r.sent_at)),
-            lines: entry_lines(&state.catalog, &order),
+            lines: entry_lines(&market.catalog, &order),
             po_total: po_total(&order),
             header_type: plan.map(|p| p.header_type.to_string()).unwrap_or_default(),
             confirmed: plan.map(|p| confirmed_rows(t, p)).unwrap_or_default(),
-            tax: yen(q.tax),
-            shipping: yen(q.shipping),
-            discount: yen(q.discount),
-            total: yen(q.total),
+            tax: money(q.tax),
+            shipping: money(q.shipping),
+            discount: money(-q.discount),
+            total: money(q.total),
+            taxes: tax_rows(&q, money),
+            tax_exempt: q.exempt,
             confirmation: delivery(DeliveryKind::Confirmation, 0),
             shipments: plan
                 .map(|p| shipment_views(t, p, |i| delivery(DeliveryKind::ShipNotice, i)))
@@ -409,6 +426,27 @@ fn deviations(session: Option<&Session>, order: &Order) -> Vec<Deviation> {
         .flat_map(|s| s.setup.deviations.iter())
         .chain(&order.deviations)
         .cloned()
+        .collect()
+}
+
+/// 税金の見積もり in detail: each tax charged, on what, at which rate.
+fn tax_rows(q: &Quote, money: impl Fn(Decimal) -> String) -> Vec<TaxRow> {
+    q.taxes
+        .iter()
+        .map(|c| TaxRow {
+            basis: match c.basis {
+                TaxBasis::Line(n) => n.to_string(),
+                TaxBasis::Shipping => "shipping".into(),
+                TaxBasis::Order => "*".into(),
+            },
+            name: match &c.region {
+                Some(region) => format!("{} ({}, {region})", c.name, c.category),
+                None => format!("{} ({})", c.name, c.category),
+            },
+            rate: format!("{}%", c.rate.normalize()),
+            taxable: money(c.taxable),
+            amount: money(c.amount),
+        })
         .collect()
 }
 

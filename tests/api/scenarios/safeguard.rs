@@ -121,7 +121,7 @@ async fn safeguard_shipping_over_the_maximum_cancels_the_order() {
     tolerances(
         &app,
         Tolerances {
-            max_shipping_yen: Some(1000),
+            max_shipping: Some(1000.into()),
             ..Tolerances::default()
         },
     )

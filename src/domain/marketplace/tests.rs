@@ -1,0 +1,173 @@
+use rust_decimal::Decimal;
+
+use super::*;
+
+fn embedded_files() -> Vec<(String, String)> {
+    EMBEDDED
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+        .map(|f| {
+            (
+                f.path().display().to_string(),
+                f.contents_utf8().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The embedded files with `store`'s text changed by `edit`.
+fn with_edit(store: &str, edit: impl Fn(&str) -> String) -> Result<Marketplaces, MarketplaceError> {
+    let files = embedded_files()
+        .into_iter()
+        .map(|(o, t)| {
+            let text = if o == store { edit(&t) } else { t };
+            (o, text)
+        })
+        .collect();
+    Marketplaces::from_files(files)
+}
+
+#[test]
+fn every_store_loads_with_each_product_priced_and_titled_in_its_currency() {
+    let markets = Marketplaces::embedded().unwrap();
+    assert_eq!(
+        markets.codes(),
+        ["CA", "DE", "ES", "FR", "IN", "IT", "JP", "UK", "US"]
+    );
+    for m in markets.all() {
+        let currency = &m.pricing.currency;
+        assert_eq!(currency.code.len(), 3, "{}", m.code);
+        assert_eq!(m.catalog.products().len(), 33, "{}", m.code);
+        for p in m.catalog.products() {
+            assert!(!p.title.trim().is_empty() && !p.title_en.trim().is_empty());
+            assert!(
+                p.price > Decimal::ZERO && currency.fits(p.price),
+                "{}",
+                p.asin
+            );
+        }
+        assert_eq!(m.catalog.categories.len(), 6, "{}", m.code);
+    }
+}
+
+#[test]
+fn each_provinces_and_states_components_add_up_to_its_published_rate() {
+    let markets = Marketplaces::embedded().unwrap();
+    let ca = &markets.get("CA").unwrap().pricing.tax;
+    let total = |region: &str| -> Decimal {
+        ca.components
+            .iter()
+            .filter_map(|c| c.rate("standard", Some(region)))
+            .sum()
+    };
+    let expected = [
+        ("ON", "13"),
+        ("NS", "14"),
+        ("NB", "15"),
+        ("QC", "14.975"),
+        ("BC", "12"),
+        ("MB", "12"),
+        ("SK", "11"),
+        ("AB", "5"),
+    ];
+    for (region, rate) in expected {
+        assert_eq!(total(region), rate.parse::<Decimal>().unwrap(), "{region}");
+    }
+    let india = &markets.get("IN").unwrap().pricing.tax;
+    for class in ["standard", "reduced", "zero"] {
+        let rate = |category: &str| {
+            india
+                .components
+                .iter()
+                .find(|c| c.category == category)
+                .and_then(|c| c.rate(class, None))
+                .unwrap()
+        };
+        assert_eq!(rate("cgst") + rate("sgst"), rate("igst"), "{class}");
+    }
+}
+
+#[test]
+fn japan_is_absim_as_it_was() {
+    let jp = Marketplaces::embedded().unwrap().japan().clone();
+    assert_eq!(
+        (jp.pricing.currency.code.as_str(), jp.language.as_str()),
+        ("JPY", "ja")
+    );
+    let desk = jp.catalog.get("B087JWRCP5").unwrap();
+    assert_eq!(desk.price, Decimal::from(16182));
+    assert_eq!(desk.manufacturer, "山善(YAMAZEN)");
+    assert_eq!(jp.sold_by(), "Amazon.co.jp");
+    assert_eq!(jp.texts.active_carrier, "ヤマト運輸");
+}
+
+#[test]
+fn the_german_store_writes_what_amazons_german_cart_says() {
+    let de = Marketplaces::embedded().unwrap().get("de").unwrap().clone();
+    assert_eq!(de.language, "de-DE");
+    assert_eq!(de.sold_by(), "Amazon.de");
+    assert_eq!(
+        de.texts.cart_shipping,
+        "Versandkosten (Versandsteuern ausgeschlossen)."
+    );
+}
+
+#[test]
+fn a_cart_is_taxed_where_the_store_estimates_until_a_po_names_its_region() {
+    let us = Marketplaces::embedded().unwrap().get("US").unwrap().clone();
+    assert_eq!(us.destination(None, false).region.as_deref(), Some("WA"));
+    assert_eq!(
+        us.destination(Some(" ny "), false).region.as_deref(),
+        Some("NY")
+    );
+    assert!(us.destination(None, true).exempt);
+    let de = Marketplaces::embedded().unwrap().get("DE").unwrap().clone();
+    assert!(
+        !de.destination(None, true).exempt,
+        "only where the store allows it"
+    );
+}
+
+/// A store file, how to break it, and what the refusal must say.
+type Breakage = (&'static str, fn(&str) -> String, &'static str);
+
+#[test]
+fn a_broken_store_file_is_refused_naming_the_file_and_the_problem() {
+    let cases: [Breakage; 5] = [
+        (
+            "de.toml",
+            |t| t.replacen("code = \"EUR\"", "code = \"EURO\"", 1),
+            "ISO 4217",
+        ),
+        (
+            "de.toml",
+            |t| t.replacen("price = \"104.99\"", "price = \"104.995\"", 1),
+            "decimals",
+        ),
+        ("us.toml", |t| t.replacen("\"WY\",", "", 1), "'WY'"),
+        (
+            "fr.toml",
+            |t| t.replacen("rounding = \"line\"", "rounding = \"sometimes\"", 1),
+            "rounding",
+        ),
+        (
+            "jp.toml",
+            |t| t.replacen("[products.B087JWRCP5]", "[products.B087JWRCP6]", 1),
+            "B087JWRCP6",
+        ),
+    ];
+    for (file, edit, says) in cases {
+        let err = with_edit(file, edit).unwrap_err();
+        assert_eq!(err.file, file);
+        assert!(err.reason.contains(says), "{file}: {}", err.reason);
+    }
+}
+
+#[test]
+fn a_code_is_checked_and_named_in_upper_case() {
+    let markets = Marketplaces::embedded().unwrap();
+    assert_eq!(markets.check_code(" de ").unwrap(), "DE");
+    let refused = markets.check_code("GB").unwrap_err();
+    assert!(refused.contains("not one of CA, DE"), "{refused}");
+    assert_eq!(markets.get_or_default("XX").code, "JP");
+}
