@@ -127,7 +127,7 @@ pub fn decide(
         run_id: at.run_id.clone(),
     };
     let mails = mail::order_mails(
-        group,
+        (group, at.market),
         &order,
         &plan,
         at.session.and_then(|s| s.setup.email.as_deref()),

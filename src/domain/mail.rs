@@ -7,9 +7,75 @@ use std::fmt::Write;
 
 use super::account::Group;
 use super::fulfilment::{Fulfilment, PlannedPart};
+use super::marketplace::Marketplace;
 use super::order::Order;
-use super::pricing::push_yen;
+use super::pricing::Currency;
 use super::scenario::PartStatus;
+
+/// The e-mail's words: Amazon Business Japan's, or English for every other
+/// store until the pages' message catalogues speak the store's language.
+struct Words {
+    subject: &'static str,
+    greeting: &'static str,
+    intro: &'static str,
+    order_number: &'static str,
+    po_number: &'static str,
+    accepted: &'static str,
+    refused: &'static str,
+    line: &'static str,
+    none: &'static str,
+    amounts: [&'static str; 5],
+}
+
+const JAPANESE: Words = Words {
+    subject: "Amazonビジネス: ご注文の確認 (注文番号 {confirm}, 発注番号 {order})",
+    greeting: "{group} 様",
+    intro: "Amazonビジネスをご利用いただきありがとうございます。以下のご注文を承りました。\n\
+            これはテストモード (absim) の注文です。商品は発送されず、請求も発生しません。",
+    order_number: "注文番号",
+    po_number: "発注番号",
+    accepted: "承認された商品",
+    refused: "否認された商品",
+    line: "行",
+    none: "(なし)",
+    amounts: [
+        "小計",
+        "税金の見積もり",
+        "配送料の見積もり",
+        "割引",
+        "合計金額",
+    ],
+};
+
+const ENGLISH: Words = Words {
+    subject: "Amazon Business: your order confirmation (order {confirm}, PO {order})",
+    greeting: "Dear {group},",
+    intro: "Thank you for shopping with Amazon Business. We have received the order below.\n\
+            This is a test-mode order (absim): nothing is shipped and nothing is charged.",
+    order_number: "Order number",
+    po_number: "PO number",
+    accepted: "Accepted items",
+    refused: "Refused items",
+    line: "Line ",
+    none: "(none)",
+    amounts: [
+        "Subtotal",
+        "Estimated tax",
+        "Estimated shipping",
+        "Discount",
+        "Total",
+    ],
+};
+
+impl Words {
+    fn of(market: &Marketplace) -> &'static Words {
+        if market.language.starts_with("ja") {
+            &JAPANESE
+        } else {
+            &ENGLISH
+        }
+    }
+}
 
 /// An e-mail to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +92,7 @@ pub type Mails = smallvec::SmallVec<[NewMail; 1]>;
 /// The order confirmation e-mails of an accepted order. `user_email` is
 /// the punchout user's address (from the setup request).
 pub fn order_mails<'t>(
-    group: &Group,
+    (group, market): (&Group, &Marketplace),
     order: &Order,
     plan: &Fulfilment,
     user_email: Option<&str>,
@@ -47,37 +113,43 @@ pub fn order_mails<'t>(
     if recipients.is_empty() {
         return Mails::new();
     }
-    let subject = format!(
-        "Amazonビジネス: ご注文の確認 (注文番号 {}, 発注番号 {})",
-        order.confirm_id, order.order_id
-    );
+    let words = Words::of(market);
+    let currency = &market.pricing.currency;
+    let subject = words
+        .subject
+        .replace("{confirm}", &order.confirm_id)
+        .replace("{order}", &order.order_id);
     // Written in place: a String per row, per amount and per reason was a
     // large share of a cart PO's handler. The room is a row with a
     // product's title per line.
     let mut body = String::with_capacity(768 + 256 * plan.lines.len());
     let _ = write!(
         body,
-        "{group} 様\n\nAmazonビジネスをご利用いただきありがとうございます。以下のご注文を承りました。\n\
-         これはテストモード (absim) の注文です。商品は発送されず、請求も発生しません。\n\n\
-         注文番号: {confirm}\n発注番号: {order_id}\n\n承認された商品:\n",
-        group = group.name,
+        "{greeting}\n\n{intro}\n\n{on}: {confirm}\n{pn}: {order_id}\n\n{accepted}:\n",
+        greeting = words.greeting.replace("{group}", &group.name),
+        intro = words.intro,
+        on = words.order_number,
+        pn = words.po_number,
         confirm = order.confirm_id,
         order_id = order.order_id,
+        accepted = words.accepted,
     );
-    write_rows(&mut body, order, plan, &title_of, false);
-    body.push_str("\n否認された商品:\n");
-    write_rows(&mut body, order, plan, &title_of, true);
+    let rows = Rows {
+        order,
+        plan,
+        words,
+        currency,
+    };
+    rows.write(&mut body, &title_of, false);
+    let _ = write!(body, "\n{}:\n", words.refused);
+    rows.write(&mut body, &title_of, true);
     body.push('\n');
     let q = &plan.quote;
-    for (label, amount) in [
-        ("小計: ￥", q.subtotal),
-        ("税金の見積もり: ￥", q.tax),
-        ("配送料の見積もり: ￥", q.shipping),
-        ("割引: -￥", q.discount),
-        ("合計金額: ￥", q.total),
-    ] {
+    let figures = [q.subtotal, q.tax, q.shipping, -q.discount, q.total];
+    for (label, amount) in words.amounts.iter().zip(figures) {
         body.push_str(label);
-        push_yen(&mut body, amount);
+        body.push_str(": ");
+        currency.push_display(&mut body, amount);
         body.push('\n');
     }
     // The last recipient takes the texts themselves.
@@ -98,45 +170,56 @@ pub fn order_mails<'t>(
     mails
 }
 
-/// The rows of the parts accepted (or backordered), or of those refused,
-/// one a line; "(なし)" where there are none.
-fn write_rows<'t>(
-    body: &mut String,
-    order: &Order,
-    plan: &Fulfilment,
-    title_of: &impl Fn(&str) -> Option<&'t str>,
-    refused: bool,
-) {
-    let before = body.len();
-    let of_this_list = |p: &&PlannedPart| (p.status == PartStatus::Reject) == refused;
-    for l in &plan.lines {
-        // Each pass looks a title up only for the lines it lists.
-        if !l.parts.iter().any(|p| of_this_list(&p)) {
-            continue;
-        }
-        let title = order
-            .lines
-            .iter()
-            .find(|o| o.line_number == l.line_number)
-            .map(|o| title_of(&o.asin).unwrap_or(&o.asin))
-            .unwrap_or_default();
-        for p in l.parts.iter().filter(of_this_list) {
-            let _ = write!(
-                body,
-                "  行{} {} × {} ￥",
-                l.line_number,
-                title,
-                p.quantity.normalize()
-            );
-            push_yen(body, l.unit_price);
-            if let Some(r) = &p.reason {
-                let _ = write!(body, " ({r})");
+/// What an e-mail's rows are written from.
+struct Rows<'a> {
+    order: &'a Order,
+    plan: &'a Fulfilment,
+    words: &'static Words,
+    currency: &'a Currency,
+}
+
+impl Rows<'_> {
+    /// The rows of the parts accepted (or backordered), or of those
+    /// refused, one a line; "(なし)" where there are none.
+    fn write<'t>(
+        &self,
+        body: &mut String,
+        title_of: &impl Fn(&str) -> Option<&'t str>,
+        refused: bool,
+    ) {
+        let before = body.len();
+        let of_this_list = |p: &&PlannedPart| (p.status == PartStatus::Reject) == refused;
+        for l in &self.plan.lines {
+            // Each pass looks a title up only for the lines it lists.
+            if !l.parts.iter().any(|p| of_this_list(&p)) {
+                continue;
             }
-            body.push('\n');
+            let title = self
+                .order
+                .lines
+                .iter()
+                .find(|o| o.line_number == l.line_number)
+                .map(|o| title_of(&o.asin).unwrap_or(&o.asin))
+                .unwrap_or_default();
+            for p in l.parts.iter().filter(of_this_list) {
+                let _ = write!(
+                    body,
+                    "  {}{} {} × {} ",
+                    self.words.line,
+                    l.line_number,
+                    title,
+                    p.quantity.normalize()
+                );
+                self.currency.push_display(body, l.unit_price);
+                if let Some(r) = &p.reason {
+                    let _ = write!(body, " ({r})");
+                }
+                body.push('\n');
+            }
         }
-    }
-    if body.len() == before {
-        body.push_str("  (なし)\n");
+        if body.len() == before {
+            let _ = writeln!(body, "  {}", self.words.none);
+        }
     }
 }
 
@@ -165,9 +248,14 @@ mod tests {
         )
         .unwrap();
         // A2 is not in the catalogue: its row names the ASIN.
-        let mails = order_mails(&group, &order, &plan, Some("u@example.jp"), |asin| {
-            (asin == "A1").then_some("商品A1")
-        });
+        let japan = crate::fixtures::markets().japan();
+        let mails = order_mails(
+            (&group, japan),
+            &order,
+            &plan,
+            Some("u@example.jp"),
+            |asin| (asin == "A1").then_some("商品A1"),
+        );
         assert_eq!(mails.len(), 1);
         assert_eq!(
             mails[0].body,
@@ -176,20 +264,54 @@ mod tests {
              注文番号: 145-1\n発注番号: PO-1\n\n\
              承認された商品:\n  行1 商品A1 × 2 ￥16,182\n\n\
              否認された商品:\n  行2 A2 × 1 ￥0.50 (お取り扱いできません)\n\n\
-             小計: ￥32,364\n税金の見積もり: ￥3,236\n配送料の見積もり: ￥1,234,567\n割引: -￥373\n合計金額: ￥-1,234.50\n"
+             小計: ￥32,364\n税金の見積もり: ￥3,236\n配送料の見積もり: ￥1,234,567\n割引: -￥373\n合計金額: -￥1,234.50\n"
         );
 
         // The administrator too: each gets the same e-mail; one address
         // given twice gets it once.
         group.mail.to_admin = true;
         group.mail.admin_email = Some("admin@example.jp".into());
-        let both = order_mails(&group, &order, &plan, Some("u@example.jp"), |_| None);
+        let both = order_mails((&group, japan), &order, &plan, Some("u@example.jp"), |_| {
+            None
+        });
         let to: Vec<&str> = both.iter().map(|m| m.recipient.as_str()).collect();
         assert_eq!(to, ["u@example.jp", "admin@example.jp"]);
         assert_eq!(both[0].subject, both[1].subject);
         assert_eq!(both[0].body, both[1].body);
         assert!(both[0].subject.contains("145-1") && both[0].subject.contains("PO-1"));
-        let once = order_mails(&group, &order, &plan, Some("admin@example.jp"), |_| None);
+        let once = order_mails(
+            (&group, japan),
+            &order,
+            &plan,
+            Some("admin@example.jp"),
+            |_| None,
+        );
         assert_eq!(once.len(), 1);
+
+        // A German group's e-mail: in English until the pages speak German,
+        // its amounts in euros with cents.
+        let germany = crate::fixtures::markets().get("DE").unwrap();
+        let de = order_mails((&group, germany), &order, &plan, None, |_| {
+            Some("Schreibtisch")
+        });
+        assert!(
+            de[0]
+                .subject
+                .starts_with("Amazon Business: your order confirmation (order 145-1, PO PO-1)")
+        );
+        assert!(
+            de[0]
+                .body
+                .contains("Accepted items:\n  Line 1 Schreibtisch × 2 €16,182.00\n"),
+            "{}",
+            de[0].body
+        );
+        assert!(
+            de[0]
+                .body
+                .ends_with("Discount: -€373.00\nTotal: -€1,234.50\n"),
+            "{}",
+            de[0].body
+        );
     }
 }

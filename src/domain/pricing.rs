@@ -52,14 +52,16 @@ impl Currency {
         out
     }
 
-    /// [`Currency::display`], written at the end of `out`.
+    /// [`Currency::display`], written at the end of `out`. An amount with
+    /// more decimals than the currency has (a PO's odd price, accepted
+    /// leniently) is shown as it is, not rounded out of sight.
     pub fn push_display(&self, out: &mut String, amount: Decimal) {
         if amount.is_sign_negative() && !amount.is_zero() {
             out.push('-');
         }
         out.push_str(&self.symbol);
-        let amount = self.round(amount.abs());
-        if self.minor_units == 0 {
+        let amount = amount.abs();
+        if !self.fits(amount) || self.minor_units == 0 {
             push_yen(out, amount);
         } else {
             let text = format!("{amount:.prec$}", prec = self.minor_units as usize);
@@ -222,7 +224,12 @@ pub fn push_yen(out: &mut String, amount: Decimal) {
         out.extend(digits[at..].iter().map(|&b| char::from(b)));
         return;
     }
-    let plain = format!("{:.2}", amount);
+    // Two decimals, or all of them when there are more: a figure is never
+    // rounded on its way to a person.
+    let plain = match amount.normalize() {
+        exact if exact.scale() > 2 => exact.to_string(),
+        _ => format!("{:.2}", amount),
+    };
     let (sign, digits) = match plain.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", plain.as_str()),

@@ -157,3 +157,181 @@ fn a_german_confirmation_carries_each_lines_vat_in_euros() {
         "249.88"
     );
 }
+
+/// Random carts, quantities and ship-to regions in every marketplace: the
+/// confirmation's amounts add up (total = subtotal + tax + shipping -
+/// discount), its line and shipping taxes make its header's tax where the
+/// store taxes per line, and no amount has more decimals than the store's
+/// currency.
+mod properties {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::confirmation;
+    use crate::cxml::confirmation::ConfirmationRequest;
+    use crate::cxml::{Cxml, Money, read, write};
+    use crate::domain::account::{DEFAULT_GROUP_NAME, Group};
+    use crate::domain::fulfilment::plan;
+    use crate::domain::marketplace::Marketplace;
+    use crate::domain::order::{Order, OrderLine, price_order};
+    use crate::domain::pricing::Charging;
+    use crate::domain::safeguard::Tolerances;
+    use crate::domain::scenario::Scenarios;
+    use crate::fixtures::markets;
+
+    /// A cart: (product index, quantity) pairs, picked modulo the catalogue.
+    type Cart = Vec<(usize, u32)>;
+
+    fn order_lines(market: &Marketplace, cart: &Cart) -> Vec<OrderLine> {
+        let products = market.catalog.products();
+        cart.iter()
+            .enumerate()
+            .map(|(i, (pick, qty))| {
+                let p = &products[pick % products.len()];
+                OrderLine {
+                    line_number: i as u32 + 1,
+                    asin: p.asin.as_str().into(),
+                    aux_id: None,
+                    description: p.title.as_str().into(),
+                    unit_price: p.price,
+                    currency: market.pricing.currency.code.clone(),
+                    quantity: Decimal::from(*qty),
+                    unit_of_measure: "EA".into(),
+                    tax_class: p.tax_class.as_str().into(),
+                }
+            })
+            .collect()
+    }
+
+    /// The confirmation of `cart` shipped to `region` (or the store's default).
+    fn confirm(
+        market: &Marketplace,
+        cart: &Cart,
+        region: Option<&str>,
+        exempt: bool,
+    ) -> Cxml<ConfirmationRequest> {
+        let lines = order_lines(market, cart);
+        let charging = Charging {
+            pricing: &market.pricing,
+            to: market.destination(region, exempt),
+            shipping_fee: None,
+        };
+        let scenarios = Scenarios::embedded().unwrap();
+        let fulfilment = plan(
+            &lines,
+            scenarios.basic(),
+            &Tolerances::default(),
+            &charging,
+            None,
+        );
+        let order = Order {
+            no: 1,
+            group_id: 1,
+            order_id: "PO-1".into(),
+            order_date: "2026-12-07T10:00:00+09:00".into(),
+            payload_id: "p@b".into(),
+            scenario: "basic".into(),
+            session_id: None,
+            received_at: crate::cxml::time::now(),
+            quote: price_order(&lines, &charging),
+            lines,
+            po_total: None,
+            confirm_id: "111-2222222-3333333".into(),
+            delivery_number: "test1".into(),
+            shipment_identifier: "1".into(),
+            carrier: market.texts.test_carrier.as_str().into(),
+            deployment_mode: "test".into(),
+            mark: None,
+            deviations: vec![],
+            fulfilment: None,
+            refusal: None,
+            run_id: None,
+        };
+        let group = Group::generate(1, DEFAULT_GROUP_NAME);
+        // Read back from its text, as the buyer reads it.
+        let doc = confirmation("p@absim".into(), (&group, market), &order, &fulfilment);
+        read::<ConfirmationRequest>(write::document(&doc).as_bytes())
+            .expect("absim reads its own confirmation")
+            .doc
+    }
+
+    fn amount(money: &Money, market: &Marketplace) -> Decimal {
+        assert_eq!(
+            money.currency, market.pricing.currency.code,
+            "every Money in the store's currency"
+        );
+        let a: Decimal = money.value.parse().expect("a number");
+        assert!(
+            market.pricing.currency.fits(a),
+            "{} {} has more decimals than {} allows",
+            money.value,
+            money.currency,
+            market.code
+        );
+        a
+    }
+
+    fn check(market: &Marketplace, doc: &Cxml<ConfirmationRequest>) {
+        let c = doc.payload().expect("a confirmation");
+        let h = &c.header;
+        let total = amount(&h.total.as_ref().unwrap().money, market);
+        let tax = amount(&h.tax.as_ref().unwrap().money, market);
+        let shipping_el = h.shipping.as_ref().unwrap();
+        let shipping = amount(&shipping_el.money, market);
+        let discount = shipping_el.discount();
+        let mut subtotal = Decimal::ZERO;
+        let mut line_taxes = Decimal::ZERO;
+        for item in &c.items {
+            for s in &item.statuses {
+                if let Some(price) = &s.unit_price {
+                    let qty: Decimal = s.quantity.parse().unwrap();
+                    subtotal += qty * amount(&price.money, market);
+                }
+                if let Some(t) = &s.tax {
+                    line_taxes += amount(&t.money, market);
+                }
+            }
+        }
+        assert_eq!(
+            total,
+            subtotal + tax + shipping - discount,
+            "{}: the total adds up",
+            market.code
+        );
+        if !h.tax.as_ref().unwrap().details.is_empty() || line_taxes > Decimal::ZERO {
+            let shipping_tax: Decimal = h
+                .tax
+                .as_ref()
+                .unwrap()
+                .details
+                .iter()
+                .filter_map(|d| d.tax_amount.money.amount())
+                .sum();
+            assert_eq!(
+                tax,
+                line_taxes + shipping_tax,
+                "{}: line and shipping taxes make the tax",
+                market.code
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_stores_confirmation_adds_up_and_fits_its_currency(
+            store in 0usize..9,
+            cart in prop::collection::vec((0usize..64, 1u32..25), 1..6),
+            region in 0usize..64,
+            exempt in any::<bool>(),
+        ) {
+            let all: Vec<&Marketplace> = markets().all().collect();
+            let market = all[store % all.len()];
+            let regions = &market.address.regions;
+            let region = (!regions.is_empty()).then(|| regions[region % regions.len()].as_str());
+            let exempt = exempt && market.exempt_allowed;
+            check(market, &confirm(market, &cart, region, exempt));
+        }
+    }
+}

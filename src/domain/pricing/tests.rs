@@ -1,8 +1,8 @@
 use super::*;
-use crate::domain::marketplace::{Marketplace, Marketplaces};
+use crate::domain::marketplace::Marketplace;
 
 fn store(code: &str) -> Marketplace {
-    Marketplaces::embedded().unwrap().get(code).unwrap().clone()
+    crate::fixtures::markets().get(code).unwrap().clone()
 }
 
 fn line(n: u32, amount: &str, class: &'static str) -> Taxable<'static> {
@@ -187,4 +187,22 @@ fn yen_separates_thousands_and_prints_whole_amounts_without_decimals() {
     assert_eq!(yen("0.5".parse().unwrap()), "0.50");
     assert_eq!(yen(Decimal::MAX), "79,228,162,514,264,337,593,543,950,335");
     assert_eq!(yen(Decimal::MIN), "-79,228,162,514,264,337,593,543,950,335");
+}
+
+#[test]
+fn an_amount_for_people_has_its_symbol_sign_separators_and_the_currencys_decimals() {
+    let (yen, eur, inr) = (
+        store("JP").pricing.currency,
+        store("DE").pricing.currency,
+        store("IN").pricing.currency,
+    );
+    assert_eq!(yen.display(d("17800.00")), "￥17,800");
+    assert_eq!(yen.display(d("-373")), "-￥373");
+    assert_eq!(eur.display(d("1249.9")), "€1,249.90");
+    assert_eq!(eur.display(d("-39.9")), "-€39.90");
+    assert_eq!(inr.display(Decimal::ZERO), "₹0.00");
+    // A PO's price with more decimals than the currency has is shown as
+    // sent, not rounded away.
+    assert_eq!(yen.display(d("0.5")), "￥0.50");
+    assert_eq!(eur.display(d("1.005")), "€1.005");
 }
