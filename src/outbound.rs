@@ -197,7 +197,7 @@ async fn document_of(
             (
                 write::document(&documents::ship_notice(
                     payload_id.clone(),
-                    &group,
+                    (&group, state.market(&group)),
                     order,
                     shipment,
                 )),

@@ -146,7 +146,7 @@ pub fn fixture() -> Fixture {
         let confirmation =
             documents::confirmation("c@bench".into(), (&group, market), &order, &plan);
         let ship_notice =
-            documents::ship_notice("s@bench".into(), &group, &order, &plan.shipments[0]);
+            documents::ship_notice("s@bench".into(), (&group, market), &order, &plan.shipments[0]);
         Fixture {
             _data: data,
             rt: tokio::runtime::Builder::new_current_thread()

@@ -263,7 +263,7 @@ pub fn order_message(
             .then(|| Status::new(204, "No Content", "")),
         payload: request.payload,
     });
-    doc
+    in_store(market, doc)
 }
 
 fn order_reference(order: &Order) -> OrderReference {
@@ -346,28 +346,31 @@ pub fn confirmation(
             }
         })
         .collect();
-    write::request(
-        payload_id,
-        amazon_header(group, true),
-        &order.deployment_mode,
-        ConfirmationRequest {
-            header: ConfirmationHeader {
-                confirm_id: Some(order.confirm_id.to_string()),
-                operation: "new".into(),
-                kind: plan.header_type.to_string(),
-                notice_date: time::format(&now),
-                total: Some(MoneyHolder::of(currency, q.total)),
-                shipping: Some(shipping(market, q, Words::Order)),
-                tax: Some(tax(market, q, Words::Order)),
-                comments: plan
-                    .header_reason
-                    .iter()
-                    .map(|r| comment(lang, "reason", r.clone()))
-                    .collect(),
+    in_store(
+        market,
+        write::request(
+            payload_id,
+            amazon_header(group, true),
+            &order.deployment_mode,
+            ConfirmationRequest {
+                header: ConfirmationHeader {
+                    confirm_id: Some(order.confirm_id.to_string()),
+                    operation: "new".into(),
+                    kind: plan.header_type.to_string(),
+                    notice_date: time::format(&now),
+                    total: Some(MoneyHolder::of(currency, q.total)),
+                    shipping: Some(shipping(market, q, Words::Order)),
+                    tax: Some(tax(market, q, Words::Order)),
+                    comments: plan
+                        .header_reason
+                        .iter()
+                        .map(|r| comment(lang, "reason", r.clone()))
+                        .collect(),
+                },
+                order_reference: order_reference(order),
+                items,
             },
-            order_reference: order_reference(order),
-            items,
-        },
+        ),
     )
 }
 
@@ -375,49 +378,52 @@ pub fn confirmation(
 /// carrier.
 pub fn ship_notice(
     payload_id: String,
-    group: &Group,
+    (group, market): (&Group, &Marketplace),
     order: &Order,
     shipment: &PlannedShipment,
 ) -> Cxml<ShipNoticeRequest> {
     let now = time::now();
     let delivery = now + chrono::Duration::days(2);
-    write::request(
-        payload_id,
-        amazon_header(group, true),
-        &order.deployment_mode,
-        ShipNoticeRequest {
-            header: ShipNoticeHeader {
-                shipment_id: shipment.shipment_id.to_string(),
-                operation: "new".into(),
-                notice_date: time::format(&now),
-                shipment_date: Some(time::format(&now)),
-                delivery_date: Some(time::format(&delivery)),
-                shipment_type: Some("actual".into()),
-            },
-            controls: vec![ShipControl {
-                carriers: vec![CarrierIdentifier {
-                    domain: "companyName".into(),
-                    value: order.carrier.to_string(),
+    in_store(
+        market,
+        write::request(
+            payload_id,
+            amazon_header(group, true),
+            &order.deployment_mode,
+            ShipNoticeRequest {
+                header: ShipNoticeHeader {
+                    shipment_id: shipment.shipment_id.to_string(),
+                    operation: "new".into(),
+                    notice_date: time::format(&now),
+                    shipment_date: Some(time::format(&now)),
+                    delivery_date: Some(time::format(&delivery)),
+                    shipment_type: Some("actual".into()),
+                },
+                controls: vec![ShipControl {
+                    carriers: vec![CarrierIdentifier {
+                        domain: "companyName".into(),
+                        value: order.carrier.to_string(),
+                    }],
+                    shipment_identifiers: vec![shipment.tracking.to_string()],
+                    package: Some(PackageIdentification {
+                        range_begin: 1,
+                        range_end: 1,
+                    }),
                 }],
-                shipment_identifiers: vec![shipment.tracking.to_string()],
-                package: Some(PackageIdentification {
-                    range_begin: 1,
-                    range_end: 1,
-                }),
-            }],
-            portions: vec![ShipNoticePortion {
-                order_reference: order_reference(order),
-                items: shipment
-                    .items
-                    .iter()
-                    .map(|(line, q)| ShipNoticeItem {
-                        quantity: quantity_text(*q),
-                        line_number: line.to_string(),
-                        unit_of_measure: order.unit_of_measure(*line).to_owned(),
-                    })
-                    .collect(),
-            }],
-        },
+                portions: vec![ShipNoticePortion {
+                    order_reference: order_reference(order),
+                    items: shipment
+                        .items
+                        .iter()
+                        .map(|(line, q)| ShipNoticeItem {
+                            quantity: quantity_text(*q),
+                            line_number: line.to_string(),
+                            unit_of_measure: order.unit_of_measure(*line).to_owned(),
+                        })
+                        .collect(),
+                }],
+            },
+        ),
     )
 }
 
@@ -459,38 +465,53 @@ pub fn invoice(
             })
         })
         .collect();
-    write::request(
-        payload_id,
-        amazon_header(group, true),
-        &order.deployment_mode,
-        InvoiceDetailRequest {
-            header: InvoiceDetailRequestHeader {
-                invoice_id: format!("INV-{}", order.confirm_id),
-                purpose: "standard".into(),
-                operation: "new".into(),
-                invoice_date: time::format(&time::now()),
-                header_indicator: Default::default(),
-                line_indicator: Default::default(),
-            },
-            orders: vec![InvoiceDetailOrder {
-                info: InvoiceDetailOrderInfo {
-                    order_reference: order_reference(order),
+    in_store(
+        market,
+        write::request(
+            payload_id,
+            amazon_header(group, true),
+            &order.deployment_mode,
+            InvoiceDetailRequest {
+                header: InvoiceDetailRequestHeader {
+                    invoice_id: format!("INV-{}", order.confirm_id),
+                    purpose: "standard".into(),
+                    operation: "new".into(),
+                    invoice_date: time::format(&time::now()),
+                    header_indicator: Default::default(),
+                    line_indicator: Default::default(),
                 },
-                items,
-            }],
-            summary: InvoiceDetailSummary {
-                subtotal: MoneyHolder::of(currency, q.subtotal),
-                tax: tax(market, q, Words::Order),
-                shipping: Some(MoneyHolder::of(currency, q.shipping)),
-                discount: (!q.discount.is_zero()).then(|| MoneyHolder::of(currency, q.discount)),
-                net: MoneyHolder::of(currency, q.total),
-                due: Some(MoneyHolder::of(currency, q.total)),
+                orders: vec![InvoiceDetailOrder {
+                    info: InvoiceDetailOrderInfo {
+                        order_reference: order_reference(order),
+                    },
+                    items,
+                }],
+                summary: InvoiceDetailSummary {
+                    subtotal: MoneyHolder::of(currency, q.subtotal),
+                    tax: tax(market, q, Words::Order),
+                    shipping: Some(MoneyHolder::of(currency, q.shipping)),
+                    discount: (!q.discount.is_zero())
+                        .then(|| MoneyHolder::of(currency, q.discount)),
+                    net: MoneyHolder::of(currency, q.total),
+                    due: Some(MoneyHolder::of(currency, q.total)),
+                },
             },
-        },
+        ),
     )
 }
 
 /// Rounds a quantity the way documents print it.
+/// A document of the group's store: its locale on the root (`de-DE`; Japan's
+/// descriptions say `ja`, its root `ja-JP` as before).
+fn in_store<P>(market: &Marketplace, mut doc: Cxml<P>) -> Cxml<P> {
+    doc.lang = Some(if market.language.contains('-') {
+        market.language.as_str().into()
+    } else {
+        compact_str::format_compact!("{}-{}", market.language, market.country)
+    });
+    doc
+}
+
 pub fn quantity_text(q: Decimal) -> String {
     q.normalize().to_string()
 }

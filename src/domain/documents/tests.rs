@@ -103,7 +103,12 @@ fn confirmation_and_ship_notice_use_the_po_line_numbers() {
         ("7", "2")
     );
     let plan = o.fulfilment.as_ref().unwrap();
-    let s = ship_notice("z@absim".into(), &g, &o, &plan.shipments[0]);
+    let s = ship_notice(
+        "z@absim".into(),
+        (&g, crate::fixtures::markets().japan()),
+        &o,
+        &plan.shipments[0],
+    );
     let sn = &s.payload().unwrap().portions[0].items[0];
     assert_eq!((sn.line_number.as_str(), sn.quantity.as_str()), ("7", "2"));
     assert_eq!(
