@@ -13,7 +13,7 @@ use absim::buyer::BuyerConfig;
 use crate::helpers::*;
 
 /// A ship-to: country, state or province, postal code, city.
-type Place = (
+pub(crate) type Place = (
     &'static str,
     Option<&'static str>,
     &'static str,
@@ -226,6 +226,20 @@ fn d(s: &str) -> Decimal {
 fn amount(money: &Money, currency: &str) -> Decimal {
     assert_eq!(money.currency, currency, "{money:?}");
     d(&money.value)
+}
+
+/// A desk ordered through the storefront and shipped to `place`: the
+/// order's log entry.
+pub(crate) async fn order_to(app: &mut TestApp, place: Place) -> u64 {
+    let sid = app.open_store("create", &[], None).await;
+    app.add_to_cart(&sid, DESK, 1).await;
+    let cart = app.return_cart(&sid, false).await;
+    let mut po = app.po_for(&cart, &format!("PO-{}", unique()));
+    po.request.as_mut().unwrap().payload.header.ship_to = Some(address(place));
+    let answer = app.send_po(&po).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    app.receiver.next("/confirm").await;
+    app.last_entry().await
 }
 
 /// The reference buyer's address, moved to `place`.

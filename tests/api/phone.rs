@@ -17,7 +17,7 @@ use crate::helpers::*;
 /// What the page must show: controls inside the viewport, and buttons a
 /// tap reaches.
 struct Page {
-    name: &'static str,
+    name: String,
     url: String,
     controls: &'static [&'static str],
     buttons: &'static [&'static str],
@@ -162,19 +162,19 @@ fn pages_to_measure(app: &TestApp, sid: &str, no: u64, buyer_base: &str) -> Vec<
     ];
     vec![
         Page {
-            name: "store",
+            name: "store".into(),
             url: s(""),
             controls: search_controls,
             buttons: &["button.add", ".cart-link", "form.search button"],
         },
         Page {
-            name: "search",
+            name: "search".into(),
             url: s("/search?q=%E3%83%87%E3%82%B9%E3%82%AF"),
             controls: search_controls,
             buttons: &["button.add"],
         },
         Page {
-            name: "product",
+            name: "product".into(),
             url: s("/dp/B087JWRCP5"),
             controls: &[
                 "form.search input[name=q]",
@@ -185,7 +185,7 @@ fn pages_to_measure(app: &TestApp, sid: &str, no: u64, buyer_base: &str) -> Vec<
             buttons: &["button.add"],
         },
         Page {
-            name: "cart",
+            name: "cart".into(),
             url: s("/cart"),
             controls: &[
                 ".cart-link",
@@ -195,49 +195,49 @@ fn pages_to_measure(app: &TestApp, sid: &str, no: u64, buyer_base: &str) -> Vec<
             buttons: &["#proceed"],
         },
         Page {
-            name: "checkout",
+            name: "checkout".into(),
             url: s("/checkout"),
             controls: &["table.totals tr.grand"],
             buttons: &["#request-approval"],
         },
         Page {
-            name: "log",
+            name: "log".into(),
             url: format!("{}/groups/1/log", app.base),
             controls: &["h1", "#log-rows"],
             buttons: &["form.filters button"],
         },
         Page {
-            name: "entry",
+            name: "entry".into(),
             url: format!("{}/groups/1/log/{no}", app.base),
             controls: &["h1", "#verdict", "#mark-form"],
             buttons: &["#result button"],
         },
         Page {
-            name: "settings",
+            name: "settings".into(),
             url: format!("{}/groups/1/settings", app.base),
             controls: &["h1", "#status", "#po-url"],
             buttons: &["#start-testing"],
         },
         Page {
-            name: "tests",
+            name: "tests".into(),
             url: format!("{}/groups/1/tests", app.base),
             controls: &["h1"],
             buttons: &[],
         },
         Page {
-            name: "buyer",
+            name: "buyer".into(),
             url: format!("{buyer_base}/"),
             controls: &["#email", "#cart-1"],
             buttons: &["#go-shopping"],
         },
         Page {
-            name: "buyer-order",
+            name: "buyer-order".into(),
             url: format!("{buyer_base}/orders/1"),
             controls: &["h1", "#order-total"],
             buttons: &[],
         },
         Page {
-            name: "buyer-admin",
+            name: "buyer-admin".into(),
             url: format!("{buyer_base}/admin"),
             controls: &["h1"],
             buttons: &[],
@@ -311,4 +311,90 @@ async fn cart_return(
         .into_iter()
         .map(|p| format!("cart-return ({}×{}, {lang}): {p}", viewport.0, viewport.1))
         .collect()
+}
+
+/// A store's pages with a two-line cart and an order: (its code, the
+/// ship-to of its order, the currency's mark the checkout must show).
+const STORES: [(&str, crate::marketplaces::Place, &str); 3] = [
+    ("DE", ("DE", None, "10115", "Berlin"), "€"),
+    ("US", ("US", Some("WA"), "98109", "Seattle"), "$"),
+    ("IN", ("IN", Some("MH"), "400001", "Mumbai"), "₹"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_german_a_us_and_an_indian_group_fit_a_phone_and_a_desktop() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let mut problems = Vec::new();
+    for (code, place, mark) in STORES {
+        let mut app = spawn_app_with(|s| s.marketplace = Some(code.into())).await;
+        let no = crate::marketplaces::order_to(&mut app, place).await;
+        let sid = a_cart_of_two_lines(&mut app).await;
+        let total = text_of(
+            &app.get_page(&format!("/s/{sid}/checkout")).await.html(),
+            "#totals [data-field=total]",
+        );
+        assert!(
+            total.starts_with(mark),
+            "{code}: the checkout's total is {total}"
+        );
+        let pages = store_pages(&app, code, &sid, no);
+        for viewport in VIEWPORTS {
+            browser
+                .set_window_size(viewport.0, viewport.1)
+                .await
+                .unwrap();
+            for page in &pages {
+                problems.extend(measure(&browser, page, viewport, "en").await);
+            }
+        }
+    }
+    browser.quit().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The pages whose text the store changes: titles, amounts, taxes.
+fn store_pages(app: &TestApp, code: &str, sid: &str, no: u64) -> Vec<Page> {
+    let s = |path: &str| format!("{}/s/{sid}{path}", app.base);
+    let search: &[&str] = &[
+        "form.search input[name=q]",
+        "form.search button",
+        ".cart-link",
+    ];
+    let page = |name: &str, url: String, controls, buttons| Page {
+        name: format!("{}-{name}", code.to_lowercase()),
+        url,
+        controls,
+        buttons,
+    };
+    vec![
+        page("store", s(""), search, &["button.add", ".cart-link"]),
+        page("search", s("/search?q=desk"), search, &["button.add"]),
+        page("product", s("/dp/B087JWRCP5"), search, &["button.add"]),
+        page(
+            "cart",
+            s("/cart"),
+            &["#cart tbody tr:first-child .line-total", "#subtotal"],
+            &["#proceed"],
+        ),
+        page(
+            "checkout",
+            s("/checkout"),
+            &["table.totals tr.grand"],
+            &["#request-approval"],
+        ),
+        page(
+            "entry",
+            format!("{}/groups/1/log/{no}", app.base),
+            &["h1", "#verdict", "#mark-form"],
+            &["#result button"],
+        ),
+        page(
+            "settings",
+            format!("{}/groups/1/settings", app.base),
+            &["h1", "#po-url"],
+            &["#start-testing"],
+        ),
+    ]
 }
