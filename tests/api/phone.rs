@@ -329,7 +329,7 @@ async fn a_german_a_us_and_an_indian_group_fit_a_phone_and_a_desktop() {
     let mut problems = Vec::new();
     for (code, place, mark) in STORES {
         let mut app = spawn_app_with(|s| s.marketplace = Some(code.into())).await;
-        let no = crate::marketplaces::order_to(&mut app, place).await;
+        let (no, _) = crate::marketplaces::order_to(&mut app, place).await;
         let sid = a_cart_of_two_lines(&mut app).await;
         let total = text_of(
             &app.get_page(&format!("/s/{sid}/checkout")).await.html(),
