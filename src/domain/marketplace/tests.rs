@@ -171,3 +171,38 @@ fn a_code_is_checked_and_named_in_upper_case() {
     assert!(refused.contains("not one of CA, DE"), "{refused}");
     assert_eq!(markets.get_or_default("XX").code, "JP");
 }
+
+#[test]
+fn a_tenth_store_is_a_new_file() {
+    // The Netherlands, written as a copy of Germany's file with its own code,
+    // site, language and standard VAT rate.
+    let (_, de) = embedded_files()
+        .into_iter()
+        .find(|(o, _)| o.ends_with("de.toml"))
+        .unwrap();
+    let nl = de
+        .replacen("code = \"DE\"", "code = \"NL\"", 1)
+        .replacen("site = \"www.amazon.de\"", "site = \"www.amazon.nl\"", 1)
+        .replacen("country = \"DE\"", "country = \"NL\"", 1)
+        .replacen("language = \"de-DE\"", "language = \"nl-NL\"", 1)
+        .replacen("standard = \"19\"", "standard = \"21\"", 1);
+    let mut files = embedded_files();
+    files.push(("marketplaces/nl.toml".into(), nl));
+    let markets = Marketplaces::from_files(files).unwrap();
+    assert_eq!(markets.check_code("nl"), Ok("NL".to_owned()));
+    let netherlands = markets.get("NL").unwrap();
+    assert_eq!(netherlands.sold_by(), "Amazon.nl");
+    let desk = netherlands.catalog.get("B087JWRCP5").unwrap();
+    let quote = netherlands.pricing.price(
+        &[crate::domain::pricing::Taxable {
+            line_number: 1,
+            amount: desk.price,
+            class: &desk.tax_class,
+        }],
+        &netherlands.destination(None, false),
+        None,
+    );
+    // 104.99 × 21% = 22.0479 → 22.05.
+    assert_eq!(quote.tax, Decimal::new(2205, 2));
+    assert_eq!(markets.all().count(), 10);
+}
