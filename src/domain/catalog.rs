@@ -326,6 +326,19 @@ mod tests {
     }
 
     #[test]
+    fn a_german_store_finds_the_desk_by_its_german_or_its_english_title() {
+        let c = &crate::fixtures::markets().get("DE").unwrap().catalog;
+        for query in ["Schreibtisch höhenverstellbar", "HEIGHT-ADJUSTABLE desk"] {
+            let found: Vec<&str> = c
+                .search(query, None)
+                .iter()
+                .map(|p| p.asin.as_str())
+                .collect();
+            assert_eq!(found, ["B087JWRCP5"], "{query}");
+        }
+    }
+
+    #[test]
     fn an_asin_twice_or_a_category_without_a_name_is_refused() {
         let c = &crate::fixtures::markets().japan().catalog;
         let desk = c.get("B087JWRCP5").unwrap().clone();
