@@ -53,6 +53,9 @@ async fn order_a_desk(app: &mut TestApp, cfg: &BuyerConfig, order_id: &str) -> O
         order_id,
         &format!("{order_id}@t"),
     );
+    // The buyer's PO goes through the DTD check with absim's documents.
+    let written = absim::cxml::write::document(&po);
+    app.emitted.push((format!("po-{order_id}"), written));
     let answer = app.send_po(&po).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let (orders, _) = app
@@ -106,6 +109,7 @@ async fn a_us_buyer_ships_to_washington_by_default_and_to_oregon_or_quebec_when_
         [("gst".into(), dec("5")), ("qst".into(), dec("9.975"))]
     );
     assert_eq!(order.lines[0].currency, "CAD");
+    canada.validate_emitted();
 }
 
 #[tokio::test]
