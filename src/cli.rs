@@ -59,6 +59,10 @@ pub enum Command {
         addr: SocketAddr,
         #[arg(long, default_value = "127.0.0.1:8081")]
         buyer_addr: SocketAddr,
+        /// The store the demo's group buys in (JP, US, CA, UK, DE, FR, IT,
+        /// ES, IN); the buyer ships to its sample address.
+        #[arg(long, default_value = "JP")]
+        marketplace: String,
     },
     /// The load benchmark: absim beside a bare floor server, same client.
     Bench(BenchArgs),
@@ -265,6 +269,11 @@ pub struct RunArgs {
     /// The target's admin token (when it was started with one).
     #[arg(long, env = "ABSIM_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// Play the scenarios in this store (JP, US, CA, UK, DE, FR, IT, ES,
+    /// IN): the run's group is set to it for the run; `all` plays them in
+    /// every store in turn. Default: the group's own store.
+    #[arg(long)]
+    pub marketplace: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -16,6 +16,7 @@ pub fn bench_buyer() -> crate::buyer::BuyerConfig {
         hook_url: "http://127.0.0.1:9/hook".into(),
         user_email: "bench@example.co.jp".into(),
         user_agent: "absim bench".into(),
+        address: crate::buyer::store_address("JP").expect("the Japanese store"),
     }
 }
 

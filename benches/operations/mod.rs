@@ -94,6 +94,7 @@ pub fn fixture() -> Fixture {
             hook_url: "http://127.0.0.1:9/hook".into(),
             user_email: "bench@example.co.jp".into(),
             user_agent: "absim bench".into(),
+            address: buyer::store_address("JP").unwrap(),
         };
         let setup = buyer::setup_request(&cfg, "create", "bench-cookie", &[], None);
         let answer = call(&app, post("/eprocurement/punchout", "text/xml", setup.clone())).await;

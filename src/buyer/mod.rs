@@ -17,6 +17,7 @@ use crate::cxml::{
     Address, AddressHolder, Contact, Country, Credential, Cxml, Email, Extrinsic, Header,
     MoneyHolder, Name, Party, PostalAddress, ReadError, Sender, UrlHolder, read, write,
 };
+use crate::domain::marketplace::{Marketplaces, SampleAddress};
 
 /// Who the buyer is and where its cart comes back.
 #[derive(Debug, Clone)]
@@ -26,6 +27,9 @@ pub struct BuyerConfig {
     pub hook_url: String,
     pub user_email: String,
     pub user_agent: String,
+    /// Where its POs ship and bill to: its store's sample address, or any
+    /// other (a US order to Oregon, say, where no sales tax is due).
+    pub address: SampleAddress,
 }
 
 impl BuyerConfig {
@@ -145,26 +149,38 @@ pub fn cart_from_form(
     Ok(read::<PunchOutOrderMessage>(&xml)?.doc)
 }
 
-/// A Japanese head-office address for ShipTo and BillTo.
-pub fn address(name: &str) -> AddressHolder {
+/// The sample address (`[sample_address]`) of a store absim ships with,
+/// by its code; None for a code it does not have.
+pub fn store_address(code: &str) -> Option<SampleAddress> {
+    // Parsed once: the buyer asks for it per order and the tests per test.
+    static SHIPPED: std::sync::LazyLock<Option<Marketplaces>> =
+        std::sync::LazyLock::new(|| Marketplaces::embedded().ok());
+    SHIPPED
+        .as_ref()?
+        .get(code)
+        .map(|m| m.sample_address.clone())
+}
+
+/// A ShipTo or BillTo at `a`, named `name` (the head office, its accounts).
+pub fn address(a: &SampleAddress, name: &str) -> AddressHolder {
     AddressHolder {
         address: Address {
-            iso_country_code: Some("JP".into()),
+            iso_country_code: Some(a.iso_country_code.as_str().into()),
             address_id: Some("HQ".into()),
             name: Name {
-                lang: Some("ja".into()),
+                lang: Some(a.lang.as_str().into()),
                 value: name.into(),
             },
             postal_address: Some(PostalAddress {
                 name: Some("default".into()),
-                deliver_to: smallvec!["総務部".into()],
-                street: smallvec!["目黒区下目黒1-8-1".into()],
-                city: "東京都".into(),
-                state: None,
-                postal_code: Some("153-0064".into()),
+                deliver_to: smallvec![a.deliver_to.as_str().into()],
+                street: smallvec![a.street.as_str().into()],
+                city: a.city.as_str().into(),
+                state: a.state.as_deref().map(Into::into),
+                postal_code: Some(a.postal_code.as_str().into()),
                 country: Country {
-                    iso_country_code: "JP".into(),
-                    name: "日本".into(),
+                    iso_country_code: a.iso_country_code.as_str().into(),
+                    name: a.country.as_str().into(),
                 },
             }),
             email: None,
@@ -173,7 +189,8 @@ pub fn address(name: &str) -> AddressHolder {
 }
 
 /// The PO a buyer sends for a returned cart: every ItemIn echoed as an
-/// ItemOut with its line number, the cart's Total, ShipTo and BillTo.
+/// ItemOut with its line number, the cart's Total in the cart's currency,
+/// ShipTo and BillTo at the buyer's address.
 pub fn order_request(
     cfg: &BuyerConfig,
     cart: &PunchOutOrderMessage,
@@ -192,6 +209,15 @@ pub fn order_request(
             item_detail: Some(item.item_detail.clone()),
         })
         .collect();
+    // The cart's own currency: a buyer orders in what the store priced.
+    let currency = Some(&cart.header.total.money.currency)
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| {
+            cart.items
+                .first()
+                .map(|i| &i.item_detail.unit_price.money.currency)
+        })
+        .map_or("JPY", |c| c.as_str());
     let total: Decimal = cart
         .items
         .iter()
@@ -209,14 +235,14 @@ pub fn order_request(
                 order_id: order_id.into(),
                 order_date: crate::cxml::time::format(&crate::cxml::time::now()).into(),
                 kind: Some("new".into()),
-                total: Some(MoneyHolder::jpy(total)),
-                ship_to: Some(address("本社")),
-                bill_to: Some(address("経理部")),
+                total: Some(MoneyHolder::of(currency, total)),
+                ship_to: Some(address(&cfg.address, &cfg.address.ship_to_name)),
+                bill_to: Some(address(&cfg.address, &cfg.address.bill_to_name)),
                 contacts: vec![Contact {
                     role: Some("endUser".into()),
                     name: Name {
-                        lang: Some("ja".into()),
-                        value: "購買担当".into(),
+                        lang: Some(cfg.address.lang.as_str().into()),
+                        value: cfg.address.contact.as_str().into(),
                     },
                     email: vec![Email {
                         name: None,
@@ -244,6 +270,7 @@ mod tests {
             hook_url: "http://127.0.0.1:9/hook".into(),
             user_email: "a@example.jp".into(),
             user_agent: "absim reference buyer".into(),
+            address: store_address("JP").unwrap(),
         }
     }
 

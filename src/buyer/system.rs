@@ -29,6 +29,8 @@ pub struct BuyerSettings {
     pub auto_pay: bool,
     /// Mistakes made on purpose, to see absim's verdict fail.
     pub mistakes: Mistakes,
+    /// Where its orders go: the sample address of its group's store.
+    pub address: crate::domain::marketplace::SampleAddress,
 }
 
 /// Mistakes the reference buyer can make on purpose (`--mistake`), so that
@@ -220,7 +222,8 @@ pub struct BuyerInner {
     http: reqwest::Client,
 }
 
-/// The delivery addresses the shopper picks from (配送先管理).
+/// The delivery addresses the shopper picks from (配送先管理) in the
+/// Japanese store.
 pub const ADDRESSES: [&str; 2] = [
     "東京都目黒区下目黒1-8-1 本社 総務部",
     "大阪府大阪市北区梅田3-1-1 大阪支店",
@@ -239,10 +242,11 @@ impl Buyer {
     }
 
     pub fn new(settings: BuyerSettings) -> Buyer {
+        let address = addresses(&settings.address).swap_remove(0);
         Buyer(Arc::new(BuyerInner {
             settings,
             book: Mutex::new(Book {
-                address: ADDRESSES[0].to_owned(),
+                address,
                 ..Book::default()
             }),
             http: reqwest::Client::new(),
@@ -256,7 +260,13 @@ impl Buyer {
             hook_url: format!("{}/hook", self.0.settings.base_url),
             user_email: email.to_owned(),
             user_agent: "absim reference buyer (LINE WORKS bot)".into(),
+            address: self.0.settings.address.clone(),
         }
+    }
+
+    /// The delivery addresses the shopper picks from.
+    pub fn addresses(&self) -> Vec<String> {
+        addresses(&self.0.settings.address)
     }
 
     fn log(&self, sent: bool, what: impl Into<String>, body: impl Into<String>) {
@@ -402,8 +412,11 @@ impl Buyer {
         let payload_id = super::payload_id(order_id);
         let mut po =
             super::order_request(&self.config(&cart.email), message, order_id, &payload_id);
+        // Only the Japanese store's shopper picks among offices (the street
+        // names the one picked); elsewhere the store's address goes as it is.
+        let picked = (self.0.settings.address.iso_country_code == "JP").then_some(&cart.address);
         if let Some(r) = po.request.as_mut() {
-            adjust_order(&mut r.payload, &cart.address, mistakes);
+            adjust_order(&mut r.payload, picked.map(String::as_str), mistakes);
         }
         Ok(po)
     }
@@ -460,15 +473,35 @@ impl Buyer {
     }
 }
 
-/// Sends an order to the shopper's address (its street, where the ShipTo
-/// has a postal address) and makes the mistakes asked for: lines without
-/// their SupplierPartAuxiliaryID.
-fn adjust_order(order: &mut OrderRequest, address: &str, mistakes: Mistakes) {
-    if let Some(pa) = order
-        .header
-        .ship_to
-        .as_mut()
-        .and_then(|s| s.address.postal_address.as_mut())
+/// The delivery addresses a shopper of the store at `home` picks from:
+/// Japan's offices, or the store's sample address on one line.
+fn addresses(home: &crate::domain::marketplace::SampleAddress) -> Vec<String> {
+    if home.iso_country_code == "JP" {
+        return ADDRESSES.iter().map(|a| (*a).to_owned()).collect();
+    }
+    let region = home.state.as_deref().unwrap_or_default();
+    let place = [home.city.as_str(), region, home.postal_code.as_str()]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    vec![format!(
+        "{}, {}, {} ({})",
+        home.street, place, home.country, home.deliver_to
+    )]
+}
+
+/// Sends an order to the shopper's pick (its street, where the ShipTo has a
+/// postal address and one was picked) and makes the mistakes asked for:
+/// lines without their SupplierPartAuxiliaryID.
+fn adjust_order(order: &mut OrderRequest, picked: Option<&str>, mistakes: Mistakes) {
+    if let Some(address) = picked
+        && let Some(pa) = order
+            .header
+            .ship_to
+            .as_mut()
+            .and_then(|s| s.address.postal_address.as_mut())
     {
         pa.street = smallvec::smallvec![address.into()];
     }

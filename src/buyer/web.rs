@@ -26,7 +26,7 @@ struct HomePage {
     t: &'static Texts,
     email: Option<String>,
     address: String,
-    addresses: [&'static str; 2],
+    addresses: Vec<String>,
     carts: Vec<CartView>,
     orders: Vec<OrderView>,
     other_lang_url: String,
@@ -110,12 +110,13 @@ fn problem(t: &Texts, status: StatusCode, message: impl std::fmt::Display) -> Re
 }
 
 async fn home(State(b): State<Buyer>, ctx: Ctx) -> Response {
+    let addresses = b.addresses();
     let book = b.0.book.lock().expect("book");
     let page = HomePage {
         t: ctx.t,
         email: book.email.clone(),
         address: book.address.clone(),
-        addresses: ADDRESSES,
+        addresses,
         carts: book.carts.clone(),
         orders: book.orders.clone(),
         other_lang_url: ctx.other_lang_url.clone(),
@@ -146,9 +147,10 @@ struct ShopForm {
 
 /// 買い物をする with the chosen address: the browser goes to the StartPage.
 async fn shop(State(b): State<Buyer>, ctx: Ctx, Form(f): Form<ShopForm>) -> Response {
+    let addresses = b.addresses();
     let email = {
         let mut book = b.0.book.lock().expect("book");
-        if ADDRESSES.contains(&f.address.as_str()) {
+        if addresses.contains(&f.address) {
             book.address = f.address.clone();
         }
         book.email.clone()
@@ -295,6 +297,10 @@ pub async fn connect(
         group: gid,
         auto_pay: options.auto_pay,
         mistakes: options.mistakes,
+        // The group's store (a simulator without marketplaces is Japan's).
+        address: super::store_address(g["marketplace"].as_str().unwrap_or("JP"))
+            .or_else(|| super::store_address("JP"))
+            .ok_or_else(|| anyhow::anyhow!("absim's marketplace files are invalid"))?,
     })
 }
 

@@ -47,7 +47,38 @@ pub struct Marketplace {
     pub endpoints: Endpoints,
     /// Amounts the scenarios name (`high_shipping`), in the currency.
     pub scenario_amounts: BTreeMap<String, rust_decimal::Decimal>,
+    /// The business address the reference buyer ships to in this store.
+    pub sample_address: SampleAddress,
     pub catalog: Catalog,
+}
+
+/// A plausible business address of the store's country (`[sample_address]`):
+/// the reference buyer's ShipTo and BillTo, so that its POs are taxed and
+/// checked as a buyer of that country's would be.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleAddress {
+    /// The ShipTo's and the BillTo's Name (a head office, its accounts).
+    pub ship_to_name: String,
+    pub bill_to_name: String,
+    /// The PO's end user (Contact role="endUser").
+    pub contact: String,
+    pub deliver_to: String,
+    pub street: String,
+    pub city: String,
+    /// The state or province code, as the store's tax rules name regions;
+    /// absent where the store has none.
+    #[serde(default)]
+    pub state: Option<String>,
+    pub postal_code: String,
+    /// The country's name as the address prints it (日本, Deutschland).
+    pub country: String,
+    /// The store's country (ISO 3166-1) and language, set from the file's
+    /// top-level keys so that the address carries everything a PO needs.
+    #[serde(skip)]
+    pub iso_country_code: String,
+    #[serde(skip)]
+    pub lang: String,
 }
 
 /// How the store's addresses are formed.

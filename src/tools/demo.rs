@@ -64,10 +64,12 @@ pub async fn buyer_command(
 pub async fn demo_command(
     addr: SocketAddr,
     buyer_addr: SocketAddr,
+    marketplace: &str,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let demo = start(addr, buyer_addr).await?;
+    let demo = start(addr, buyer_addr, marketplace).await?;
     println!("absim demo: the basic order ran end to end.");
+    println!("  marketplace:                {}", demo.marketplace);
     println!("  購買システム (buyer):       {}/", demo.buyer);
     println!("  購入通知 (administrator):   {}/admin", demo.buyer);
     println!("  テストログ (test log entry): {}", demo.entry);
@@ -85,6 +87,8 @@ type Task = tokio::task::JoinHandle<()>;
 
 /// A running demo: absim and the buyer, with the basic order done.
 pub struct Demo {
+    /// The store the demo's group buys in, and its name.
+    pub marketplace: String,
     pub absim: String,
     pub buyer: String,
     /// The test log entry of the basic order.
@@ -111,9 +115,14 @@ impl Demo {
 /// Starts absim (in memory) and the buyer, and runs the basic order
 /// headlessly through the buyer: register, 買い物をする, a cart with the
 /// guide's desk returned to the buyer, 決済する, then the confirmation and the
-/// ship notice.
-pub async fn start(absim_addr: SocketAddr, buyer_addr: SocketAddr) -> anyhow::Result<Demo> {
-    let (state, absim, stop, absim_task) = start_absim(absim_addr).await?;
+/// ship notice; the group buys in `marketplace`, the buyer ships to its
+/// sample address.
+pub async fn start(
+    absim_addr: SocketAddr,
+    buyer_addr: SocketAddr,
+    marketplace: &str,
+) -> anyhow::Result<Demo> {
+    let (state, absim, stop, absim_task) = start_absim(absim_addr, marketplace).await?;
     let (buyer, buyer_base, buyer_task) = start_buyer(buyer_addr, &absim).await?;
     let order = place_basic_order(&buyer, &absim).await?;
     await_documents(&buyer, order).await?;
@@ -122,7 +131,10 @@ pub async fn start(absim_addr: SocketAddr, buyer_addr: SocketAddr) -> anyhow::Re
         .first()
         .map(|o| o.no)
         .context("the order is in the test log")?;
+    let group = state.default_group().await?;
+    let market = state.market(&group);
     Ok(Demo {
+        marketplace: format!("{} ({})", market.code, market.name),
         entry: format!("{absim}/groups/1/log/{no}"),
         absim,
         buyer: buyer_base,
@@ -134,8 +146,12 @@ pub async fn start(absim_addr: SocketAddr, buyer_addr: SocketAddr) -> anyhow::Re
 }
 
 /// absim in memory, serving until the sender is used; its documents follow
-/// a PO after a second, so that the demo shows them arriving.
-async fn start_absim(addr: SocketAddr) -> anyhow::Result<(AppState, String, Stop, Task)> {
+/// a PO after a second, so that the demo shows them arriving. Its default
+/// group buys in `marketplace`, as `--marketplace` sets it.
+async fn start_absim(
+    addr: SocketAddr,
+    marketplace: &str,
+) -> anyhow::Result<(AppState, String, Stop, Task)> {
     let listener = TcpListener::bind(addr).await.context("binding absim")?;
     let addr = listener.local_addr()?;
     let settings = Settings {
@@ -144,6 +160,7 @@ async fn start_absim(addr: SocketAddr) -> anyhow::Result<(AppState, String, Stop
         data_dir: None,
         confirmation_delay: Duration::from_secs(1),
         ship_notice_delay: Duration::from_secs(1),
+        marketplace: Some(marketplace.to_owned()),
         ..Settings::default()
     };
     let state = AppState::new(settings).await?;

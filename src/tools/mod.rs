@@ -33,7 +33,11 @@ pub async fn execute(
         Command::OpenRun(args) => ci::open_run(args).await.map(|()| true)?,
         Command::Shop(args) => ci::shop(args).await.map(|()| true)?,
         Command::Verify(args) => ci::verify(args).await?,
-        Command::Demo { addr, buyer_addr } => demo::demo_command(addr, buyer_addr, shutdown)
+        Command::Demo {
+            addr,
+            buyer_addr,
+            marketplace,
+        } => demo::demo_command(addr, buyer_addr, &marketplace, shutdown)
             .await
             .map(|()| true)?,
         Command::Lint { files } => {

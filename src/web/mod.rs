@@ -150,9 +150,15 @@ pub(crate) async fn check_entry(
     };
     let deliveries = state.store.deliveries_of(order.no).await?;
     let faults = state.store.faults(order.group_id, 500).await?;
+    // The lines are checked against the currency of the group's store.
+    let market = match state.store.group(order.group_id).await? {
+        Some(g) => state.market(&g),
+        None => state.marketplaces.japan(),
+    };
     let checks = crate::domain::checks::evaluate(&crate::domain::checks::Evidence {
         order,
         scenario: state.scenarios.get_or_basic(&order.scenario),
+        currency: &market.pricing.currency.code,
         session: session.as_deref(),
         cart_sessions: &cart_sessions,
         deliveries: &deliveries,

@@ -120,7 +120,7 @@ async fn the_buyer_drives_a_full_order_through_its_pages() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_reaches_a_filled_test_log() {
     let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let demo = absim::tools::demo::start(any, any).await.unwrap();
+    let demo = absim::tools::demo::start(any, any, "JP").await.unwrap();
     let http = reqwest::Client::new();
     let entry = http.get(&demo.entry).send().await.unwrap();
     assert_eq!(entry.status().as_u16(), 200);

@@ -28,4 +28,5 @@ mod reliability;
 mod runner;
 mod samples;
 mod scenarios;
+mod store_suites;
 mod ui;

@@ -244,7 +244,7 @@ pub(crate) async fn order_to(app: &mut TestApp, place: Place) -> (u64, String) {
 
 /// The reference buyer's address, moved to `place`.
 fn address((country, state, postal, city): Place) -> AddressHolder {
-    let mut a = absim::buyer::address("Head office");
+    let mut a = absim::buyer::address(&absim::buyer::store_address("JP").unwrap(), "Head office");
     a.address.iso_country_code = Some(country.into());
     let p = a.address.postal_address.as_mut().unwrap();
     p.country.iso_country_code = country.into();

@@ -34,7 +34,7 @@ fn street(order: &OrderRequest) -> Vec<String> {
 #[test]
 fn the_order_goes_to_the_shoppers_address_and_keeps_its_aux_ids() {
     let mut order = order_to("old street");
-    adjust_order(&mut order, ADDRESSES[1], Mistakes::default());
+    adjust_order(&mut order, Some(ADDRESSES[1]), Mistakes::default());
     assert_eq!(street(&order), [ADDRESSES[1]]);
     assert_eq!(
         order.items[0].item_id.supplier_part_auxiliary_id.as_deref(),
@@ -49,14 +49,14 @@ fn the_drop_aux_id_mistake_sends_lines_without_their_aux_ids() {
         drop_aux_id: true,
         ..Mistakes::default()
     };
-    adjust_order(&mut order, ADDRESSES[0], mistakes);
+    adjust_order(&mut order, Some(ADDRESSES[0]), mistakes);
     assert_eq!(order.items[0].item_id.supplier_part_auxiliary_id, None);
 }
 
 #[test]
 fn an_order_without_a_postal_address_is_left_without_one() {
     let mut order = OrderRequest::default();
-    adjust_order(&mut order, ADDRESSES[0], Mistakes::default());
+    adjust_order(&mut order, Some(ADDRESSES[0]), Mistakes::default());
     assert!(order.header.ship_to.is_none());
 }
 

@@ -10,6 +10,8 @@ use crate::domain::session::{ReturnedLine, Session};
 pub struct Evidence<'a> {
     pub order: &'a Order,
     pub scenario: &'a Scenario,
+    /// The currency of the group's store (ISO 4217), the cart's.
+    pub currency: &'a str,
     /// The order's punchout session.
     pub session: Option<&'a Session>,
     /// Every session of the same cart (the create, and any edit or inspect).

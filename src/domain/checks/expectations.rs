@@ -168,8 +168,9 @@ pub(super) fn check_japanese_text(lines: &[OrderLine], cart: &[ReturnedLine]) ->
     }
     vec![Check::pass(
         "Japanese text intact",
-        "日本語の商品名は発注書まで損なわれずに届きました。",
-        "The Japanese titles reached the PO unharmed.",
+        // Every store's titles, in its language: Japanese, or German, French... with their accents.
+        "商品名 (日本語などストアの言語) は発注書まで損なわれずに届きました。",
+        "The titles, in the store's language, reached the PO unharmed.",
     )]
 }
 

@@ -54,7 +54,7 @@ pub(super) fn check_lines(e: &Evidence, checks: &mut Vec<Check>) {
     };
     let before = checks.len();
     for line in &e.order.lines {
-        checks.extend(compare_with_cart(line, cart));
+        checks.extend(compare_with_cart(line, cart, e.currency));
     }
     if checks.len() == before {
         checks.push(Check::pass(
@@ -67,8 +67,13 @@ pub(super) fn check_lines(e: &Evidence, checks: &mut Vec<Check>) {
 
 /// Where a PO line departs from the cart line its SupplierPartAuxiliaryID
 /// names: a failed check per field, with the expected and the received
-/// value; none when the line matches.
-pub(super) fn compare_with_cart(l: &OrderLine, cart: &[ReturnedLine]) -> Vec<Check> {
+/// value; none when the line matches. `currency` is the group's store's:
+/// the cart was priced in it.
+pub(super) fn compare_with_cart(
+    l: &OrderLine,
+    cart: &[ReturnedLine],
+    currency: &str,
+) -> Vec<Check> {
     let n = l.line_number;
     let Some(aux) = &l.aux_id else {
         return vec![Check::fail(
@@ -118,11 +123,11 @@ pub(super) fn compare_with_cart(l: &OrderLine, cart: &[ReturnedLine]) -> Vec<Che
             format!("{:.2}", l.unit_price),
         ));
     }
-    if !l.currency.eq_ignore_ascii_case("JPY") {
+    if !l.currency.eq_ignore_ascii_case(currency) {
         problems.push(mismatch(
             "通貨",
             "currency",
-            "JPY".into(),
+            currency.into(),
             l.currency.to_string(),
         ));
     }

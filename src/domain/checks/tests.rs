@@ -142,7 +142,7 @@ fn an_accepted_po_fails_when_the_scenario_expects_it_refused_or_no_po_at_all() {
 
 #[test]
 fn a_line_that_matches_its_cart_line_has_no_problems() {
-    assert!(compare_with_cart(&po_line(1), &[cart_line(2), cart_line(1)]).is_empty());
+    assert!(compare_with_cart(&po_line(1), &[cart_line(2), cart_line(1)], "JPY").is_empty());
 }
 
 #[test]
@@ -151,10 +151,10 @@ fn a_line_without_aux_id_or_with_one_not_in_the_cart_fails_once() {
         aux_id: None,
         ..po_line(1)
     };
-    let problems = compare_with_cart(&no_aux, &[cart_line(1)]);
+    let problems = compare_with_cart(&no_aux, &[cart_line(1)], "JPY");
     assert_eq!(outcomes(&problems), [Outcome::Fail]);
     assert!(problems[0].en.contains("no SupplierPartAuxiliaryID"));
-    let elsewhere = compare_with_cart(&po_line(3), &[cart_line(1)]);
+    let elsewhere = compare_with_cart(&po_line(3), &[cart_line(1)], "JPY");
     assert!(
         elsewhere[0]
             .en
@@ -171,7 +171,7 @@ fn each_field_that_differs_from_the_cart_fails_naming_the_expected_and_received_
         currency: "USD".into(),
         ..po_line(1)
     };
-    let problems: Vec<String> = compare_with_cart(&line, &[cart_line(1)])
+    let problems: Vec<String> = compare_with_cart(&line, &[cart_line(1)], "JPY")
         .into_iter()
         .map(|c| c.en)
         .collect();
@@ -324,4 +324,22 @@ fn a_delivery_retry_passes_once_a_document_got_through_on_a_later_attempt() {
         Outcome::Pending
     );
     assert_eq!(check_delivery_retried(&[first_time]).outcome, Outcome::Fail);
+}
+
+#[test]
+fn a_lines_currency_is_checked_against_its_stores() {
+    let euro = OrderLine {
+        currency: "EUR".into(),
+        ..po_line(1)
+    };
+    assert!(compare_with_cart(&euro, &[cart_line(1)], "EUR").is_empty());
+    let problems = compare_with_cart(&po_line(1), &[cart_line(1)], "EUR");
+    assert_eq!(outcomes(&problems), [Outcome::Fail]);
+    assert!(
+        problems[0]
+            .en
+            .contains("currency — expected 'EUR', received 'JPY'"),
+        "{}",
+        problems[0].en
+    );
 }

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::{AddressRules, Endpoints, Marketplace, Texts};
+use super::{AddressRules, Endpoints, Marketplace, SampleAddress, Texts};
 use crate::domain::catalog::{Catalog, Category, Product};
 use crate::domain::pricing::{
     Component, Currency, Pricing, Rounding, ShippingRule, TaxRules, When,
@@ -56,6 +56,7 @@ pub(super) struct StoreFile {
     endpoints: Endpoints,
     /// Amounts the scenarios name, in the store's currency.
     scenario_amounts: BTreeMap<String, Decimal>,
+    sample_address: SampleAddress,
     categories: BTreeMap<String, String>,
     products: BTreeMap<String, StoreProduct>,
 }
@@ -167,6 +168,7 @@ impl StoreFile {
                 currency.code
             ));
         }
+        let sample_address = self.sample_address(&address)?;
         let default_region = non_empty(&self.tax.default_region);
         if let Some(r) = &default_region {
             check_region(&address, r, "tax.default_region")?;
@@ -210,6 +212,7 @@ impl StoreFile {
             },
             endpoints: self.endpoints,
             scenario_amounts: self.scenario_amounts,
+            sample_address,
             catalog,
         })
     }
@@ -255,6 +258,42 @@ impl StoreFile {
             postal_code_example: self.address.postal_code_example.clone(),
             regions: self.address.regions.clone(),
         })
+    }
+
+    /// The sample address, checked against the store's own rules: a postal
+    /// code of its form, a state it knows (one where it needs one, none
+    /// where it has none), every line written.
+    fn sample_address(&self, rules: &AddressRules) -> Result<SampleAddress, String> {
+        let mut a = self.sample_address.clone();
+        let lines = [
+            &a.ship_to_name,
+            &a.bill_to_name,
+            &a.contact,
+            &a.deliver_to,
+            &a.street,
+            &a.city,
+            &a.country,
+        ];
+        if lines.iter().any(|l| l.trim().is_empty()) {
+            return Err("sample_address has an empty line".into());
+        }
+        if !rules.postal_code.is_match(&a.postal_code) {
+            return Err(format!(
+                "sample_address.postal_code '{}' does not match address.postal_code",
+                a.postal_code
+            ));
+        }
+        a.state = a.state.as_deref().and_then(non_empty);
+        match &a.state {
+            Some(s) => check_region(rules, s, "sample_address.state")?,
+            None if rules.region_required => {
+                return Err("sample_address needs a state: address.region_required".into());
+            }
+            None => {}
+        }
+        a.iso_country_code = self.country.to_ascii_uppercase();
+        a.lang = self.language.clone();
+        Ok(a)
     }
 
     /// The store's catalogue: each shared product with this store's title,

@@ -1,5 +1,7 @@
 use rust_decimal::Decimal;
 
+use crate::domain::pricing::Taxable;
+
 use super::*;
 
 fn embedded_files() -> Vec<(String, String)> {
@@ -205,4 +207,103 @@ fn a_tenth_store_is_a_new_file() {
     // 104.99 × 21% = 22.0479 → 22.05.
     assert_eq!(quote.tax, Decimal::new(2205, 2));
     assert_eq!(markets.all().count(), 10);
+}
+
+#[test]
+fn every_stores_sample_address_is_of_its_form_and_taxed_where_it_lies() {
+    let markets = Marketplaces::embedded().unwrap();
+    for m in markets.all() {
+        let a = &m.sample_address;
+        assert!(m.address.postal_code.is_match(&a.postal_code), "{}", m.code);
+        assert_eq!((&a.iso_country_code, &a.lang), (&m.country, &m.language));
+        match &a.state {
+            Some(state) => {
+                assert!(m.knows_region(state), "{}: {state}", m.code);
+                // A store that taxes by region has a rate for this one (in
+                // one of its components: Ontario pays HST, not PST or QST).
+                let by_region: Vec<_> = m
+                    .pricing
+                    .tax
+                    .components
+                    .iter()
+                    .filter(|c| !c.by_region.is_empty())
+                    .collect();
+                assert!(
+                    by_region.is_empty()
+                        || by_region.iter().any(|c| c.by_region.contains_key(state)),
+                    "{} {state}",
+                    m.code
+                );
+            }
+            None => assert!(!m.address.region_required && m.address.regions.is_empty()),
+        }
+        // A standard-rated line shipped there pays tax: the address is one
+        // the store's rules price as a real order.
+        let line = Taxable {
+            line_number: 1,
+            amount: Decimal::ONE_HUNDRED,
+            class: "standard",
+        };
+        let to = m.destination(a.state.as_deref(), false);
+        assert!(
+            m.pricing.price(&[line], &to, None).tax > Decimal::ZERO,
+            "{}",
+            m.code
+        );
+    }
+}
+
+#[test]
+fn japans_sample_address_is_the_tokyo_head_office_the_buyer_always_sent() {
+    let markets = Marketplaces::embedded().unwrap();
+    let a = &markets.japan().sample_address;
+    assert_eq!(
+        (
+            a.ship_to_name.as_str(),
+            a.bill_to_name.as_str(),
+            a.deliver_to.as_str()
+        ),
+        ("本社", "経理部", "総務部")
+    );
+    assert_eq!(
+        (
+            a.street.as_str(),
+            a.city.as_str(),
+            a.postal_code.as_str(),
+            a.country.as_str()
+        ),
+        ("目黒区下目黒1-8-1", "東京都", "153-0064", "日本")
+    );
+    assert_eq!((a.state.as_deref(), a.lang.as_str()), (None, "ja"));
+}
+
+#[test]
+fn a_sample_address_that_breaks_its_stores_rules_is_refused() {
+    let cases: [Breakage; 4] = [
+        (
+            "de.toml",
+            |t| t.replacen("postal_code = \"10117\"", "postal_code = \"1011\"", 1),
+            "sample_address.postal_code",
+        ),
+        (
+            "us.toml",
+            |t| t.replacen("state = \"WA\"\n", "", 1),
+            "sample_address needs a state",
+        ),
+        (
+            "ca.toml",
+            |t| t.replacen("state = \"ON\"", "state = \"XX\"", 1),
+            "sample_address.state",
+        ),
+        (
+            "fr.toml",
+            |t| t.replacen("city = \"Paris\"", "city = \"Paris\"\nstate = \"IDF\"", 1),
+            "sample_address.state",
+        ),
+    ];
+    for (file, edit, says) in cases {
+        let err = with_edit(file, edit).unwrap_err();
+        assert_eq!(err.file, file);
+        assert!(err.reason.contains(says), "{file}: {}", err.reason);
+    }
 }

@@ -8,6 +8,7 @@
 //! notices and invoices are a small server the runner starts; for a running
 //! absim the runner points the group's endpoints at it.
 
+mod markets;
 mod scenario;
 mod target;
 
@@ -21,6 +22,8 @@ use serde_json::json;
 use crate::buyer::BuyerConfig;
 use crate::domain::scenario::{Scenario, Scenarios, Section};
 use target::Target;
+
+pub use markets::{MarketChoice, junit as markets_junit, play_markets, summary as markets_summary};
 
 /// What `absim run` was asked.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +42,9 @@ pub struct SuiteOptions {
     pub timeout: Duration,
     /// The target's admin token, when it has one.
     pub admin_token: Option<String>,
+    /// The store the run's group buys in (`--marketplace`), set through
+    /// the API for the run; None keeps the group's.
+    pub marketplace: Option<String>,
 }
 
 /// One scenario's result.
@@ -59,6 +65,8 @@ pub struct ScenarioResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct SuiteReport {
     pub target: String,
+    /// The store the catalogue was played in (JP, DE, ...).
+    pub marketplace: String,
     pub results: Vec<ScenarioResult>,
     pub seconds: f64,
 }
@@ -94,29 +102,31 @@ impl SuiteReport {
     /// JUnit XML: one testcase per scenario, failures with the check
     /// sentences.
     pub fn junit(&self) -> String {
-        crate::tools::junit::write(
-            "absim",
-            &[crate::tools::junit::Suite {
-                name: "absim scenarios".into(),
-                seconds: self.seconds,
-                cases: self
-                    .results
-                    .iter()
-                    .map(|r| crate::tools::junit::Case {
-                        classname: format!("absim.{}", r.section),
-                        name: format!("{}: {}", r.id, r.name),
-                        seconds: r.seconds,
-                        failures: if r.passed {
-                            Vec::new()
-                        } else if r.failures.is_empty() {
-                            vec!["failed".into()]
-                        } else {
-                            r.failures.clone()
-                        },
-                    })
-                    .collect(),
-            }],
-        )
+        crate::tools::junit::write("absim", &[self.junit_suite("absim scenarios".into())])
+    }
+
+    /// The run as one JUnit test suite named `name`.
+    fn junit_suite(&self, name: String) -> crate::tools::junit::Suite {
+        crate::tools::junit::Suite {
+            name,
+            seconds: self.seconds,
+            cases: self
+                .results
+                .iter()
+                .map(|r| crate::tools::junit::Case {
+                    classname: format!("absim.{}", r.section),
+                    name: format!("{}: {}", r.id, r.name),
+                    seconds: r.seconds,
+                    failures: if r.passed {
+                        Vec::new()
+                    } else if r.failures.is_empty() {
+                        vec!["failed".into()]
+                    } else {
+                        r.failures.clone()
+                    },
+                })
+                .collect(),
+        }
     }
 }
 
@@ -137,7 +147,7 @@ pub async fn play(options: SuiteOptions) -> anyhow::Result<SuiteReport> {
             (target, scenarios, Some(server))
         }
     };
-    let po_url = point_endpoints(&target, &endpoints).await?;
+    let group = point_endpoints(&target, &endpoints, options.marketplace.as_deref()).await?;
     let chosen = choose(&options, &scenarios)?;
     let cfg = BuyerConfig {
         identity: target.identity.clone(),
@@ -145,12 +155,25 @@ pub async fn play(options: SuiteOptions) -> anyhow::Result<SuiteReport> {
         hook_url: format!("{endpoints}/cxml/hook"),
         user_email: "qa@example.co.jp".into(),
         user_agent: "absim run (reference buyer)".into(),
+        address: crate::buyer::store_address(&group.marketplace).with_context(|| {
+            format!(
+                "absim ships no marketplace file for '{}'",
+                group.marketplace
+            )
+        })?,
     };
     let target = Arc::new(target);
-    let results = play_all(chosen, &target, &cfg, &po_url, &options).await?;
+    let results = play_all(chosen, &target, &cfg, &group, &options).await;
+    // A running absim's group goes back to its own store, even after a failure.
+    if let Some(before) = group.marketplace_before.as_deref() {
+        let restore = json!({ "marketplace": before });
+        let restored = target.json(reqwest::Method::PATCH, "/api/v1/groups/1", Some(restore));
+        restored.await?;
+    }
     let report = SuiteReport {
         target: target.base.clone(),
-        results,
+        marketplace: group.marketplace.clone(),
+        results: results?,
         seconds: started.elapsed().as_secs_f64(),
     };
     if let Some(server) = in_process {
@@ -159,27 +182,50 @@ pub async fn play(options: SuiteOptions) -> anyhow::Result<SuiteReport> {
     Ok(report)
 }
 
+/// The run's group as the buyer needs it.
+#[derive(Debug, Clone)]
+pub(super) struct RunGroup {
+    pub(super) po_url: String,
+    /// The store it buys in for the run.
+    pub(super) marketplace: String,
+    /// Its store before the run, when the run changed it.
+    pub(super) marketplace_before: Option<String>,
+}
+
 /// Points the target's default group at the buyer's endpoints for this
-/// run; gives the group's PO Request URL.
-async fn point_endpoints(target: &Target, endpoints: &str) -> anyhow::Result<String> {
-    target
-        .json(
-            reqwest::Method::PATCH,
-            "/api/v1/groups/1",
-            Some(json!({
-                "order_confirmation_url": format!("{endpoints}/cxml/confirmation"),
-                "ship_notice_url": format!("{endpoints}/cxml/shipnotice"),
-                "invoice_url": format!("{endpoints}/cxml/invoice"),
-            })),
-        )
-        .await?;
-    let group = target
+/// run, in `marketplace` where one is asked; gives the group.
+async fn point_endpoints(
+    target: &Target,
+    endpoints: &str,
+    marketplace: Option<&str>,
+) -> anyhow::Result<RunGroup> {
+    let store_of = |g: &serde_json::Value| g["marketplace"].as_str().unwrap_or("JP").to_owned();
+    let before = target
         .json(reqwest::Method::GET, "/api/v1/groups/1", None)
         .await?;
-    Ok(group["po_request_url"]
-        .as_str()
-        .context("a PO Request URL")?
-        .to_owned())
+    let mut patch = json!({
+        "order_confirmation_url": format!("{endpoints}/cxml/confirmation"),
+        "ship_notice_url": format!("{endpoints}/cxml/shipnotice"),
+        "invoice_url": format!("{endpoints}/cxml/invoice"),
+    });
+    if let Some(code) = marketplace {
+        patch["marketplace"] = json!(code);
+    }
+    let group = target
+        .json(reqwest::Method::PATCH, "/api/v1/groups/1", Some(patch))
+        .await
+        .context(
+            "setting the run's group (an absim older than marketplaces cannot take --marketplace)",
+        )?;
+    let (now, was) = (store_of(&group), store_of(&before));
+    Ok(RunGroup {
+        po_url: group["po_request_url"]
+            .as_str()
+            .context("a PO Request URL")?
+            .to_owned(),
+        marketplace_before: (now != was).then_some(was),
+        marketplace: now,
+    })
 }
 
 /// The scenarios to play: those named, in the order named, or every one,
@@ -210,7 +256,7 @@ async fn play_all(
     chosen: Vec<Scenario>,
     target: &Arc<Target>,
     cfg: &BuyerConfig,
-    po_url: &str,
+    group: &RunGroup,
     options: &SuiteOptions,
 ) -> anyhow::Result<Vec<ScenarioResult>> {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
@@ -219,16 +265,16 @@ async fn play_all(
         .into_iter()
         .enumerate()
         .map(|(n, s)| {
-            let (target, cfg, po_url, semaphore) = (
+            let (target, cfg, group, semaphore) = (
                 target.clone(),
                 cfg.clone(),
-                po_url.to_owned(),
+                group.clone(),
                 semaphore.clone(),
             );
             tokio::spawn(async move {
                 let _permit = semaphore.acquire().await;
                 let t0 = Instant::now();
-                let outcome = scenario::play_one(&target, &cfg, &po_url, &s, n, timeout).await;
+                let outcome = scenario::play_one(&target, &cfg, &group, &s, n, timeout).await;
                 result_of(&s, outcome, t0.elapsed().as_secs_f64())
             })
         })
@@ -263,9 +309,10 @@ fn result_of(
 }
 
 /// `absim run`: the summary on stdout, the reports where asked; false when
-/// a scenario failed.
+/// a scenario failed. `--marketplace all` plays the catalogue in each store.
 pub async fn run_command(args: crate::cli::RunArgs) -> anyhow::Result<bool> {
-    let report = play(SuiteOptions {
+    let choice = MarketChoice::parse(args.marketplace.as_deref())?;
+    let options = SuiteOptions {
         scenarios: args.scenarios,
         all: args.all,
         target: args.target,
@@ -275,17 +322,17 @@ pub async fn run_command(args: crate::cli::RunArgs) -> anyhow::Result<bool> {
         scenarios_dir: args.scenarios_dir,
         timeout: std::time::Duration::from_secs(args.timeout),
         admin_token: args.admin_token,
-    })
-    .await?;
-    print!("{}", report.summary());
-    println!("({:.1} s against {})", report.seconds, report.target);
+        marketplace: None,
+    };
+    let reports = play_markets(options, &choice).await?;
+    print!("{}", markets::summary(&reports, &choice));
     if let Some(path) = &args.junit {
-        std::fs::write(path, report.junit())?;
+        std::fs::write(path, markets::junit(&reports, &choice))?;
     }
     if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_string_pretty(&report)?)?;
+        std::fs::write(path, markets::json(&reports, &choice)?)?;
     }
-    Ok(report.failed() == 0)
+    Ok(reports.iter().all(|r| r.failed() == 0))
 }
 
 #[cfg(test)]

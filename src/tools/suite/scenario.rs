@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
+use super::RunGroup;
 use super::target::Target;
 use crate::buyer::{self, BuyerConfig};
 use crate::cxml::order_message::{ItemIn, PunchOutOrderMessage};
@@ -23,13 +24,22 @@ const PEN: &str = "B001TK8QMA";
 pub(super) async fn play_one(
     t: &Target,
     cfg: &BuyerConfig,
-    po_url: &str,
+    group: &RunGroup,
     s: &Scenario,
     n: usize,
     timeout: Duration,
 ) -> anyhow::Result<(Vec<String>, Option<u64>)> {
     let id = s.id.as_str();
-    let order_id = format!("RUN-{id}-{n}-{}", std::process::id());
+    // The store in the orderID: the group's log keeps the orders of every
+    // store a run played, and an orderID may not come twice.
+    let order_id = format!("RUN-{id}-{}-{n}-{}", group.marketplace, std::process::id());
+    let po_url = group.po_url.as_str();
+    if s.po_faults.is_some() {
+        // absim injects a scenario's fault once per group: a run before this
+        // one against the same absim (another store's, say) has used it.
+        let reset = format!("/api/v1/groups/1/scenarios/{id}/reset");
+        t.json(reqwest::Method::POST, &reset, None).await?;
+    }
     let sid = open(t, cfg, "create", &[], id).await?;
     set_cart(t, &sid, &items_for(s)).await?;
     if s.expect.contains(&Expectation::NoOrder) {
@@ -49,8 +59,10 @@ pub(super) async fn play_one(
     Ok((await_verdict(t, no, timeout).await?, Some(no)))
 }
 
-/// The cart a scenario's buyer builds.
-fn items_for(s: &Scenario) -> Vec<(&'static str, u32)> {
+/// The cart a scenario's buyer builds: products every store sells, the
+/// shipping scenario's below every store's free-shipping amount (a unit
+/// test holds the stores to it).
+pub(super) fn items_for(s: &Scenario) -> Vec<(&'static str, u32)> {
     if s.shipping.is_some() {
         // Below the free-shipping threshold, so that shipping is charged.
         vec![(PEN, 1)]

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::scenario::{
-    answer_code, empty_cart_failures, failed_checks, make_refusal, second_setup,
+    answer_code, empty_cart_failures, failed_checks, items_for, make_refusal, second_setup,
 };
 use super::*;
 use crate::cxml::order_message::PunchOutOrderMessage;
@@ -145,5 +145,46 @@ fn a_pending_entry_has_no_verdict_yet_and_a_decided_one_gives_its_failed_checks(
     assert_eq!(
         failed_checks(&decided),
         Some(vec!["no ship notice arrived".to_owned()])
+    );
+}
+
+#[test]
+fn the_runners_carts_are_sold_in_every_store_and_the_shipping_one_pays_shipping() {
+    let scenarios = Scenarios::embedded().unwrap();
+    let markets = crate::domain::marketplace::Marketplaces::embedded().unwrap();
+    for m in markets.all() {
+        for s in Section::ALL.iter().flat_map(|x| scenarios.section(*x)) {
+            let subtotal: rust_decimal::Decimal = items_for(s)
+                .iter()
+                .map(|(asin, n)| {
+                    let p = m.catalog.get(asin);
+                    p.unwrap_or_else(|| panic!("{} sells no {asin}", m.code))
+                        .price
+                        * rust_decimal::Decimal::from(*n)
+                })
+                .sum();
+            if s.shipping.is_some() {
+                assert!(
+                    subtotal < m.pricing.shipping.free_from,
+                    "{}: {subtotal} ships free",
+                    m.code
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_marketplace_is_all_one_code_in_any_case_or_the_groups_own() {
+    assert_eq!(MarketChoice::parse(None).unwrap(), MarketChoice::Group);
+    assert_eq!(MarketChoice::parse(Some("ALL")).unwrap(), MarketChoice::All);
+    assert_eq!(
+        MarketChoice::parse(Some(" de ")).unwrap(),
+        MarketChoice::One("DE".into())
+    );
+    let refused = MarketChoice::parse(Some("GB")).unwrap_err().to_string();
+    assert!(
+        refused.contains("not one of CA, DE") && refused.contains("or all"),
+        "{refused}"
     );
 }

@@ -47,6 +47,17 @@ fn enums(state: &AppState) -> Vec<(&'static str, &'static str, Vec<String>)> {
             owned(&["cxml-urlencoded", "cxml-base64"]),
         ),
         ("GroupPatch", "cxml_errors", owned(&["code", "http-200"])),
+        // The stores this absim plays (its files: --marketplaces may add some).
+        (
+            "GroupPatch",
+            "marketplace",
+            state
+                .marketplaces
+                .codes()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        ),
         ("TolerancesView", "price_action", actions.clone()),
         ("TolerancesView", "delivery_action", actions),
         (

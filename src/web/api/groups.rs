@@ -118,6 +118,8 @@ pub struct GroupView {
     /// status equals the cXML code) or http-200.
     pub cxml_errors: String,
     pub selected_scenario: String,
+    /// The Amazon Business store the group buys in (JP, US, DE, ...).
+    pub marketplace: String,
     pub tolerances: TolerancesView,
     pub faults: FaultsView,
 }
@@ -142,6 +144,7 @@ pub(super) fn group_view(state: &AppState, g: &Group) -> GroupView {
         cart_field: g.cart_field.name().into(),
         cxml_errors: g.cxml_errors.name().into(),
         selected_scenario: g.selected_scenario.clone(),
+        marketplace: g.marketplace.clone(),
         tolerances: (&g.tolerances).into(),
         faults: (&g.faults).into(),
     }
@@ -185,6 +188,9 @@ pub struct GroupPatch {
     pub cxml_errors: Option<String>,
     pub tolerances: Option<TolerancesView>,
     pub faults: Option<FaultsView>,
+    /// One of the stores absim plays (JP, US, CA, UK, DE, FR, IT, ES, IN).
+    #[schema(example = "DE")]
+    pub marketplace: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/groups", tag = "groups",
@@ -222,8 +228,9 @@ pub async fn get_group(State(state): State<AppState>, P(gid): P<u32>) -> ApiResu
 pub async fn patch_group(
     State(state): State<AppState>,
     P(gid): P<u32>,
-    Json(patch): Json<GroupPatch>,
+    Json(mut patch): Json<GroupPatch>,
 ) -> ApiResult<GroupView> {
+    patch.check_marketplace(&state)?;
     let g = state
         .store
         .update_group(gid, move |g| patch.apply(g))
@@ -232,6 +239,18 @@ pub async fn patch_group(
 }
 
 impl GroupPatch {
+    /// Checks the marketplace code against the stores absim plays (the
+    /// patch's rules know none of them) and writes it as they name it.
+    fn check_marketplace(&mut self, state: &AppState) -> Result<(), ApiError> {
+        if let Some(m) = &mut self.marketplace {
+            *m = state
+                .marketplaces
+                .check_code(m)
+                .map_err(ApiError::bad_request)?;
+        }
+        Ok(())
+    }
+
     /// Sets what the patch names, checking each value by its rule.
     fn apply(&self, g: &mut Group) -> Result<(), String> {
         if let Some(n) = &self.name {
@@ -276,6 +295,9 @@ impl GroupPatch {
         if let Some(t) = &self.tolerances {
             g.tolerances = t.parse()?;
         }
+        if let Some(m) = &self.marketplace {
+            g.marketplace = m.clone();
+        }
         if let Some(f) = &self.faults {
             let plan = FaultPlan {
                 kind: f.kind.as_deref().map(FaultKind::parse).transpose()?,
@@ -300,8 +322,9 @@ impl GroupPatch {
         (status = 409, description = "the system login is another group's", body = ApiError)))]
 pub async fn create_group(
     State(state): State<AppState>,
-    Json(spec): Json<GroupPatch>,
+    Json(mut spec): Json<GroupPatch>,
 ) -> Result<(StatusCode, axum::Json<GroupView>), ApiError> {
+    spec.check_marketplace(&state)?;
     let name = spec
         .name
         .clone()

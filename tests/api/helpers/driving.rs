@@ -43,6 +43,7 @@ pub fn buyer_config(hook_url: String) -> BuyerConfig {
         hook_url,
         user_email: "tanaka@example.co.jp".into(),
         user_agent: "absim tests".into(),
+        address: absim::buyer::store_address("JP").unwrap(),
     }
 }
 
