@@ -18,6 +18,7 @@ mod injection;
 mod json_api;
 mod limits;
 mod mail;
+mod marketplaces;
 mod oci;
 mod operations;
 mod phone;

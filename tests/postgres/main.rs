@@ -33,6 +33,8 @@ mod json_api;
 mod limits;
 #[path = "../api/mail.rs"]
 mod mail;
+#[path = "../api/marketplaces.rs"]
+mod marketplaces;
 #[path = "../api/oci.rs"]
 mod oci;
 #[path = "../api/operations.rs"]

@@ -1,0 +1,174 @@
+//! A group's marketplace (the Amazon Business store it buys from) and its
+//! tax exemption: set through the JSON API, the setup screen and `absim
+//! group create`; the store's real URLs beside absim's; the newer
+//! integrations' punchout paths; and the pages' language following the
+//! store.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+async fn send(app: &TestApp, method: &str, path: &str, body: Value) -> (u16, Value) {
+    let r = app
+        .http
+        .request(method.parse().unwrap(), app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_group_is_created_in_a_marketplace_and_moved_through_the_api() {
+    let app = spawn_app().await;
+    let (status, g) = send(
+        &app,
+        "POST",
+        "/api/v1/groups",
+        json!({"name": "us-pipe", "marketplace": "us", "tax_exempt": true}),
+    )
+    .await;
+    assert_eq!(status, 201, "{g}");
+    assert_eq!(
+        (g["marketplace"].as_str(), g["tax_exempt"].as_bool()),
+        (Some("US"), Some(true))
+    );
+    let gid = g["id"].as_u64().unwrap();
+    let stored = app.state.store.group(gid as u32).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.marketplace.as_str(), stored.tax_exempt),
+        ("US", true)
+    );
+
+    // Moving to Germany gives the exemption up in the same change.
+    let (status, g) = send(
+        &app,
+        "PATCH",
+        &format!("/api/v1/groups/{gid}"),
+        json!({"marketplace": "De", "tax_exempt": false}),
+    )
+    .await;
+    assert_eq!(status, 200, "{g}");
+    assert_eq!(
+        (g["marketplace"].as_str(), g["tax_exempt"].as_bool()),
+        (Some("DE"), Some(false))
+    );
+    let (_, listed) = send(&app, "GET", "/api/v1/groups", json!(null)).await;
+    assert_eq!(listed[0]["marketplace"], "JP");
+    assert_eq!(listed[0]["tax_exempt"], false);
+}
+
+#[tokio::test]
+async fn an_unknown_marketplace_is_refused_naming_the_field_and_the_codes() {
+    let app = spawn_app().await;
+    for (method, path) in [("POST", "/api/v1/groups"), ("PATCH", "/api/v1/groups/1")] {
+        let (status, e) = send(&app, method, path, json!({"marketplace": "XX"})).await;
+        assert_eq!(
+            (status, e["code"].as_str()),
+            (400, Some("bad_request")),
+            "{e}"
+        );
+        let message = e["message"].as_str().unwrap();
+        assert!(
+            message.contains("marketplace 'XX' is not one of"),
+            "{message}"
+        );
+        for code in app.state.marketplaces.codes() {
+            assert!(message.contains(code), "{code} missing: {message}");
+        }
+    }
+    assert_eq!(app.group().await.marketplace, "JP");
+    let (_, groups) = send(&app, "GET", "/api/v1/groups", json!(null)).await;
+    assert_eq!(groups.as_array().unwrap().len(), 1, "no group was made");
+}
+
+#[tokio::test]
+async fn tax_exemption_is_refused_where_the_store_has_none() {
+    let app = spawn_app().await;
+    let (status, e) = send(
+        &app,
+        "PATCH",
+        "/api/v1/groups/1",
+        json!({"tax_exempt": true}),
+    )
+    .await;
+    assert_eq!(status, 400, "{e}");
+    let message = e["message"].as_str().unwrap();
+    assert!(
+        message.contains("tax_exempt: ") && message.contains("(JP) has no tax exemption"),
+        "{message}"
+    );
+    let (status, e) = send(
+        &app,
+        "POST",
+        "/api/v1/groups",
+        json!({"marketplace": "DE", "tax_exempt": true}),
+    )
+    .await;
+    assert_eq!(status, 400, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("(DE) has no tax exemption"),
+        "{e}"
+    );
+
+    // A US group may be exempt, and cannot move to a store without
+    // exemption while it is.
+    let (status, g) = send(
+        &app,
+        "PATCH",
+        "/api/v1/groups/1",
+        json!({"marketplace": "US"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{g}");
+    let (status, g) = send(
+        &app,
+        "PATCH",
+        "/api/v1/groups/1",
+        json!({"tax_exempt": true}),
+    )
+    .await;
+    assert_eq!(
+        (status, g["tax_exempt"].as_bool()),
+        (200, Some(true)),
+        "{g}"
+    );
+    let (status, e) = send(
+        &app,
+        "PATCH",
+        "/api/v1/groups/1",
+        json!({"marketplace": "UK"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{e}");
+    let g = app.group().await;
+    assert_eq!((g.marketplace.as_str(), g.tax_exempt), ("US", true));
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_marketplaces_and_the_exemption_rule() {
+    let app = spawn_app().await;
+    let doc: Value =
+        serde_json::from_str(&app.get_page("/api/v1/openapi.json").await.body).unwrap();
+    let patch = doc.pointer("/components/schemas/GroupPatch").unwrap();
+    let codes: Vec<&str> = patch["properties"]["marketplace"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(codes, app.state.marketplaces.codes());
+    assert_eq!(
+        patch["anyOf"][1]["properties"]["marketplace"]["enum"],
+        json!(["US"])
+    );
+    let view = doc
+        .pointer("/components/schemas/GroupView/properties")
+        .unwrap();
+    assert!(view.get("marketplace").is_some() && view.get("tax_exempt").is_some());
+}
