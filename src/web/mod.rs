@@ -35,20 +35,17 @@ pub use page::{Chrome, Ctx, Message, PageError, PageForm, PagePath, PageQuery, r
 
 pub fn router(state: AppState) -> Router {
     // The cXML endpoints: each reads its body through `exchange::Received`,
-    // which journals every exchange.
-    let cxml = Router::new()
-        .route(
-            "/eprocurement/punchout",
-            post(punchout::setup).fallback(exchange::other_method),
-        )
-        .route(
-            "/eprocurement/punchout/test",
-            post(punchout::setup).fallback(exchange::other_method),
-        )
-        .route(
-            "/po/{token}",
-            post(po::intake).fallback(exchange::other_method),
-        );
+    // which journals every exchange. The setup answers on Japan's older
+    // paths and on the newer integrations' (`abintegrations.amazon.com/
+    // punchout`, `/punchout/test`) alike.
+    let mut cxml = Router::new();
+    for path in page::PUNCHOUT_PATHS {
+        cxml = cxml.route(path, post(punchout::setup).fallback(exchange::other_method));
+    }
+    let cxml = cxml.route(
+        "/po/{token}",
+        post(po::intake).fallback(exchange::other_method),
+    );
     let (api, generated) = api::routes();
     let api = api.merge(api::openapi_route(&generated, &state));
     Router::new()
@@ -185,7 +182,10 @@ async fn edge(
     let method = request.method().clone();
     let storefront = {
         let p = request.uri().path();
-        p.starts_with("/s/") || p.starts_with("/dp/") || p.starts_with("/eprocurement/")
+        p.starts_with("/s/")
+            || p.starts_with("/dp/")
+            || p.starts_with("/eprocurement/")
+            || page::is_punchout(p)
     };
     let language = page::Language::of(&request);
     let mut response = language.answer(admin::gate(&state, request, next)).await;
@@ -203,7 +203,7 @@ async fn edge(
         ),
         // cXML bodies are refused (and logged) by the journal, which reads
         // them; this is the JSON API's and the pages' limit.
-        413 if !route.starts_with("/po/") && !route.starts_with("/eprocurement/punchout") => {
+        413 if !route.starts_with("/po/") && !page::is_punchout(route) => {
             tracing::warn!(
                 route,
                 limit = state.settings.max_body_bytes,

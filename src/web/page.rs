@@ -11,6 +11,19 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::i18n::{Lang, Texts};
 
+/// The paths a PunchOutSetupRequest is posted to.
+pub(super) const PUNCHOUT_PATHS: [&str; 4] = [
+    "/eprocurement/punchout",
+    "/eprocurement/punchout/test",
+    "/punchout",
+    "/punchout/test",
+];
+
+/// Whether `path` is one of the [`PUNCHOUT_PATHS`].
+pub(super) fn is_punchout(path: &str) -> bool {
+    PUNCHOUT_PATHS.contains(&path)
+}
+
 /// A request's language choice and the links of the page it may answer
 /// with: see [`Language::answer`].
 pub(super) struct Language {
@@ -28,7 +41,7 @@ impl Language {
             .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang"))
             .and_then(|(_, v)| Lang::parse(&v));
         let path = uri.path();
-        let cxml = path.starts_with("/po/") || path.starts_with("/eprocurement/punchout");
+        let cxml = path.starts_with("/po/") || is_punchout(path);
         Language {
             chosen,
             links: (!cxml).then(|| PageLinks::of(request.method(), uri, request.headers())),

@@ -172,3 +172,27 @@ async fn the_openapi_document_lists_the_marketplaces_and_the_exemption_rule() {
         .unwrap();
     assert!(view.get("marketplace").is_some() && view.get("tax_exempt").is_some());
 }
+
+#[tokio::test]
+async fn a_setup_through_each_punchout_path_answers_with_a_start_page() {
+    let app = spawn_app().await;
+    let setup = setup_request(IDENTITY, SECRET, &app.receiver.url("/hook"));
+    for path in [
+        "/eprocurement/punchout",
+        "/eprocurement/punchout/test",
+        "/punchout",
+        "/punchout/test",
+    ] {
+        let r = app.post_xml(path, &setup).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        let start = start_page(&r.body);
+        assert!(
+            start.starts_with(&format!("{}/s/", app.base)),
+            "{path}: {start}"
+        );
+        assert_eq!(app.get_page(&start).await.status, 200, "{path}: {start}");
+    }
+    // Another method on the new paths is refused as on the old ones.
+    let r = app.http.get(app.url("/punchout")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+}
