@@ -196,3 +196,64 @@ async fn a_setup_through_each_punchout_path_answers_with_a_start_page() {
     let r = app.http.get(app.url("/punchout")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 405);
 }
+
+/// The absim binary with `args` against `app`; its exit code and output.
+async fn absim_cli(app: &TestApp, args: &[&str]) -> (i32, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_absim"));
+    command.args(args).env("ABSIM_TARGET", &app.base);
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_creates_a_group_in_a_marketplace_and_names_an_unknown_code() {
+    let app = spawn_app().await;
+    let (code, out) = absim_cli(
+        &app,
+        &[
+            "group",
+            "create",
+            "--name",
+            "de-pipe",
+            "--marketplace",
+            "de",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("marketplace:") && out.contains("DE"), "{out}");
+    let (code, out) = absim_cli(
+        &app,
+        &[
+            "group",
+            "create",
+            "--marketplace",
+            "US",
+            "--tax-exempt",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}");
+    let g: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (g["marketplace"].as_str(), g["tax_exempt"].as_bool()),
+        (Some("US"), Some(true))
+    );
+    let groups = app.state.store.groups().await.unwrap();
+    let de = groups.iter().find(|g| g.name == "de-pipe").unwrap();
+    assert_eq!(de.marketplace, "DE");
+
+    let (code, out) = absim_cli(&app, &["group", "create", "--marketplace", "XX"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("400") && out.contains("marketplace 'XX' is not one of"),
+        "{out}"
+    );
+    assert!(out.contains("JP, UK, US"), "{out}");
+    assert_eq!(app.state.store.groups().await.unwrap().len(), 3);
+}
