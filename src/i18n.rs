@@ -212,6 +212,15 @@ texts! {
     punchout_test_url: "Punchout URL (テスト)", "Punchout URL (test)";
     po_url: "PO Request URL", "PO Request URL";
     endpoints: "購入システムの受信URL", "Purchasing system endpoints";
+    marketplace: "マーケットプレイス", "Marketplace";
+    marketplace_help: "グループが購入するAmazonビジネスのストアです。通貨、税、文書の言葉、カタログ、ページの既定の言語が変わります。", "The Amazon Business store the group buys from: its currency, taxes, documents' words, catalogue and the pages' default language.";
+    tax_exempt: "免税 (Amazonの免税プログラム)", "Tax-exempt (Amazon's tax exemption program)";
+    tax_exempt_help: "免税にできるのは、免税のあるストアのグループだけです: {}", "Only a group in a store with a tax exemption can be tax-exempt: {}";
+    going_live: "本番への切り替え: {} のURL", "Going live: the URLs of {}";
+    going_live_help: "本番では、購入システムに入れた absim のURLを Amazon のURLに置き換えます。PO Request URL の GUID は、Amazon の設定画面に表示されるグループのものです。", "When you go live, replace absim's URLs in your purchasing system with Amazon's. The GUID of the PO Request URL is your group's, shown on Amazon's settings page.";
+    at_amazon: "Amazon", "Amazon";
+    at_absim: "absim", "absim";
+    unconfirmed: "未確認", "unconfirmed";
     confirmation_url: "注文確認 (ConfirmationRequest) の送信先", "Order confirmations (ConfirmationRequest) go to";
     ship_notice_url: "出荷通知 (ShipNoticeRequest) の送信先", "Ship notices (ShipNoticeRequest) go to";
     endpoint_help: "空欄の場合、文書は作成・記録されますが送信されません (送信済みと表示)。", "When empty, documents are produced and recorded but not posted (shown as sent).";

@@ -322,9 +322,10 @@ impl Group {
                     market.code,
                     allowed.join(", ")
                 ),
+                // The code alone: the English half stays English (a page
+                // in English shows only it) whatever the store's name.
                 format!(
-                    "tax_exempt: {} ({}) has no tax exemption; only a group in {} can be tax-exempt",
-                    market.name,
+                    "tax_exempt: marketplace {} has no tax exemption; only a group in {} can be tax-exempt",
                     market.code,
                     allowed.join(", ")
                 ),
@@ -498,7 +499,7 @@ mod tests {
         // An exempt group cannot move to Germany unless it gives the
         // exemption up in the same change.
         let err = g.choose_marketplace(&stores, Some("DE"), None).unwrap_err();
-        assert!(err.contains("(DE) has no tax exemption"), "{err}");
+        assert!(err.contains("marketplace DE has no tax exemption"), "{err}");
         assert_eq!((g.marketplace.as_str(), g.tax_exempt), ("US", true));
         g.choose_marketplace(&stores, Some("de"), Some(false))
             .unwrap();

@@ -97,7 +97,7 @@ async fn tax_exemption_is_refused_where_the_store_has_none() {
     assert_eq!(status, 400, "{e}");
     let message = e["message"].as_str().unwrap();
     assert!(
-        message.contains("tax_exempt: ") && message.contains("(JP) has no tax exemption"),
+        message.contains("tax_exempt: ") && message.contains("marketplace JP has no tax exemption"),
         "{message}"
     );
     let (status, e) = send(
@@ -112,7 +112,7 @@ async fn tax_exemption_is_refused_where_the_store_has_none() {
         e["message"]
             .as_str()
             .unwrap()
-            .contains("(DE) has no tax exemption"),
+            .contains("marketplace DE has no tax exemption"),
         "{e}"
     );
 
@@ -256,4 +256,104 @@ async fn the_cli_creates_a_group_in_a_marketplace_and_names_an_unknown_code() {
     );
     assert!(out.contains("JP, UK, US"), "{out}");
     assert_eq!(app.state.store.groups().await.unwrap().len(), 3);
+}
+
+/// The settings form as the page sends it, with a store and the checkbox.
+fn settings_form<'a>(marketplace: &'a str, exempt: bool) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("purchasing_system", "LINE_WORKS"),
+        ("identity", IDENTITY),
+        ("shared_secret", SECRET),
+        ("cart_field", "cxml-urlencoded"),
+        ("marketplace", marketplace),
+    ];
+    if exempt {
+        form.push(("tax_exempt", "1"));
+    }
+    form
+}
+
+#[tokio::test]
+async fn the_setup_screen_offers_every_store_and_shows_its_real_urls_beside_absims() {
+    let app = spawn_app().await;
+    let html = app.get_page("/groups/1/settings").await.html();
+    let options = texts_of(&html, "select#marketplace option");
+    assert_eq!(options.len(), app.state.marketplaces.all().count());
+    for m in app.state.marketplaces.all() {
+        let label = format!("{} — {}", m.code, m.name);
+        assert!(options.contains(&label), "{label} missing from {options:?}");
+    }
+    assert_eq!(
+        attr_of(&html, "select#marketplace option[selected]", "value"),
+        "JP"
+    );
+    assert_eq!(
+        text_of(&html, "#live-punchout-amazon"),
+        "https://www.amazon.co.jp/eprocurement/punchout"
+    );
+    assert_eq!(
+        text_of(&html, "#live-punchout-absim"),
+        format!("{}/eprocurement/punchout", app.base)
+    );
+    assert_eq!(text_of(&html, "#live-po-absim"), app.po_url().await);
+    assert!(text_of(&html, "#live-po-amazon").contains("amazonsedi.com"));
+
+    // Saved with the rest: a US group, tax-exempt; the screen now shows
+    // amazon.com's URLs and absim's on the same paths.
+    let saved = app
+        .post_form("/groups/1/settings", &settings_form("us", true))
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let g = app.group().await;
+    assert_eq!((g.marketplace.as_str(), g.tax_exempt), ("US", true));
+    let html = app.get_page("/groups/1/settings").await.html();
+    assert_eq!(
+        attr_of(&html, "select#marketplace option[selected]", "value"),
+        "US"
+    );
+    assert_eq!(attr_of(&html, "#tax-exempt", "checked"), "");
+    assert_eq!(
+        text_of(&html, "#live-punchout-amazon"),
+        "https://abintegrations.amazon.com/punchout"
+    );
+    assert_eq!(
+        text_of(&html, "#live-punchout-test-absim"),
+        format!("{}/punchout/test", app.base)
+    );
+    // Unticked, the exemption goes.
+    let saved = app
+        .post_form("/groups/1/settings", &settings_form("US", false))
+        .await;
+    assert_eq!(saved.status, 200);
+    assert!(!app.group().await.tax_exempt);
+}
+
+#[tokio::test]
+async fn the_setup_screen_refuses_a_bad_store_or_exemption_readably() {
+    let app = spawn_app().await;
+    let r = app
+        .post_form("/groups/1/settings", &settings_form("DE", true))
+        .await;
+    assert_eq!(r.status, 400);
+    let error = text_of(&r.html(), ".error-box");
+    assert!(error.contains("免税") && error.contains("US"), "{error}");
+    assert!(
+        !error.contains("tax_exempt:"),
+        "only the page's language: {error}"
+    );
+    let r = app
+        .post_form(
+            "/groups/1/settings?lang=en",
+            &settings_form("<b>XX</b>", false),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    let error = text_of(&r.html(), ".error-box");
+    assert!(
+        error.contains("marketplace '<b>XX</b>' is not one of") && error.contains("JP"),
+        "{error}"
+    );
+    assert!(!r.body.contains("<b>XX"), "escaped");
+    let g = app.group().await;
+    assert_eq!((g.marketplace.as_str(), g.tax_exempt), ("JP", false));
 }
