@@ -171,7 +171,7 @@ pub(crate) async fn check_entry(
 /// balancers open their next connection elsewhere.
 async fn edge(
     axum::extract::State(state): axum::extract::State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let started = std::time::Instant::now();
@@ -187,6 +187,13 @@ async fn edge(
             || p.starts_with("/eprocurement/")
             || page::is_punchout(p)
     };
+    // Only for a request the gate lets through: the language of a refused
+    // request's answer must not tell of a group.
+    if admin::admitted(&state, &request)
+        && let Some(lang) = page::store_language(&state, request.uri(), request.headers()).await
+    {
+        request.extensions_mut().insert(page::StoreLanguage(lang));
+    }
     let language = page::Language::of(&request);
     let mut response = language.answer(admin::gate(&state, request, next)).await;
     security_headers(response.headers_mut(), storefront);

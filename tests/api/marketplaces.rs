@@ -357,3 +357,52 @@ async fn the_setup_screen_refuses_a_bad_store_or_exemption_readably() {
     let g = app.group().await;
     assert_eq!((g.marketplace.as_str(), g.tax_exempt), ("JP", false));
 }
+
+/// The language a page says it is in.
+fn page_lang(r: &Reply) -> String {
+    attr_of(&r.html(), "html", "lang")
+}
+
+#[tokio::test]
+async fn a_german_groups_pages_are_in_english_unless_another_language_is_chosen() {
+    let mut app = spawn_app_with(|s| s.marketplace = Some("DE".into())).await;
+    let start = app.punch_out().await;
+    let home = app.get_page(&start).await;
+    assert_eq!(home.status, 200);
+    assert_eq!(page_lang(&home), "en");
+    let settings = app.get_page("/groups/1/settings").await;
+    assert_eq!(page_lang(&settings), "en");
+    assert_eq!(text_of(&settings.html(), "#status h2"), "Status: Test");
+    // A page of the group that is not there speaks the store's language too.
+    assert_eq!(
+        page_lang(&app.get_page(&format!("{start}/dp/NOSUCHASIN")).await),
+        "en"
+    );
+
+    // ?lang= wins, and is remembered over the store's language.
+    let chosen = app.get_page(&format!("{start}?lang=ja")).await;
+    assert_eq!(page_lang(&chosen), "ja");
+    let r = app
+        .http
+        .get(app.url(&start))
+        .header("cookie", "absim_lang=ja")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page_lang(&reply(r).await), "ja");
+}
+
+#[tokio::test]
+async fn a_japanese_groups_pages_stay_in_japanese() {
+    let mut app = spawn_app().await;
+    let start = app.punch_out().await;
+    assert_eq!(page_lang(&app.get_page(&start).await), "ja");
+    assert_eq!(page_lang(&app.get_page("/groups/1/settings").await), "ja");
+    // A second group in the US store has its pages in English, the first
+    // keeps Japanese.
+    let (status, g) = send(&app, "POST", "/api/v1/groups", json!({"marketplace": "US"})).await;
+    assert_eq!(status, 201, "{g}");
+    let us = app.get_page(&format!("/groups/{}/settings", g["id"])).await;
+    assert_eq!(page_lang(&us), "en");
+    assert_eq!(page_lang(&app.get_page("/groups/1/log").await), "ja");
+}
