@@ -110,7 +110,7 @@ pub struct BuyerArgs {
 pub enum GroupAction {
     /// Creates a group (its system login, password and PO Request URL are
     /// generated unless given).
-    Create(GroupCreateArgs),
+    Create(Box<GroupCreateArgs>),
     /// Deletes a group with its orders, sessions, runs and journal.
     Delete {
         #[command(flatten)]

@@ -58,7 +58,7 @@ impl Api {
 /// `absim group create|delete`.
 pub async fn group(action: GroupAction) -> anyhow::Result<()> {
     match action {
-        GroupAction::Create(args) => create_group(args).await,
+        GroupAction::Create(args) => create_group(*args).await,
         GroupAction::Delete { target, gid } => {
             Api::new(&target)?
                 .call(

@@ -259,7 +259,7 @@ async fn the_cli_creates_a_group_in_a_marketplace_and_names_an_unknown_code() {
 }
 
 /// The settings form as the page sends it, with a store and the checkbox.
-fn settings_form<'a>(marketplace: &'a str, exempt: bool) -> Vec<(&'a str, &'a str)> {
+fn settings_form(marketplace: &str, exempt: bool) -> Vec<(&str, &str)> {
     let mut form = vec![
         ("purchasing_system", "LINE_WORKS"),
         ("identity", IDENTITY),
