@@ -114,7 +114,7 @@ pub struct BuyerArgs {
 pub enum GroupAction {
     /// Creates a group (its system login, password and PO Request URL are
     /// generated unless given).
-    Create(GroupCreateArgs),
+    Create(Box<GroupCreateArgs>),
     /// Deletes a group with its orders, sessions, runs and journal.
     Delete {
         #[command(flatten)]
@@ -152,6 +152,14 @@ pub struct GroupCreateArgs {
     /// The cart-return field: cxml-urlencoded or cxml-base64.
     #[arg(long)]
     pub cart_field: Option<String>,
+    /// The Amazon Business store the group buys from, by code (JP, the
+    /// default, US, CA, UK, DE, FR, IT, ES, IN: the target's marketplaces).
+    #[arg(long, value_name = "CODE")]
+    pub marketplace: Option<String>,
+    /// The group is exempt from sales tax (only in a store with an
+    /// exemption, US).
+    #[arg(long)]
+    pub tax_exempt: bool,
     /// Print JSON (the API's group) instead of the lines for people.
     #[arg(long)]
     pub json: bool,

@@ -34,11 +34,34 @@ impl Lang {
         }
     }
 
+    /// The pages' language of a store whose documents are in `language`
+    /// (`ja`, `de-DE`): Japanese for Japanese, English for every other,
+    /// the only two the pages have.
+    pub fn of_store(language: &str) -> Lang {
+        if language.trim().to_ascii_lowercase().starts_with("ja") {
+            Lang::Ja
+        } else {
+            Lang::En
+        }
+    }
+
     /// `?lang=` wins, then the `absim_lang` cookie, then Accept-Language
     /// (first of ja/en), then Japanese.
     pub fn negotiate(query: Option<&str>, headers: &HeaderMap) -> Lang {
+        Lang::negotiate_or(query, headers, Lang::Ja)
+    }
+
+    /// As [`Lang::negotiate`], with `fallback` (the group's store's
+    /// language) where nothing was chosen.
+    pub fn negotiate_or(query: Option<&str>, headers: &HeaderMap, fallback: Lang) -> Lang {
+        Lang::chosen(query, headers).unwrap_or(fallback)
+    }
+
+    /// The language the request asks for, if it asks: `?lang=`, the
+    /// `absim_lang` cookie, Accept-Language.
+    pub fn chosen(query: Option<&str>, headers: &HeaderMap) -> Option<Lang> {
         if let Some(l) = query.and_then(Lang::parse) {
-            return l;
+            return Some(l);
         }
         let cookie = headers
             .get_all(axum::http::header::COOKIE)
@@ -48,7 +71,7 @@ impl Lang {
             .filter_map(|kv| kv.trim().strip_prefix("absim_lang="))
             .find_map(Lang::parse);
         if let Some(l) = cookie {
-            return l;
+            return Some(l);
         }
         headers
             .get(axum::http::header::ACCEPT_LANGUAGE)
@@ -57,7 +80,6 @@ impl Lang {
                 v.split(',')
                     .find_map(|part| Lang::parse(part.split(';').next()?))
             })
-            .unwrap_or(Lang::Ja)
     }
 }
 
@@ -212,6 +234,15 @@ texts! {
     punchout_test_url: "Punchout URL (テスト)", "Punchout URL (test)";
     po_url: "PO Request URL", "PO Request URL";
     endpoints: "購入システムの受信URL", "Purchasing system endpoints";
+    marketplace: "マーケットプレイス", "Marketplace";
+    marketplace_help: "グループが購入するAmazonビジネスのストアです。通貨、税、文書の言葉、カタログ、ページの既定の言語が変わります。", "The Amazon Business store the group buys from: its currency, taxes, documents' words, catalogue and the pages' default language.";
+    tax_exempt: "免税 (Amazonの免税プログラム)", "Tax-exempt (Amazon's tax exemption program)";
+    tax_exempt_help: "免税にできるのは、免税のあるストアのグループだけです: {}", "Only a group in a store with a tax exemption can be tax-exempt: {}";
+    going_live: "本番への切り替え: {} のURL", "Going live: the URLs of {}";
+    going_live_help: "本番では、購入システムに入れた absim のURLを Amazon のURLに置き換えます。PO Request URL の GUID は、Amazon の設定画面に表示されるグループのものです。", "When you go live, replace absim's URLs in your purchasing system with Amazon's. The GUID of the PO Request URL is your group's, shown on Amazon's settings page.";
+    at_amazon: "Amazon", "Amazon";
+    at_absim: "absim", "absim";
+    unconfirmed: "未確認", "unconfirmed";
     confirmation_url: "注文確認 (ConfirmationRequest) の送信先", "Order confirmations (ConfirmationRequest) go to";
     ship_notice_url: "出荷通知 (ShipNoticeRequest) の送信先", "Ship notices (ShipNoticeRequest) go to";
     endpoint_help: "空欄の場合、文書は作成・記録されますが送信されません (送信済みと表示)。", "When empty, documents are produced and recorded but not posted (shown as sent).";
@@ -529,5 +560,18 @@ mod tests {
             assert_eq!(JA.one(plain), plain);
             assert_eq!(EN.one(plain), plain);
         }
+    }
+
+    #[test]
+    fn a_choice_wins_over_the_stores_language_which_wins_over_japanese() {
+        assert_eq!(Lang::of_store("ja"), Lang::Ja);
+        assert_eq!(Lang::of_store("ja-JP"), Lang::Ja);
+        assert_eq!(Lang::of_store("de-DE"), Lang::En);
+        let mut h = HeaderMap::new();
+        assert_eq!(Lang::negotiate_or(None, &h, Lang::En), Lang::En);
+        assert_eq!(Lang::negotiate(None, &h), Lang::Ja);
+        assert_eq!(Lang::negotiate_or(Some("ja"), &h, Lang::En), Lang::Ja);
+        h.insert(axum::http::header::COOKIE, "absim_lang=ja".parse().unwrap());
+        assert_eq!(Lang::negotiate_or(None, &h, Lang::En), Lang::Ja);
     }
 }

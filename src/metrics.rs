@@ -82,7 +82,7 @@ fn method_label(method: &str) -> &'static str {
 pub fn kind_of(route: &str) -> &'static str {
     if route.starts_with("/po/") {
         "po"
-    } else if route.starts_with("/eprocurement/") {
+    } else if route.starts_with("/eprocurement/") || route.starts_with("/punchout") {
         "punchout"
     } else if route.starts_with("/api/") {
         "api"
@@ -351,6 +351,7 @@ mod tests {
     fn routes_fall_into_their_latency_kinds() {
         assert_eq!(kind_of("/po/{token}"), "po");
         assert_eq!(kind_of("/eprocurement/punchout"), "punchout");
+        assert_eq!(kind_of("/punchout/test"), "punchout");
         assert_eq!(kind_of("/s/{sid}/cart"), "pages");
         assert_eq!(kind_of("/groups/{gid}/log"), "pages");
         assert_eq!(kind_of("/api/v1/groups"), "api");

@@ -279,6 +279,64 @@ impl Group {
     }
 }
 
+impl Group {
+    /// Moves the group to the store `code` names (any case) and sets its
+    /// tax exemption; what is None stays. Checked as a whole, so that a
+    /// tax-exempt group cannot move to a store without exemption unnoticed:
+    /// the reasons name the field (`marketplace`, `tax_exempt`) and the
+    /// codes that would do.
+    pub fn choose_marketplace(
+        &mut self,
+        stores: &super::marketplace::Marketplaces,
+        code: Option<&str>,
+        tax_exempt: Option<bool>,
+    ) -> Result<(), String> {
+        let market = match code {
+            Some(c) => stores.get(c).ok_or_else(|| {
+                crate::i18n::both(
+                    format!(
+                        "マーケットプレイス '{}' はありません。{} のいずれかを選んでください。",
+                        c.trim(),
+                        stores.codes().join(", ")
+                    ),
+                    format!(
+                        "marketplace '{}' is not one of {}",
+                        c.trim(),
+                        stores.codes().join(", ")
+                    ),
+                )
+            })?,
+            None => stores.get_or_default(&self.marketplace),
+        };
+        let exempt = tax_exempt.unwrap_or(self.tax_exempt);
+        if exempt && !market.exempt_allowed {
+            let allowed: Vec<&str> = stores
+                .all()
+                .filter(|m| m.exempt_allowed)
+                .map(|m| m.code.as_str())
+                .collect();
+            return Err(crate::i18n::both(
+                format!(
+                    "{} ({}) には免税がありません。免税 (tax_exempt) にできるのは {} のグループだけです。",
+                    market.name,
+                    market.code,
+                    allowed.join(", ")
+                ),
+                // The code alone: the English half stays English (a page
+                // in English shows only it) whatever the store's name.
+                format!(
+                    "tax_exempt: marketplace {} has no tax exemption; only a group in {} can be tax-exempt",
+                    market.code,
+                    allowed.join(", ")
+                ),
+            ));
+        }
+        self.marketplace = market.code.clone();
+        self.tax_exempt = exempt;
+        Ok(())
+    }
+}
+
 /// システムログイン: 4 to 64 letters, digits, hyphens, underscores.
 pub fn validate_identity(s: &str) -> Result<(), String> {
     let n = s.chars().count();
@@ -415,6 +473,37 @@ mod tests {
         assert!(!secrets_match("abc124", "abc123"));
         assert!(!secrets_match("abc1234", "abc123"));
         assert!(!secrets_match("", "abc123"));
+    }
+
+    #[test]
+    fn a_group_moves_to_a_store_by_its_code_in_any_case() {
+        let stores = crate::domain::marketplace::Marketplaces::embedded().unwrap();
+        let mut g = Group::generate(1, DEFAULT_GROUP_NAME);
+        g.choose_marketplace(&stores, Some(" us "), Some(true))
+            .unwrap();
+        assert_eq!((g.marketplace.as_str(), g.tax_exempt), ("US", true));
+        let err = g.choose_marketplace(&stores, Some("XX"), None).unwrap_err();
+        assert!(err.contains("marketplace 'XX' is not one of"), "{err}");
+        assert!(err.contains("DE") && err.contains("JP"), "{err}");
+        assert_eq!(g.marketplace, "US");
+    }
+
+    #[test]
+    fn only_a_store_with_exemption_takes_a_tax_exempt_group() {
+        let stores = crate::domain::marketplace::Marketplaces::embedded().unwrap();
+        let mut g = Group::generate(1, DEFAULT_GROUP_NAME);
+        let err = g.choose_marketplace(&stores, None, Some(true)).unwrap_err();
+        assert!(err.contains("tax_exempt") && err.contains("US"), "{err}");
+        g.choose_marketplace(&stores, Some("US"), Some(true))
+            .unwrap();
+        // An exempt group cannot move to Germany unless it gives the
+        // exemption up in the same change.
+        let err = g.choose_marketplace(&stores, Some("DE"), None).unwrap_err();
+        assert!(err.contains("marketplace DE has no tax exemption"), "{err}");
+        assert_eq!((g.marketplace.as_str(), g.tax_exempt), ("US", true));
+        g.choose_marketplace(&stores, Some("de"), Some(false))
+            .unwrap();
+        assert_eq!((g.marketplace.as_str(), g.tax_exempt), ("DE", false));
     }
 
     #[test]

@@ -119,7 +119,26 @@ pub struct Endpoints {
     pub detail_page: Option<String>,
 }
 
+impl Endpoints {
+    /// The path of the store's punchout URL, or of its test one
+    /// (`/punchout/test`): absim answers the same paths, so that going live
+    /// changes only the host.
+    pub fn punchout_path(&self, test: bool) -> Option<String> {
+        let url = if test {
+            &self.punchout_test
+        } else {
+            &self.punchout
+        };
+        url::Url::parse(url).ok().map(|u| u.path().to_owned())
+    }
+}
+
 impl Marketplace {
+    /// Whether no source settled the file's `key` (`endpoints.punchout`).
+    pub fn is_unconfirmed(&self, key: &str) -> bool {
+        self.unconfirmed.iter().any(|k| k == key)
+    }
+
     /// `soldBy` of the store's own offers: `Amazon.de`, `Amazon.co.jp`.
     pub fn sold_by(&self) -> String {
         let host = self.site.trim_start_matches("www.");

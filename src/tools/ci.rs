@@ -58,7 +58,7 @@ impl Api {
 /// `absim group create|delete`.
 pub async fn group(action: GroupAction) -> anyhow::Result<()> {
     match action {
-        GroupAction::Create(args) => create_group(args).await,
+        GroupAction::Create(args) => create_group(*args).await,
         GroupAction::Delete { target, gid } => {
             Api::new(&target)?
                 .call(
@@ -84,10 +84,14 @@ async fn create_group(a: GroupCreateArgs) -> anyhow::Result<()> {
         ("ship_notice_url", &a.ship_notice_url),
         ("invoice_url", &a.invoice_url),
         ("cart_field", &a.cart_field),
+        ("marketplace", &a.marketplace),
     ] {
         if let Some(v) = value {
             body.insert(key.into(), json!(v));
         }
+    }
+    if a.tax_exempt {
+        body.insert("tax_exempt".into(), json!(true));
     }
     let g = Api::new(&a.target)?
         .call(
@@ -101,6 +105,15 @@ async fn create_group(a: GroupCreateArgs) -> anyhow::Result<()> {
     } else {
         let f = |k: &str| g[k].as_str().unwrap_or_default().to_owned();
         println!("group {} ({})", g["id"], f("name"));
+        let exempt = if g["tax_exempt"] == json!(true) {
+            ", tax-exempt"
+        } else {
+            ""
+        };
+        println!(
+            "  marketplace:                           {}{exempt}",
+            f("marketplace")
+        );
         println!("  a system login (From/Sender Identity): {}", f("identity"));
         println!(
             "  b password (SharedSecret):             {}",

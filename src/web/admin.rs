@@ -45,15 +45,20 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
             .any(|t| secrets_match(t, token))
 }
 
+/// Whether the request may reach its route: no admin token is set, the
+/// route is open, or the request carries the token.
+pub fn admitted(state: &AppState, request: &Request) -> bool {
+    state.settings.admin_token.as_deref().is_none_or(|token| {
+        !protected(request.uri().path()) || authorized(request.headers(), token)
+    })
+}
+
 /// Lets a request through, or refuses it when it lacks the admin token.
 pub async fn gate(state: &AppState, request: Request, next: Next) -> Response {
-    let Some(token) = state.settings.admin_token.as_deref() else {
-        return next.run(request).await;
-    };
-    let path = request.uri().path();
-    if !protected(path) || authorized(request.headers(), token) {
+    if admitted(state, &request) {
         return next.run(request).await;
     }
+    let path = request.uri().path();
     if path.starts_with("/api/") || path == "/metrics" {
         let mut answer = super::api::ApiError::new(
             StatusCode::UNAUTHORIZED,

@@ -35,20 +35,17 @@ pub use page::{Chrome, Ctx, Message, PageError, PageForm, PagePath, PageQuery, r
 
 pub fn router(state: AppState) -> Router {
     // The cXML endpoints: each reads its body through `exchange::Received`,
-    // which journals every exchange.
-    let cxml = Router::new()
-        .route(
-            "/eprocurement/punchout",
-            post(punchout::setup).fallback(exchange::other_method),
-        )
-        .route(
-            "/eprocurement/punchout/test",
-            post(punchout::setup).fallback(exchange::other_method),
-        )
-        .route(
-            "/po/{token}",
-            post(po::intake).fallback(exchange::other_method),
-        );
+    // which journals every exchange. The setup answers on Japan's older
+    // paths and on the newer integrations' (`abintegrations.amazon.com/
+    // punchout`, `/punchout/test`) alike.
+    let mut cxml = Router::new();
+    for path in page::PUNCHOUT_PATHS {
+        cxml = cxml.route(path, post(punchout::setup).fallback(exchange::other_method));
+    }
+    let cxml = cxml.route(
+        "/po/{token}",
+        post(po::intake).fallback(exchange::other_method),
+    );
     let (api, generated) = api::routes();
     let api = api.merge(api::openapi_route(&generated, &state));
     Router::new()
@@ -180,7 +177,7 @@ pub(crate) async fn check_entry(
 /// balancers open their next connection elsewhere.
 async fn edge(
     axum::extract::State(state): axum::extract::State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let started = std::time::Instant::now();
@@ -191,8 +188,18 @@ async fn edge(
     let method = request.method().clone();
     let storefront = {
         let p = request.uri().path();
-        p.starts_with("/s/") || p.starts_with("/dp/") || p.starts_with("/eprocurement/")
+        p.starts_with("/s/")
+            || p.starts_with("/dp/")
+            || p.starts_with("/eprocurement/")
+            || page::is_punchout(p)
     };
+    // Only for a request the gate lets through: the language of a refused
+    // request's answer must not tell of a group.
+    if admin::admitted(&state, &request)
+        && let Some(lang) = page::store_language(&state, request.uri(), request.headers()).await
+    {
+        request.extensions_mut().insert(page::StoreLanguage(lang));
+    }
     let language = page::Language::of(&request);
     let mut response = language.answer(admin::gate(&state, request, next)).await;
     security_headers(response.headers_mut(), storefront);
@@ -209,7 +216,7 @@ async fn edge(
         ),
         // cXML bodies are refused (and logged) by the journal, which reads
         // them; this is the JSON API's and the pages' limit.
-        413 if !route.starts_with("/po/") && !route.starts_with("/eprocurement/punchout") => {
+        413 if !route.starts_with("/po/") && !page::is_punchout(route) => {
             tracing::warn!(
                 route,
                 limit = state.settings.max_body_bytes,

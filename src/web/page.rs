@@ -11,6 +11,59 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::i18n::{Lang, Texts};
 
+/// The paths a PunchOutSetupRequest is posted to.
+pub(super) const PUNCHOUT_PATHS: [&str; 4] = [
+    "/eprocurement/punchout",
+    "/eprocurement/punchout/test",
+    "/punchout",
+    "/punchout/test",
+];
+
+/// Whether `path` is one of the [`PUNCHOUT_PATHS`].
+pub(super) fn is_punchout(path: &str) -> bool {
+    PUNCHOUT_PATHS.contains(&path)
+}
+
+/// The language of the store of the group a page belongs to, set on the
+/// request by the edge (see [`store_language`]): the pages' language where
+/// the request chose none.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct StoreLanguage(pub Lang);
+
+/// The pages' language where nothing was chosen: the group's store's, or
+/// Japanese outside a group.
+fn fallback(extensions: &axum::http::Extensions) -> Lang {
+    extensions.get::<StoreLanguage>().map_or(Lang::Ja, |s| s.0)
+}
+
+/// The language of the store of the group whose page `request` asks for
+/// (`/groups/{gid}/…`, a storefront `/s/{sid}/…`), when the request chose
+/// no language itself; None otherwise, or when there is no such group (the
+/// handler says so). Asked before the handler runs, so that error pages
+/// speak it too.
+pub(super) async fn store_language(
+    state: &crate::AppState,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> Option<Lang> {
+    let query_lang = uri.query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .map(|(_, v)| v.into_owned())
+    });
+    if Lang::chosen(query_lang.as_deref(), headers).is_some() {
+        return None;
+    }
+    let mut segments = uri.path().split('/').skip(1);
+    let gid = match (segments.next(), segments.next()) {
+        (Some("groups"), Some(gid)) => gid.parse::<u32>().ok()?,
+        (Some("s"), Some(sid)) if !sid.is_empty() => state.store.session(sid).await.ok()??.group_id,
+        _ => return None,
+    };
+    let group = state.store.group(gid).await.ok()??;
+    Some(Lang::of_store(&state.market(&group).language))
+}
+
 /// A request's language choice and the links of the page it may answer
 /// with: see [`Language::answer`].
 pub(super) struct Language {
@@ -28,10 +81,17 @@ impl Language {
             .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang"))
             .and_then(|(_, v)| Lang::parse(&v));
         let path = uri.path();
-        let cxml = path.starts_with("/po/") || path.starts_with("/eprocurement/punchout");
+        let cxml = path.starts_with("/po/") || is_punchout(path);
         Language {
             chosen,
-            links: (!cxml).then(|| PageLinks::of(request.method(), uri, request.headers())),
+            links: (!cxml).then(|| {
+                PageLinks::of(
+                    request.method(),
+                    uri,
+                    request.headers(),
+                    fallback(request.extensions()),
+                )
+            }),
         }
     }
 
@@ -100,7 +160,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             .await
             .map(|u| u.0)
             .unwrap_or_else(|_| parts.uri.clone());
-        let (lang, other_lang_url) = language_of(&parts.method, &uri, &parts.headers);
+        let (lang, other_lang_url) = language_of(
+            &parts.method,
+            &uri,
+            &parts.headers,
+            fallback(&parts.extensions),
+        );
         let t = lang.texts();
         let message = uri.query().and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())
@@ -137,8 +202,9 @@ impl PageLinks {
         method: &axum::http::Method,
         uri: &axum::http::Uri,
         headers: &axum::http::HeaderMap,
+        fallback: Lang,
     ) -> PageLinks {
-        let (_, lang) = language_of(method, uri, headers);
+        let (_, lang) = language_of(method, uri, headers, fallback);
         let segments: Vec<&str> = uri.path().split('/').collect();
         let (back, storefront) = match segments.as_slice() {
             ["", "s", sid, _, ..] => (Some(format!("/s/{sid}")), true),
@@ -163,13 +229,14 @@ fn language_of(
     method: &axum::http::Method,
     uri: &axum::http::Uri,
     headers: &axum::http::HeaderMap,
+    fallback: Lang,
 ) -> (Lang, String) {
     let query_lang = uri.query().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "lang")
             .map(|(_, v)| v.into_owned())
     });
-    let lang = Lang::negotiate(query_lang.as_deref(), headers);
+    let lang = Lang::negotiate_or(query_lang.as_deref(), headers, fallback);
     let mut query: Vec<(String, String)> = uri
         .query()
         .map(|q| {
@@ -387,7 +454,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
-        let lang = Lang::negotiate(None, req.headers());
+        let lang = Lang::negotiate_or(None, req.headers(), fallback(req.extensions()));
         match axum::extract::Form::<T>::from_request(req, state).await {
             Ok(axum::extract::Form(v)) => Ok(PageForm(v)),
             Err(e) => Err(rejection_page(lang, e.status(), e.body_text())),
@@ -402,7 +469,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Pag
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let lang = Lang::negotiate(None, &parts.headers);
+        let lang = Lang::negotiate_or(None, &parts.headers, fallback(&parts.extensions));
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(PageQuery(v)),
             Err(e) => Err(rejection_page(lang, e.status(), e.body_text())),
@@ -417,7 +484,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let lang = Lang::negotiate(None, &parts.headers);
+        let lang = Lang::negotiate_or(None, &parts.headers, fallback(&parts.extensions));
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(PagePath(v)),
             Err(e) => Err(rejection_page(lang, e.status(), e.body_text())),

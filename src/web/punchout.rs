@@ -1,4 +1,5 @@
-//! `POST /eprocurement/punchout` (and `/test`): the PunchOutSetupRequest.
+//! `POST /eprocurement/punchout`, `/punchout` (each also with `/test`): the
+//! PunchOutSetupRequest.
 //! The handler reads the request, finds the groups its Sender names, and
 //! leaves the decision to [`crate::domain::punchout`]; the session it opens
 //! and both documents are stored before the StartPage leaves.

@@ -1,6 +1,8 @@
 //! The purchasing-system settings screen (購入システムのセットアップ): a, b,
 //! c, the Punchout URL, the buyer endpoints, the cart-return field, and the
-//! switch between test and active mode.
+//! switch between test and active mode; the group's marketplace (`market`).
+
+mod market;
 
 use std::sync::Arc;
 
@@ -72,6 +74,7 @@ struct SettingsPage {
     fault_share: String,
     addresses: String,
     admin_email: String,
+    market: market::MarketView,
 }
 
 impl SettingsPage {
@@ -122,6 +125,7 @@ fn page(state: &AppState, ctx: &Ctx, group: Group) -> SettingsPage {
             .unwrap_or_default(),
         addresses: group.delivery_addresses.join("\n"),
         admin_email: group.mail.admin_email.clone().unwrap_or_default(),
+        market: market::view(state, ctx.t, &group),
         group,
         error: None,
     }
@@ -185,6 +189,13 @@ pub struct SettingsForm {
     /// code or http-200 (absent in older forms: unchanged).
     #[serde(default)]
     cxml_errors: Option<String>,
+    /// A store's code (absent in older forms: the store and the exemption
+    /// stay).
+    #[serde(default)]
+    marketplace: Option<String>,
+    /// The checkbox: present when ticked.
+    #[serde(default)]
+    tax_exempt: Option<String>,
 }
 
 pub async fn save(
@@ -194,6 +205,7 @@ pub async fn save(
     PageForm(form): PageForm<SettingsForm>,
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid).await?;
+    let stores = state.clone();
     let result = state
         .store
         .update_group(gid, move |g| {
@@ -212,6 +224,10 @@ pub async fn save(
             g.cart_field = CartField::parse(&form.cart_field)?;
             if let Some(f) = &form.cxml_errors {
                 g.cxml_errors = ErrorForm::parse(f)?;
+            }
+            if let Some(code) = &form.marketplace {
+                let exempt = form.tax_exempt.is_some();
+                g.choose_marketplace(&stores.marketplaces, Some(code), Some(exempt))?;
             }
             Ok(())
         })

@@ -37,7 +37,17 @@ fn types(schema: &Value) -> Vec<&str> {
 fn conforms(doc: &Value, schema: &Value, v: &Value) -> bool {
     let s = resolve(doc, schema);
     if let Some(branches) = s["anyOf"].as_array().or(s["oneOf"].as_array()) {
-        return branches.iter().any(|b| conforms(doc, b, v));
+        if !branches.iter().any(|b| conforms(doc, b, v)) {
+            return false;
+        }
+        // Keywords beside the branches hold too (a group's fields, with
+        // the rule between two of them as the branches).
+        if ["type", "properties", "enum"]
+            .iter()
+            .all(|k| s.get(k).is_none())
+        {
+            return true;
+        }
     }
     if let Some(options) = s["enum"].as_array() {
         return options.contains(v);

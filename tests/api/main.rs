@@ -18,6 +18,7 @@ mod injection;
 mod json_api;
 mod limits;
 mod mail;
+mod marketplace_settings;
 mod marketplaces;
 mod oci;
 mod operations;

@@ -33,6 +33,8 @@ mod json_api;
 mod limits;
 #[path = "../api/mail.rs"]
 mod mail;
+#[path = "../api/marketplace_settings.rs"]
+mod marketplace_settings;
 #[path = "../api/marketplaces.rs"]
 mod marketplaces;
 #[path = "../api/oci.rs"]

@@ -8,7 +8,10 @@
 //!   when the store fails, each with the JSON error shape;
 //! - the closed sets of values as enums, taken from the domain's own lists
 //!   (modes, actions, fault kinds, purchasing systems) and from this
-//!   absim's catalogue (its ASINs) and scenario files (their ids).
+//!   absim's marketplaces (their codes), catalogue (its ASINs) and scenario
+//!   files (their ids);
+//! - the one rule between fields (`tax_exempt` needs a store with an
+//!   exemption), as an `anyOf` of the group's schema.
 //!
 //! The document is JSON here because that is what it is refined as.
 
@@ -47,16 +50,10 @@ fn enums(state: &AppState) -> Vec<(&'static str, &'static str, Vec<String>)> {
             owned(&["cxml-urlencoded", "cxml-base64"]),
         ),
         ("GroupPatch", "cxml_errors", owned(&["code", "http-200"])),
-        // The stores this absim plays (its files: --marketplaces may add some).
         (
             "GroupPatch",
             "marketplace",
-            state
-                .marketplaces
-                .codes()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            owned(&state.marketplaces.codes()),
         ),
         ("TolerancesView", "price_action", actions.clone()),
         ("TolerancesView", "delivery_action", actions),
@@ -131,6 +128,7 @@ pub fn document(generated: &utoipa::openapi::OpenApi, state: &AppState) -> Value
             set_enum(p, &values);
         }
     }
+    exemption_rule(&mut doc, state);
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return doc;
     };
@@ -147,6 +145,26 @@ pub fn document(generated: &utoipa::openapi::OpenApi, state: &AppState) -> Value
         }
     }
     doc
+}
+
+/// The rule between two of a group's fields, as the schema can say it: a
+/// group is tax-exempt only in a store with an exemption, so `tax_exempt:
+/// true` comes with such a store's code. (A group already in one may send
+/// it alone; a schema cannot know the group.)
+fn exemption_rule(doc: &mut Value, state: &AppState) {
+    let exempt_stores: Vec<String> = state
+        .marketplaces
+        .all()
+        .filter(|m| m.exempt_allowed)
+        .map(|m| m.code.clone())
+        .collect();
+    if let Some(patch) = doc.pointer_mut("/components/schemas/GroupPatch") {
+        patch["anyOf"] = json!([
+            {"type": "object", "properties": {"tax_exempt": {"enum": [false, null]}}},
+            {"type": "object", "required": ["marketplace"],
+             "properties": {"marketplace": {"enum": exempt_stores}}}
+        ]);
+    }
 }
 
 /// Narrows an operation's query parameters (a day or empty; a list of

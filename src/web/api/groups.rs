@@ -13,7 +13,7 @@ use crate::domain::account::{
 };
 use crate::domain::fault::{FaultKind, FaultPlan};
 use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
-use crate::domain::{CartField, Group, Mode};
+use crate::domain::{CartField, Group, Marketplaces, Mode};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TolerancesView {
@@ -118,10 +118,13 @@ pub struct GroupView {
     /// status equals the cXML code) or http-200.
     pub cxml_errors: String,
     pub selected_scenario: String,
-    /// The Amazon Business store the group buys in (JP, US, DE, ...).
-    pub marketplace: String,
     pub tolerances: TolerancesView,
     pub faults: FaultsView,
+    /// The Amazon Business store the group buys from (JP, US, DE, ...).
+    #[schema(example = "JP")]
+    pub marketplace: String,
+    /// Exempt from sales tax (only where the store has an exemption).
+    pub tax_exempt: bool,
 }
 
 pub(super) fn group_view(state: &AppState, g: &Group) -> GroupView {
@@ -144,9 +147,10 @@ pub(super) fn group_view(state: &AppState, g: &Group) -> GroupView {
         cart_field: g.cart_field.name().into(),
         cxml_errors: g.cxml_errors.name().into(),
         selected_scenario: g.selected_scenario.clone(),
-        marketplace: g.marketplace.clone(),
         tolerances: (&g.tolerances).into(),
         faults: (&g.faults).into(),
+        marketplace: g.marketplace.clone(),
+        tax_exempt: g.tax_exempt,
     }
 }
 
@@ -188,9 +192,13 @@ pub struct GroupPatch {
     pub cxml_errors: Option<String>,
     pub tolerances: Option<TolerancesView>,
     pub faults: Option<FaultsView>,
-    /// One of the stores absim plays (JP, US, CA, UK, DE, FR, IT, ES, IN).
-    #[schema(example = "DE")]
+    /// The store's code, in any case: one of absim's marketplaces.
+    #[schema(example = "JP")]
     pub marketplace: Option<String>,
+    /// true only for a group in a store with a tax exemption (US): send
+    /// the marketplace with it unless the group is already in one.
+    #[schema(example = false)]
+    pub tax_exempt: Option<bool>,
 }
 
 #[utoipa::path(get, path = "/api/v1/groups", tag = "groups",
@@ -228,31 +236,19 @@ pub async fn get_group(State(state): State<AppState>, P(gid): P<u32>) -> ApiResu
 pub async fn patch_group(
     State(state): State<AppState>,
     P(gid): P<u32>,
-    Json(mut patch): Json<GroupPatch>,
+    Json(patch): Json<GroupPatch>,
 ) -> ApiResult<GroupView> {
-    patch.check_marketplace(&state)?;
+    let stores = state.clone();
     let g = state
         .store
-        .update_group(gid, move |g| patch.apply(g))
+        .update_group(gid, move |g| patch.apply(g, &stores.marketplaces))
         .await?;
     Ok(axum::Json(group_view(&state, &g)))
 }
 
 impl GroupPatch {
-    /// Checks the marketplace code against the stores absim plays (the
-    /// patch's rules know none of them) and writes it as they name it.
-    fn check_marketplace(&mut self, state: &AppState) -> Result<(), ApiError> {
-        if let Some(m) = &mut self.marketplace {
-            *m = state
-                .marketplaces
-                .check_code(m)
-                .map_err(ApiError::bad_request)?;
-        }
-        Ok(())
-    }
-
     /// Sets what the patch names, checking each value by its rule.
-    fn apply(&self, g: &mut Group) -> Result<(), String> {
+    fn apply(&self, g: &mut Group, stores: &Marketplaces) -> Result<(), String> {
         if let Some(n) = &self.name {
             if n.trim().is_empty() {
                 return Err("name is empty".into());
@@ -295,9 +291,6 @@ impl GroupPatch {
         if let Some(t) = &self.tolerances {
             g.tolerances = t.parse()?;
         }
-        if let Some(m) = &self.marketplace {
-            g.marketplace = m.clone();
-        }
         if let Some(f) = &self.faults {
             let plan = FaultPlan {
                 kind: f.kind.as_deref().map(FaultKind::parse).transpose()?,
@@ -310,26 +303,32 @@ impl GroupPatch {
             plan.validate()?;
             g.faults = plan;
         }
+        if self.marketplace.is_some() || self.tax_exempt.is_some() {
+            g.choose_marketplace(stores, self.marketplace.as_deref(), self.tax_exempt)?;
+        }
         Ok(())
     }
 }
 
 #[utoipa::path(post, path = "/api/v1/groups", tag = "groups",
-    request_body(content = GroupPatch, description = "the new group's settings; what is absent is generated (system login, password, PO Request URL) or defaulted (name パンチアウトグループ, LINE_WORKS, test mode)"),
+    request_body(content = GroupPatch, description = "the new group's settings; what is absent is generated (system login, password, PO Request URL) or defaulted (name パンチアウトグループ, LINE_WORKS, test mode, marketplace JP)"),
     responses(
         (status = 201, description = "the group, with its system login, password and PO Request URL", body = GroupView),
         (status = 400, description = "a value breaks its rule (the message names the rule)", body = ApiError),
         (status = 409, description = "the system login is another group's", body = ApiError)))]
 pub async fn create_group(
     State(state): State<AppState>,
-    Json(mut spec): Json<GroupPatch>,
+    Json(spec): Json<GroupPatch>,
 ) -> Result<(StatusCode, axum::Json<GroupView>), ApiError> {
-    spec.check_marketplace(&state)?;
     let name = spec
         .name
         .clone()
         .unwrap_or_else(|| crate::domain::account::DEFAULT_GROUP_NAME.to_owned());
-    let g = state.store.add_group(&name, move |g| spec.apply(g)).await?;
+    let stores = state.clone();
+    let g = state
+        .store
+        .add_group(&name, move |g| spec.apply(g, &stores.marketplaces))
+        .await?;
     tracing::info!(group = g.id, name = %g.name, "a group was created through the API");
     Ok((StatusCode::CREATED, axum::Json(group_view(&state, &g))))
 }
