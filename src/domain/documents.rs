@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use smallvec::smallvec;
 
 use super::account::Group;
+use super::catalog::Product;
 use super::fulfilment::{Fulfilment, PlannedShipment};
 use super::marketplace::Marketplace;
 use super::order::Order;
@@ -205,27 +206,7 @@ pub fn order_message(
                     supplier_part_auxiliary_id: Some(session.aux_id(line.line).into()),
                     buyer_part_id: None,
                 },
-                item_detail: ItemDetail {
-                    unit_price: MoneyHolder::of(currency, p.price),
-                    description: smallvec![Description::new(&market.language, p.title.clone())],
-                    unit_of_measure: "EA".into(),
-                    classification: smallvec![Classification {
-                        domain: "UNSPSC".into(),
-                        code: p.unspsc.as_str().into(),
-                    }],
-                    manufacturer_part_id: Some(p.part_number.as_str().into()),
-                    manufacturer_name: Some(p.manufacturer.as_str().into()),
-                    extrinsics: vec![
-                        Extrinsic::new("soldBy", market.sold_by()),
-                        Extrinsic::new("fulfilledBy", "Amazon"),
-                        Extrinsic::new("category", p.category.clone()),
-                        Extrinsic::new("subCategory", p.sub_category.clone()),
-                        Extrinsic::new("itemCondition", "New"),
-                        Extrinsic::new("qualifiedOffer", "true"),
-                        Extrinsic::new("detailPageURL", format!("{detail_base}/dp/{}", p.asin)),
-                        Extrinsic::new("preference", "default"),
-                    ],
-                },
+                item_detail: item_detail(market, p, &detail_base),
                 shipping: None,
                 tax: line_tax(market, &quote, line.line),
             })
@@ -264,6 +245,31 @@ pub fn order_message(
         payload: request.payload,
     });
     in_store(market, doc)
+}
+
+/// A cart line's product as the store's cart describes it.
+fn item_detail(market: &Marketplace, p: &Product, detail_base: &str) -> ItemDetail {
+    ItemDetail {
+        unit_price: MoneyHolder::of(&market.pricing.currency.code, p.price),
+        description: smallvec![Description::new(&market.language, p.title.clone())],
+        unit_of_measure: "EA".into(),
+        classification: smallvec![Classification {
+            domain: "UNSPSC".into(),
+            code: p.unspsc.as_str().into(),
+        }],
+        manufacturer_part_id: Some(p.part_number.as_str().into()),
+        manufacturer_name: Some(p.manufacturer.as_str().into()),
+        extrinsics: vec![
+            Extrinsic::new("soldBy", market.sold_by()),
+            Extrinsic::new("fulfilledBy", "Amazon"),
+            Extrinsic::new("category", p.category.clone()),
+            Extrinsic::new("subCategory", p.sub_category.clone()),
+            Extrinsic::new("itemCondition", "New"),
+            Extrinsic::new("qualifiedOffer", "true"),
+            Extrinsic::new("detailPageURL", format!("{detail_base}/dp/{}", p.asin)),
+            Extrinsic::new("preference", "default"),
+        ],
+    }
 }
 
 fn order_reference(order: &Order) -> OrderReference {

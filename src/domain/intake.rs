@@ -13,7 +13,7 @@ use super::fulfilment;
 use super::ids;
 use super::mail::{self, Mails};
 use super::marketplace::Marketplace;
-use super::order::{Order, OrderLine, Rejection, price_order, validate_order};
+use super::order::{Order, OrderLine, Rejection, ValidOrder, price_order, validate_order};
 use super::pricing::Charging;
 use super::scenario::Scenario;
 use super::session::Session;
@@ -54,29 +54,14 @@ pub fn decide(
     if let Some(refusal) = &at.scenario.refuse_po {
         return Err(refusal.into());
     }
-    let ship_to = doc
-        .payload()
-        .and_then(|po| po.header.ship_to.as_ref())
-        .map(|s| &s.address);
-    let region = read_ship_to(ship_to, at.market, &mut valid.deviations)?.region;
-    for line in &mut valid.lines {
-        line.tax_class = at
-            .market
-            .catalog
-            .get(&line.asin)
-            .map_or("standard", |p| p.tax_class.as_str())
-            .into();
-    }
-    let charging = Charging {
-        pricing: &at.market.pricing,
-        to: at.market.destination(region.as_deref(), group.tax_exempt),
-        shipping_fee: None,
-    };
+    let charging = charging_for(doc, at, &mut valid)?;
     let quote = price_order(&valid.lines, &charging);
     let cart_age_days = at
         .session
         .and_then(|s| s.returns.last())
         .map(|r| (at.received_at - r.sent_at).num_days().max(0) as u32);
+    // The scenario's shipping estimate replaces the store's in the plan,
+    // not in the PO's own price.
     let charging = Charging {
         shipping_fee: at
             .scenario
@@ -139,6 +124,36 @@ pub fn decide(
             ..order
         },
         mails,
+    })
+}
+
+/// How the store charges the PO: where its ShipTo says it goes (refused
+/// with 001-005 where the store needs a region it lacks), each line's tax
+/// class from the catalogue, and the group's exemption.
+fn charging_for<'a>(
+    doc: &Cxml<OrderRequest>,
+    at: &Arrival<'a>,
+    valid: &mut ValidOrder,
+) -> Result<Charging<'a>, Rejection> {
+    let ship_to = doc
+        .payload()
+        .and_then(|po| po.header.ship_to.as_ref())
+        .map(|s| &s.address);
+    let region = read_ship_to(ship_to, at.market, &mut valid.deviations)?.region;
+    for line in &mut valid.lines {
+        line.tax_class = at
+            .market
+            .catalog
+            .get(&line.asin)
+            .map_or("standard", |p| p.tax_class.as_str())
+            .into();
+    }
+    Ok(Charging {
+        pricing: &at.market.pricing,
+        to: at
+            .market
+            .destination(region.as_deref(), at.group.tax_exempt),
+        shipping_fee: None,
     })
 }
 
