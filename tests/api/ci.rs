@@ -11,18 +11,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-/// The absim binary with `args` against `app`; its exit code and output.
-async fn absim_cli(app: &TestApp, args: &[&str]) -> (i32, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_absim"));
-    command.args(args).env("ABSIM_TARGET", &app.base);
-    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), text)
-}
-
 async fn api(app: &TestApp, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
     let r = app
         .http

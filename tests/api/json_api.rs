@@ -12,18 +12,6 @@ async fn get(app: &TestApp, path: &str) -> (u16, Value) {
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn send(app: &TestApp, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = app
-        .http
-        .request(method.parse().unwrap(), app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn service_routes_and_groups() {
     let app = spawn_app().await;

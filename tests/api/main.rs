@@ -5,6 +5,7 @@
 pub const BACKEND: helpers::Backend = helpers::Backend::Sqlite;
 
 mod admin;
+mod axe;
 mod basic_order;
 mod browser;
 mod buyer;

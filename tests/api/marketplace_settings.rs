@@ -8,18 +8,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-async fn send(app: &TestApp, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = app
-        .http
-        .request(method.parse().unwrap(), app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn a_group_is_created_in_a_marketplace_and_moved_through_the_api() {
     let app = spawn_app().await;
@@ -195,18 +183,6 @@ async fn a_setup_through_each_punchout_path_answers_with_a_start_page() {
     // Another method on the new paths is refused as on the old ones.
     let r = app.http.get(app.url("/punchout")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 405);
-}
-
-/// The absim binary with `args` against `app`; its exit code and output.
-async fn absim_cli(app: &TestApp, args: &[&str]) -> (i32, String) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_absim"));
-    command.args(args).env("ABSIM_TARGET", &app.base);
-    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,8 @@
 //! and in English, measured in Chromium: no page is wider than the
 //! viewport (a wide table may scroll inside its own box), the named
 //! controls are inside it, and the element at the centre of each main
-//! button is the button itself (nothing lies over it). Screenshots go to
+//! button is the button itself (nothing lies over it), and axe-core finds
+//! no serious accessibility violation (on the phone). Screenshots go to
 //! `target/browser-screenshots/`.
 
 use std::time::Duration;
@@ -89,6 +90,11 @@ async fn measure(browser: &Browser, page: &Page, viewport: (u32, u32), lang: &st
     let (width, vw) = (out["width"].as_u64().unwrap(), out["vw"].as_u64().unwrap());
     if width > vw {
         problems.push(format!("the page is {width} px wide in a {vw} px viewport"));
+    }
+    // Accessibility does not depend on the width but for the phone's tap
+    // targets: checked once, on the phone.
+    if viewport == VIEWPORTS[0] {
+        problems.extend(crate::axe::violations(browser).await);
     }
     browser
         .shot(&format!(

@@ -248,3 +248,34 @@ impl TestApp {
         validate_documents(&self.emitted);
     }
 }
+
+/// A JSON request to absim's API: the status and the body (Null when it is
+/// not JSON).
+pub async fn send(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = app
+        .http
+        .request(method.parse().unwrap(), app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// The absim binary with `args` against `app`; its exit code and output.
+pub async fn absim_cli(app: &TestApp, args: &[&str]) -> (i32, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_absim"));
+    command.args(args).env("ABSIM_TARGET", &app.base);
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
