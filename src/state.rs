@@ -70,10 +70,13 @@ impl Deref for AppState {
 }
 
 impl AppState {
-    /// Builds the state: loads the catalogue and the scenarios, checks the
+    /// Builds the state: checks the pages' messages, loads the marketplaces
+    /// and the scenarios, checks the
     /// start-up flags, and opens the store, creating the default group
     /// with the configured credentials if there is none.
     pub async fn new(settings: Settings) -> anyhow::Result<AppState> {
+        crate::i18n::check()
+            .map_err(|e| anyhow::anyhow!("the message catalogue is invalid: {e}"))?;
         let marketplaces = match &settings.marketplaces {
             Some(dir) => Marketplaces::load_dir(dir),
             None => Marketplaces::embedded(),

@@ -29,7 +29,7 @@ struct HomePage {
     addresses: Vec<String>,
     carts: Vec<CartView>,
     orders: Vec<OrderView>,
-    other_lang_url: String,
+    languages: crate::web::Languages,
 }
 
 #[derive(Template)]
@@ -40,7 +40,7 @@ struct OrderPage {
     /// The order's entry in the simulator's test log (found by its PO
     /// number).
     log_url: String,
-    other_lang_url: String,
+    languages: crate::web::Languages,
 }
 
 /// Words for what the buyer shows in cXML's terms.
@@ -52,11 +52,11 @@ trait Words {
     fn confirm_type(&self, kind: &str) -> &'static str {
         let t = self.t();
         match kind {
-            "accept" => t.confirm_accept,
-            "allDetail" | "detail" => t.confirm_detail,
-            "reject" => t.confirm_reject,
-            "backordered" => t.confirm_backordered,
-            _ => t.confirm_other,
+            "accept" => t.confirm_accept.as_str(),
+            "allDetail" | "detail" => t.confirm_detail.as_str(),
+            "reject" => t.confirm_reject.as_str(),
+            "backordered" => t.confirm_backordered.as_str(),
+            _ => t.confirm_other.as_str(),
         }
     }
 
@@ -64,10 +64,10 @@ trait Words {
     fn document_name<'a>(&self, what: &'a str) -> &'a str {
         let t = self.t();
         match what {
-            "po-answer" => t.buyer_po_answer,
-            "confirmation" => t.confirmation_received,
-            "shipnotice" => t.ship_received,
-            "invoice" => t.invoice_received,
+            "po-answer" => t.buyer_po_answer.as_str(),
+            "confirmation" => t.confirmation_received.as_str(),
+            "shipnotice" => t.ship_received.as_str(),
+            "invoice" => t.invoice_received.as_str(),
             other => other,
         }
     }
@@ -91,7 +91,7 @@ struct AdminPage {
     t: &'static Texts,
     orders: Vec<OrderView>,
     log: Vec<LogEntry>,
-    other_lang_url: String,
+    languages: crate::web::Languages,
 }
 
 fn html(tpl: &impl Template) -> Response {
@@ -119,7 +119,7 @@ async fn home(State(b): State<Buyer>, ctx: Ctx) -> Response {
         addresses,
         carts: book.carts.clone(),
         orders: book.orders.clone(),
-        other_lang_url: ctx.other_lang_url.clone(),
+        languages: ctx.languages.clone(),
     };
     drop(book);
     html(&page)
@@ -204,7 +204,7 @@ async fn order(State(b): State<Buyer>, ctx: Ctx, Path(id): Path<usize>) -> Respo
                 url::form_urlencoded::byte_serialize(order.order_id.as_bytes()).collect::<String>()
             ),
             order,
-            other_lang_url: ctx.other_lang_url.clone(),
+            languages: ctx.languages.clone(),
         }),
         None => problem(ctx.t, StatusCode::NOT_FOUND, ctx.t.not_found),
     }
@@ -222,7 +222,7 @@ async fn admin(State(b): State<Buyer>, ctx: Ctx) -> Response {
         t: ctx.t,
         orders,
         log,
-        other_lang_url: ctx.other_lang_url.clone(),
+        languages: ctx.languages.clone(),
     })
 }
 

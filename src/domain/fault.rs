@@ -67,12 +67,12 @@ impl FaultKind {
     /// `i18n`, so that the catalogue of messages knows nothing of the domain.
     pub fn name_in(self, texts: &Texts) -> &'static str {
         match self {
-            FaultKind::Http500Html => texts.fault_http500_html,
-            FaultKind::Http503 => texts.fault_http503,
-            FaultKind::Cxml500 => texts.fault_cxml500,
-            FaultKind::Timeout => texts.fault_timeout_kind,
-            FaultKind::Delay => texts.fault_delay_kind,
-            FaultKind::Malformed => texts.fault_malformed,
+            FaultKind::Http500Html => texts.fault_http500_html.as_str(),
+            FaultKind::Http503 => texts.fault_http503.as_str(),
+            FaultKind::Cxml500 => texts.fault_cxml500.as_str(),
+            FaultKind::Timeout => texts.fault_timeout_kind.as_str(),
+            FaultKind::Delay => texts.fault_delay_kind.as_str(),
+            FaultKind::Malformed => texts.fault_malformed.as_str(),
         }
     }
 }

@@ -93,7 +93,7 @@ pub async fn gate(state: &AppState, request: Request, next: Next) -> Response {
         login_page(
             &ctx,
             StatusCode::UNAUTHORIZED,
-            Some(ctx.t.admin_login_needed),
+            Some(ctx.t.admin_login_needed.as_str()),
             &target,
         )
     }
@@ -153,7 +153,7 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginF
         return login_page(
             &ctx,
             StatusCode::UNAUTHORIZED,
-            Some(ctx.t.admin_login_wrong),
+            Some(ctx.t.admin_login_wrong.as_str()),
             next,
         );
     }

@@ -62,7 +62,7 @@ pub async fn add_group(
         other => Err(format!("'{other}' is neither shared nor individual")),
     };
     let made = if name.is_empty() {
-        Err(t.group_name_required.to_owned())
+        Err(t.group_name_required.to_string())
     } else {
         match (scope(&form.payment_scope), scope(&form.address_scope)) {
             (Ok(p), Ok(a)) => state

@@ -31,7 +31,9 @@ use tower::ServiceBuilder;
 
 use crate::AppState;
 
-pub use page::{Chrome, Ctx, Message, PageError, PageForm, PagePath, PageQuery, render, show_time};
+pub use page::{
+    Chrome, Ctx, Languages, Message, PageError, PageForm, PagePath, PageQuery, render, show_time,
+};
 
 pub fn router(state: AppState) -> Router {
     // The cXML endpoints: each reads its body through `exchange::Received`,

@@ -119,7 +119,8 @@ impl Language {
 pub struct Ctx {
     pub lang: Lang,
     pub t: &'static Texts,
-    pub other_lang_url: String,
+    /// The same page in each language.
+    pub languages: Languages,
     /// What the action before this page did (`?done=`), to be said.
     pub message: Option<Message>,
 }
@@ -148,7 +149,10 @@ impl Message {
             "mark-missing" => (t.mark_missing, true),
             _ => return None,
         };
-        Some(Message { text, error })
+        Some(Message {
+            text: text.as_str(),
+            error,
+        })
     }
 }
 
@@ -160,7 +164,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             .await
             .map(|u| u.0)
             .unwrap_or_else(|_| parts.uri.clone());
-        let (lang, other_lang_url) = language_of(
+        let (lang, languages) = language_of(
             &parts.method,
             &uri,
             &parts.headers,
@@ -175,7 +179,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
         Ok(Ctx {
             lang,
             t,
-            other_lang_url,
+            languages,
             message,
         })
     }
@@ -192,7 +196,7 @@ tokio::task_local! {
 /// admin page), an admin page to its group's log.
 #[derive(Clone)]
 struct PageLinks {
-    lang: String,
+    languages: Languages,
     back: Option<String>,
     storefront: bool,
 }
@@ -204,7 +208,7 @@ impl PageLinks {
         headers: &axum::http::HeaderMap,
         fallback: Lang,
     ) -> PageLinks {
-        let (_, lang) = language_of(method, uri, headers, fallback);
+        let (_, languages) = language_of(method, uri, headers, fallback);
         let segments: Vec<&str> = uri.path().split('/').collect();
         let (back, storefront) = match segments.as_slice() {
             ["", "s", sid, _, ..] => (Some(format!("/s/{sid}")), true),
@@ -215,29 +219,60 @@ impl PageLinks {
             _ => (Some("/groups".into()), false),
         };
         PageLinks {
-            lang,
+            languages,
             back,
             storefront,
         }
     }
 }
 
-/// A request's language, and the link to its page in the other language:
-/// the same page and query (a page answering a form post links to the page
-/// the form was on, since the post's own URL answers only posts).
+/// A link to the page in one language, named in that language.
+#[derive(Debug, Clone)]
+pub struct LangLink {
+    pub code: &'static str,
+    pub name: crate::i18n::Msg,
+    pub url: String,
+    pub current: bool,
+}
+
+/// The same page in every language the pages speak.
+pub type Languages = Vec<LangLink>;
+
+/// Links to `path` (with `query` but its `lang`) in every language.
+fn language_links(path: &str, query: &[(String, String)], current: Lang) -> Languages {
+    Lang::ALL
+        .into_iter()
+        .map(|l| {
+            let qs = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .append_pair("lang", l.code())
+                .finish();
+            LangLink {
+                code: l.code(),
+                name: l.texts().language_name,
+                url: format!("{path}?{qs}"),
+                current: l == current,
+            }
+        })
+        .collect()
+}
+
+/// A request's language, and the links to its page in each language: the
+/// same page and query (a page answering a form post links to the page the
+/// form was on, since the post's own URL answers only posts).
 fn language_of(
     method: &axum::http::Method,
     uri: &axum::http::Uri,
     headers: &axum::http::HeaderMap,
     fallback: Lang,
-) -> (Lang, String) {
+) -> (Lang, Languages) {
     let query_lang = uri.query().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "lang")
             .map(|(_, v)| v.into_owned())
     });
     let lang = Lang::negotiate_or(query_lang.as_deref(), headers, fallback);
-    let mut query: Vec<(String, String)> = uri
+    let query: Vec<(String, String)> = uri
         .query()
         .map(|q| {
             url::form_urlencoded::parse(q.as_bytes())
@@ -246,16 +281,12 @@ fn language_of(
                 .collect()
         })
         .unwrap_or_default();
-    query.push(("lang".into(), lang.texts().other_lang_code.into()));
-    let qs = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(query)
-        .finish();
     let path = if method == axum::http::Method::GET {
         uri.path().to_owned()
     } else {
         page_of_post(uri.path())
     };
-    (lang, format!("{path}?{qs}"))
+    (lang, language_links(&path, &query, lang))
 }
 
 /// The page a form posted to `path` was on, for links from the page that
@@ -278,7 +309,7 @@ fn page_of_post(path: &str) -> String {
 /// The page chrome every template gets.
 pub struct Chrome {
     pub title: String,
-    pub other_lang_url: String,
+    pub languages: Languages,
     /// The group whose pages these are (test UI): its id and name, shown in
     /// the title and above the menu.
     pub group: Option<(u32, String)>,
@@ -306,7 +337,7 @@ impl Ctx {
     pub fn chrome(&self, title: impl Into<String>, current: &'static str) -> Chrome {
         Chrome {
             title: title.into(),
-            other_lang_url: self.other_lang_url.clone(),
+            languages: self.languages.clone(),
             group: None,
             current,
             home: Some("/groups".into()),
@@ -320,7 +351,7 @@ impl Ctx {
     pub fn shopper_chrome(&self, title: impl Into<String>, home: Option<String>) -> Chrome {
         Chrome {
             title: title.into(),
-            other_lang_url: self.other_lang_url.clone(),
+            languages: self.languages.clone(),
             group: None,
             current: "",
             home,
@@ -339,7 +370,7 @@ impl Ctx {
     ) -> Chrome {
         Chrome {
             title: title.into(),
-            other_lang_url: self.other_lang_url.clone(),
+            languages: self.languages.clone(),
             group: Some((group.id, group.name.clone())),
             current,
             home: Some(format!("/groups/{}/settings", group.id)),
@@ -392,16 +423,18 @@ impl PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let links = PAGE_LINKS.try_with(Clone::clone).unwrap_or(PageLinks {
-            lang: "?lang=".to_owned() + self.t.other_lang_code,
-            back: None,
-            storefront: true,
-        });
+        let links = PAGE_LINKS
+            .try_with(Clone::clone)
+            .unwrap_or_else(|_| PageLinks {
+                languages: language_links("", &[], self.t.lang),
+                back: None,
+                storefront: true,
+            });
         let page = ErrorPage {
             t: self.t,
             chrome: Chrome {
                 title: self.t.error_title.into(),
-                other_lang_url: links.lang,
+                languages: links.languages,
                 group: None,
                 current: "",
                 home: if links.storefront {

@@ -362,10 +362,10 @@ pub async fn save_faults(
         };
         let plan = FaultPlan {
             kind,
-            remaining: number(t.fault_count, &form.count)?,
-            share_percent: number(t.fault_share, &form.share)?,
-            delay_ms: number(t.fault_delay, &form.delay_ms)?.unwrap_or(0),
-            timeout_secs: number(t.fault_timeout, &form.timeout_secs)?.unwrap_or(60),
+            remaining: number(t.fault_count.as_str(), &form.count)?,
+            share_percent: number(t.fault_share.as_str(), &form.share)?,
+            delay_ms: number(t.fault_delay.as_str(), &form.delay_ms)?.unwrap_or(0),
+            timeout_secs: number(t.fault_timeout.as_str(), &form.timeout_secs)?.unwrap_or(60),
         };
         plan.validate()?;
         Ok(plan)
@@ -474,12 +474,15 @@ pub async fn save_tolerances(
     let t = ctx.t;
     let parsed = (|| -> Result<Tolerances, String> {
         let tol = Tolerances {
-            price_increase_percent: number(t.price_tolerance, &form.price_increase_percent)?
-                .unwrap_or(0),
+            price_increase_percent: number(
+                t.price_tolerance.as_str(),
+                &form.price_increase_percent,
+            )?
+            .unwrap_or(0),
             price_action: Action::parse(&form.price_action)?,
             quantity_action: QuantityAction::parse(&form.quantity_action)?,
-            max_shipping: amount(t.max_shipping, &form.max_shipping)?,
-            max_delivery_days: number(t.max_delivery, &form.max_delivery_days)?,
+            max_shipping: amount(t.max_shipping.as_str(), &form.max_shipping)?,
+            max_delivery_days: number(t.max_delivery.as_str(), &form.max_delivery_days)?,
             delivery_action: Action::parse(&form.delivery_action)?,
             amazon_only: form.amazon_only.is_some(),
         };

@@ -105,8 +105,8 @@ pub(super) async fn load(
 pub(super) fn chrome(ctx: &Ctx, title: impl Into<String>, session: &Session, mode: Mode) -> Chrome {
     let mut c = ctx.shopper_chrome(title, Some(format!("/s/{}", session.id)));
     c.banner = Some(match mode {
-        Mode::Test => ctx.t.test_mode_banner,
-        Mode::Active => ctx.t.active_mode_banner,
+        Mode::Test => ctx.t.test_mode_banner.as_str(),
+        Mode::Active => ctx.t.active_mode_banner.as_str(),
     });
     c
 }
@@ -180,7 +180,7 @@ pub async fn search(
     let s = shop(market, &ctx, &session, &q.q);
     let heading = match (q.q.trim().is_empty(), category) {
         (true, Some(c)) => s.category_name(c).to_owned(),
-        (true, None) => ctx.t.all_products.to_owned(),
+        (true, None) => ctx.t.all_products.to_string(),
         (false, _) => format!("「{}」", q.q.trim()),
     };
     Ok(render(&SearchPage {

@@ -124,15 +124,30 @@ async fn the_language_link_after_a_form_post_leads_to_a_page() {
             vec![("asin", "B001TK8QMA"), ("quantity", "1")],
         ),
     ] {
-        let page = app.post_form(&path, &form).await;
-        let link = attr_of(&page.html(), "header a.lang", "href");
-        let target = url::Url::parse(&page.url).unwrap().join(&link).unwrap();
-        let r = app.get_page(target.as_str()).await;
+        let page = app.post_form(&path, &form).await.html();
+        let links = texts_of(&page, "nav.langs a");
         assert_eq!(
-            r.status, 200,
-            "{path}: the language link {target} answered {}",
-            r.status
+            links,
+            [
+                "日本語",
+                "English",
+                "Deutsch",
+                "Français",
+                "Italiano",
+                "Español"
+            ]
         );
+        for code in ["en", "de"] {
+            let link = attr_of(&page, &format!("nav.langs a[lang={code}]"), "href");
+            let target = url::Url::parse(&app.base).unwrap().join(&link).unwrap();
+            let r = app.get_page(target.as_str()).await;
+            assert_eq!(
+                r.status, 200,
+                "{path}: the language link {target} answered {}",
+                r.status
+            );
+            assert_eq!(attr_of(&r.html(), "html", "lang"), code);
+        }
     }
     app.collect_posts();
 }

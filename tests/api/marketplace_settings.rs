@@ -340,19 +340,19 @@ fn page_lang(r: &Reply) -> String {
 }
 
 #[tokio::test]
-async fn a_german_groups_pages_are_in_english_unless_another_language_is_chosen() {
+async fn a_german_groups_pages_are_in_german_unless_another_language_is_chosen() {
     let mut app = spawn_app_with(|s| s.marketplace = Some("DE".into())).await;
     let start = app.punch_out().await;
     let home = app.get_page(&start).await;
     assert_eq!(home.status, 200);
-    assert_eq!(page_lang(&home), "en");
+    assert_eq!(page_lang(&home), "de");
     let settings = app.get_page("/groups/1/settings").await;
-    assert_eq!(page_lang(&settings), "en");
+    assert_eq!(page_lang(&settings), "de");
     assert_eq!(text_of(&settings.html(), "#status h2"), "Status: Test");
     // A page of the group that is not there speaks the store's language too.
     assert_eq!(
         page_lang(&app.get_page(&format!("{start}/dp/NOSUCHASIN")).await),
-        "en"
+        "de"
     );
 
     // ?lang= wins, and is remembered over the store's language.

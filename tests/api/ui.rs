@@ -145,7 +145,7 @@ async fn pages_speak_english_on_request_and_remember_it() {
     // The English catalogue is complete: no page shows a Japanese-only message.
     let ja = absim::i18n::Lang::Ja.texts();
     let en = absim::i18n::Lang::En.texts();
-    assert_ne!(ja.request_approval, en.request_approval);
+    assert_ne!(ja.request_approval.as_str(), en.request_approval.as_str());
 }
 
 #[tokio::test]

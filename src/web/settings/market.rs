@@ -69,21 +69,21 @@ pub fn view(state: &AppState, t: &'static Texts, group: &Group) -> MarketView {
     let e = &market.endpoints;
     let live_urls = vec![
         LiveUrl {
-            label: t.punchout_url,
+            label: t.punchout_url.as_str(),
             id: "punchout",
             amazon: e.punchout.clone(),
             absim: absim_punchout(false),
             unconfirmed: market.is_unconfirmed("endpoints.punchout"),
         },
         LiveUrl {
-            label: t.punchout_test_url,
+            label: t.punchout_test_url.as_str(),
             id: "punchout-test",
             amazon: e.punchout_test.clone(),
             absim: absim_punchout(true),
             unconfirmed: market.is_unconfirmed("endpoints.punchout_test"),
         },
         LiveUrl {
-            label: t.po_url,
+            label: t.po_url.as_str(),
             id: "po",
             amazon: e.po_request.clone(),
             absim: state.po_url(group),

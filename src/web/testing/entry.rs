@@ -69,7 +69,7 @@ fn delivery_view(
     let Some((d, attempts)) = d else {
         return DeliveryView {
             id: None,
-            state: t.scheduled,
+            state: t.scheduled.as_str(),
             state_class: "pending",
             sent_at: String::new(),
             next_try: String::new(),
@@ -94,7 +94,7 @@ fn delivery_view(
     };
     DeliveryView {
         id: Some(d.id),
-        state,
+        state: state.as_str(),
         state_class,
         sent_at: d.sent_at.as_ref().map(show_time).unwrap_or_default(),
         next_try,
@@ -122,18 +122,18 @@ pub struct DocLink {
 
 pub(super) fn doc_label(t: &'static Texts, kind: DocKind) -> &'static str {
     match kind {
-        DocKind::SetupRequest => t.doc_setup_request,
-        DocKind::SetupResponse => t.doc_setup_response,
-        DocKind::OrderMessage => t.doc_order_message,
-        DocKind::OrderRequest => t.doc_order_request,
-        DocKind::OrderResponse => t.doc_order_response,
-        DocKind::Confirmation => t.doc_confirmation,
-        DocKind::ConfirmationAnswer => t.doc_confirmation_answer,
-        DocKind::ShipNotice => t.doc_ship_notice,
-        DocKind::ShipNoticeAnswer => t.doc_ship_notice_answer,
-        DocKind::Invoice => t.doc_invoice,
-        DocKind::InvoiceAnswer => t.doc_invoice_answer,
-        DocKind::OciCart => t.doc_oci_cart,
+        DocKind::SetupRequest => t.doc_setup_request.as_str(),
+        DocKind::SetupResponse => t.doc_setup_response.as_str(),
+        DocKind::OrderMessage => t.doc_order_message.as_str(),
+        DocKind::OrderRequest => t.doc_order_request.as_str(),
+        DocKind::OrderResponse => t.doc_order_response.as_str(),
+        DocKind::Confirmation => t.doc_confirmation.as_str(),
+        DocKind::ConfirmationAnswer => t.doc_confirmation_answer.as_str(),
+        DocKind::ShipNotice => t.doc_ship_notice.as_str(),
+        DocKind::ShipNoticeAnswer => t.doc_ship_notice_answer.as_str(),
+        DocKind::Invoice => t.doc_invoice.as_str(),
+        DocKind::InvoiceAnswer => t.doc_invoice_answer.as_str(),
+        DocKind::OciCart => t.doc_oci_cart.as_str(),
     }
 }
 
@@ -231,48 +231,50 @@ fn setup_fields(t: &'static Texts, s: &Session) -> Vec<SetupField> {
     };
     vec![
         SetupField {
-            label: t.credentials,
+            label: t.credentials.as_str(),
             value: if s.setup.credentials_valid {
                 t.valid
             } else {
                 t.invalid
             }
-            .to_owned(),
+            .to_owned()
+            .to_string(),
             required: true,
             ok: s.setup.credentials_valid,
         },
         SetupField {
-            label: t.email,
-            value: received(&s.setup.email).to_owned(),
+            label: t.email.as_str(),
+            value: received(&s.setup.email).to_owned().to_string(),
             required: true,
             ok: s.setup.email.is_some(),
         },
         SetupField {
-            label: t.hook_url,
-            value: received(&s.setup.hook_url).to_owned(),
+            label: t.hook_url.as_str(),
+            value: received(&s.setup.hook_url).to_owned().to_string(),
             required: true,
             ok: s.setup.hook_url.is_some(),
         },
         SetupField {
-            label: t.first_name,
-            value: received(&s.setup.first_name).to_owned(),
+            label: t.first_name.as_str(),
+            value: received(&s.setup.first_name).to_owned().to_string(),
             required: false,
             ok: s.setup.first_name.is_some(),
         },
         SetupField {
-            label: t.last_name,
-            value: received(&s.setup.last_name).to_owned(),
+            label: t.last_name.as_str(),
+            value: received(&s.setup.last_name).to_owned().to_string(),
             required: false,
             ok: s.setup.last_name.is_some(),
         },
         SetupField {
-            label: t.ubu,
+            label: t.ubu.as_str(),
             value: if s.setup.ubu.is_some() {
                 t.present
             } else {
                 t.absent
             }
-            .to_owned(),
+            .to_owned()
+            .to_string(),
             required: false,
             ok: s.setup.ubu.is_some(),
         },
@@ -362,18 +364,22 @@ impl EntryPage {
         EntryPage {
             t,
             chrome,
-            scenario: scenario.name.get(lang).to_owned(),
-            scenario_description: scenario.description.get(lang).to_owned(),
+            scenario: scenario.name.get(lang.as_str()).to_owned(),
+            scenario_description: scenario.description.get(lang.as_str()).to_owned(),
             look_for: scenario
                 .look_for
                 .iter()
-                .map(|l| l.get(lang).to_owned())
+                .map(|l| l.get(lang.as_str()).to_owned())
                 .collect(),
             received: show_time(&order.received_at),
-            refusal: order
-                .refusal
-                .as_ref()
-                .map(|r| format!("cXML {} {} — {}", r.code, r.text, r.message_in(lang))),
+            refusal: order.refusal.as_ref().map(|r| {
+                format!(
+                    "cXML {} {} — {}",
+                    r.code,
+                    r.text,
+                    r.message_in(lang.as_str())
+                )
+            }),
             setup_received: session.map(|s| show_time(&s.setup.received_at)),
             setup_fields: session.map(|s| setup_fields(t, s)).unwrap_or_default(),
             has_session: session.is_some(),
@@ -397,8 +403,10 @@ impl EntryPage {
             invoice: plan
                 .filter(|p| p.invoice)
                 .map(|_| delivery(DeliveryKind::Invoice, 0)),
-            decisions: plan.map(|p| decision_lines(p, lang)).unwrap_or_default(),
-            checks: check_rows(&checked.checks, lang),
+            decisions: plan
+                .map(|p| decision_lines(p, lang.as_str()))
+                .unwrap_or_default(),
+            checks: check_rows(&checked.checks, lang.as_str()),
             verdict,
             verdict_class,
             mark: order.mark.as_ref().map(|m| mark_line(t, m)),
@@ -453,9 +461,9 @@ fn tax_rows(q: &Quote, money: impl Fn(Decimal) -> String) -> Vec<TaxRow> {
 /// The verdict of an entry's checks, and its style.
 fn verdict(t: &'static Texts, checks: &[checks::Check]) -> (&'static str, &'static str) {
     match checks::verdict(checks) {
-        Verdict::Success => (t.verdict_success, "success"),
-        Verdict::Failure => (t.verdict_failure, "failure"),
-        Verdict::Pending => (t.verdict_pending, "pending"),
+        Verdict::Success => (t.verdict_success.as_str(), "success"),
+        Verdict::Failure => (t.verdict_failure.as_str(), "failure"),
+        Verdict::Pending => (t.verdict_pending.as_str(), "pending"),
     }
 }
 
@@ -487,9 +495,9 @@ fn confirmed_rows(t: &'static Texts, plan: &Fulfilment) -> Vec<ConfirmedRow> {
         .flat_map(|l| {
             l.parts.iter().map(move |part| {
                 let (status, status_class) = match part.status {
-                    PartStatus::Accept => (t.ordered.to_owned(), "success"),
-                    PartStatus::Backordered => (t.backordered.to_owned(), "pending"),
-                    PartStatus::Reject => (t.rejected.to_owned(), "failure"),
+                    PartStatus::Accept => (t.ordered.to_string(), "success"),
+                    PartStatus::Backordered => (t.backordered.to_string(), "pending"),
+                    PartStatus::Reject => (t.rejected.to_string(), "failure"),
                 };
                 let mut note = part.reason.clone().unwrap_or_default();
                 if let Some(days) = part.delivery_days {
@@ -503,7 +511,7 @@ fn confirmed_rows(t: &'static Texts, plan: &Fulfilment) -> Vec<ConfirmedRow> {
                     line_number: l.line_number,
                     unit_price: format!("{:.2}", l.unit_price),
                     quantity: part.quantity.normalize().to_string(),
-                    status,
+                    status: status.to_string(),
                     status_class,
                     total: if rejected {
                         "0.00".to_owned()
@@ -535,7 +543,7 @@ fn shipment_views(
             items: s
                 .items
                 .iter()
-                .map(|(line, q)| t.f(t.f(t.line_quantity, line).as_str(), q.normalize()))
+                .map(|(line, q)| t.f2(t.line_quantity, line, q.normalize()))
                 .collect::<Vec<_>>()
                 .join(", "),
         })

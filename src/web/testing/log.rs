@@ -116,7 +116,7 @@ fn log_rows(state: &AppState, t: &'static Texts, orders: &[Order]) -> Vec<LogRow
                     .as_ref()
                     .map(|r| t.f(t.refused_with, format!("{} {}", r.code, r.text))),
                 received: show_time(&o.received_at),
-                result,
+                result: result.as_str(),
                 result_class,
             }
         })
@@ -207,7 +207,7 @@ fn showing(t: &Texts, shown: usize, total: usize) -> String {
     if shown == total {
         t.f(t.showing, total)
     } else {
-        t.f(t.f(t.showing_of, shown).as_str(), total)
+        t.f2(t.showing_of, shown, total)
     }
 }
 
@@ -251,7 +251,7 @@ pub async fn log(
         scenarios: Section::ALL
             .iter()
             .flat_map(|s| state.scenarios.section(*s))
-            .map(|s| (s.id.clone(), s.name.get(t.lang_code).to_owned()))
+            .map(|s| (s.id.clone(), s.name.get(t.lang_code.as_str()).to_owned()))
             .collect(),
         faults: fault_rows(t, &faults),
         sessions: session_rows(

@@ -30,9 +30,9 @@ pub(super) fn mail_rows(t: &'static Texts, mails: Vec<crate::store::Mail>) -> Ve
             id: m.id,
             order_no: m.order_no,
             smtp: match m.smtp.as_str() {
-                "sent" => t.smtp_sent,
-                "failed" => t.smtp_failed,
-                _ => t.smtp_none,
+                "sent" => t.smtp_sent.as_str(),
+                "failed" => t.smtp_failed.as_str(),
+                _ => t.smtp_none.as_str(),
             },
             recipient: m.recipient,
             subject: m.subject,

@@ -23,7 +23,7 @@ pub(super) fn scenario_name(state: &AppState, t: &Texts, id: &str) -> String {
     state
         .scenarios
         .get(id)
-        .map(|s| s.name.get(t.lang_code).to_owned())
+        .map(|s| s.name.get(t.lang_code.as_str()).to_owned())
         .unwrap_or_else(|| id.to_owned())
 }
 

@@ -98,14 +98,18 @@ pub async fn scenarios(
 impl SectionView {
     fn new(t: &'static Texts, section: Section, cards: Vec<ScenarioCard>) -> SectionView {
         let (title, intro, locked_text) = match section {
-            Section::Basic => (t.first_test, t.first_test_desc, ""),
-            Section::Checkout => (t.optional_tests, "", t.optional_locked),
-            Section::Safeguard => (t.safeguard_tests, t.safeguard_intro, t.safeguard_locked),
-            Section::Advanced => (t.advanced_tests, "", t.advanced_locked),
+            Section::Basic => (t.first_test, t.first_test_desc.as_str(), ""),
+            Section::Checkout => (t.optional_tests, "", t.optional_locked.as_str()),
+            Section::Safeguard => (
+                t.safeguard_tests,
+                t.safeguard_intro.as_str(),
+                t.safeguard_locked.as_str(),
+            ),
+            Section::Advanced => (t.advanced_tests, "", t.advanced_locked.as_str()),
         };
         SectionView {
             id: section.as_str(),
-            title,
+            title: title.as_str(),
             intro,
             locked_text,
             cards,
@@ -132,9 +136,13 @@ async fn card(
         .collect();
     Ok(ScenarioCard {
         id: sc.id.clone(),
-        name: sc.name.get(lang).to_owned(),
-        description: sc.description.get(lang).to_owned(),
-        steps: sc.steps.iter().map(|s| s.get(lang).to_owned()).collect(),
+        name: sc.name.get(lang.as_str()).to_owned(),
+        description: sc.description.get(lang.as_str()).to_owned(),
+        steps: sc
+            .steps
+            .iter()
+            .map(|s| s.get(lang.as_str()).to_owned())
+            .collect(),
         logs: state.store.count_orders(group.id, Some(&sc.id)).await?,
         mark_failed: mark
             .as_ref()
