@@ -6,6 +6,8 @@ lang-code = de
 language-name = Deutsch
 # The label of the language links.
 languages = Sprache
+# An amount: its sign, the currency's symbol and the number as the language writes it.
+amount = { $sign }{ $number } { $symbol }
 product = absim — Simulator für den Testmodus von Amazon Business
 nav-settings = Beschaffungssystem
 nav-tests = Szenariotests

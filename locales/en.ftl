@@ -6,6 +6,8 @@ lang-code = en
 language-name = English
 # The label of the language links.
 languages = Language
+# An amount: its sign, the currency's symbol and the number as the language writes it.
+amount = { $sign }{ $symbol }{ $number }
 product = absim — Amazon Business test-mode simulator
 nav-settings = Purchasing system
 nav-tests = Scenario tests

@@ -6,6 +6,8 @@ lang-code = es
 language-name = Español
 # The label of the language links.
 languages = Idioma
+# An amount: its sign, the currency's symbol and the number as the language writes it.
+amount = { $sign }{ $number } { $symbol }
 product = absim — simulador del modo de prueba de Amazon Business
 nav-settings = Sistema de compras
 nav-tests = Pruebas de escenarios

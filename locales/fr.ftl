@@ -6,6 +6,8 @@ lang-code = fr
 language-name = Français
 # The label of the language links.
 languages = Langue
+# An amount: its sign, the currency's symbol and the number as the language writes it.
+amount = { $sign }{ $number } { $symbol }
 product = absim — simulateur du mode test d’Amazon Business
 nav-settings = Système d’achat
 nav-tests = Tests de scénarios

@@ -6,6 +6,8 @@ lang-code = it
 language-name = Italiano
 # The label of the language links.
 languages = Lingua
+# An amount: its sign, the currency's symbol and the number as the language writes it.
+amount = { $sign }{ $number } { $symbol }
 product = absim — simulatore della modalità di test di Amazon Business
 nav-settings = Sistema di acquisto
 nav-tests = Test degli scenari

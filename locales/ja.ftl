@@ -6,6 +6,8 @@ lang-code = ja
 language-name = 日本語
 # The label of the language links.
 languages = 言語
+# An amount: its sign, the currency's symbol and the number as the language writes it.
+amount = { $sign }{ $symbol }{ $number }
 product = absim — Amazonビジネス テストモードシミュレーター
 nav-settings = 購入システムの設定
 nav-tests = シナリオのテスト

@@ -2,8 +2,10 @@
 //! (`messages`, from the Fluent files in `locales/`). Japanese is the
 //! default, with the guide's wording.
 
+mod amounts;
 mod messages;
 
+pub use amounts::{money, push_money};
 pub use messages::{IDS, Msg, Texts, check};
 
 use axum::http::HeaderMap;
@@ -34,7 +36,7 @@ impl Lang {
         }
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 

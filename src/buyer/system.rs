@@ -10,6 +10,7 @@ use crate::cxml::order_message::PunchOutOrderMessage;
 use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Cxml, Money, read, write};
 use crate::domain::pricing::Currency;
+use crate::i18n::Lang;
 
 /// Where the simulator is and who the buyer is to it.
 #[derive(Debug, Clone)]
@@ -108,11 +109,11 @@ impl Amounts {
             .unwrap_or_default();
         let currency = currency_of(&h.total.money);
         Amounts {
-            subtotal: currency.display(subtotal),
-            tax: currency.display(tax),
-            shipping: currency.display(shipping),
-            discount: currency.display(-discount),
-            total: currency.display(subtotal + tax + shipping - discount),
+            subtotal: currency.display(Lang::Ja, subtotal),
+            tax: currency.display(Lang::Ja, tax),
+            shipping: currency.display(Lang::Ja, shipping),
+            discount: currency.display(Lang::Ja, -discount),
+            total: currency.display(Lang::Ja, subtotal + tax + shipping - discount),
         }
     }
 }
@@ -131,7 +132,7 @@ fn currency_of(money: &Money) -> Currency {
 /// is not a number.
 fn display(money: &Money) -> String {
     match money.amount() {
-        Some(amount) => currency_of(money).display(amount),
+        Some(amount) => currency_of(money).display(Lang::Ja, amount),
         None => money.value.to_string(),
     }
 }

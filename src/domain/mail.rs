@@ -11,10 +11,12 @@ use super::marketplace::Marketplace;
 use super::order::Order;
 use super::pricing::Currency;
 use super::scenario::PartStatus;
+use crate::i18n::Lang;
 
 /// The e-mail's words: Amazon Business Japan's, or English for every other
 /// store until the pages' message catalogues speak the store's language.
 struct Words {
+    lang: Lang,
     subject: &'static str,
     greeting: &'static str,
     intro: &'static str,
@@ -28,6 +30,7 @@ struct Words {
 }
 
 const JAPANESE: Words = Words {
+    lang: Lang::Ja,
     subject: "Amazonビジネス: ご注文の確認 (注文番号 {confirm}, 発注番号 {order})",
     greeting: "{group} 様",
     intro: "Amazonビジネスをご利用いただきありがとうございます。以下のご注文を承りました。\n\
@@ -48,6 +51,7 @@ const JAPANESE: Words = Words {
 };
 
 const ENGLISH: Words = Words {
+    lang: Lang::En,
     subject: "Amazon Business: your order confirmation (order {confirm}, PO {order})",
     greeting: "Dear {group},",
     intro: "Thank you for shopping with Amazon Business. We have received the order below.\n\
@@ -149,7 +153,7 @@ pub fn order_mails<'t>(
     for (label, amount) in words.amounts.iter().zip(figures) {
         body.push_str(label);
         body.push_str(": ");
-        currency.push_display(&mut body, amount);
+        currency.push_display(&mut body, words.lang, amount);
         body.push('\n');
     }
     // The last recipient takes the texts themselves.
@@ -210,7 +214,8 @@ impl Rows<'_> {
                     title,
                     p.quantity.normalize()
                 );
-                self.currency.push_display(body, l.unit_price);
+                self.currency
+                    .push_display(body, self.words.lang, l.unit_price);
                 if let Some(r) = &p.reason {
                     let _ = write!(body, " ({r})");
                 }
@@ -263,8 +268,8 @@ mod tests {
              これはテストモード (absim) の注文です。商品は発送されず、請求も発生しません。\n\n\
              注文番号: 145-1\n発注番号: PO-1\n\n\
              承認された商品:\n  行1 商品A1 × 2 ￥16,182\n\n\
-             否認された商品:\n  行2 A2 × 1 ￥0.50 (お取り扱いできません)\n\n\
-             小計: ￥32,364\n税金の見積もり: ￥3,236\n配送料の見積もり: ￥1,234,567\n割引: -￥373\n合計金額: -￥1,234.50\n"
+             否認された商品:\n  行2 A2 × 1 ￥0.5 (お取り扱いできません)\n\n\
+             小計: ￥32,364\n税金の見積もり: ￥3,236\n配送料の見積もり: ￥1,234,567\n割引: -￥373\n合計金額: -￥1,234.5\n"
         );
 
         // The administrator too: each gets the same e-mail; one address

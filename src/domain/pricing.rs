@@ -6,7 +6,6 @@
 //! example: 16182 yen -> tax 1618, shipping 373, discount 373, total 17800.
 //! Amounts are decimals, never floats.
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -44,31 +43,16 @@ impl Currency {
         amount.round_dp_with_strategy(self.minor_units, RoundingStrategy::MidpointAwayFromZero)
     }
 
-    /// An amount for people: the symbol, thousands separated, the
-    /// currency's decimals (`￥17,800`, `€104.99`, `-$1,234.50`).
-    pub fn display(&self, amount: Decimal) -> String {
-        let mut out = String::with_capacity(16);
-        self.push_display(&mut out, amount);
-        out
+    /// An amount for people, as `lang` writes it: the symbol, the sign,
+    /// the locale's separators and the currency's decimals (`￥17,800`,
+    /// `-€39.90`, `17.800,00 €`); one formatter for every page and e-mail.
+    pub fn display(&self, lang: crate::i18n::Lang, amount: Decimal) -> String {
+        crate::i18n::money(lang, &self.symbol, self.minor_units, amount)
     }
 
-    /// [`Currency::display`], written at the end of `out`. An amount with
-    /// more decimals than the currency has (a PO's odd price, accepted
-    /// leniently) is shown as it is, not rounded out of sight.
-    pub fn push_display(&self, out: &mut String, amount: Decimal) {
-        if amount.is_sign_negative() && !amount.is_zero() {
-            out.push('-');
-        }
-        out.push_str(&self.symbol);
-        let amount = amount.abs();
-        if !self.fits(amount) || self.minor_units == 0 {
-            push_yen(out, amount);
-        } else {
-            let text = format!("{amount:.prec$}", prec = self.minor_units as usize);
-            let (whole, fraction) = text.split_at(text.find('.').unwrap_or(text.len()));
-            push_yen(out, whole.parse().unwrap_or_default());
-            out.push_str(fraction);
-        }
+    /// [`Currency::display`], written at the end of `out`.
+    pub fn push_display(&self, out: &mut String, lang: crate::i18n::Lang, amount: Decimal) {
+        crate::i18n::push_money(out, lang, (&self.symbol, self.minor_units), amount);
     }
 
     /// Whether an amount has no more decimals than the currency allows.
@@ -183,66 +167,6 @@ impl Pricing {
             exempt: to.exempt,
         }
     }
-}
-
-/// Formats a yen amount for people: thousands separated, without decimals
-/// when it has none (`17,800`), with two otherwise (`16,182.50`). Documents
-/// carry amounts as cXML writes them, never through this.
-pub fn yen(amount: Decimal) -> String {
-    let mut out = String::new();
-    push_yen(&mut out, amount);
-    out
-}
-
-/// [`yen`], written at the end of `out`.
-pub fn push_yen(out: &mut String, amount: Decimal) {
-    // Whole amounts (nearly all yen) without Decimal's text: its digits,
-    // grouped from the end.
-    if amount.fract().is_zero()
-        && let Some(whole) = amount.trunc().to_i128()
-    {
-        if whole < 0 {
-            out.push('-');
-        }
-        let mut digits = [0u8; 52];
-        let mut at = digits.len();
-        let mut rest = whole.unsigned_abs();
-        let mut count = 0;
-        loop {
-            if count > 0 && count % 3 == 0 {
-                at -= 1;
-                digits[at] = b',';
-            }
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            count += 1;
-            if rest == 0 {
-                break;
-            }
-        }
-        out.extend(digits[at..].iter().map(|&b| char::from(b)));
-        return;
-    }
-    // Two decimals, or all of them when there are more: a figure is never
-    // rounded on its way to a person.
-    let plain = match amount.normalize() {
-        exact if exact.scale() > 2 => exact.to_string(),
-        _ => format!("{:.2}", amount),
-    };
-    let (sign, digits) = match plain.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", plain.as_str()),
-    };
-    let (whole, fraction) = digits.split_at(digits.find('.').unwrap_or(digits.len()));
-    out.push_str(sign);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out.push_str(fraction);
 }
 
 #[cfg(test)]

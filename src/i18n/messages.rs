@@ -204,6 +204,17 @@ impl Texts {
     }
 }
 
+impl Texts {
+    /// The language's `amount` message around a number already formatted.
+    pub(super) fn amount_in(&self, sign: &str, symbol: &str, number: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set("sign", sign.to_owned());
+        args.set("symbol", symbol.to_owned());
+        args.set("number", number.to_owned());
+        format(self.amount, &args)
+    }
+}
+
 /// A value as Fluent takes it: a number where it is one, so that plural
 /// rules can choose by it.
 fn number_or_text(value: String) -> FluentValue<'static> {
@@ -228,6 +239,7 @@ messages! {
     lang_code,
     language_name,
     languages,
+    amount,
     product,
     nav_settings,
     nav_tests,

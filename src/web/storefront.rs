@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::domain::catalog::{Category, Product};
 use crate::domain::session::{MAX_LINE_QUANTITY, Session};
 use crate::domain::{Group, Marketplace, Mode};
+use crate::i18n::Lang;
 use crate::i18n::Texts;
 
 /// The shop around every storefront page's content: its session, its cart
@@ -44,12 +45,15 @@ pub struct Row<'a> {
     pub price: String,
 }
 
-fn rows<'a>(market: &Marketplace, products: impl IntoIterator<Item = &'a Product>) -> Vec<Row<'a>> {
+fn rows<'a>(
+    (market, lang): (&Marketplace, Lang),
+    products: impl IntoIterator<Item = &'a Product>,
+) -> Vec<Row<'a>> {
     products
         .into_iter()
         .map(|p| Row {
             p,
-            price: market.pricing.currency.display(p.price),
+            price: market.pricing.currency.display(lang, p.price),
         })
         .collect()
 }
@@ -142,7 +146,10 @@ pub async fn home(
         t: ctx.t,
         chrome: chrome(&ctx, ctx.t.store_tagline, &session, group.mode),
         shop: shop(market, &ctx, &session, ""),
-        products: rows(market, market.catalog.products().iter().take(12)),
+        products: rows(
+            (market, ctx.lang),
+            market.catalog.products().iter().take(12),
+        ),
     }))
 }
 
@@ -189,7 +196,7 @@ pub async fn search(
         count: ctx.t.f(ctx.t.results_count, found.len()),
         heading,
         shop: s,
-        products: rows(market, found),
+        products: rows((market, ctx.lang), found),
     }))
 }
 
@@ -227,7 +234,7 @@ pub async fn product(
         shop: Some(s),
         row: Row {
             p,
-            price: market.pricing.currency.display(p.price),
+            price: market.pricing.currency.display(ctx.lang, p.price),
         },
         category,
         max_quantity: MAX_LINE_QUANTITY,
@@ -263,7 +270,7 @@ pub async fn detail_page(
         shop: None,
         row: Row {
             p,
-            price: market.pricing.currency.display(p.price),
+            price: market.pricing.currency.display(ctx.lang, p.price),
         },
         category,
         max_quantity: MAX_LINE_QUANTITY,
@@ -290,11 +297,11 @@ pub struct Totals {
 impl Totals {
     /// A cart's estimates in its store, for a group that is or is not
     /// tax-exempt (the discount shown as the minus it is).
-    fn of(market: &Marketplace, session: &Session, group: &Group) -> Totals {
+    fn of((market, lang): (&Marketplace, Lang), session: &Session, group: &Group) -> Totals {
         let q = session
             .cart
             .quote(market, &market.destination(None, group.tax_exempt));
-        let money = |amount| market.pricing.currency.display(amount);
+        let money = |amount| market.pricing.currency.display(lang, amount);
         Totals {
             subtotal: money(q.subtotal),
             tax: money(q.tax),
@@ -305,8 +312,11 @@ impl Totals {
     }
 }
 
-pub(super) fn cart_rows<'a>(market: &'a Marketplace, session: &Session) -> Vec<CartRow<'a>> {
-    let money = |amount| market.pricing.currency.display(amount);
+pub(super) fn cart_rows<'a>(
+    (market, lang): (&'a Marketplace, Lang),
+    session: &Session,
+) -> Vec<CartRow<'a>> {
+    let money = |amount| market.pricing.currency.display(lang, amount);
     session
         .cart
         .lines
@@ -345,8 +355,8 @@ pub async fn cart(
     Ok(render(&CartPage {
         t: ctx.t,
         chrome: chrome(&ctx, ctx.t.cart, &session, group.mode),
-        rows: cart_rows(market, &session),
-        totals: Totals::of(market, &session, &group),
+        rows: cart_rows((market, ctx.lang), &session),
+        totals: Totals::of((market, ctx.lang), &session, &group),
         shop: shop(market, &ctx, &session, ""),
         max_quantity: MAX_LINE_QUANTITY,
     }))
@@ -481,8 +491,8 @@ pub async fn checkout(
     Ok(render(&CheckoutPage {
         t: ctx.t,
         chrome: chrome(&ctx, ctx.t.checkout_title, &session, group.mode),
-        rows: cart_rows(market, &session),
-        totals: Totals::of(market, &session, &group),
+        rows: cart_rows((market, ctx.lang), &session),
+        totals: Totals::of((market, ctx.lang), &session, &group),
         shop: shop(market, &ctx, &session, ""),
     }))
 }

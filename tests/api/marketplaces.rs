@@ -489,7 +489,10 @@ async fn groups_of_two_stores_live_side_by_side_and_keep_their_store_across_a_re
     // Each group's log entry shows its order in its own currency (the
     // German order came first).
     for (path, total) in [
-        (format!("/groups/{}/log/1", de.id), "€124.94"),
+        // The German group's page is in German: 124,94 €.
+        (format!("/groups/{}/log/1", de.id), "124,94\u{a0}€"),
+        // On an English page the German order is still in euros.
+        (format!("/groups/{}/log/1?lang=en", de.id), "€124.94"),
         ("/groups/1/log/2".to_owned(), "￥17,800"),
     ] {
         let page = app.get_page(&path).await.html();

@@ -352,7 +352,7 @@ impl EntryPage {
         let plan = order.fulfilment.as_ref();
         let q = plan.map(|p| p.quote.clone()).unwrap_or_default();
         let market = state.market(&group);
-        let money = |amount| market.pricing.currency.display(amount);
+        let money = |amount| market.pricing.currency.display(t.lang, amount);
         let delivery = |kind, step| {
             let found = checked
                 .deliveries
