@@ -22,11 +22,12 @@ pub struct Text {
 }
 
 impl Text {
+    /// The text in Japanese for a Japanese page, in English for any other.
     pub fn get(&self, lang_code: &str) -> &str {
-        if lang_code == "en" {
-            &self.en
-        } else {
+        if lang_code == "ja" {
             &self.ja
+        } else {
+            &self.en
         }
     }
 }

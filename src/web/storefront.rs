@@ -28,14 +28,19 @@ pub struct Shop<'a> {
     pub cart_count: u32,
     pub categories: &'a [Category],
     pub query: String,
-    pub ja: bool,
+    /// The page speaks the store's language: its own category names.
+    pub in_store_language: bool,
 }
 
 impl Shop<'_> {
     /// A category's name on this page: the store's own on a page in the
-    /// store's language (Japanese), else the English one.
+    /// store's language, else the English one.
     pub fn category_name<'c>(&self, c: &'c Category) -> &'c str {
-        if self.ja { &c.name } else { &c.en }
+        if self.in_store_language {
+            &c.name
+        } else {
+            &c.en
+        }
     }
 }
 
@@ -122,7 +127,7 @@ fn shop<'a>(market: &'a Marketplace, ctx: &Ctx, session: &Session, query: &str) 
         cart_count: session.cart.item_count(),
         categories: &market.catalog.categories,
         query: query.to_owned(),
-        ja: ctx.t.lang_code == "ja",
+        in_store_language: ctx.lang == Lang::of_store(&market.language),
     }
 }
 
@@ -257,7 +262,7 @@ pub async fn detail_page(
         .catalog
         .category(&p.category)
         .map(|c| {
-            if ctx.t.lang_code == "ja" {
+            if ctx.lang == Lang::of_store(&market.language) {
                 c.name.clone()
             } else {
                 c.en.clone()

@@ -54,11 +54,13 @@ impl Check {
         Check::new(name, if ok { Outcome::Pass } else { Outcome::Fail }, ja, en)
     }
 
+    /// The sentence in Japanese for a Japanese page, in English for any
+    /// other.
     pub fn text(&self, lang_code: &str) -> &str {
-        if lang_code == "en" {
-            &self.en
-        } else {
+        if lang_code == "ja" {
             &self.ja
+        } else {
+            &self.en
         }
     }
 }

@@ -138,7 +138,7 @@ async fn view(state: &AppState, j: Judged) -> Result<RunView, ApiError> {
     } = j;
     let group = group_of(state, run.group_id).await?;
     let scenario = state.scenarios.get_or_basic(&run.scenario);
-    let en = run.lang == "en";
+    let en = run.lang != "ja";
     let text = |t: &crate::domain::scenario::Text| if en { t.en.clone() } else { t.ja.clone() };
     Ok(RunView {
         id: run.id.clone(),

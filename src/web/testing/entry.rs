@@ -555,10 +555,12 @@ fn decision_lines(plan: &Fulfilment, lang: &str) -> Vec<String> {
     plan.decisions
         .iter()
         .map(|d| {
-            if lang == "en" {
-                d.en.clone()
-            } else {
+            // Japanese where the page is; the English otherwise, until
+            // the domain's messages are message ids.
+            if lang == "ja" {
                 d.ja.clone()
+            } else {
+                d.en.clone()
             }
         })
         .collect()
