@@ -417,3 +417,15 @@ buyer-register-first = Registrieren Sie zuerst eine E-Mail-Adresse.
 search-title = Bestellsuche
 result-any = Alle Ergebnisse
 date-range = Zeitraum
+
+## The order confirmation e-mail
+order-mail-subject = Amazon Business: Ihre Bestellbestätigung (Bestellung { $value }, Bestellanforderung { $other })
+order-mail-greeting = Guten Tag { $value },
+order-mail-thanks = vielen Dank für Ihren Einkauf bei Amazon Business. Wir haben die folgende Bestellung erhalten.
+order-mail-test-mode = Dies ist eine Bestellung im Testmodus (absim): Es wird nichts versendet und nichts berechnet.
+order-mail-order-number = Bestellnummer
+order-mail-po-number = Bestellanforderungsnummer
+order-mail-accepted = Angenommene Artikel
+order-mail-refused = Abgelehnte Artikel
+order-mail-line = Position { $value }
+order-mail-none = (keine)

@@ -409,3 +409,15 @@ buyer-register-first = Register an e-mail address first.
 search-title = Order search
 result-any = Any result
 date-range = Date range
+
+## The order confirmation e-mail
+order-mail-subject = Amazon Business: your order confirmation (order { $value }, PO { $other })
+order-mail-greeting = Dear { $value },
+order-mail-thanks = Thank you for shopping with Amazon Business. We have received the order below.
+order-mail-test-mode = This is a test-mode order (absim): nothing is shipped and nothing is charged.
+order-mail-order-number = Order number
+order-mail-po-number = PO number
+order-mail-accepted = Accepted items
+order-mail-refused = Refused items
+order-mail-line = Line { $value }
+order-mail-none = (none)

@@ -425,3 +425,15 @@ buyer-register-first = Primero registre una dirección de correo electrónico.
 search-title = Búsqueda de pedidos
 result-any = Cualquier resultado
 date-range = Intervalo de fechas
+
+## The order confirmation e-mail
+order-mail-subject = Amazon Business: confirmación de su pedido (pedido { $value }, orden de compra { $other })
+order-mail-greeting = Estimado/a { $value }:
+order-mail-thanks = Gracias por comprar en Amazon Business. Hemos recibido el siguiente pedido.
+order-mail-test-mode = Este es un pedido en modo de prueba (absim): no se envía ni se cobra nada.
+order-mail-order-number = Número de pedido
+order-mail-po-number = Número de orden de compra
+order-mail-accepted = Artículos aceptados
+order-mail-refused = Artículos rechazados
+order-mail-line = Línea { $value }
+order-mail-none = (ninguno)

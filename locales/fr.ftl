@@ -424,3 +424,15 @@ buyer-register-first = Enregistrez d’abord une adresse e-mail.
 search-title = Recherche de commandes
 result-any = Tous les résultats
 date-range = Période
+
+## The order confirmation e-mail
+order-mail-subject = Amazon Business : confirmation de votre commande (commande { $value }, bon de commande { $other })
+order-mail-greeting = Bonjour { $value },
+order-mail-thanks = Merci pour votre achat sur Amazon Business. Nous avons bien reçu la commande ci-dessous.
+order-mail-test-mode = Cette commande est passée en mode test (absim) : rien n’est expédié ni facturé.
+order-mail-order-number = Numéro de commande
+order-mail-po-number = Numéro de bon de commande
+order-mail-accepted = Articles acceptés
+order-mail-refused = Articles refusés
+order-mail-line = Ligne { $value }
+order-mail-none = (aucun)

@@ -417,3 +417,15 @@ buyer-register-first = Registri prima un indirizzo e-mail.
 search-title = Ricerca ordini
 result-any = Qualsiasi risultato
 date-range = Intervallo di date
+
+## The order confirmation e-mail
+order-mail-subject = Amazon Business: conferma del Suo ordine (ordine { $value }, ordine d’acquisto { $other })
+order-mail-greeting = Gentile { $value },
+order-mail-thanks = grazie per aver acquistato su Amazon Business. Abbiamo ricevuto l’ordine seguente.
+order-mail-test-mode = Questo è un ordine in modalità di test (absim): nulla viene spedito né addebitato.
+order-mail-order-number = Numero d’ordine
+order-mail-po-number = Numero dell’ordine d’acquisto
+order-mail-accepted = Articoli accettati
+order-mail-refused = Articoli rifiutati
+order-mail-line = Riga { $value }
+order-mail-none = (nessuno)

@@ -409,3 +409,15 @@ buyer-register-first = 先にメールアドレスを登録してください。
 search-title = 発注の検索
 result-any = すべての結果
 date-range = 期間
+
+## The order confirmation e-mail
+order-mail-subject = Amazonビジネス: ご注文の確認 (注文番号 { $value }, 発注番号 { $other })
+order-mail-greeting = { $value } 様
+order-mail-thanks = Amazonビジネスをご利用いただきありがとうございます。以下のご注文を承りました。
+order-mail-test-mode = これはテストモード (absim) の注文です。商品は発送されず、請求も発生しません。
+order-mail-order-number = 注文番号
+order-mail-po-number = 発注番号
+order-mail-accepted = 承認された商品
+order-mail-refused = 否認された商品
+order-mail-line = 行{ $value }
+order-mail-none = (なし)

@@ -11,75 +11,7 @@ use super::marketplace::Marketplace;
 use super::order::Order;
 use super::pricing::Currency;
 use super::scenario::PartStatus;
-use crate::i18n::Lang;
-
-/// The e-mail's words: Amazon Business Japan's, or English for every other
-/// store until the pages' message catalogues speak the store's language.
-struct Words {
-    lang: Lang,
-    subject: &'static str,
-    greeting: &'static str,
-    intro: &'static str,
-    order_number: &'static str,
-    po_number: &'static str,
-    accepted: &'static str,
-    refused: &'static str,
-    line: &'static str,
-    none: &'static str,
-    amounts: [&'static str; 5],
-}
-
-const JAPANESE: Words = Words {
-    lang: Lang::Ja,
-    subject: "Amazonビジネス: ご注文の確認 (注文番号 {confirm}, 発注番号 {order})",
-    greeting: "{group} 様",
-    intro: "Amazonビジネスをご利用いただきありがとうございます。以下のご注文を承りました。\n\
-            これはテストモード (absim) の注文です。商品は発送されず、請求も発生しません。",
-    order_number: "注文番号",
-    po_number: "発注番号",
-    accepted: "承認された商品",
-    refused: "否認された商品",
-    line: "行",
-    none: "(なし)",
-    amounts: [
-        "小計",
-        "税金の見積もり",
-        "配送料の見積もり",
-        "割引",
-        "合計金額",
-    ],
-};
-
-const ENGLISH: Words = Words {
-    lang: Lang::En,
-    subject: "Amazon Business: your order confirmation (order {confirm}, PO {order})",
-    greeting: "Dear {group},",
-    intro: "Thank you for shopping with Amazon Business. We have received the order below.\n\
-            This is a test-mode order (absim): nothing is shipped and nothing is charged.",
-    order_number: "Order number",
-    po_number: "PO number",
-    accepted: "Accepted items",
-    refused: "Refused items",
-    line: "Line ",
-    none: "(none)",
-    amounts: [
-        "Subtotal",
-        "Estimated tax",
-        "Estimated shipping",
-        "Discount",
-        "Total",
-    ],
-};
-
-impl Words {
-    fn of(market: &Marketplace) -> &'static Words {
-        if market.language.starts_with("ja") {
-            &JAPANESE
-        } else {
-            &ENGLISH
-        }
-    }
-}
+use crate::i18n::{Lang, Texts};
 
 /// An e-mail to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,26 +49,32 @@ pub fn order_mails<'t>(
     if recipients.is_empty() {
         return Mails::new();
     }
-    let words = Words::of(market);
+    // The e-mail speaks the store's language (Amazon writes to its
+    // customers in it), with its amounts as that language writes them.
+    let lang = Lang::of_store(&market.language);
+    let words = lang.texts();
     let currency = &market.pricing.currency;
-    let subject = words
-        .subject
-        .replace("{confirm}", &order.confirm_id)
-        .replace("{order}", &order.order_id);
+    let mut subject = String::with_capacity(96);
+    words
+        .order_mail_subject
+        .push_filled(&mut subject, &order.confirm_id, &order.order_id);
     // Written in place: a String per row, per amount and per reason was a
     // large share of a cart PO's handler. The room is a row with a
     // product's title per line.
     let mut body = String::with_capacity(768 + 256 * plan.lines.len());
+    words
+        .order_mail_greeting
+        .push_filled(&mut body, &group.name, "");
     let _ = write!(
         body,
-        "{greeting}\n\n{intro}\n\n{on}: {confirm}\n{pn}: {order_id}\n\n{accepted}:\n",
-        greeting = words.greeting.replace("{group}", &group.name),
-        intro = words.intro,
-        on = words.order_number,
-        pn = words.po_number,
+        "\n\n{thanks}\n{test_mode}\n\n{on}: {confirm}\n{pn}: {order_id}\n\n{accepted}:\n",
+        thanks = words.order_mail_thanks,
+        test_mode = words.order_mail_test_mode,
+        on = words.order_mail_order_number,
+        pn = words.order_mail_po_number,
         confirm = order.confirm_id,
         order_id = order.order_id,
-        accepted = words.accepted,
+        accepted = words.order_mail_accepted,
     );
     let rows = Rows {
         order,
@@ -145,15 +83,21 @@ pub fn order_mails<'t>(
         currency,
     };
     rows.write(&mut body, &title_of, false);
-    let _ = write!(body, "\n{}:\n", words.refused);
+    let _ = write!(body, "\n{}:\n", words.order_mail_refused);
     rows.write(&mut body, &title_of, true);
     body.push('\n');
     let q = &plan.quote;
-    let figures = [q.subtotal, q.tax, q.shipping, -q.discount, q.total];
-    for (label, amount) in words.amounts.iter().zip(figures) {
-        body.push_str(label);
+    let figures = [
+        (words.subtotal, q.subtotal),
+        (words.tax_estimate, q.tax),
+        (words.shipping_estimate, q.shipping),
+        (words.discount, -q.discount),
+        (words.total, q.total),
+    ];
+    for (label, amount) in figures {
+        body.push_str(&label);
         body.push_str(": ");
-        currency.push_display(&mut body, words.lang, amount);
+        currency.push_display(&mut body, lang, amount);
         body.push('\n');
     }
     // The last recipient takes the texts themselves.
@@ -178,7 +122,7 @@ pub fn order_mails<'t>(
 struct Rows<'a> {
     order: &'a Order,
     plan: &'a Fulfilment,
-    words: &'static Words,
+    words: &'static Texts,
     currency: &'a Currency,
 }
 
@@ -206,14 +150,11 @@ impl Rows<'_> {
                 .map(|o| title_of(&o.asin).unwrap_or(&o.asin))
                 .unwrap_or_default();
             for p in l.parts.iter().filter(of_this_list) {
-                let _ = write!(
-                    body,
-                    "  {}{} {} × {} ",
-                    self.words.line,
-                    l.line_number,
-                    title,
-                    p.quantity.normalize()
-                );
+                body.push_str("  ");
+                self.words
+                    .order_mail_line
+                    .push_filled(body, l.line_number, "");
+                let _ = write!(body, " {} × {} ", title, p.quantity.normalize());
                 self.currency
                     .push_display(body, self.words.lang, l.unit_price);
                 if let Some(r) = &p.reason {
@@ -223,7 +164,7 @@ impl Rows<'_> {
             }
         }
         if body.len() == before {
-            let _ = writeln!(body, "  {}", self.words.none);
+            let _ = writeln!(body, "  {}", self.words.order_mail_none);
         }
     }
 }
@@ -234,7 +175,7 @@ mod tests {
 
     /// The whole e-mail for a PO with one line accepted and one refused.
     #[test]
-    fn the_mail_lists_each_part_and_the_amounts_in_yen() {
+    fn the_mail_lists_each_part_and_the_amounts_in_the_stores_language() {
         let mut group = Group::generate(1, "テスト購買グループ");
         group.mail.to_user = true;
         let order: Order = serde_json::from_str(
@@ -293,30 +234,28 @@ mod tests {
         );
         assert_eq!(once.len(), 1);
 
-        // A German group's e-mail: in English until the pages speak German,
-        // its amounts in euros with cents.
+        // A German group's e-mail: in German, its amounts in euros as
+        // German writes them.
         let germany = crate::fixtures::markets().get("DE").unwrap();
         let de = order_mails((&group, germany), &order, &plan, None, |_| {
             Some("Schreibtisch")
         });
+        assert_eq!(
+            de[0].subject,
+            "Amazon Business: Ihre Bestellbestätigung (Bestellung 145-1, Bestellanforderung PO-1)"
+        );
+        let body = &de[0].body;
         assert!(
-            de[0]
-                .subject
-                .starts_with("Amazon Business: your order confirmation (order 145-1, PO PO-1)")
+            body.starts_with("Guten Tag テスト購買グループ,\n\n"),
+            "{body}"
         );
         assert!(
-            de[0]
-                .body
-                .contains("Accepted items:\n  Line 1 Schreibtisch × 2 €16,182.00\n"),
-            "{}",
-            de[0].body
+            body.contains("Angenommene Artikel:\n  Position 1 Schreibtisch × 2 16.182,00\u{a0}€\n"),
+            "{body}"
         );
         assert!(
-            de[0]
-                .body
-                .ends_with("Discount: -€373.00\nTotal: -€1,234.50\n"),
-            "{}",
-            de[0].body
+            body.ends_with("Rabatt: -373,00\u{a0}€\nGesamtbetrag: -1.234,50\u{a0}€\n"),
+            "{body}"
         );
     }
 }

@@ -13,22 +13,46 @@ use serde::Deserialize;
 use super::error_form::ErrorForm;
 use super::fault::FaultPlan;
 
-/// A text in both languages.
+/// A scenario's text in the pages' languages: Japanese and English always,
+/// German, French, Italian and Spanish in absim's own scenarios (a team's
+/// scenario may leave them out: its English shows).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     pub ja: String,
     pub en: String,
+    pub de: Option<String>,
+    pub fr: Option<String>,
+    pub it: Option<String>,
+    pub es: Option<String>,
 }
 
 impl Text {
-    /// The text in Japanese for a Japanese page, in English for any other.
+    /// The text in the page's language, or in English where it has none.
     pub fn get(&self, lang_code: &str) -> &str {
-        if lang_code == "ja" {
-            &self.ja
-        } else {
-            &self.en
-        }
+        let other = match lang_code {
+            "ja" => return &self.ja,
+            "de" => &self.de,
+            "fr" => &self.fr,
+            "it" => &self.it,
+            "es" => &self.es,
+            _ => &None,
+        };
+        other.as_deref().unwrap_or(&self.en)
+    }
+
+    /// The languages the text lacks (absim's own scenarios lack none).
+    pub fn missing(&self) -> Vec<&'static str> {
+        [
+            ("de", &self.de),
+            ("fr", &self.fr),
+            ("it", &self.it),
+            ("es", &self.es),
+        ]
+        .into_iter()
+        .filter(|(_, t)| t.as_deref().is_none_or(str::is_empty))
+        .map(|(code, _)| code)
+        .collect()
     }
 }
 
@@ -573,5 +597,26 @@ mod tests {
                 .unwrap_err();
         assert_eq!(err.file, "x.toml");
         assert!(err.reason.contains("nope"));
+    }
+
+    #[test]
+    fn absims_own_scenarios_speak_every_language_of_the_pages() {
+        let scenarios = Scenarios::embedded().unwrap();
+        let mut missing = Vec::new();
+        for s in scenarios.all() {
+            let texts = [&s.name, &s.description]
+                .into_iter()
+                .chain(&s.steps)
+                .chain(&s.look_for);
+            for t in texts {
+                for lang in t.missing() {
+                    missing.push(format!("{} lacks {lang}: {}", s.id, t.en));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+        let basic = scenarios.basic();
+        assert_eq!(basic.name.get("de"), basic.name.de.as_deref().unwrap());
+        assert_eq!(basic.name.get("pt"), basic.name.en);
     }
 }

@@ -24,6 +24,9 @@ type Bundle = FluentBundle<FluentResource>;
 pub struct Msg {
     pub id: &'static str,
     text: &'static str,
+    /// The text with `$value` as U+0001 and `$other` as U+0002, for
+    /// [`Msg::push_filled`].
+    template: &'static str,
     lang: Lang,
 }
 
@@ -44,6 +47,27 @@ impl Msg {
     /// The text, for code that takes a `&str`.
     pub fn as_str(self) -> &'static str {
         self.text
+    }
+
+    /// The message with `value` and `other` filled, written at the end of
+    /// `out` without formatting it again: for a message whose words do not
+    /// depend on its values (no plural), on a path that counts its
+    /// allocations (a PO's e-mail).
+    pub fn push_filled(
+        self,
+        out: &mut String,
+        value: impl std::fmt::Display,
+        other: impl std::fmt::Display,
+    ) {
+        use std::fmt::Write;
+        for c in self.template.chars() {
+            // Writing into a String cannot fail.
+            let _ = match c {
+                '\u{1}' => write!(out, "{value}"),
+                '\u{2}' => write!(out, "{other}"),
+                c => out.write_char(c),
+            };
+        }
     }
 }
 
@@ -82,14 +106,19 @@ macro_rules! messages {
                 let mut problems = Vec::new();
                 let mut message = |field: &'static str| {
                     let id: &'static str = Box::leak(field.replace('_', "-").into_boxed_str());
-                    let text = match plain(bundle, id) {
-                        Some(text) => text,
-                        None => {
+                    let (text, template) = match (plain(bundle, id), template(bundle, id)) {
+                        (Some(text), Some(template)) => (text, template),
+                        _ => {
                             problems.push(format!("{}: no message {id}", lang.code()));
-                            String::new()
+                            (String::new(), String::new())
                         }
                     };
-                    Msg { id, text: Box::leak(text.into_boxed_str()), lang }
+                    Msg {
+                        id,
+                        text: Box::leak(text.into_boxed_str()),
+                        template: Box::leak(template.into_boxed_str()),
+                        lang,
+                    }
                 };
                 let texts = Texts { lang, $($field: message(stringify!($field)),)* };
                 if problems.is_empty() { Ok(texts) } else { Err(problems.join("; ")) }
@@ -106,6 +135,20 @@ fn plain(bundle: &Bundle, id: &str) -> Option<String> {
     Some(
         bundle
             .format_pattern(pattern, None, &mut errors)
+            .into_owned(),
+    )
+}
+
+/// A message's text with its values as markers (see [`Msg::push_filled`]).
+fn template(bundle: &Bundle, id: &str) -> Option<String> {
+    let pattern = bundle.get_message(id)?.value()?;
+    let mut args = FluentArgs::new();
+    args.set("value", "\u{1}");
+    args.set("other", "\u{2}");
+    let mut errors = Vec::new();
+    Some(
+        bundle
+            .format_pattern(pattern, Some(&args), &mut errors)
             .into_owned(),
     )
 }
@@ -629,4 +672,14 @@ messages! {
     search_title,
     result_any,
     date_range,
+    order_mail_subject,
+    order_mail_greeting,
+    order_mail_thanks,
+    order_mail_test_mode,
+    order_mail_order_number,
+    order_mail_po_number,
+    order_mail_accepted,
+    order_mail_refused,
+    order_mail_line,
+    order_mail_none,
 }

@@ -348,10 +348,9 @@ async fn a_german_groups_pages_are_in_german_unless_another_language_is_chosen()
     assert_eq!(page_lang(&home), "de");
     // The store's own category names on a page in its language.
     assert!(home.body.contains("Büromöbel"), "{}", home.body);
-    // Texts absim has only in Japanese and English (scenarios) show their
-    // English on a German page, never the Japanese.
+    // The scenarios speak German too.
     let tests = app.get_page("/groups/1/tests").await.body;
-    assert!(tests.contains("Basic order") && !tests.contains("基本的な注文"));
+    assert!(tests.contains("Standardbestellung") && !tests.contains("基本的な注文"));
     let settings = app.get_page("/groups/1/settings").await;
     assert_eq!(page_lang(&settings), "de");
     assert_eq!(text_of(&settings.html(), "#status h2"), "Status: Test");

@@ -138,8 +138,7 @@ async fn view(state: &AppState, j: Judged) -> Result<RunView, ApiError> {
     } = j;
     let group = group_of(state, run.group_id).await?;
     let scenario = state.scenarios.get_or_basic(&run.scenario);
-    let en = run.lang != "ja";
-    let text = |t: &crate::domain::scenario::Text| if en { t.en.clone() } else { t.ja.clone() };
+    let text = |t: &crate::domain::scenario::Text| t.get(&run.lang).to_owned();
     Ok(RunView {
         id: run.id.clone(),
         group_id: run.group_id,
