@@ -429,3 +429,7 @@ order-mail-accepted = Angenommene Artikel
 order-mail-refused = Abgelehnte Artikel
 order-mail-line = Position { $value }
 order-mail-none = (keine)
+
+## The start-up banner
+banner-test-ui = Testoberfläche
+banner-test-log = Testprotokoll

@@ -421,3 +421,7 @@ order-mail-accepted = Accepted items
 order-mail-refused = Refused items
 order-mail-line = Line { $value }
 order-mail-none = (none)
+
+## The start-up banner
+banner-test-ui = Test UI
+banner-test-log = Test log

@@ -437,3 +437,7 @@ order-mail-accepted = Artículos aceptados
 order-mail-refused = Artículos rechazados
 order-mail-line = Línea { $value }
 order-mail-none = (ninguno)
+
+## The start-up banner
+banner-test-ui = Interfaz de pruebas
+banner-test-log = Registro de pruebas

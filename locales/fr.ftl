@@ -436,3 +436,7 @@ order-mail-accepted = Articles acceptés
 order-mail-refused = Articles refusés
 order-mail-line = Ligne { $value }
 order-mail-none = (aucun)
+
+## The start-up banner
+banner-test-ui = Interface de test
+banner-test-log = Journal des tests

@@ -429,3 +429,7 @@ order-mail-accepted = Articoli accettati
 order-mail-refused = Articoli rifiutati
 order-mail-line = Riga { $value }
 order-mail-none = (nessuno)
+
+## The start-up banner
+banner-test-ui = Interfaccia di test
+banner-test-log = Registro dei test

@@ -421,3 +421,7 @@ order-mail-accepted = 承認された商品
 order-mail-refused = 否認された商品
 order-mail-line = 行{ $value }
 order-mail-none = (なし)
+
+## The start-up banner
+banner-test-ui = テスト画面 (test UI)
+banner-test-log = テストログ (test log)

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use absim::cli::{Cli, Command};
+use absim::i18n::Lang;
 use absim::{AppState, Settings};
+use unicode_width::UnicodeWidthStr;
 
 // mimalloc: fewer instructions per request than the system allocator on
 // absim's many small allocations. A build with the `count-allocations`
@@ -80,36 +82,48 @@ async fn start(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The setup screen's values, as the guide shows them (a, b, c).
+/// The setup screen's values, as the guide shows them (a, b, c), labelled in
+/// the default group's store's language (Japanese for Japan's, word for
+/// word as the guide). `Punchout URL` and `PO Request URL` are the fields'
+/// own names in every language, and scripts read the URL after the latter.
 async fn print_connection(state: &AppState) -> anyhow::Result<()> {
     let g = state.default_group().await?;
     let base = &state.settings.base_url;
+    let t = Lang::of_store(&state.market(&g).language).texts();
     println!("absim: Amazon Business test-mode simulator");
     println!();
     println!(
-        "  {} ({}) / 状況: テスト",
+        "  {} ({}) / {}",
         g.name,
-        g.purchasing_system.as_str()
+        g.purchasing_system.as_str(),
+        t.status_test
     );
-    println!("  a システムログイン (cXML From Identity): {}", g.identity);
-    println!(
-        "  b パスワード (cXML SharedSecret):       {}",
-        g.shared_secret
-    );
-    println!(
-        "    Punchout URL:                       {}",
-        state.punchout_url()
-    );
-    println!(
-        "  c PO Request URL:                     {}",
-        state.po_url(&g)
-    );
-    println!();
-    println!("  テスト画面 (test UI):                  {base}/");
-    println!(
-        "  テストログ (test log):                 {base}/groups/{}/log",
-        g.id
-    );
+    let login = format!("{} (cXML From Identity):", t.login);
+    let password = format!("{} (cXML SharedSecret):", t.password);
+    let test_ui = format!("{}:", t.banner_test_ui);
+    let test_log = format!("{}:", t.banner_test_log);
+    let rows = [
+        ("a ", login.as_str(), g.identity.clone()),
+        ("b ", password.as_str(), g.shared_secret.clone()),
+        ("  ", "Punchout URL:", state.punchout_url()),
+        ("c ", "PO Request URL:", state.po_url(&g)),
+        ("", "", String::new()),
+        ("", test_ui.as_str(), format!("{base}/")),
+        ("", test_log.as_str(), format!("{base}/groups/{}/log", g.id)),
+    ];
+    let width = rows
+        .iter()
+        .map(|(key, label, _)| key.width() + label.width())
+        .max()
+        .unwrap_or(0);
+    for (key, label, value) in rows {
+        if label.is_empty() {
+            println!();
+        } else {
+            let pad = " ".repeat(width - key.width() - label.width());
+            println!("  {key}{label}{pad} {value}");
+        }
+    }
     match state.settings.location() {
         absim::store::Location::File(path) => println!("  data: {}", path.display()),
         absim::store::Location::Memory => {

@@ -682,4 +682,6 @@ messages! {
     order_mail_refused,
     order_mail_line,
     order_mail_none,
+    banner_test_ui,
+    banner_test_log,
 }

@@ -13,6 +13,8 @@ use crate::helpers::*;
 struct Running {
     child: Child,
     po_url: String,
+    /// What absim printed up to its PO Request URL.
+    banner: Vec<String>,
 }
 
 /// Starts the binary on a free port and reads the PO Request URL it prints.
@@ -43,18 +45,24 @@ fn start_with(dir: &Path, adjust: impl FnOnce(&mut Command)) -> Running {
     let mut child = command.spawn().expect("the absim binary starts");
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
+    let mut banner = Vec::new();
     let po_url = loop {
         let line = lines
             .next()
             .expect("absim printed its connection values")
             .unwrap();
+        banner.push(line.clone());
         if let Some(url) = line.split("PO Request URL:").nth(1) {
             break url.trim().to_owned();
         }
     };
     // Keep reading so that absim never writes into a closed pipe.
     std::thread::spawn(move || for _ in lines {});
-    Running { child, po_url }
+    Running {
+        child,
+        po_url,
+        banner,
+    }
 }
 
 /// What absim writes to stderr (piped by the caller), whole once it exits.
@@ -251,7 +259,9 @@ fn a_reachable_address_without_an_admin_token_is_refused_at_start() {
 async fn secrets_and_tokens_never_reach_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let token = "adm1n-t0ken-never-logged";
-    let Running { mut child, po_url } = start_with(dir.path(), |c| {
+    let Running {
+        mut child, po_url, ..
+    } = start_with(dir.path(), |c| {
         c.args(["--admin-token", token])
             .env("RUST_LOG", "absim=debug,tower_http=debug")
             .stderr(Stdio::piped());
@@ -359,5 +369,36 @@ fn the_pinned_bench_says_where_each_runs_and_what_a_request_costs() {
     for spread in spreads {
         let ratios = spread.split('|').map(str::trim).nth(8).unwrap();
         assert!(ratios.ends_with('x') && ratios.contains('–'), "{spread}");
+    }
+}
+
+/// The start-up banner labels the guide's values in the default group's
+/// store's language: Japan's as the guide words them, Germany's in German;
+/// the URLs' field names stay as Amazon's screens name them.
+#[test]
+fn the_banner_speaks_the_default_stores_language() {
+    for (store, login, status) in [
+        (
+            "JP",
+            "  a システムログイン (cXML From Identity): ",
+            "状況: テスト",
+        ),
+        (
+            "DE",
+            "  a System-Login (cXML From Identity): ",
+            "Status: Test",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut absim = start_with(dir.path(), |c| {
+            c.args(["--marketplace", store]);
+        });
+        absim.child.kill().unwrap();
+        let _ = absim.child.wait();
+        let banner = absim.banner.join("\n");
+        assert!(banner.contains(login), "{banner}");
+        assert!(banner.contains(status), "{banner}");
+        assert!(banner.contains("  c PO Request URL:"), "{banner}");
+        assert!(absim.po_url.contains("/po/"), "{banner}");
     }
 }
