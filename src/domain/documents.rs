@@ -7,7 +7,7 @@ use smallvec::smallvec;
 
 use super::account::Group;
 use super::catalog::Product;
-use super::fulfilment::{Fulfilment, PlannedShipment};
+use super::fulfilment::{Fulfilment, PlannedLine, PlannedShipment};
 use super::marketplace::Marketplace;
 use super::order::Order;
 use super::pricing::{Charge, Quote, Rounding, TaxBasis};
@@ -293,6 +293,56 @@ fn comment(lang: &str, kind: &str, text: impl Into<String>) -> Comments {
     }
 }
 
+/// One PO line's confirmation: each planned part's status, price, tax (with
+/// its first part that is not rejected) and delivery date.
+fn confirmation_item(
+    (market, order): (&Marketplace, &Order),
+    q: &Quote,
+    l: &PlannedLine,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> ConfirmationItem {
+    let currency = &market.pricing.currency.code;
+    let lang = market.language.as_str();
+    let uom = order.unit_of_measure(l.line_number);
+    // The line's tax goes with its first part that is not rejected.
+    let mut line_tax = line_tax(market, q, l.line_number);
+    ConfirmationItem {
+        quantity: quantity_text(l.ordered),
+        line_number: l.line_number.to_string(),
+        unit_of_measure: uom.to_owned(),
+        statuses: l
+            .parts
+            .iter()
+            .map(|p| ConfirmationStatus {
+                quantity: quantity_text(p.quantity),
+                kind: match p.status {
+                    PartStatus::Accept => "detail",
+                    PartStatus::Backordered => "backordered",
+                    PartStatus::Reject => "reject",
+                }
+                .into(),
+                delivery_date: p
+                    .delivery_days
+                    .map(|d| time::format(&(now + chrono::Duration::days(i64::from(d))))),
+                unit_of_measure: uom.to_owned(),
+                unit_price: (p.status != PartStatus::Reject)
+                    .then(|| MoneyHolder::of(currency, l.unit_price)),
+                tax: (p.status != PartStatus::Reject)
+                    .then(|| line_tax.take())
+                    .flatten(),
+                comments: match p.status {
+                    PartStatus::Reject => vec![comment(
+                        lang,
+                        "reason",
+                        p.reason.clone().unwrap_or_else(|| "取り消し".into()),
+                    )],
+                    _ => vec![comment(lang, "confirmID", order.confirm_id.clone())],
+                },
+            })
+            .collect(),
+    }
+}
+
 /// The order confirmation, written from the fulfilment plan: the header
 /// type, one ConfirmationItem per PO line with a ConfirmationStatus per part
 /// (accepted parts as `detail`, shown as ORDERED; `backordered` with a
@@ -311,72 +361,30 @@ pub fn confirmation(
     let items = plan
         .lines
         .iter()
-        .map(|l| {
-            let uom = order.unit_of_measure(l.line_number);
-            // The line's tax goes with its first part that is not rejected.
-            let mut line_tax = line_tax(market, q, l.line_number);
-            ConfirmationItem {
-                quantity: quantity_text(l.ordered),
-                line_number: l.line_number.to_string(),
-                unit_of_measure: uom.to_owned(),
-                statuses: l
-                    .parts
-                    .iter()
-                    .map(|p| ConfirmationStatus {
-                        quantity: quantity_text(p.quantity),
-                        kind: match p.status {
-                            PartStatus::Accept => "detail",
-                            PartStatus::Backordered => "backordered",
-                            PartStatus::Reject => "reject",
-                        }
-                        .into(),
-                        delivery_date: p
-                            .delivery_days
-                            .map(|d| time::format(&(now + chrono::Duration::days(i64::from(d))))),
-                        unit_of_measure: uom.to_owned(),
-                        unit_price: (p.status != PartStatus::Reject)
-                            .then(|| MoneyHolder::of(currency, l.unit_price)),
-                        tax: (p.status != PartStatus::Reject)
-                            .then(|| line_tax.take())
-                            .flatten(),
-                        comments: match p.status {
-                            PartStatus::Reject => vec![comment(
-                                lang,
-                                "reason",
-                                p.reason.clone().unwrap_or_else(|| "取り消し".into()),
-                            )],
-                            _ => vec![comment(lang, "confirmID", order.confirm_id.clone())],
-                        },
-                    })
-                    .collect(),
-            }
-        })
+        .map(|l| confirmation_item((market, order), q, l, now))
         .collect();
-    in_store(
-        market,
-        write::request(
-            payload_id,
-            amazon_header(group, true),
-            &order.deployment_mode,
-            ConfirmationRequest {
-                header: ConfirmationHeader {
-                    confirm_id: Some(order.confirm_id.to_string()),
-                    operation: "new".into(),
-                    kind: plan.header_type.to_string(),
-                    notice_date: time::format(&now),
-                    total: Some(MoneyHolder::of(currency, q.total)),
-                    shipping: Some(shipping(market, q, Words::Order)),
-                    tax: Some(tax(market, q, Words::Order)),
-                    comments: plan
-                        .header_reason
-                        .iter()
-                        .map(|r| comment(lang, "reason", r.clone()))
-                        .collect(),
-                },
-                order_reference: order_reference(order),
-                items,
+    fulfilment_document(
+        payload_id,
+        (group, market),
+        order,
+        ConfirmationRequest {
+            header: ConfirmationHeader {
+                confirm_id: Some(order.confirm_id.to_string()),
+                operation: "new".into(),
+                kind: plan.header_type.to_string(),
+                notice_date: time::format(&now),
+                total: Some(MoneyHolder::of(currency, q.total)),
+                shipping: Some(shipping(market, q, Words::Order)),
+                tax: Some(tax(market, q, Words::Order)),
+                comments: plan
+                    .header_reason
+                    .iter()
+                    .map(|r| comment(lang, "reason", r.clone()))
+                    .collect(),
             },
-        ),
+            order_reference: order_reference(order),
+            items,
+        },
     )
 }
 
@@ -390,46 +398,43 @@ pub fn ship_notice(
 ) -> Cxml<ShipNoticeRequest> {
     let now = time::now();
     let delivery = now + chrono::Duration::days(2);
-    in_store(
-        market,
-        write::request(
-            payload_id,
-            amazon_header(group, true),
-            &order.deployment_mode,
-            ShipNoticeRequest {
-                header: ShipNoticeHeader {
-                    shipment_id: shipment.shipment_id.to_string(),
-                    operation: "new".into(),
-                    notice_date: time::format(&now),
-                    shipment_date: Some(time::format(&now)),
-                    delivery_date: Some(time::format(&delivery)),
-                    shipment_type: Some("actual".into()),
-                },
-                controls: vec![ShipControl {
-                    carriers: vec![CarrierIdentifier {
-                        domain: "companyName".into(),
-                        value: order.carrier.to_string(),
-                    }],
-                    shipment_identifiers: vec![shipment.tracking.to_string()],
-                    package: Some(PackageIdentification {
-                        range_begin: 1,
-                        range_end: 1,
-                    }),
-                }],
-                portions: vec![ShipNoticePortion {
-                    order_reference: order_reference(order),
-                    items: shipment
-                        .items
-                        .iter()
-                        .map(|(line, q)| ShipNoticeItem {
-                            quantity: quantity_text(*q),
-                            line_number: line.to_string(),
-                            unit_of_measure: order.unit_of_measure(*line).to_owned(),
-                        })
-                        .collect(),
-                }],
+    fulfilment_document(
+        payload_id,
+        (group, market),
+        order,
+        ShipNoticeRequest {
+            header: ShipNoticeHeader {
+                shipment_id: shipment.shipment_id.to_string(),
+                operation: "new".into(),
+                notice_date: time::format(&now),
+                shipment_date: Some(time::format(&now)),
+                delivery_date: Some(time::format(&delivery)),
+                shipment_type: Some("actual".into()),
             },
-        ),
+            controls: vec![ShipControl {
+                carriers: vec![CarrierIdentifier {
+                    domain: "companyName".into(),
+                    value: order.carrier.to_string(),
+                }],
+                shipment_identifiers: vec![shipment.tracking.to_string()],
+                package: Some(PackageIdentification {
+                    range_begin: 1,
+                    range_end: 1,
+                }),
+            }],
+            portions: vec![ShipNoticePortion {
+                order_reference: order_reference(order),
+                items: shipment
+                    .items
+                    .iter()
+                    .map(|(line, q)| ShipNoticeItem {
+                        quantity: quantity_text(*q),
+                        line_number: line.to_string(),
+                        unit_of_measure: order.unit_of_measure(*line).to_owned(),
+                    })
+                    .collect(),
+            }],
+        },
     )
 }
 
@@ -471,42 +476,58 @@ pub fn invoice(
             })
         })
         .collect();
+    fulfilment_document(
+        payload_id,
+        (group, market),
+        order,
+        InvoiceDetailRequest {
+            header: InvoiceDetailRequestHeader {
+                invoice_id: format!("INV-{}", order.confirm_id),
+                purpose: "standard".into(),
+                operation: "new".into(),
+                invoice_date: time::format(&time::now()),
+                header_indicator: Default::default(),
+                line_indicator: Default::default(),
+            },
+            orders: vec![InvoiceDetailOrder {
+                info: InvoiceDetailOrderInfo {
+                    order_reference: order_reference(order),
+                },
+                items,
+            }],
+            summary: InvoiceDetailSummary {
+                subtotal: MoneyHolder::of(currency, q.subtotal),
+                tax: tax(market, q, Words::Order),
+                shipping: Some(MoneyHolder::of(currency, q.shipping)),
+                discount: (!q.discount.is_zero()).then(|| MoneyHolder::of(currency, q.discount)),
+                net: MoneyHolder::of(currency, q.total),
+                due: Some(MoneyHolder::of(currency, q.total)),
+            },
+        },
+    )
+}
+
+/// Rounds a quantity the way documents print it.
+/// A document Amazon sends about `order` (a confirmation, a ship notice, an
+/// invoice): the group's credentials in the Sender, the order's deployment
+/// mode, the store's locale.
+fn fulfilment_document<P>(
+    payload_id: String,
+    (group, market): (&Group, &Marketplace),
+    order: &Order,
+    payload: P,
+) -> Cxml<P> {
     in_store(
         market,
         write::request(
             payload_id,
             amazon_header(group, true),
             &order.deployment_mode,
-            InvoiceDetailRequest {
-                header: InvoiceDetailRequestHeader {
-                    invoice_id: format!("INV-{}", order.confirm_id),
-                    purpose: "standard".into(),
-                    operation: "new".into(),
-                    invoice_date: time::format(&time::now()),
-                    header_indicator: Default::default(),
-                    line_indicator: Default::default(),
-                },
-                orders: vec![InvoiceDetailOrder {
-                    info: InvoiceDetailOrderInfo {
-                        order_reference: order_reference(order),
-                    },
-                    items,
-                }],
-                summary: InvoiceDetailSummary {
-                    subtotal: MoneyHolder::of(currency, q.subtotal),
-                    tax: tax(market, q, Words::Order),
-                    shipping: Some(MoneyHolder::of(currency, q.shipping)),
-                    discount: (!q.discount.is_zero())
-                        .then(|| MoneyHolder::of(currency, q.discount)),
-                    net: MoneyHolder::of(currency, q.total),
-                    due: Some(MoneyHolder::of(currency, q.total)),
-                },
-            },
+            payload,
         ),
     )
 }
 
-/// Rounds a quantity the way documents print it.
 /// A document of the group's store: its locale on the root (`de-DE`; Japan's
 /// descriptions say `ja`, its root `ja-JP` as before).
 fn in_store<P>(market: &Marketplace, mut doc: Cxml<P>) -> Cxml<P> {

@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset};
 
 use super::account::{Group, Mode};
 use super::documents::TEST_SHIPMENT_IDENTIFIER;
-use super::fulfilment;
+use super::fulfilment::{self, Fulfilment};
 use super::ids;
 use super::mail::{self, Mails};
 use super::marketplace::Marketplace;
@@ -77,16 +77,7 @@ pub fn decide(
         &charging,
         cart_age_days,
     );
-    for s in &mut plan.shipments {
-        (s.shipment_id, s.tracking) = match group.mode {
-            Mode::Test => (ids::test_delivery_number(), TEST_SHIPMENT_IDENTIFIER.into()),
-            Mode::Active => (ids::tracking_number(), ids::tracking_number()),
-        };
-    }
-    let carrier = match group.mode {
-        Mode::Test => &at.market.texts.test_carrier,
-        Mode::Active => &at.market.texts.active_carrier,
-    };
+    let carrier = number_shipments(&mut plan, group.mode, at.market);
     let first = plan.shipments.first();
     let order = Order {
         no: 0,
@@ -103,7 +94,7 @@ pub fn decide(
         confirm_id: ids::amazon_order_number(),
         delivery_number: first.map(|s| s.shipment_id.clone()).unwrap_or_default(),
         shipment_identifier: first.map(|s| s.tracking.clone()).unwrap_or_default(),
-        carrier: carrier.as_str().into(),
+        carrier: carrier.into(),
         deployment_mode: group.mode.deployment_mode().into(),
         mark: None,
         deviations: valid.deviations,
@@ -125,6 +116,22 @@ pub fn decide(
         },
         mails,
     })
+}
+
+/// Numbers the plan's shipments as the group's mode does (test mode's
+/// delivery numbers and Amazon's test tracking number, or carrier tracking
+/// numbers) and names the carrier that ships them.
+fn number_shipments<'m>(plan: &mut Fulfilment, mode: Mode, market: &'m Marketplace) -> &'m str {
+    for s in &mut plan.shipments {
+        (s.shipment_id, s.tracking) = match mode {
+            Mode::Test => (ids::test_delivery_number(), TEST_SHIPMENT_IDENTIFIER.into()),
+            Mode::Active => (ids::tracking_number(), ids::tracking_number()),
+        };
+    }
+    match mode {
+        Mode::Test => &market.texts.test_carrier,
+        Mode::Active => &market.texts.active_carrier,
+    }
 }
 
 /// How the store charges the PO: where its ShipTo says it goes (refused

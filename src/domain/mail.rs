@@ -9,7 +9,7 @@ use super::account::Group;
 use super::fulfilment::{Fulfilment, PlannedPart};
 use super::marketplace::Marketplace;
 use super::order::Order;
-use super::pricing::Currency;
+use super::pricing::{Currency, Quote};
 use super::scenario::PartStatus;
 use crate::i18n::{Lang, Texts};
 
@@ -34,18 +34,7 @@ pub fn order_mails<'t>(
     user_email: Option<&str>,
     title_of: impl Fn(&str) -> Option<&'t str>,
 ) -> Mails {
-    let mut recipients = arrayvec::ArrayVec::<&str, 2>::new();
-    if group.mail.to_user
-        && let Some(u) = user_email
-    {
-        recipients.push(u);
-    }
-    if group.mail.to_admin
-        && let Some(a) = group.mail.admin_email.as_deref()
-        && !recipients.contains(&a)
-    {
-        recipients.push(a);
-    }
+    let mut recipients = recipients(group, user_email);
     if recipients.is_empty() {
         return Mails::new();
     }
@@ -86,20 +75,7 @@ pub fn order_mails<'t>(
     let _ = write!(body, "\n{}:\n", words.order_mail_refused);
     rows.write(&mut body, &title_of, true);
     body.push('\n');
-    let q = &plan.quote;
-    let figures = [
-        (words.subtotal, q.subtotal),
-        (words.tax_estimate, q.tax),
-        (words.shipping_estimate, q.shipping),
-        (words.discount, -q.discount),
-        (words.total, q.total),
-    ];
-    for (label, amount) in figures {
-        body.push_str(&label);
-        body.push_str(": ");
-        currency.push_display(&mut body, lang, amount);
-        body.push('\n');
-    }
+    write_amounts(&mut body, (words, currency), &plan.quote);
     // The last recipient takes the texts themselves.
     let mut mails = Mails::with_capacity(recipients.len());
     let last = recipients.pop();
@@ -116,6 +92,41 @@ pub fn order_mails<'t>(
         body,
     }));
     mails
+}
+
+/// Who gets the e-mail: the punchout user and/or the administrator, as the
+/// group's settings say; one address given twice gets it once.
+fn recipients<'a>(group: &'a Group, user_email: Option<&'a str>) -> arrayvec::ArrayVec<&'a str, 2> {
+    let mut recipients = arrayvec::ArrayVec::<&str, 2>::new();
+    if group.mail.to_user
+        && let Some(u) = user_email
+    {
+        recipients.push(u);
+    }
+    if group.mail.to_admin
+        && let Some(a) = group.mail.admin_email.as_deref()
+        && !recipients.contains(&a)
+    {
+        recipients.push(a);
+    }
+    recipients
+}
+
+/// The e-mail's amounts, a line each, as the e-mail's language writes them.
+fn write_amounts(body: &mut String, (words, currency): (&Texts, &Currency), q: &Quote) {
+    let figures = [
+        (words.subtotal, q.subtotal),
+        (words.tax_estimate, q.tax),
+        (words.shipping_estimate, q.shipping),
+        (words.discount, -q.discount),
+        (words.total, q.total),
+    ];
+    for (label, amount) in figures {
+        body.push_str(&label);
+        body.push_str(": ");
+        currency.push_display(body, words.lang, amount);
+        body.push('\n');
+    }
 }
 
 /// What an e-mail's rows are written from.

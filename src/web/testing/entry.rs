@@ -372,14 +372,7 @@ impl EntryPage {
                 .map(|l| l.get(lang.as_str()).to_owned())
                 .collect(),
             received: show_time(&order.received_at),
-            refusal: order.refusal.as_ref().map(|r| {
-                format!(
-                    "cXML {} {} — {}",
-                    r.code,
-                    r.text,
-                    r.message_in(lang.as_str())
-                )
-            }),
+            refusal: refusal_line(&order, lang.as_str()),
             setup_received: session.map(|s| show_time(&s.setup.received_at)),
             setup_fields: session.map(|s| setup_fields(t, s)).unwrap_or_default(),
             has_session: session.is_some(),
@@ -417,6 +410,17 @@ impl EntryPage {
             order,
         }
     }
+}
+
+/// Why absim refused the PO, in the page's language.
+fn refusal_line(order: &Order, lang: &str) -> Option<String> {
+    let r = order.refusal.as_ref()?;
+    Some(format!(
+        "cXML {} {} — {}",
+        r.code,
+        r.text,
+        r.message_in(lang)
+    ))
 }
 
 /// The PO's own total, or the sum of its lines where it gave none.
