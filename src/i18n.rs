@@ -1,12 +1,17 @@
 //! The pages' languages: which one a request gets, and its messages
-//! (`messages`, from the Fluent files in `locales/`). Japanese is the
-//! default, with the guide's wording.
+//! (`messages`, from the Fluent files in `locales/`); what the domain says,
+//! as a message id and values a page renders in its language (`note`).
+//! Japanese is the default, with the guide's wording.
 
 mod amounts;
+mod bundles;
 mod messages;
+mod note;
 
 pub use amounts::{money, push_money};
+pub use bundles::note_ids;
 pub use messages::{IDS, Msg, Texts, check};
+pub use note::{Note, Value};
 
 use axum::http::HeaderMap;
 
@@ -36,7 +41,8 @@ impl Lang {
         }
     }
 
-    pub(crate) fn index(self) -> usize {
+    /// The language's place in [`Lang::ALL`].
+    pub fn index(self) -> usize {
         self as usize
     }
 
@@ -91,67 +97,9 @@ impl Lang {
     }
 }
 
-/// A rule's message in both languages, Japanese first: `JA (EN)`. Pages
-/// show the half in their language ([`Texts::one`]); the JSON API gives
-/// both.
-pub fn both(ja: impl std::fmt::Display, en: impl std::fmt::Display) -> String {
-    format!("{ja} ({en})")
-}
-
-impl Texts {
-    /// The half of a [`both`] message in this language; any other message
-    /// as it is.
-    pub fn one(&self, message: &str) -> String {
-        let Some(inner) = message.strip_suffix(')') else {
-            return message.to_owned();
-        };
-        // The opening parenthesis of the last group.
-        let mut depth = 0;
-        let mut open = None;
-        for (i, c) in inner.char_indices().rev() {
-            match c {
-                ')' => depth += 1,
-                '(' if depth == 0 => {
-                    open = Some(i);
-                    break;
-                }
-                '(' => depth -= 1,
-                _ => {}
-            }
-        }
-        let Some(open) = open else {
-            return message.to_owned();
-        };
-        let (ja, en) = (inner[..open].trim_end(), &inner[open + 1..]);
-        if ja.is_ascii() || !en.is_ascii() || en.is_empty() {
-            return message.to_owned();
-        }
-        if self.lang == Lang::Ja { ja } else { en }.to_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_rule_message_shows_the_half_in_the_pages_language() {
-        let m = both(
-            "パスワードは6～30文字です。",
-            "the password takes 6 to 30 characters",
-        );
-        let (ja, en) = (Lang::Ja.texts(), Lang::En.texts());
-        assert_eq!(ja.one(&m), "パスワードは6～30文字です。");
-        assert_eq!(en.one(&m), "the password takes 6 to 30 characters");
-        // Parentheses inside the English half are kept.
-        let m = both("上限は 365 日です。", "at most 365 days (a year)");
-        assert_eq!(en.one(&m), "at most 365 days (a year)");
-        // A message that is not in both languages is shown whole.
-        for plain in ["not an http(s) URL", "'x' (y)", "価格 (円)", ""] {
-            assert_eq!(ja.one(plain), plain);
-            assert_eq!(en.one(plain), plain);
-        }
-    }
 
     #[test]
     fn a_choice_wins_over_the_stores_language_which_wins_over_japanese() {

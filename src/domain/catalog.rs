@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
+use crate::i18n::Lang;
+
 #[derive(Debug, Clone)]
 pub struct Product {
     pub asin: String,
@@ -27,6 +29,12 @@ pub struct Product {
     pub tax_class: String,
     /// Both titles, ASIN and manufacturer, normalised for search.
     haystack: String,
+    /// The product's title in each language the pages speak (by
+    /// [`Lang::index`]), as the store of that language has it: search
+    /// matches a page's own.
+    titles: Vec<Option<String>>,
+    /// Those titles normalised for search.
+    titles_normalized: Vec<String>,
 }
 
 impl Product {
@@ -58,7 +66,23 @@ impl Product {
             stock,
             tax_class,
             haystack,
+            titles: vec![None; Lang::ALL.len()],
+            titles_normalized: vec![String::new(); Lang::ALL.len()],
         }
+    }
+
+    /// The title in `lang`, where a store of that language sells it.
+    pub fn title_in(&self, lang: Lang) -> Option<&str> {
+        self.titles[lang.index()].as_deref()
+    }
+
+    /// Whether every term is in the product's search text or in its title
+    /// in `lang`.
+    fn matches(&self, terms: &[String], lang: Lang) -> bool {
+        let own = &self.titles_normalized[lang.index()];
+        terms
+            .iter()
+            .all(|t| self.haystack.contains(t.as_str()) || own.contains(t.as_str()))
     }
 }
 
@@ -175,6 +199,20 @@ impl Catalog {
         })
     }
 
+    /// Gives each product its titles in the pages' languages, from
+    /// `titles` (by ASIN, by [`Lang::index`]).
+    pub fn give_titles(&mut self, titles: &HashMap<String, Vec<Option<String>>>) {
+        for p in &mut self.products {
+            if let Some(t) = titles.get(&p.asin) {
+                p.titles_normalized = t
+                    .iter()
+                    .map(|t| t.as_deref().map(normalize).unwrap_or_default())
+                    .collect();
+                p.titles = t.clone();
+            }
+        }
+    }
+
     pub fn products(&self) -> &[Product] {
         &self.products
     }
@@ -187,10 +225,16 @@ impl Catalog {
         self.categories.iter().find(|c| c.code == code)
     }
 
-    /// Products whose title, ASIN or manufacturer contain every word of the
-    /// query, optionally within one category. An empty query lists the
+    /// Products whose titles (the store's, the English and the one in the
+    /// page's language `lang`), ASIN or manufacturer contain every word of
+    /// the query, optionally within one category. An empty query lists the
     /// category (or everything).
-    pub fn search<'a>(&'a self, query: &str, category: Option<&str>) -> Vec<&'a Product> {
+    pub fn search<'a>(
+        &'a self,
+        query: &str,
+        category: Option<&str>,
+        lang: Lang,
+    ) -> Vec<&'a Product> {
         let terms: Vec<String> = normalize(query)
             .split_whitespace()
             .map(str::to_owned)
@@ -198,7 +242,7 @@ impl Catalog {
         self.products
             .iter()
             .filter(|p| category.is_none_or(|c| p.category == c))
-            .filter(|p| terms.iter().all(|t| p.haystack.contains(t.as_str())))
+            .filter(|p| p.matches(&terms, lang))
             .collect()
     }
 }
@@ -294,15 +338,15 @@ mod tests {
     #[test]
     fn search_ignores_case_and_width() {
         let c = &crate::fixtures::markets().japan().catalog;
-        let by_full_width = c.search("ｂ０８７ｊｗｒｃｐ５", None);
+        let by_full_width = c.search("ｂ０８７ｊｗｒｃｐ５", None, Lang::Ja);
         assert_eq!(by_full_width.len(), 1);
         assert_eq!(by_full_width[0].asin, "B087JWRCP5");
-        assert_eq!(c.search("b087jwrcp5", None).len(), 1);
+        assert_eq!(c.search("b087jwrcp5", None, Lang::Ja).len(), 1);
         // the manufacturer, in half-width katakana where the catalogue has full-width
-        assert!(!c.search("ﾛｼﾞｸｰﾙ", None).is_empty());
+        assert!(!c.search("ﾛｼﾞｸｰﾙ", None, Lang::Ja).is_empty());
         // full-width text in the catalogue is found by ASCII
         assert!(
-            c.search("usb メモリ", None)
+            c.search("usb メモリ", None, Lang::Ja)
                 .iter()
                 .any(|p| p.asin == "B0CHX3TW7Y")
         );
@@ -311,16 +355,22 @@ mod tests {
     #[test]
     fn search_within_a_category_and_by_every_word() {
         let c = &crate::fixtures::markets().japan().catalog;
-        let pens = c.search("ボールペン", Some("OFFICE_PRODUCTS"));
+        let pens = c.search("ボールペン", Some("OFFICE_PRODUCTS"), Lang::Ja);
         assert!(pens.len() >= 2);
-        assert!(c.search("ボールペン", Some("FURNITURE")).is_empty());
-        assert!(c.search("ボールペン 存在しない語", None).is_empty());
+        assert!(
+            c.search("ボールペン", Some("FURNITURE"), Lang::Ja)
+                .is_empty()
+        );
+        assert!(
+            c.search("ボールペン 存在しない語", None, Lang::Ja)
+                .is_empty()
+        );
     }
 
     #[test]
     fn search_finds_a_product_by_its_english_title_too() {
         let c = &crate::fixtures::markets().japan().catalog;
-        let desks = c.search("height-adjustable desk", None);
+        let desks = c.search("height-adjustable desk", None, Lang::Ja);
         assert_eq!(desks.len(), 1);
         assert_eq!(desks[0].asin, "B087JWRCP5");
     }
@@ -330,7 +380,7 @@ mod tests {
         let c = &crate::fixtures::markets().get("DE").unwrap().catalog;
         for query in ["Schreibtisch höhenverstellbar", "HEIGHT-ADJUSTABLE desk"] {
             let found: Vec<&str> = c
-                .search(query, None)
+                .search(query, None, Lang::En)
                 .iter()
                 .map(|p| p.asin.as_str())
                 .collect();

@@ -260,6 +260,10 @@ impl Marketplaces {
         if !by_code.contains_key(DEFAULT) {
             return Err(fail("marketplaces", format!("there is no {DEFAULT} store")));
         }
+        let titles = titles_by_language(&by_code);
+        for market in by_code.values_mut() {
+            market.catalog.give_titles(&titles);
+        }
         Ok(Marketplaces { by_code })
     }
 
@@ -297,6 +301,29 @@ impl Marketplaces {
             )
         })
     }
+}
+
+/// Each product's title in each language the pages speak, by ASIN: the
+/// title the first store of that language gives it (a store's own title,
+/// not the English one it falls back on), and the English of
+/// `products.toml`. The ASINs are the same in every store.
+fn titles_by_language(
+    by_code: &BTreeMap<String, Marketplace>,
+) -> std::collections::HashMap<String, Vec<Option<String>>> {
+    let mut titles = std::collections::HashMap::new();
+    for market in by_code.values() {
+        let lang = crate::i18n::Lang::parse(&market.language);
+        for p in market.catalog.products() {
+            let entry = titles
+                .entry(p.asin.clone())
+                .or_insert_with(|| vec![None; crate::i18n::Lang::ALL.len()]);
+            entry[crate::i18n::Lang::En.index()] = Some(p.title_en.clone());
+            if let Some(lang) = lang.filter(|_| p.title != p.title_en) {
+                entry[lang.index()].get_or_insert_with(|| p.title.clone());
+            }
+        }
+    }
+    titles
 }
 
 #[cfg(test)]

@@ -188,7 +188,7 @@ pub async fn search(
     let category = market.catalog.category(q.category.trim());
     let found = market
         .catalog
-        .search(&q.q, category.map(|c| c.code.as_str()));
+        .search(&q.q, category.map(|c| c.code.as_str()), ctx.lang);
     let s = shop(market, &ctx, &session, &q.q);
     let heading = match (q.q.trim().is_empty(), category) {
         (true, Some(c)) => s.category_name(c).to_owned(),

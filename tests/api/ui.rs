@@ -170,6 +170,19 @@ async fn the_storefront_searches_by_width_and_case_and_the_cart_changes() {
         .await
         .html();
     assert_eq!(texts_of(&category, "li.product").len(), 4);
+    // A page in German finds the Japanese store's desk by its German
+    // title; a Japanese page does not.
+    let german =
+        |lang: &str| format!("/s/{sid}/search?q=Schreibtisch+h%C3%B6henverstellbar&lang={lang}");
+    let found = app.get_page(&german("de")).await.html();
+    let titles = texts_of(&found, "li.product");
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert!(
+        titles[0].contains("パソコンデスク"),
+        "the store's title shows: {titles:?}"
+    );
+    let found = app.get_page(&german("ja")).await.html();
+    assert!(texts_of(&found, "li.product").is_empty());
     let none = app
         .get_page(&format!("/s/{sid}/search?q=zzzzzz"))
         .await

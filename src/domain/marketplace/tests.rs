@@ -307,3 +307,46 @@ fn a_sample_address_that_breaks_its_stores_rules_is_refused() {
         assert!(err.reason.contains(says), "{file}: {}", err.reason);
     }
 }
+
+/// Every store sells the same ASINs: each product has a title in each
+/// language the stores speak, and a page finds it by the title in its own.
+#[test]
+fn every_product_has_a_title_in_each_stores_language_and_search_matches_the_pages() {
+    use crate::i18n::Lang;
+    let stores = Marketplaces::embedded().unwrap();
+    let languages: Vec<Lang> = stores.all().map(|m| Lang::of_store(&m.language)).collect();
+    for market in stores.all() {
+        for p in market.catalog.products() {
+            for lang in &languages {
+                assert!(
+                    p.title_in(*lang).is_some_and(|t| !t.is_empty()),
+                    "{} {} has no {lang:?} title",
+                    market.code,
+                    p.asin
+                );
+            }
+        }
+    }
+    // The Japanese store on a German page finds the desk by its German
+    // title, and by its Japanese one, but not by German words on a
+    // Japanese page.
+    let japan = stores.japan();
+    for (query, lang, found) in [
+        ("Schreibtisch höhenverstellbar", Lang::De, true),
+        ("パソコンデスク", Lang::De, true),
+        ("Schreibtisch höhenverstellbar", Lang::Ja, false),
+        ("bureau réglable", Lang::Fr, true),
+    ] {
+        let asins: Vec<&str> = japan
+            .catalog
+            .search(query, None, lang)
+            .iter()
+            .map(|p| p.asin.as_str())
+            .collect();
+        assert_eq!(
+            asins.contains(&"B087JWRCP5"),
+            found,
+            "{query} on {lang:?}: {asins:?}"
+        );
+    }
+}
