@@ -5,6 +5,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use rust_decimal::Decimal;
+
 use super::BuyerConfig;
 use crate::cxml::order_message::PunchOutOrderMessage;
 use crate::cxml::order_request::OrderRequest;
@@ -81,6 +83,16 @@ pub struct LogEntry {
 /// the Shipping's Modifications) make the 合計金額.
 #[derive(Debug, Clone, Default)]
 pub struct Amounts {
+    /// None for a cart without a readable Total.
+    currency: Option<Currency>,
+    subtotal: Decimal,
+    tax: Decimal,
+    shipping: Decimal,
+    discount: Decimal,
+}
+
+/// [`Amounts`] as a page in one language writes them.
+pub struct Shown {
     pub subtotal: String,
     pub tax: String,
     pub shipping: String,
@@ -91,29 +103,33 @@ pub struct Amounts {
 impl Amounts {
     fn of(message: &PunchOutOrderMessage) -> Amounts {
         let h = &message.header;
-        let subtotal = h.total.money.amount().unwrap_or_default();
-        let tax = h
-            .tax
-            .as_ref()
-            .and_then(|t| t.money.amount())
-            .unwrap_or_default();
-        let shipping = h
-            .shipping
-            .as_ref()
-            .and_then(|s| s.money.amount())
-            .unwrap_or_default();
-        let discount = h
-            .shipping
-            .as_ref()
-            .map(|s| s.discount())
-            .unwrap_or_default();
-        let currency = currency_of(&h.total.money);
+        let amount = |m: Option<&Money>| m.and_then(Money::amount).unwrap_or_default();
         Amounts {
-            subtotal: currency.display(Lang::Ja, subtotal),
-            tax: currency.display(Lang::Ja, tax),
-            shipping: currency.display(Lang::Ja, shipping),
-            discount: currency.display(Lang::Ja, -discount),
-            total: currency.display(Lang::Ja, subtotal + tax + shipping - discount),
+            currency: Some(currency_of(&h.total.money)),
+            subtotal: amount(Some(&h.total.money)),
+            tax: amount(h.tax.as_ref().map(|t| &t.money)),
+            shipping: amount(h.shipping.as_ref().map(|s| &s.money)),
+            discount: h
+                .shipping
+                .as_ref()
+                .map(|s| s.discount())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The amounts as `lang` (a page's, by value or by reference) writes them (the discount with its minus sign).
+    pub fn shown(&self, lang: impl std::borrow::Borrow<Lang>) -> Shown {
+        let lang = *lang.borrow();
+        let show = |amount: Decimal| match &self.currency {
+            Some(c) => c.display(lang, amount),
+            None => amount.to_string(),
+        };
+        Shown {
+            subtotal: show(self.subtotal),
+            tax: show(self.tax),
+            shipping: show(self.shipping),
+            discount: show(-self.discount),
+            total: show(self.subtotal + self.tax + self.shipping - self.discount),
         }
     }
 }
@@ -128,17 +144,24 @@ fn currency_of(money: &Money) -> Currency {
     })
 }
 
-/// An amount as the buyer's pages show it, or the document's text when it
-/// is not a number.
-fn display(money: &Money) -> String {
-    match money.amount() {
-        Some(amount) => currency_of(money).display(Lang::Ja, amount),
-        None => money.value.to_string(),
+/// A unit price as a document gave it, shown in a page's language.
+#[derive(Debug, Clone)]
+pub struct Price(Money);
+
+impl Price {
+    /// The price as `lang` writes it, or the document's text when it is
+    /// not a number.
+    pub fn shown(&self, lang: impl std::borrow::Borrow<Lang>) -> String {
+        let lang = *lang.borrow();
+        match self.0.amount() {
+            Some(amount) => currency_of(&self.0).display(lang, amount),
+            None => self.0.value.to_string(),
+        }
     }
 }
 
 /// A line of a cart or an order: ASIN, title, quantity, unit price.
-pub type Line = (String, String, String, String);
+pub type Line = (String, String, String, Price);
 
 #[derive(Debug, Clone)]
 pub struct CartView {
@@ -338,7 +361,7 @@ impl Buyer {
                     i.item_id.supplier_part_id.to_string(),
                     i.item_detail.description_text(),
                     i.quantity.clone(),
-                    display(&i.item_detail.unit_price.money),
+                    Price(i.item_detail.unit_price.money.clone()),
                 )
             })
             .collect();
