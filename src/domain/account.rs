@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::error_form::ErrorForm;
 
+use crate::i18n::Note;
+use crate::note;
+
 /// The purchasing systems the guide's setup screen offers.
 pub const PURCHASING_SYSTEMS: [&str; 5] = [
     "JW_HomeGrown",
@@ -23,18 +26,12 @@ pub const PURCHASING_SYSTEMS: [&str; 5] = [
 pub struct PurchasingSystem(String);
 
 impl PurchasingSystem {
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, Note> {
         PURCHASING_SYSTEMS
             .iter()
             .find(|p| **p == s.trim())
             .map(|p| PurchasingSystem((*p).to_owned()))
-            .ok_or_else(|| {
-                format!(
-                    "unknown purchasing system '{}'; choose one of {}",
-                    s.trim(),
-                    PURCHASING_SYSTEMS.join(", ")
-                )
-            })
+            .ok_or_else(|| Note::unknown_value("purchasing-system", s, &PURCHASING_SYSTEMS))
     }
 
     pub fn as_str(&self) -> &str {
@@ -77,12 +74,14 @@ impl CartField {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, Note> {
         match s.trim().to_ascii_lowercase().as_str() {
             "cxml-urlencoded" => Ok(CartField::UrlEncoded),
             "cxml-base64" => Ok(CartField::Base64),
-            other => Err(format!(
-                "unknown cart field '{other}'; use cxml-urlencoded or cxml-base64"
+            _ => Err(Note::unknown_value(
+                "cart-field",
+                s,
+                &["cxml-urlencoded", "cxml-base64"],
             )),
         }
     }
@@ -290,22 +289,11 @@ impl Group {
         stores: &super::marketplace::Marketplaces,
         code: Option<&str>,
         tax_exempt: Option<bool>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Note> {
         let market = match code {
-            Some(c) => stores.get(c).ok_or_else(|| {
-                crate::i18n::both(
-                    format!(
-                        "マーケットプレイス '{}' はありません。{} のいずれかを選んでください。",
-                        c.trim(),
-                        stores.codes().join(", ")
-                    ),
-                    format!(
-                        "marketplace '{}' is not one of {}",
-                        c.trim(),
-                        stores.codes().join(", ")
-                    ),
-                )
-            })?,
+            Some(c) => stores
+                .get(c)
+                .ok_or_else(|| Note::unknown_value("marketplace", c, &stores.codes()))?,
             None => stores.get_or_default(&self.marketplace),
         };
         let exempt = tax_exempt.unwrap_or(self.tax_exempt);
@@ -315,20 +303,10 @@ impl Group {
                 .filter(|m| m.exempt_allowed)
                 .map(|m| m.code.as_str())
                 .collect();
-            return Err(crate::i18n::both(
-                format!(
-                    "{} ({}) には免税がありません。免税 (tax_exempt) にできるのは {} のグループだけです。",
-                    market.name,
-                    market.code,
-                    allowed.join(", ")
-                ),
-                // The code alone: the English half stays English (a page
-                // in English shows only it) whatever the store's name.
-                format!(
-                    "tax_exempt: marketplace {} has no tax exemption; only a group in {} can be tax-exempt",
-                    market.code,
-                    allowed.join(", ")
-                ),
+            return Err(note!(
+                "setting-no-tax-exemption",
+                marketplace = market.code.as_str(),
+                allowed = allowed.join(", ")
             ));
         }
         self.marketplace = market.code.clone();
@@ -338,35 +316,27 @@ impl Group {
 }
 
 /// システムログイン: 4 to 64 letters, digits, hyphens, underscores.
-pub fn validate_identity(s: &str) -> Result<(), String> {
+pub fn validate_identity(s: &str) -> Result<(), Note> {
     let n = s.chars().count();
     if !(4..=64).contains(&n)
         || !s
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(crate::i18n::both(
-            format!(
-                "システムログイン '{s}' は使用できません: システムログインには、文字、数字、ハイフン、アンダースコアのみを使用できます。使用できる文字数は4～64文字です。"
-            ),
-            "the system login takes 4 to 64 letters, digits, hyphens and underscores",
-        ));
+        return Err(note!("setting-identity", identity = s));
     }
     Ok(())
 }
 
 /// パスワード: 6 to 30 letters and digits, at least one of each.
-pub fn validate_secret(s: &str) -> Result<(), String> {
+pub fn validate_secret(s: &str) -> Result<(), Note> {
     let n = s.chars().count();
     let ok = (6..=30).contains(&n)
         && s.chars().all(|c| c.is_ascii_alphanumeric())
         && s.chars().any(|c| c.is_ascii_alphabetic())
         && s.chars().any(|c| c.is_ascii_digit());
     if !ok {
-        return Err(crate::i18n::both(
-            "パスワードに含めることができるのは、6～30文字の文字と数字のみで、文字と数字をそれぞれ1文字以上含める必要があります。",
-            "the password takes 6 to 30 letters and digits, with at least one letter and one digit",
-        ));
+        return Err(note!("setting-secret"));
     }
     Ok(())
 }
@@ -404,15 +374,12 @@ pub fn secrets_match(presented: &str, stored: &str) -> bool {
 }
 
 /// Why a system login cannot be taken: another group has it.
-pub fn identity_taken(identity: &str) -> String {
-    crate::i18n::both(
-        format!("システムログイン '{identity}' は別のグループで使われています。"),
-        format!("the system login '{identity}' is used by another group"),
-    )
+pub fn identity_taken(identity: &str) -> Note {
+    note!("setting-identity-taken", identity = identity)
 }
 
 /// Buyer endpoints must be http(s) URLs.
-pub fn validate_endpoint(s: &str) -> Result<Option<String>, String> {
+pub fn validate_endpoint(s: &str) -> Result<Option<String>, Note> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
@@ -421,10 +388,7 @@ pub fn validate_endpoint(s: &str) -> Result<Option<String>, String> {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
             Ok(Some(s.to_owned()))
         }
-        _ => Err(crate::i18n::both(
-            format!("'{s}' は http(s) の URL ではありません。"),
-            "not an http(s) URL",
-        )),
+        _ => Err(note!("setting-endpoint", url = s)),
     }
 }
 
@@ -447,7 +411,9 @@ mod tests {
     fn identity_rule_is_enforced_with_the_rule_in_the_message() {
         assert!(validate_identity("abc").is_err());
         assert!(validate_identity(&"a".repeat(65)).is_err());
-        let err = validate_identity("has space").unwrap_err();
+        let err = validate_identity("has space")
+            .unwrap_err()
+            .render(crate::i18n::Lang::Ja);
         assert!(err.contains("4～64"), "{err}");
         validate_identity("Buyer-01_x").unwrap();
     }
@@ -461,7 +427,9 @@ mod tests {
             "abc-12345",
             &"a1".repeat(16),
         ] {
-            let err = validate_secret(bad).unwrap_err();
+            let err = validate_secret(bad)
+                .unwrap_err()
+                .render(crate::i18n::Lang::Ja);
             assert!(err.contains("6～30"), "{bad}: {err}");
         }
         validate_secret("abc123").unwrap();
@@ -482,8 +450,11 @@ mod tests {
         g.choose_marketplace(&stores, Some(" us "), Some(true))
             .unwrap();
         assert_eq!((g.marketplace.as_str(), g.tax_exempt), ("US", true));
-        let err = g.choose_marketplace(&stores, Some("XX"), None).unwrap_err();
-        assert!(err.contains("marketplace 'XX' is not one of"), "{err}");
+        let err = g
+            .choose_marketplace(&stores, Some("XX"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("'XX' is not a marketplace"), "{err}");
         assert!(err.contains("DE") && err.contains("JP"), "{err}");
         assert_eq!(g.marketplace, "US");
     }
@@ -492,13 +463,19 @@ mod tests {
     fn only_a_store_with_exemption_takes_a_tax_exempt_group() {
         let stores = crate::domain::marketplace::Marketplaces::embedded().unwrap();
         let mut g = Group::generate(1, DEFAULT_GROUP_NAME);
-        let err = g.choose_marketplace(&stores, None, Some(true)).unwrap_err();
+        let err = g
+            .choose_marketplace(&stores, None, Some(true))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("tax_exempt") && err.contains("US"), "{err}");
         g.choose_marketplace(&stores, Some("US"), Some(true))
             .unwrap();
         // An exempt group cannot move to Germany unless it gives the
         // exemption up in the same change.
-        let err = g.choose_marketplace(&stores, Some("DE"), None).unwrap_err();
+        let err = g
+            .choose_marketplace(&stores, Some("DE"), None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("marketplace DE has no tax exemption"), "{err}");
         assert_eq!((g.marketplace.as_str(), g.tax_exempt), ("US", true));
         g.choose_marketplace(&stores, Some("de"), Some(false))

@@ -30,7 +30,7 @@ pub fn evaluate(e: &Evidence) -> Vec<Check> {
     let mut checks = refusal::check_accepted_po(e.scenario);
     po::check_setup(e, &mut checks);
     po::check_lines(e, &mut checks);
-    po::check_header(e.order, &mut checks);
+    po::check_header(e.order, e.currency, &mut checks);
     deliveries::check_deliveries(e, &mut checks);
     expectations::check_expectations(e, &mut checks);
     checks

@@ -31,6 +31,8 @@ use crate::cxml::{
     Header, ItemDetail, ItemId, Message, MoneyHolder, OrderReference, Party, Sender, Shipping,
     Status, Tax, TaxDetail, UrlHolder, time, write,
 };
+use crate::i18n::Lang;
+use crate::note;
 
 pub const USER_AGENT: &str = "Amazon LLC eProcurement Application (absim test-mode simulator)";
 /// 発送識別子 in test mode.
@@ -334,7 +336,10 @@ fn confirmation_item(
                     PartStatus::Reject => vec![comment(
                         lang,
                         "reason",
-                        p.reason.clone().unwrap_or_else(|| "取り消し".into()),
+                        p.reason
+                            .as_ref()
+                            .map_or_else(|| note!("reason-cancelled"), Clone::clone)
+                            .render(Lang::of_store(lang)),
                     )],
                     _ => vec![comment(lang, "confirmID", order.confirm_id.clone())],
                 },
@@ -379,7 +384,7 @@ pub fn confirmation(
                 comments: plan
                     .header_reason
                     .iter()
-                    .map(|r| comment(lang, "reason", r.clone()))
+                    .map(|r| comment(lang, "reason", r.render(Lang::of_store(lang))))
                     .collect(),
             },
             order_reference: order_reference(order),

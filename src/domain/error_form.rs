@@ -25,12 +25,14 @@ impl ErrorForm {
         }
     }
 
-    pub fn parse(s: &str) -> Result<ErrorForm, String> {
+    pub fn parse(s: &str) -> Result<ErrorForm, crate::i18n::Note> {
         match s.trim() {
             "code" => Ok(ErrorForm::Code),
             "http-200" | "200" => Ok(ErrorForm::Http200),
-            other => Err(format!(
-                "'{other}' is neither code (the HTTP status equals the cXML code) nor http-200 (HTTP 200, the code only in the cXML Status)"
+            _ => Err(crate::i18n::Note::unknown_value(
+                "cxml-errors",
+                s,
+                &["code", "http-200"],
             )),
         }
     }

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Texts, both};
+use crate::i18n::{Note, Texts};
+use crate::note;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -44,18 +45,12 @@ impl FaultKind {
         }
     }
 
-    pub fn parse(s: &str) -> Result<FaultKind, String> {
+    pub fn parse(s: &str) -> Result<FaultKind, Note> {
         FAULT_KINDS
             .iter()
             .copied()
             .find(|k| k.as_str() == s.trim())
-            .ok_or_else(|| {
-                format!(
-                    "unknown fault '{}'; use one of {}",
-                    s.trim(),
-                    FAULT_KINDS.map(FaultKind::as_str).join(", ")
-                )
-            })
+            .ok_or_else(|| Note::unknown_value("fault", s, &FAULT_KINDS.map(FaultKind::as_str)))
     }
 
     /// Whether the PO is still accepted and recorded.
@@ -115,24 +110,15 @@ impl FaultPlan {
         }
     }
 
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Note> {
         if self.share_percent.is_some_and(|p| p > 100) {
-            return Err(both(
-                "障害の割合は 0～100 (%) で指定してください。",
-                "the share of faulty answers is a percentage, 0 to 100",
-            ));
+            return Err(note!("setting-fault-share"));
         }
         if self.delay_ms > 600_000 {
-            return Err(both(
-                "遅延は 600000 ms までです。",
-                "the delay is at most 600000 ms",
-            ));
+            return Err(note!("setting-fault-delay-max"));
         }
         if self.timeout_secs > 3600 {
-            return Err(both(
-                "応答しない時間は 3600 秒までです。",
-                "the timeout is at most 3600 s",
-            ));
+            return Err(note!("setting-fault-timeout-max"));
         }
         Ok(())
     }
@@ -199,6 +185,11 @@ mod tests {
         for k in FAULT_KINDS {
             assert_eq!(FaultKind::parse(k.as_str()), Ok(k));
         }
-        assert!(FaultKind::parse("boom").unwrap_err().contains("http503"));
+        assert!(
+            FaultKind::parse("boom")
+                .unwrap_err()
+                .to_string()
+                .contains("http503")
+        );
     }
 }

@@ -20,6 +20,7 @@ use super::session::Session;
 use super::ship_to::read_ship_to;
 use crate::cxml::order_request::OrderRequest;
 use crate::cxml::{Cxml, Deviation, Text};
+use crate::note;
 
 /// Everything about a PO's arrival that is not in the PO itself.
 pub struct Arrival<'a> {
@@ -248,17 +249,13 @@ pub enum Duplicate {
     OrderId(String),
 }
 
-/// The refusal of a duplicate: 409, named in Japanese for the log.
+/// The refusal of a duplicate: 409, with its note for the log.
 pub fn duplicate(d: &Duplicate) -> Rejection {
     Rejection {
-        ja: Some(match d {
-            Duplicate::PayloadId(id) => format!(
-                "payloadID '{id}' はすでに受け取っています。文書ごとに一意の payloadID が必要です"
-            ),
-            Duplicate::OrderId(id) => {
-                format!("発注番号 (orderID) '{id}' はこのグループですでに受け取っています")
-            }
-        }),
+        note: Some(Box::new(match d {
+            Duplicate::PayloadId(id) => note!("refusal-duplicate-payload-id", id = id),
+            Duplicate::OrderId(id) => note!("refusal-duplicate-order-id", id = id),
+        })),
         status: crate::cxml::Status::new(409, "Conflict", d.to_string()),
     }
 }
@@ -334,7 +331,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(rejection.status.code, 400);
-        assert!(rejection.ja.is_some());
+        assert!(rejection.note.is_some());
     }
 
     #[test]

@@ -169,7 +169,7 @@ impl Rows<'_> {
                 self.currency
                     .push_display(body, self.words.lang, l.unit_price);
                 if let Some(r) = &p.reason {
-                    let _ = write!(body, " ({r})");
+                    let _ = write!(body, " ({})", r.render(self.words.lang));
                 }
                 body.push('\n');
             }

@@ -50,6 +50,12 @@ impl Currency {
         crate::i18n::money(lang, &self.symbol, self.minor_units, amount)
     }
 
+    /// An amount as a note's value: the page that renders the note
+    /// writes it as [`Currency::display`] does.
+    pub fn value(&self, amount: Decimal) -> crate::i18n::Value {
+        crate::i18n::Value::money(amount, &self.symbol, self.minor_units)
+    }
+
     /// [`Currency::display`], written at the end of `out`.
     pub fn push_display(&self, out: &mut String, lang: crate::i18n::Lang, amount: Decimal) {
         crate::i18n::push_money(out, lang, (&self.symbol, self.minor_units), amount);

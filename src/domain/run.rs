@@ -16,6 +16,8 @@ use super::fault::FaultRecord;
 use super::order::Order;
 use super::scenario::{Expectation, Scenario};
 use super::session::Session;
+use crate::i18n::Note;
+use crate::note;
 
 /// Where a run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,8 +78,8 @@ pub struct StoredCheck {
     pub name: String,
     /// pass | fail | pending | n/a
     pub outcome: String,
-    pub ja: String,
-    pub en: String,
+    #[serde(flatten)]
+    pub note: Note,
 }
 
 pub fn outcome_text(o: Outcome) -> &'static str {
@@ -94,8 +96,7 @@ impl From<&Check> for StoredCheck {
         StoredCheck {
             name: c.name.clone(),
             outcome: outcome_text(c.outcome).into(),
-            ja: c.ja.clone(),
-            en: c.en.clone(),
+            note: c.note.clone(),
         }
     }
 }
@@ -108,7 +109,7 @@ impl From<&StoredCheck> for Check {
             "pending" => Outcome::Pending,
             _ => Outcome::NotApplicable,
         };
-        Check::new(c.name.clone(), outcome, c.ja.clone(), c.en.clone())
+        Check::new(c.name.clone(), outcome, c.note.clone())
     }
 }
 
@@ -125,8 +126,8 @@ pub struct RunEvidence<'a> {
     pub now_ms: i64,
 }
 
-fn pending(name: &str, ja: impl Into<String>, en: impl Into<String>) -> Check {
-    Check::new(name, Outcome::Pending, ja, en)
+fn pending(name: &str, note: Note) -> Check {
+    Check::new(name, Outcome::Pending, note)
 }
 
 /// The run's checks and where it stands now.
@@ -135,20 +136,9 @@ pub fn evaluate(run: &Run, e: &RunEvidence) -> (RunState, Vec<Check>) {
     checks.push(match e.sessions.first() {
         Some(s) => Check::pass(
             "punchout",
-            format!(
-                "購入システムからパンチアウトを受信しました (operation=\"{}\")。",
-                s.setup.operation
-            ),
-            format!(
-                "The purchasing system punched out (operation=\"{}\").",
-                s.setup.operation
-            ),
+            note!("run-punched-out", operation = s.setup.operation.as_str()),
         ),
-        None => pending(
-            "punchout",
-            "購入システムからパンチアウト (PunchOutSetupRequest) が届いていません。",
-            "No punchout (PunchOutSetupRequest) arrived from the purchasing system.",
-        ),
+        None => pending("punchout", note!("run-no-punchout")),
     });
     let last_return = e
         .sessions
@@ -158,14 +148,9 @@ pub fn evaluate(run: &Run, e: &RunEvidence) -> (RunState, Vec<Check>) {
     checks.push(match last_return {
         Some(r) => Check::pass(
             "cart returned",
-            format!("カートが返却されました ({}行)。", r.lines.len()),
-            format!("A cart was returned ({} line(s)).", r.lines.len()),
+            note!("run-cart-returned", count = r.lines.len()),
         ),
-        None => pending(
-            "cart returned",
-            "カートが返却されていません (承認を依頼する が押されていないか、PunchOutOrderMessage がフックURLに届いていません)。",
-            "No cart was returned (承認を依頼する was not pressed, or the PunchOutOrderMessage did not reach the hook URL).",
-        ),
+        None => pending("cart returned", note!("run-no-cart")),
     });
     if e.scenario.expect.contains(&Expectation::NoOrder) {
         no_order_checks(run, e, last_return.map(|r| r.sent_at), &mut checks);
@@ -187,8 +172,11 @@ pub fn evaluate(run: &Run, e: &RunEvidence) -> (RunState, Vec<Check>) {
         let secs = ((run.deadline_ms - run.opened_at.timestamp_millis()) as f64 / 1000.0).round();
         for c in checks.iter_mut().filter(|c| c.outcome == Outcome::Pending) {
             c.outcome = Outcome::Fail;
-            c.ja = format!("{}秒以内に届きませんでした: {}", secs, c.ja);
-            c.en = format!("Not within {secs} s: {}", c.en);
+            c.note = note!(
+                "run-timed-out",
+                secs = secs.to_string(),
+                check = c.note.clone()
+            );
         }
         return (RunState::TimedOut, checks);
     }
@@ -205,21 +193,16 @@ fn no_order_checks(
     let Some(returned_at) = returned_at else {
         checks.push(pending(
             "no PO after an empty cart",
-            "空のカートの返却を待っています。",
-            "Waiting for the empty cart to come back.",
+            note!("run-waiting-empty-cart"),
         ));
         return;
     };
     if let Some((order, _)) = e.orders.last() {
         checks.push(Check::fail(
             "no PO after an empty cart",
-            format!(
-                "カートが空で返却された後に発注書 (orderID「{}」) が届きました: 空のカートでは発注しないでください。",
-                order.order_id
-            ),
-            format!(
-                "A PO (orderID '{}') arrived after the cart came back empty: a purchasing system sends no PO for an empty cart.",
-                order.order_id
+            note!(
+                "run-po-after-empty-cart",
+                order_id = order.order_id.as_str()
             ),
         ));
         return;
@@ -228,20 +211,12 @@ fn no_order_checks(
     if e.now_ms >= quiet_until {
         checks.push(Check::pass(
             "no PO after an empty cart",
-            format!(
-                "空のカートの後、{}秒間発注書は届きませんでした。",
-                run.quiet_ms / 1000
-            ),
-            format!(
-                "No PO arrived within {} s after the empty cart.",
-                run.quiet_ms / 1000
-            ),
+            note!("run-quiet-after-empty-cart", secs = run.quiet_ms / 1000),
         ));
     } else {
         checks.push(pending(
             "no PO after an empty cart",
-            "空のカートの後に発注書が届かないことを確かめています。",
-            "Making sure no PO follows the empty cart.",
+            note!("run-watching-after-empty-cart"),
         ));
     }
 }
@@ -253,29 +228,19 @@ fn order_checks(e: &RunEvidence, checks: &mut Vec<Check>) {
         checks.push(match faulted {
             Some(f) => pending(
                 "PO",
-                format!(
-                    "障害応答 ({}) の後、発注書が再送されていません (payloadID「{}」)。同じ発注書を同じ payloadID で再送してください。",
-                    f.kind.as_str(),
-                    f.payload_id.as_deref().unwrap_or_default()
-                ),
-                format!(
-                    "No PO was sent again after the injected fault ({}, payloadID '{}'): the purchasing system must resend the same PO with the same payloadID.",
-                    f.kind.as_str(),
-                    f.payload_id.as_deref().unwrap_or_default()
+                note!(
+                    "run-not-resent",
+                    fault = f.kind.as_str(),
+                    payload_id = f.payload_id.as_deref().unwrap_or_default()
                 ),
             ),
-            None => pending(
-                "PO",
-                "発注書 (OrderRequest) が届いていません。",
-                "No PO (OrderRequest) arrived.",
-            ),
+            None => pending("PO", note!("run-no-po")),
         });
         return;
     };
     checks.push(Check::pass(
         "PO",
-        format!("発注書 (orderID「{}」) を受信しました。", order.order_id),
-        format!("A PO (orderID '{}') arrived.", order.order_id),
+        note!("run-po-arrived", order_id = order.order_id.as_str()),
     ));
     // A scenario that expects a refusal waits for the PO that gets it (the
     // duplicate after the first, say).
@@ -283,8 +248,7 @@ fn order_checks(e: &RunEvidence, checks: &mut Vec<Check>) {
         let expected = e.scenario.refusal.as_deref().unwrap_or_default();
         checks.push(pending(
             "refusal",
-            format!("{expected} で拒否される発注書を待っています。"),
-            format!("Waiting for a PO that absim refuses with {expected}."),
+            note!("run-waiting-refusal", expected = expected),
         ));
         return;
     }
@@ -346,6 +310,29 @@ pub fn open(
 mod tests {
     use super::*;
     use crate::domain::scenario::Scenarios;
+
+    /// A run closed by an absim whose checks had no ids reads back with
+    /// its sentences; a new one keeps its note.
+    #[test]
+    fn stored_checks_of_before_and_after_notes_read_back() {
+        let old: StoredCheck = serde_json::from_str(
+            r#"{"name":"PO","outcome":"pass","ja":"発注書を受信しました。","en":"A PO arrived."}"#,
+        )
+        .unwrap();
+        let check = Check::from(&old);
+        assert_eq!(check.outcome, Outcome::Pass);
+        assert_eq!(check.text(crate::i18n::Lang::Ja), "発注書を受信しました。");
+        assert_eq!(check.en(), "A PO arrived.");
+        let new = StoredCheck::from(&Check::pass(
+            "PO",
+            note!("run-po-arrived", order_id = "PO-1"),
+        ));
+        let json = serde_json::to_string(&new).unwrap();
+        assert!(json.contains(r#""id":"run-po-arrived""#), "{json}");
+        let back: StoredCheck = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, new);
+        assert_eq!(Check::from(&back).en(), "A PO (orderID 'PO-1') arrived.");
+    }
 
     fn run(scenario: &str) -> Run {
         Run {
@@ -432,11 +419,11 @@ mod tests {
         assert_eq!(state, RunState::TimedOut);
         assert!(checks.iter().all(|c| c.outcome == Outcome::Fail));
         assert!(
-            checks[0].en.starts_with("Not within 300 s: No punchout"),
+            checks[0].en().starts_with("Not within 300 s: No punchout"),
             "{}",
-            checks[0].en
+            checks[0].en()
         );
-        assert!(checks[2].en.contains("No PO (OrderRequest) arrived"));
+        assert!(checks[2].en().contains("No PO (OrderRequest) arrived"));
     }
 
     #[test]
@@ -463,11 +450,11 @@ mod tests {
         assert_eq!(state, RunState::TimedOut);
         let po = checks.iter().find(|c| c.name == "PO").unwrap();
         assert!(
-            po.en.contains(
+            po.en().contains(
                 "No PO was sent again after the injected fault (http503, payloadID 'p-1@buyer')"
             ),
             "{}",
-            po.en
+            po.en()
         );
     }
 }

@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Note;
+use crate::note;
+
 /// What to do with a line (or the order) beyond a tolerance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -23,12 +26,14 @@ impl Action {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Action, String> {
+    pub fn parse(s: &str) -> Result<Action, Note> {
         match s.trim() {
             "remove-line" => Ok(Action::RemoveLine),
             "cancel-order" => Ok(Action::CancelOrder),
-            other => Err(format!(
-                "unknown action '{other}'; use remove-line or cancel-order"
+            _ => Err(Note::unknown_value(
+                "action",
+                s,
+                &["remove-line", "cancel-order"],
             )),
         }
     }
@@ -55,13 +60,15 @@ impl QuantityAction {
         }
     }
 
-    pub fn parse(s: &str) -> Result<QuantityAction, String> {
+    pub fn parse(s: &str) -> Result<QuantityAction, Note> {
         match s.trim() {
             "ship-available" => Ok(QuantityAction::ShipAvailable),
             "backorder" => Ok(QuantityAction::Backorder),
             "cancel-order" => Ok(QuantityAction::CancelOrder),
-            other => Err(format!(
-                "unknown quantity action '{other}'; use ship-available, backorder or cancel-order"
+            _ => Err(Note::unknown_value(
+                "quantity-action",
+                s,
+                &["ship-available", "backorder", "cancel-order"],
             )),
         }
     }
@@ -104,18 +111,12 @@ impl Default for Tolerances {
 }
 
 impl Tolerances {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Note> {
         if self.price_increase_percent > 1000 {
-            return Err(crate::i18n::both(
-                "価格の許容値は 1000 % までです。",
-                "the price tolerance is at most 1000 %",
-            ));
+            return Err(note!("setting-price-tolerance-max"));
         }
         if self.max_delivery_days.is_some_and(|d| d > 365) {
-            return Err(crate::i18n::both(
-                "お届け日数の上限は 365 日までです。",
-                "the delivery time is at most 365 days",
-            ));
+            return Err(note!("setting-delivery-days-max"));
         }
         Ok(())
     }

@@ -371,7 +371,7 @@ impl Scenarios {
             )));
         }
         if let Some(p) = &f.po_faults {
-            p.validate().map_err(err)?;
+            p.validate().map_err(|n| err(n.into()))?;
         }
         let requires = f.requires.unwrap_or_else(|| {
             if f.section == Section::Basic {

@@ -6,6 +6,7 @@
 use super::marketplace::Marketplace;
 use super::order::Rejection;
 use crate::cxml::{Address, Deviation, Status};
+use crate::note;
 
 /// What the ShipTo says for the order's tax.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,10 +89,10 @@ fn missing_region(market: &Marketplace) -> Rejection {
                 market.address.regions.first().map_or("", String::as_str)
             ),
         ),
-        ja: Some(format!(
-            "001-005: ShipTo に State (州・県) がありません。{} では税額が配送先の州で決まるため必須です",
-            market.site
-        )),
+        note: Some(Box::new(note!(
+            "refusal-no-state",
+            site = market.site.as_str()
+        ))),
     }
 }
 
@@ -113,10 +114,11 @@ fn unknown_region(market: &Marketplace, state: &str) -> Rejection {
                     .join(", ")
             ),
         ),
-        ja: Some(format!(
-            "001-005: ShipTo の State '{state}' は {} の州・県のコードではありません",
-            market.country
-        )),
+        note: Some(Box::new(note!(
+            "refusal-unknown-state",
+            state = state,
+            country = market.country.as_str()
+        ))),
     }
 }
 

@@ -7,16 +7,10 @@
 use std::borrow::Borrow;
 use std::sync::LazyLock;
 
-use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::types::FluentNumber;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use include_dir::{Dir, include_dir};
+use fluent_bundle::FluentArgs;
 
 use super::Lang;
-
-static LOCALES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/locales");
-
-type Bundle = FluentBundle<FluentResource>;
+use super::bundles::{self, Bundle, number_or_text, plain, template};
 
 /// One message in one language: its text (what a page shows when the
 /// message takes no values) and its id, to fill its values.
@@ -127,101 +121,42 @@ macro_rules! messages {
     };
 }
 
-/// A message's text with no values given: its variables left as Fluent
-/// writes an unknown one.
-fn plain(bundle: &Bundle, id: &str) -> Option<String> {
-    let pattern = bundle.get_message(id)?.value()?;
-    let mut errors = Vec::new();
-    Some(
-        bundle
-            .format_pattern(pattern, None, &mut errors)
-            .into_owned(),
-    )
-}
-
-/// A message's text with its values as markers (see [`Msg::push_filled`]).
-fn template(bundle: &Bundle, id: &str) -> Option<String> {
-    let pattern = bundle.get_message(id)?.value()?;
-    let mut args = FluentArgs::new();
-    args.set("value", "\u{1}");
-    args.set("other", "\u{2}");
-    let mut errors = Vec::new();
-    Some(
-        bundle
-            .format_pattern(pattern, Some(&args), &mut errors)
-            .into_owned(),
-    )
-}
-
-/// Each language's bundle, parsed from its file: the file must parse whole
-/// and name no message the pages do not have.
-fn bundle(lang: Lang) -> Result<Bundle, String> {
-    let name = format!("{}.ftl", lang.code());
-    let text = LOCALES
-        .get_file(&name)
-        .and_then(|f| f.contents_utf8())
-        .ok_or_else(|| format!("locales/{name} is missing"))?;
-    let resource = FluentResource::try_new(text.to_owned())
-        .map_err(|(_, errors)| format!("locales/{name}: {errors:?}"))?;
-    let unknown: Vec<String> = resource
-        .entries()
-        .filter_map(|e| match e {
-            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.replace('-', "_")),
-            _ => None,
-        })
-        .filter(|id| !IDS.contains(&id.as_str()))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(format!(
-            "locales/{name} has messages no page shows: {}",
-            unknown.join(", ")
-        ));
-    }
-    let locale: unic_langid::LanguageIdentifier =
-        lang.code().parse().map_err(|e| format!("{e}"))?;
-    let mut bundle = Bundle::new_concurrent(vec![locale]);
-    // Pages are HTML with lang set: Unicode isolation marks would only show.
-    bundle.set_use_isolating(false);
-    bundle
-        .add_resource(resource)
-        .map_err(|e| format!("locales/{name}: {e:?}"))?;
-    Ok(bundle)
-}
-
-struct Catalogue {
-    bundles: Vec<Bundle>,
-    texts: Vec<Texts>,
-}
-
-fn catalogue() -> Result<Catalogue, String> {
-    let mut bundles = Vec::new();
+/// Each language's texts, loaded once from its bundle; the pages' file
+/// must name no message the pages do not have.
+fn load_texts() -> Result<Vec<Texts>, String> {
     let mut texts = Vec::new();
     for lang in Lang::ALL {
-        let b = bundle(lang)?;
-        texts.push(Texts::load(lang, &b)?);
-        bundles.push(b);
+        let name = format!("{}.ftl", lang.code());
+        let unknown: Vec<String> = bundles::file_ids(&name)?
+            .into_iter()
+            .map(|id| id.replace('-', "_"))
+            .filter(|id| !IDS.contains(&id.as_str()))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(format!(
+                "locales/{name} has messages no page shows: {}",
+                unknown.join(", ")
+            ));
+        }
+        texts.push(Texts::load(lang, bundles::of(lang)?)?);
     }
-    Ok(Catalogue { bundles, texts })
+    Ok(texts)
 }
 
-static CATALOGUE: LazyLock<Result<Catalogue, String>> = LazyLock::new(catalogue);
+static TEXTS: LazyLock<Result<Vec<Texts>, String>> = LazyLock::new(load_texts);
 
 /// Whether every language's file parses and has every message: absim
 /// checks it at start, and refuses to start on the reason.
 pub fn check() -> Result<(), String> {
-    CATALOGUE.as_ref().map(|_| ()).map_err(Clone::clone)
-}
-
-fn loaded() -> &'static Catalogue {
-    CATALOGUE
-        .as_ref()
-        .expect("the message catalogue is checked at start (i18n::check)")
+    TEXTS.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
 impl Lang {
     /// Every message in this language.
     pub fn texts(self) -> &'static Texts {
-        &loaded().texts[self.index()]
+        &TEXTS
+            .as_ref()
+            .expect("the message catalogue is checked at start (i18n::check)")[self.index()]
     }
 }
 
@@ -258,24 +193,8 @@ impl Texts {
     }
 }
 
-/// A value as Fluent takes it: a number where it is one, so that plural
-/// rules can choose by it.
-fn number_or_text(value: String) -> FluentValue<'static> {
-    match value.parse::<FluentNumber>() {
-        Ok(n) => FluentValue::Number(n),
-        Err(_) => FluentValue::String(value.into()),
-    }
-}
-
 fn format(message: Msg, args: &FluentArgs) -> String {
-    let bundle = &loaded().bundles[message.lang.index()];
-    let Some(pattern) = bundle.get_message(message.id).and_then(|m| m.value()) else {
-        return message.text.to_owned();
-    };
-    let mut errors = Vec::new();
-    bundle
-        .format_pattern(pattern, Some(args), &mut errors)
-        .into_owned()
+    bundles::format_id(message.lang, message.id, args)
 }
 
 messages! {

@@ -263,7 +263,7 @@ impl Store {
     /// refuses; a system login another group has is refused too.
     pub async fn update_group<F>(&self, id: u32, change: F) -> Result<Group, GroupError>
     where
-        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+        F: FnOnce(&mut Group) -> Result<(), crate::i18n::Note> + Send + 'static,
     {
         on_engine!(self, e => e.update_group(id, change).await)
     }
@@ -274,7 +274,7 @@ impl Store {
     /// is refused.
     pub async fn add_group<F>(&self, name: &str, adjust: F) -> Result<Group, GroupError>
     where
-        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+        F: FnOnce(&mut Group) -> Result<(), crate::i18n::Note> + Send + 'static,
     {
         let name = name.to_owned();
         on_engine!(self, e => e.add_group(name, adjust).await)

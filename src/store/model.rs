@@ -47,7 +47,7 @@ pub enum InsertError {
 #[derive(Debug, thiserror::Error)]
 pub enum GroupError {
     #[error("{0}")]
-    Refused(String),
+    Refused(crate::i18n::Note),
     /// The system login another group has.
     #[error("{}", crate::domain::account::identity_taken(.0))]
     IdentityTaken(String),
@@ -58,16 +58,23 @@ pub enum GroupError {
 }
 
 impl GroupError {
-    /// The message people read ("the settings could not be saved" for a
-    /// failing store, whose cause is logged instead).
-    pub fn message(&self) -> String {
+    /// What people read, in their language ("the settings could not be
+    /// saved" for a failing store, whose cause is logged instead).
+    pub fn note(&self) -> crate::i18n::Note {
         match self {
             GroupError::Store(e) => {
                 tracing::error!(error = %e, "a group change could not be saved");
-                "the settings could not be saved; try again".into()
+                crate::note!("settings-not-saved")
             }
-            other => other.to_string(),
+            GroupError::Refused(note) => note.clone(),
+            GroupError::IdentityTaken(identity) => crate::domain::account::identity_taken(identity),
+            GroupError::NotFound(id) => crate::note!("group-not-found", id = *id),
         }
+    }
+
+    /// [`GroupError::note`] in English, for the JSON API and the logs.
+    pub fn message(&self) -> String {
+        self.note().to_string()
     }
 }
 

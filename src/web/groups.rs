@@ -10,7 +10,7 @@ use super::{Chrome, Ctx, PageError, PageForm, render};
 use crate::AppState;
 use crate::domain::Group;
 use crate::domain::account::Scope;
-use crate::i18n::Texts;
+use crate::i18n::{Note, Texts};
 
 #[derive(Template)]
 #[template(path = "testing/groups.html")]
@@ -59,7 +59,7 @@ pub async fn add_group(
     let scope = |s: &str| match s {
         "individual" => Ok(Scope::Individual),
         "shared" | "" => Ok(Scope::Shared),
-        other => Err(format!("'{other}' is neither shared nor individual")),
+        other => Err(Note::unknown_value("scope", other, &["shared", "individual"]).render(t.lang)),
     };
     let made = if name.is_empty() {
         Err(t.group_name_required.to_string())
@@ -73,7 +73,7 @@ pub async fn add_group(
                     Ok(())
                 })
                 .await
-                .map_err(|e| e.message()),
+                .map_err(|e| e.note().render(t.lang)),
             (Err(e), _) | (_, Err(e)) => Err(e),
         }
     };
@@ -86,7 +86,7 @@ pub async fn add_group(
                 t,
                 chrome: ctx.chrome(t.groups_title, "groups"),
                 groups: all_groups(&state, t).await?,
-                error: Some(t.one(&message)),
+                error: Some(message),
             });
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)

@@ -157,7 +157,7 @@ pub(crate) async fn check_entry(
     let checks = crate::domain::checks::evaluate(&crate::domain::checks::Evidence {
         order,
         scenario: state.scenarios.get_or_basic(&order.scenario),
-        currency: &market.pricing.currency.code,
+        currency: &market.pricing.currency,
         session: session.as_deref(),
         cart_sessions: &cart_sessions,
         deliveries: &deliveries,

@@ -22,7 +22,8 @@ use crate::domain::fault::{FAULT_KINDS, FaultKind, FaultPlan};
 use crate::domain::order::TestResult;
 use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
 use crate::domain::{CartField, ErrorForm, Group, Mode};
-use crate::i18n::Texts;
+use crate::i18n::{Note, Texts};
+use crate::note;
 use crate::store::GroupError;
 
 pub async fn group_or_404(
@@ -146,7 +147,7 @@ pub async fn show(
 fn saved_or(
     result: Result<Group, GroupError>,
     page: &str,
-    show_error: impl FnOnce(String) -> Response,
+    show_error: impl FnOnce(Note) -> Response,
 ) -> Response {
     match result {
         Ok(_) => Redirect::to(&format!("{page}?done=saved")).into_response(),
@@ -156,7 +157,7 @@ fn saved_or(
                 GroupError::NotFound(_) => StatusCode::NOT_FOUND,
                 GroupError::Refused(_) | GroupError::IdentityTaken(_) => StatusCode::BAD_REQUEST,
             };
-            let mut r = show_error(e.message());
+            let mut r = show_error(e.note());
             *r.status_mut() = status;
             r
         }
@@ -164,11 +165,11 @@ fn saved_or(
 }
 
 /// The settings page with an error message.
-fn settings_error(state: &AppState, ctx: &Ctx, group: Group) -> impl FnOnce(String) -> Response {
+fn settings_error(state: &AppState, ctx: &Ctx, group: Group) -> impl FnOnce(Note) -> Response {
     let mut p = page(state, ctx, group);
-    let ctx_t = ctx.t;
-    move |message| {
-        p.error = Some(ctx_t.one(&message));
+    let lang = ctx.t.lang;
+    move |note| {
+        p.error = Some(note.render(lang));
         render(&p)
     }
 }
@@ -315,21 +316,18 @@ pub struct FaultForm {
     timeout_secs: String,
 }
 
-fn number<T: std::str::FromStr>(label: &str, s: &str) -> Result<Option<T>, String> {
+fn number<T: std::str::FromStr>(label: &str, s: &str) -> Result<Option<T>, Note> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse().map(Some).map_err(|_| {
-        crate::i18n::both(
-            format!("{label}: '{s}' は整数ではありません。"),
-            format!("{label}: '{s}' is not a whole number"),
-        )
-    })
+    s.parse()
+        .map(Some)
+        .map_err(|_| note!("setting-not-whole-number", field = label, value = s))
 }
 
 /// An amount of money from a form field: empty for none.
-fn amount(label: &str, s: &str) -> Result<Option<rust_decimal::Decimal>, String> {
+fn amount(label: &str, s: &str) -> Result<Option<rust_decimal::Decimal>, Note> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
@@ -338,12 +336,7 @@ fn amount(label: &str, s: &str) -> Result<Option<rust_decimal::Decimal>, String>
         .ok()
         .filter(|a| !a.is_sign_negative())
         .map(Some)
-        .ok_or_else(|| {
-            crate::i18n::both(
-                format!("{label}: '{s}' は金額ではありません。"),
-                format!("{label}: '{s}' is not an amount"),
-            )
-        })
+        .ok_or_else(|| note!("setting-not-amount", field = label, value = s))
 }
 
 /// Saves the group's fault injection (障害の注入).
@@ -355,7 +348,7 @@ pub async fn save_faults(
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid).await?;
     let t = ctx.t;
-    let plan = (|| -> Result<FaultPlan, String> {
+    let plan = (|| -> Result<FaultPlan, Note> {
         let kind = match form.kind.trim() {
             "" => None,
             k => Some(FaultKind::parse(k)?),
@@ -472,7 +465,7 @@ pub async fn save_tolerances(
 ) -> Result<Response, PageError> {
     let group = group_or_404(&state, ctx.t, gid).await?;
     let t = ctx.t;
-    let parsed = (|| -> Result<Tolerances, String> {
+    let parsed = (|| -> Result<Tolerances, Note> {
         let tol = Tolerances {
             price_increase_percent: number(
                 t.price_tolerance.as_str(),
@@ -504,12 +497,12 @@ pub async fn save_tolerances(
     Ok(saved_or(
         result,
         &format!("/groups/{gid}/tolerances"),
-        |message| {
+        |note| {
             render(&tolerances_page(
                 &state,
                 &ctx,
                 group,
-                Some(ctx.t.one(&message)),
+                Some(note.render(ctx.t.lang)),
             ))
         },
     ))
@@ -544,7 +537,13 @@ pub async fn save_payment(
                 "" => None,
                 "card" => Some(PaymentMethod::CreditCard),
                 "invoice" => Some(PaymentMethod::Invoice),
-                other => return Err(format!("unknown payment method '{other}'")),
+                other => {
+                    return Err(Note::unknown_value(
+                        "payment-method",
+                        other,
+                        &["card", "invoice"],
+                    ));
+                }
             };
             g.delivery_addresses = form
                 .addresses
@@ -557,10 +556,7 @@ pub async fn save_payment(
             g.mail.to_admin = form.mail_to_admin.is_some();
             let admin = form.admin_email.trim();
             if !admin.is_empty() && !admin.contains('@') {
-                return Err(crate::i18n::both(
-                    format!("'{admin}' はメールアドレスではありません。"),
-                    format!("'{admin}' is not an e-mail address"),
-                ));
+                return Err(note!("setting-not-email", value = admin));
             }
             g.mail.admin_email = Some(admin.to_owned()).filter(|a| !a.is_empty());
             Ok(())

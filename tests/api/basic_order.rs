@@ -329,8 +329,9 @@ impl BasicOrder {
         assert!(text_of(&entry, "#poom").contains("ステータス: OK"));
         let po_line = texts_of(&entry, "#po tbody tr");
         assert!(po_line[0].starts_with("1 B087JWRCP5"), "{po_line:?}");
-        assert!(po_line[0].ends_with("16182.00 1 16182.00"), "{po_line:?}");
-        assert_eq!(text_of(&entry, "#po [data-field=po-total]"), "16182.00");
+        // The PO's figures as the page's language writes the store's money.
+        assert!(po_line[0].ends_with("￥16,182 1 ￥16,182"), "{po_line:?}");
+        assert_eq!(text_of(&entry, "#po [data-field=po-total]"), "￥16,182");
         for (field, expected) in [
             ("tax", "￥1,618"),
             ("shipping", "￥373"),

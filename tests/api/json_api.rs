@@ -51,7 +51,7 @@ async fn service_routes_and_groups() {
     let (status, e) = send(&app, "PATCH", "/api/v1/groups/1", json!({"identity": "no"})).await;
     assert_eq!(status, 400);
     assert_eq!(e["code"], "bad_request");
-    assert!(e["message"].as_str().unwrap().contains("4～64"));
+    assert!(e["message"].as_str().unwrap().contains("4 to 64"));
     let (status, e) = send(&app, "PATCH", "/api/v1/groups/1", json!({"colour": "red"})).await;
     assert_eq!((status, e["code"].as_str()), (400, Some("bad_request")));
     assert!(e["message"].as_str().unwrap().contains("colour"));

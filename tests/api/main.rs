@@ -13,6 +13,7 @@ mod ci;
 mod contract;
 mod crawl;
 mod first_hour;
+mod guide_words;
 mod helpers;
 mod hostile;
 mod injection;

@@ -60,7 +60,7 @@ async fn an_unknown_marketplace_is_refused_naming_the_field_and_the_codes() {
         );
         let message = e["message"].as_str().unwrap();
         assert!(
-            message.contains("marketplace 'XX' is not one of"),
+            message.contains("'XX' is not a marketplace; choose one of"),
             "{message}"
         );
         for code in app.state.marketplaces.codes() {
@@ -227,7 +227,7 @@ async fn the_cli_creates_a_group_in_a_marketplace_and_names_an_unknown_code() {
     let (code, out) = absim_cli(&app, &["group", "create", "--marketplace", "XX"]).await;
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("400") && out.contains("marketplace 'XX' is not one of"),
+        out.contains("400") && out.contains("'XX' is not a marketplace"),
         "{out}"
     );
     assert!(out.contains("JP, UK, US"), "{out}");
@@ -326,7 +326,7 @@ async fn the_setup_screen_refuses_a_bad_store_or_exemption_readably() {
     assert_eq!(r.status, 400);
     let error = text_of(&r.html(), ".error-box");
     assert!(
-        error.contains("marketplace '<b>XX</b>' is not one of") && error.contains("JP"),
+        error.contains("'<b>XX</b>' is not a marketplace") && error.contains("JP"),
         "{error}"
     );
     assert!(!r.body.contains("<b>XX"), "escaped");

@@ -66,6 +66,20 @@ if (out.width > vw) {
     out.problems.push(`sticks out: ${e.outerHTML.slice(0, 120)}`);
   }
 }
+// A button whose words break a character per line (German and French
+// labels are long): three lines or more, and about as many lines as
+// characters.
+for (const b of document.querySelectorAll('button, input[type=submit], a.button')) {
+  const text = (b.innerText || b.value || '').trim();
+  if (text.length < 3) continue;
+  const cs = getComputedStyle(b);
+  const lh = parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.2;
+  const inner = b.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+  const lines = Math.round(inner / lh);
+  if (lines >= 3 && lines * 2 >= text.length) {
+    out.problems.push(`the button "${text}" breaks a character per line`);
+  }
+}
 return out;
 "#;
 
@@ -227,6 +241,42 @@ fn pages_to_measure(app: &TestApp, sid: &str, no: u64, buyer_base: &str) -> Vec<
         Page {
             name: "tests".into(),
             url: format!("{}/groups/1/tests", app.base),
+            controls: &["h1"],
+            buttons: &[],
+        },
+        Page {
+            name: "groups".into(),
+            url: format!("{}/groups", app.base),
+            controls: &["h1"],
+            buttons: &[],
+        },
+        Page {
+            name: "tolerances".into(),
+            url: format!("{}/groups/1/tolerances", app.base),
+            controls: &["h1"],
+            buttons: &[],
+        },
+        Page {
+            name: "mode".into(),
+            url: format!("{}/groups/1/mode", app.base),
+            controls: &["h1"],
+            buttons: &[],
+        },
+        Page {
+            name: "order-search".into(),
+            url: format!("{}/groups/1/orders", app.base),
+            controls: &["h1"],
+            buttons: &[],
+        },
+        Page {
+            name: "mail".into(),
+            url: format!("{}/groups/1/mail", app.base),
+            controls: &["h1"],
+            buttons: &[],
+        },
+        Page {
+            name: "not-found".into(),
+            url: format!("{}/groups/1/log/999999", app.base),
             controls: &["h1"],
             buttons: &[],
         },

@@ -4,6 +4,7 @@
 use super::evidence::Evidence;
 use super::outcome::{Check, Outcome};
 use crate::domain::delivery::{Attempt, Delivery, DeliveryKind, DeliveryState};
+use crate::note;
 
 pub(super) fn check_deliveries(e: &Evidence, checks: &mut Vec<Check>) {
     let Some(plan) = &e.order.fulfilment else {
@@ -24,44 +25,37 @@ pub(super) fn check_deliveries(e: &Evidence, checks: &mut Vec<Check>) {
 /// (with the last try's error while absim retries), or beyond checking when
 /// the group has no endpoint for it.
 pub(super) fn check_delivery(d: &Delivery, attempts: &[Attempt]) -> Check {
-    let (ja, en) = kind_name(d.kind);
+    // Ship notices are numbered, as a split order sends several.
     let step = if d.kind == DeliveryKind::ShipNotice {
         format!(" {}", d.step + 1)
     } else {
         String::new()
     };
     let name = format!("{}{step}", d.kind.as_str().replace('_', " "));
+    let kind = d.kind.as_str();
     match d.state {
         DeliveryState::Delivered if d.target.is_none() => Check::new(
             &name,
             Outcome::NotApplicable,
-            format!("{ja}{step}: 送信先URLが未設定のため、購入システムの応答は確認できません。"),
-            format!(
-                "{en}{step}: no endpoint is configured, so the buyer's answer cannot be checked."
-            ),
+            note!("check-delivery-no-endpoint", kind = kind, step = step),
         ),
         DeliveryState::Delivered => Check::pass(
             &name,
-            format!(
-                "{ja}{step} に購入システムが cXML {} で応答しました ({}回目の試行)。",
-                d.last_cxml.unwrap_or(200),
-                attempts.len()
-            ),
-            format!(
-                "The buyer answered {en}{step} with cXML {} (attempt {}).",
-                d.last_cxml.unwrap_or(200),
-                attempts.len()
+            note!(
+                "check-delivery-answered",
+                kind = kind,
+                step = step,
+                cxml = d.last_cxml.unwrap_or(200),
+                attempt = attempts.len()
             ),
         ),
         DeliveryState::Failed => Check::fail(
             &name,
-            format!(
-                "{ja}{step} を届けられませんでした: {}",
-                d.last_error.clone().unwrap_or_default()
-            ),
-            format!(
-                "{en}{step} could not be delivered: {}",
-                d.last_error.clone().unwrap_or_default()
+            note!(
+                "check-delivery-failed",
+                kind = kind,
+                step = step,
+                error = d.last_error.clone().unwrap_or_default()
             ),
         ),
         DeliveryState::Pending | DeliveryState::InFlight if d.attempts > 0 => {
@@ -74,21 +68,19 @@ pub(super) fn check_delivery(d: &Delivery, attempts: &[Attempt]) -> Check {
             Check::new(
                 &name,
                 Outcome::Pending,
-                format!(
-                    "{ja}{step} は購入システムにまだ受け付けられていません ({}回目: {last})。再送します。",
-                    d.attempts
-                ),
-                format!(
-                    "The buyer has not acknowledged {en}{step} yet (attempt {}: {last}); absim retries.",
-                    d.attempts
+                note!(
+                    "check-delivery-retrying",
+                    kind = kind,
+                    step = step,
+                    attempt = d.attempts,
+                    last = last
                 ),
             )
         }
         DeliveryState::Pending | DeliveryState::InFlight => Check::new(
             &name,
             Outcome::Pending,
-            format!("{ja}{step} はまだ送信待ちです。"),
-            format!("{en}{step} is still waiting to be sent."),
+            note!("check-delivery-waiting", kind = kind, step = step),
         ),
     }
 }
@@ -106,22 +98,7 @@ pub(super) fn check_documents_owed(
         Check::new(
             "documents still owed",
             Outcome::Pending,
-            format!(
-                "まだ送信していない文書が{}通あります。",
-                owed - deliveries.len()
-            ),
-            format!(
-                "{} more document(s) are still to be sent.",
-                owed - deliveries.len()
-            ),
+            note!("check-documents-owed", count = owed - deliveries.len()),
         )
     })
-}
-
-fn kind_name(kind: DeliveryKind) -> (&'static str, &'static str) {
-    match kind {
-        DeliveryKind::Confirmation => ("注文確認 (ConfirmationRequest)", "the ConfirmationRequest"),
-        DeliveryKind::ShipNotice => ("出荷通知 (ShipNoticeRequest)", "the ShipNoticeRequest"),
-        DeliveryKind::Invoice => ("請求書 (InvoiceDetailRequest)", "the InvoiceDetailRequest"),
-    }
 }

@@ -3,6 +3,7 @@
 use crate::domain::delivery::{Attempt, Delivery};
 use crate::domain::fault::FaultRecord;
 use crate::domain::order::Order;
+use crate::domain::pricing::Currency;
 use crate::domain::scenario::Scenario;
 use crate::domain::session::{ReturnedLine, Session};
 
@@ -10,8 +11,8 @@ use crate::domain::session::{ReturnedLine, Session};
 pub struct Evidence<'a> {
     pub order: &'a Order,
     pub scenario: &'a Scenario,
-    /// The currency of the group's store (ISO 4217), the cart's.
-    pub currency: &'a str,
+    /// The currency of the group's store, the cart's.
+    pub currency: &'a Currency,
     /// The order's punchout session.
     pub session: Option<&'a Session>,
     /// Every session of the same cart (the create, and any edit or inspect).

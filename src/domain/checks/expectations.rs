@@ -10,6 +10,8 @@ use crate::domain::fault::FaultRecord;
 use crate::domain::order::OrderLine;
 use crate::domain::scenario::Expectation;
 use crate::domain::session::ReturnedLine;
+use crate::i18n::Note;
+use crate::note;
 
 pub(super) fn check_expectations(e: &Evidence, checks: &mut Vec<Check>) {
     let order = e.order;
@@ -18,26 +20,12 @@ pub(super) fn check_expectations(e: &Evidence, checks: &mut Vec<Check>) {
             Expectation::EditSetup => checks.push(check_setup_operation(
                 e,
                 "edit",
-                [
-                    "カートは operation=\"edit\" で開き直されました。",
-                    "このカートは operation=\"edit\" で開き直されていません。",
-                ],
-                [
-                    "The cart was reopened with operation=\"edit\".",
-                    "The cart was never reopened with operation=\"edit\".",
-                ],
+                [note!("check-edit-seen"), note!("check-edit-not-seen")],
             )),
             Expectation::InspectSetup => checks.push(check_setup_operation(
                 e,
                 "inspect",
-                [
-                    "カートは operation=\"inspect\" で参照されました。",
-                    "このカートは operation=\"inspect\" で参照されていません。",
-                ],
-                [
-                    "The cart was opened with operation=\"inspect\".",
-                    "The cart was never opened with operation=\"inspect\".",
-                ],
+                [note!("check-inspect-seen"), note!("check-inspect-not-seen")],
             )),
             Expectation::PoReflectsLastCart => {
                 checks.extend(last_cart(e).map(|cart| check_cart_reflected(&order.lines, cart)));
@@ -60,25 +48,19 @@ pub(super) fn check_expectations(e: &Evidence, checks: &mut Vec<Check>) {
 }
 
 /// Whether a session of the order's cart was opened with `operation`;
-/// the sentences say so when it was (`[0]`) and when not (`[1]`).
-pub(super) fn check_setup_operation(
-    e: &Evidence,
-    operation: &str,
-    ja: [&str; 2],
-    en: [&str; 2],
-) -> Check {
+/// the notes say so when it was (`[0]`) and when not (`[1]`).
+pub(super) fn check_setup_operation(e: &Evidence, operation: &str, notes: [Note; 2]) -> Check {
     let seen = e
         .cart_sessions
         .iter()
         .map(|s| &**s)
         .chain(e.session)
         .any(|s| s.setup.operation == operation);
-    let pick = usize::from(!seen);
+    let [yes, no] = notes;
     Check::pass_if(
         format!("punchout with operation=\"{operation}\""),
         seen,
-        ja[pick],
-        en[pick],
+        if seen { yes } else { no },
     )
 }
 
@@ -98,14 +80,9 @@ pub(super) fn check_cart_reflected(lines: &[OrderLine], cart: &[ReturnedLine]) -
         "PO reflects the edited cart",
         missing.is_empty(),
         if missing.is_empty() {
-            "発注書は編集後のカートを反映しています。".to_owned()
+            note!("check-cart-reflected")
         } else {
-            format!("編集後のカートの行が発注書にありません: {list}")
-        },
-        if missing.is_empty() {
-            "The PO reflects the edited cart.".to_owned()
-        } else {
-            format!("Lines of the edited cart are missing from the PO: {list}")
+            note!("check-cart-lines-missing", lines = list)
         },
     )
 }
@@ -117,24 +94,11 @@ pub(super) fn check_several_lines(lines: &[OrderLine]) -> Check {
     Check::pass_if(
         "several lines",
         ok,
-        format!(
-            "発注書は{}行で、数量2以上の行が{}。",
-            lines.len(),
-            if ok {
-                "あります"
-            } else {
-                "ないか、行が2行未満です"
-            }
-        ),
-        format!(
-            "The PO has {} line(s){}.",
-            lines.len(),
-            if ok {
-                ", one with a quantity above one"
-            } else {
-                "; the scenario needs two or more, one with a quantity above one"
-            }
-        ),
+        if ok {
+            note!("check-several-lines", count = lines.len())
+        } else {
+            note!("check-several-lines-missing", count = lines.len())
+        },
     )
 }
 
@@ -151,13 +115,11 @@ pub(super) fn check_japanese_text(lines: &[OrderLine], cart: &[ReturnedLine]) ->
             (l.description != c.description).then(|| {
                 Check::fail(
                     "Japanese text intact",
-                    format!(
-                        "行{}: Description が文字化けしています — 期待値「{}」、受信値「{}」",
-                        l.line_number, c.description, l.description
-                    ),
-                    format!(
-                        "Line {}: the Description was damaged — expected '{}', received '{}'",
-                        l.line_number, c.description, l.description
+                    note!(
+                        "check-description-damaged",
+                        line = l.line_number,
+                        expected = c.description.as_str(),
+                        received = l.description.as_str()
                     ),
                 )
             })
@@ -169,8 +131,7 @@ pub(super) fn check_japanese_text(lines: &[OrderLine], cart: &[ReturnedLine]) ->
     vec![Check::pass(
         "Japanese text intact",
         // Every store's titles, in its language: Japanese, or German, French... with their accents.
-        "商品名 (日本語などストアの言語) は発注書まで損なわれずに届きました。",
-        "The titles, in the store's language, reached the PO unharmed.",
+        note!("check-descriptions-intact"),
     )]
 }
 
@@ -191,20 +152,17 @@ pub(super) fn check_retry_after_fault(
     if same_payload {
         Check::pass(
             "PO sent again after the fault",
-            "障害応答の後、購入システムは同じ発注書 (同じ payloadID) を再送しました。",
-            "After the injected fault the buyer sent the same PO again (same payloadID).",
+            note!("check-resent-same-payload"),
         )
     } else if same_order {
         Check::fail(
             "PO sent again after the fault",
-            "再送された発注書の payloadID が最初の送信と異なります (同じ文書の再送には同じ payloadID を使います)。",
-            "The PO was sent again with a new payloadID; a resend of the same document keeps its payloadID.",
+            note!("check-resent-new-payload"),
         )
     } else {
         Check::fail(
             "PO sent again after the fault",
-            "この発注書の前に障害応答がありません: 再送を確認できません。",
-            "No injected fault preceded this PO: the retry cannot be seen.",
+            note!("check-no-fault-before"),
         )
     }
 }
@@ -219,23 +177,14 @@ pub(super) fn check_delivery_retried(deliveries: &[(Delivery, Vec<Attempt>)]) ->
         .iter()
         .any(|(d, _)| matches!(d.state, DeliveryState::Pending | DeliveryState::InFlight));
     if retried {
-        Check::pass(
-            "delivery retried",
-            "購入システムのエンドポイントは一時的な障害の後、再送を受け付けました。",
-            "The buyer's endpoint accepted a document after failing at first.",
-        )
+        Check::pass("delivery retried", note!("check-delivery-retried"))
     } else if pending {
         Check::new(
             "delivery retried",
             Outcome::Pending,
-            "再送の結果を待っています。",
-            "Waiting for the retries to finish.",
+            note!("check-delivery-retries-pending"),
         )
     } else {
-        Check::fail(
-            "delivery retried",
-            "再送が起きていません: エンドポイントを一時的にエラーにして試してください。",
-            "No delivery needed a retry: make the endpoint fail for a while and try again.",
-        )
+        Check::fail("delivery retried", note!("check-delivery-not-retried"))
     }
 }

@@ -1,6 +1,8 @@
 //! The vocabulary of the checks: a check and its outcome, and the verdict
 //! they suggest together.
 
+use crate::i18n::{Lang, Note};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Pass,
@@ -18,50 +20,39 @@ pub struct Check {
     /// report keeps one test case per name.
     pub name: String,
     pub outcome: Outcome,
-    pub ja: String,
-    pub en: String,
+    /// What was found, for the page to say in its language.
+    pub note: Note,
 }
 
 impl Check {
-    pub fn new(
-        name: impl Into<String>,
-        outcome: Outcome,
-        ja: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Check {
+    pub fn new(name: impl Into<String>, outcome: Outcome, note: Note) -> Check {
         Check {
             name: name.into(),
             outcome,
-            ja: ja.into(),
-            en: en.into(),
+            note,
         }
     }
 
-    pub fn pass(name: impl Into<String>, ja: impl Into<String>, en: impl Into<String>) -> Check {
-        Check::new(name, Outcome::Pass, ja, en)
+    pub fn pass(name: impl Into<String>, note: Note) -> Check {
+        Check::new(name, Outcome::Pass, note)
     }
 
-    pub fn fail(name: impl Into<String>, ja: impl Into<String>, en: impl Into<String>) -> Check {
-        Check::new(name, Outcome::Fail, ja, en)
+    pub fn fail(name: impl Into<String>, note: Note) -> Check {
+        Check::new(name, Outcome::Fail, note)
     }
 
-    pub fn pass_if(
-        name: impl Into<String>,
-        ok: bool,
-        ja: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Check {
-        Check::new(name, if ok { Outcome::Pass } else { Outcome::Fail }, ja, en)
+    pub fn pass_if(name: impl Into<String>, ok: bool, note: Note) -> Check {
+        Check::new(name, if ok { Outcome::Pass } else { Outcome::Fail }, note)
     }
 
-    /// The sentence in Japanese for a Japanese page, in English for any
-    /// other.
-    pub fn text(&self, lang_code: &str) -> &str {
-        if lang_code == "ja" {
-            &self.ja
-        } else {
-            &self.en
-        }
+    /// What was found, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        self.note.render(lang)
+    }
+
+    /// What was found, in English: a CI report's words.
+    pub fn en(&self) -> String {
+        self.text(Lang::En)
     }
 }
 

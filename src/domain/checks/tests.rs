@@ -90,9 +90,9 @@ fn outcomes(checks: &[Check]) -> Vec<Outcome> {
 
 #[test]
 fn one_failure_makes_the_verdict_a_failure_and_one_pending_check_keeps_it_open() {
-    let pass = Check::pass("a", "", "");
-    let pending = Check::new("b", Outcome::Pending, "", "");
-    let fail = Check::fail("c", "", "");
+    let pass = Check::pass("a", crate::note!("check-lines-match"));
+    let pending = Check::new("b", Outcome::Pending, crate::note!("check-lines-match"));
+    let fail = Check::fail("c", crate::note!("check-lines-match"));
     assert_eq!(verdict(std::slice::from_ref(&pass)), Verdict::Success);
     assert_eq!(verdict(&[pass.clone(), pending.clone()]), Verdict::Pending);
     assert_eq!(verdict(&[pending, fail, pass]), Verdict::Failure);
@@ -104,6 +104,7 @@ fn a_refusal_the_scenario_expects_passes_by_its_code_or_its_text() {
         code: 400,
         text: "001-001".into(),
         message: "type=\"update\"".into(),
+        note: None,
         message_ja: None,
     };
     assert_eq!(
@@ -117,13 +118,13 @@ fn a_refusal_the_scenario_expects_passes_by_its_code_or_its_text() {
     let other = check_refused_po(&refusal, Some("001-005"));
     assert_eq!(other.outcome, Outcome::Fail);
     assert!(
-        other.en.contains("refused with 400 001-001"),
+        other.en().contains("refused with 400 001-001"),
         "{}",
-        other.en
+        other.en()
     );
     let unexpected = check_refused_po(&refusal, None);
     assert_eq!(unexpected.outcome, Outcome::Fail);
-    assert!(unexpected.en.contains("type=\"update\""));
+    assert!(unexpected.en().contains("type=\"update\""));
 }
 
 #[test]
@@ -133,7 +134,7 @@ fn an_accepted_po_fails_when_the_scenario_expects_it_refused_or_no_po_at_all() {
     assert_eq!(refusing.len(), 1);
     assert!(
         refusing[0]
-            .en
+            .en()
             .contains("refused with 001-005, but it was accepted")
     );
     let empty_cart = check_accepted_po(&scenario("expect = [\"no-order\"]\n"));
@@ -142,7 +143,7 @@ fn an_accepted_po_fails_when_the_scenario_expects_it_refused_or_no_po_at_all() {
 
 #[test]
 fn a_line_that_matches_its_cart_line_has_no_problems() {
-    assert!(compare_with_cart(&po_line(1), &[cart_line(2), cart_line(1)], "JPY").is_empty());
+    assert!(compare_with_cart(&po_line(1), &[cart_line(2), cart_line(1)], &yen()).is_empty());
 }
 
 #[test]
@@ -151,13 +152,13 @@ fn a_line_without_aux_id_or_with_one_not_in_the_cart_fails_once() {
         aux_id: None,
         ..po_line(1)
     };
-    let problems = compare_with_cart(&no_aux, &[cart_line(1)], "JPY");
+    let problems = compare_with_cart(&no_aux, &[cart_line(1)], &yen());
     assert_eq!(outcomes(&problems), [Outcome::Fail]);
-    assert!(problems[0].en.contains("no SupplierPartAuxiliaryID"));
-    let elsewhere = compare_with_cart(&po_line(3), &[cart_line(1)], "JPY");
+    assert!(problems[0].en().contains("no SupplierPartAuxiliaryID"));
+    let elsewhere = compare_with_cart(&po_line(3), &[cart_line(1)], &yen());
     assert!(
         elsewhere[0]
-            .en
+            .en()
             .contains("'cart-1,3' is not in the last cart")
     );
 }
@@ -171,16 +172,16 @@ fn each_field_that_differs_from_the_cart_fails_naming_the_expected_and_received_
         currency: "USD".into(),
         ..po_line(1)
     };
-    let problems: Vec<String> = compare_with_cart(&line, &[cart_line(1)], "JPY")
+    let problems: Vec<String> = compare_with_cart(&line, &[cart_line(1)], &yen())
         .into_iter()
-        .map(|c| c.en)
+        .map(|c| c.en())
         .collect();
     assert_eq!(
         problems,
         [
             "Line 1: ASIN (SupplierPartID) — expected 'B087JWRCP5', received 'B000000000'",
             "Line 1: quantity — expected '2', received '3'",
-            "Line 1: unit price — expected '1000.00', received '999.00'",
+            "Line 1: unit price — expected '￥1,000', received '￥999'",
             "Line 1: currency — expected 'JPY', received 'USD'",
         ]
     );
@@ -203,9 +204,9 @@ fn a_ship_notice_is_named_by_its_number_and_passes_once_the_buyer_answered() {
     assert_eq!(check.outcome, Outcome::Pass);
     assert_eq!(check.name, "ship notice 2");
     assert!(
-        check.en.contains("with cXML 201 (attempt 2)"),
+        check.en().contains("with cXML 201 (attempt 2)"),
         "{}",
-        check.en
+        check.en()
     );
 }
 
@@ -215,16 +216,24 @@ fn a_delivery_being_retried_is_pending_with_its_last_error_and_a_failed_one_fail
     d.last_http = Some(503);
     let retrying = check_delivery(&d, &attempts);
     assert_eq!(retrying.outcome, Outcome::Pending);
-    assert!(retrying.en.contains("(attempt 3: HTTP 503); absim retries"));
+    assert!(
+        retrying
+            .en()
+            .contains("(attempt 3: HTTP 503); absim retries")
+    );
     let (waiting, none) = delivery(DeliveryKind::Invoice, DeliveryState::Pending, 0);
-    assert!(check_delivery(&waiting, &none).en.contains("still waiting"));
+    assert!(
+        check_delivery(&waiting, &none)
+            .en()
+            .contains("still waiting")
+    );
     d.state = DeliveryState::Failed;
     d.last_error = Some("the buyer answered cXML 400".into());
     let failed = check_delivery(&d, &attempts);
     assert_eq!(failed.outcome, Outcome::Fail);
     assert!(
         failed
-            .en
+            .en()
             .ends_with("could not be delivered: the buyer answered cXML 400")
     );
 }
@@ -238,7 +247,7 @@ fn documents_still_owed_keep_the_entry_pending_unless_one_failed() {
     )];
     let owed = check_documents_owed(3, &sent).unwrap();
     assert_eq!(owed.outcome, Outcome::Pending);
-    assert!(owed.en.starts_with("2 more document(s)"));
+    assert!(owed.en().starts_with("2 more documents are"));
     assert!(check_documents_owed(1, &sent).is_none());
     let failed = [delivery(
         DeliveryKind::Confirmation,
@@ -259,7 +268,7 @@ fn a_po_missing_lines_of_the_edited_cart_fails_naming_them() {
     assert_eq!(missing.outcome, Outcome::Fail);
     assert!(
         missing
-            .en
+            .en()
             .ends_with("missing from the PO: cart-1,2 (B087JWRCP5)")
     );
 }
@@ -289,7 +298,7 @@ fn each_damaged_description_fails_and_intact_ones_pass_once() {
     assert_eq!(outcomes(&checks), [Outcome::Fail]);
     assert!(
         checks[0]
-            .en
+            .en()
             .starts_with("Line 2: the Description was damaged")
     );
 }
@@ -301,11 +310,11 @@ fn a_resend_after_a_fault_passes_only_with_the_same_payload_id() {
     assert_eq!(same.outcome, Outcome::Pass);
     let renamed = check_retry_after_fault("p-2@buyer", "PO-1", &faults);
     assert_eq!(renamed.outcome, Outcome::Fail);
-    assert!(renamed.en.contains("new payloadID"));
+    assert!(renamed.en().contains("new payloadID"));
     let unrelated = check_retry_after_fault("p-3@buyer", "PO-3", &faults);
     assert!(
         unrelated
-            .en
+            .en()
             .starts_with("No injected fault preceded this PO")
     );
 }
@@ -328,18 +337,34 @@ fn a_delivery_retry_passes_once_a_document_got_through_on_a_later_attempt() {
 
 #[test]
 fn a_lines_currency_is_checked_against_its_stores() {
-    let euro = OrderLine {
+    let in_euros = OrderLine {
         currency: "EUR".into(),
         ..po_line(1)
     };
-    assert!(compare_with_cart(&euro, &[cart_line(1)], "EUR").is_empty());
-    let problems = compare_with_cart(&po_line(1), &[cart_line(1)], "EUR");
+    assert!(compare_with_cart(&in_euros, &[cart_line(1)], &euro()).is_empty());
+    let problems = compare_with_cart(&po_line(1), &[cart_line(1)], &euro());
     assert_eq!(outcomes(&problems), [Outcome::Fail]);
     assert!(
         problems[0]
-            .en
+            .en()
             .contains("currency — expected 'EUR', received 'JPY'"),
         "{}",
-        problems[0].en
+        problems[0].en()
     );
+}
+
+fn yen() -> crate::domain::pricing::Currency {
+    crate::domain::pricing::Currency {
+        code: "JPY".into(),
+        minor_units: 0,
+        symbol: "￥".into(),
+    }
+}
+
+fn euro() -> crate::domain::pricing::Currency {
+    crate::domain::pricing::Currency {
+        code: "EUR".into(),
+        minor_units: 2,
+        symbol: "€".into(),
+    }
 }

@@ -7,11 +7,14 @@ use rust_decimal::Decimal;
 use smallvec::smallvec;
 
 use super::planned::{Decision, PlannedLine, PlannedPart};
-use super::ruling::{Deliberation, Ruling, decision};
+use super::ruling::{Deliberation, Ruling};
 use crate::cxml::Few;
 use crate::domain::order::line::OrderLine;
+use crate::domain::pricing::Currency;
 use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
 use crate::domain::scenario::{LineChange, LineConfirmation, PartStatus, Scenario};
+use crate::i18n::Note;
+use crate::note;
 
 /// The default back-order delay.
 pub(super) const BACKORDER_DAYS: u32 = 14;
@@ -22,7 +25,7 @@ pub(super) fn plan_line(
     position: u32,
     line: &OrderLine,
     scenario: &Scenario,
-    (tolerances, minor_units): (&Tolerances, u32),
+    (tolerances, currency): (&Tolerances, &Currency),
     deliberation: &mut Deliberation,
 ) -> PlannedLine {
     let mut planned = PlannedLine {
@@ -33,7 +36,7 @@ pub(super) fn plan_line(
         parts: smallvec![PlannedPart::accept(line.quantity)],
     };
     for change in scenario.changes.iter().filter(|c| c.applies_to(position)) {
-        planned.unit_price = reprice(planned.unit_price, change, minor_units);
+        planned.unit_price = reprice(planned.unit_price, change, currency.minor_units);
         // A rule that replans the line settles this change; one that only
         // cancels the order leaves the line to the next rule (the first
         // reason to cancel is the one the buyer is told).
@@ -48,7 +51,7 @@ pub(super) fn plan_line(
             }
         }
     }
-    if let Some(ruling) = rule_on_price_rise(line, planned.unit_price, tolerances) {
+    if let Some(ruling) = rule_on_price_rise(line, planned.unit_price, (tolerances, currency)) {
         deliberation.apply(ruling, &mut planned.parts);
     }
     if let Some(plan) = scenario
@@ -86,14 +89,11 @@ pub(super) fn rule_on_third_party(
         return None;
     }
     let n = line.line_number;
-    let reason = "Amazon以外が発送する商品のため削除 (Amazon-only fulfilment)".to_owned();
+    let reason = note!("reason-third-party");
     Some(remove_line(
         line,
         reason,
-        decision(
-            format!("行{n}: Amazon以外が発送する商品のため、注文から削除しました。"),
-            format!("Line {n}: not fulfilled by Amazon, removed from the order."),
-        ),
+        note!("decision-third-party-removed", line = n),
     ))
 }
 
@@ -107,16 +107,16 @@ pub(super) fn rule_on_delivery_time(
     let days = change.delivery_days?;
     let max = tolerances.max_delivery_days.filter(|max| days > *max)?;
     let n = line.line_number;
-    let reason = format!(
-        "お届けまで{days}日 (上限{max}日) / delivery in {days} days, over the {max}-day maximum"
-    );
+    let reason = note!("reason-delivery-time", days = days, max = max);
     Some(act_beyond_tolerance(
         tolerances.delivery_action,
         line,
         reason,
-        decision(
-            format!("行{n}: お届けまで{days}日で上限{max}日を超えるため、注文から削除しました。"),
-            format!("Line {n}: delivery in {days} days exceeds the {max}-day maximum; removed."),
+        note!(
+            "decision-delivery-too-late",
+            line = n,
+            days = days,
+            max = max
         ),
     ))
 }
@@ -134,15 +134,15 @@ pub(super) fn rule_on_stock(
         .filter(|stock| *stock < line.quantity)?;
     let short = line.quantity - stock;
     let n = line.line_number;
-    let reason = format!("在庫不足 (在庫{stock}) / not enough stock ({stock} available)");
+    let reason = note!("reason-stock", stock = stock);
     Some(match tolerances.quantity_action {
         QuantityAction::ShipAvailable => Ruling::Replan(
             accept_then(stock, PlannedPart::reject(short, reason)),
-            decision(
-                format!("行{n}: 在庫{stock}のため、在庫分を発送し残り{short}を取り消しました。"),
-                format!(
-                    "Line {n}: {stock} in stock; that is sent and the other {short} cancelled."
-                ),
+            note!(
+                "decision-stock-rest-cancelled",
+                line = n,
+                stock = stock,
+                short = short
             ),
         ),
         QuantityAction::Backorder => Ruling::Replan(
@@ -155,13 +155,11 @@ pub(super) fn rule_on_stock(
                     reason: None,
                 },
             ),
-            decision(
-                format!(
-                    "行{n}: 在庫{stock}のため、在庫分を発送し残り{short}を入荷待ちにしました。"
-                ),
-                format!(
-                    "Line {n}: {stock} in stock; that is sent and the other {short} back-ordered."
-                ),
+            note!(
+                "decision-stock-rest-backordered",
+                line = n,
+                stock = stock,
+                short = short
             ),
         ),
         QuantityAction::CancelOrder => Ruling::CancelOrder(reason),
@@ -174,7 +172,7 @@ pub(super) fn rule_on_stock(
 pub(super) fn rule_on_price_rise(
     line: &OrderLine,
     unit_price: Decimal,
-    tolerances: &Tolerances,
+    (tolerances, currency): (&Tolerances, &Currency),
 ) -> Option<Ruling> {
     let po_price = line.unit_price;
     if unit_price <= po_price || po_price.is_zero() {
@@ -184,25 +182,25 @@ pub(super) fn rule_on_price_rise(
     let rise = ((unit_price - po_price) * Decimal::ONE_HUNDRED / po_price).round_dp(1);
     let max = Decimal::from(tolerances.price_increase_percent);
     if rise <= max {
-        return Some(Ruling::Keep(decision(
-            format!(
-                "行{n}: 単価が{po_price}から{unit_price}に上昇 ({rise}%) — 許容値{max}%以内のため新価格で確定しました。"
-            ),
-            format!(
-                "Line {n}: unit price rose from {po_price} to {unit_price} ({rise} %), within the {max} % tolerance: confirmed at the new price."
-            ),
+        return Some(Ruling::Keep(note!(
+            "decision-price-rise-kept",
+            line = n,
+            from = currency.value(po_price),
+            to = currency.value(unit_price),
+            rise = rise,
+            max = max
         )));
     }
-    let reason = format!(
-        "価格変動 {rise}% が許容値 {max}% を超過 / price rose {rise} %, over the {max} % tolerance"
-    );
+    let reason = note!("reason-price-rise", rise = rise, max = max);
     Some(act_beyond_tolerance(
         tolerances.price_action,
         line,
         reason,
-        decision(
-            format!("行{n}: 単価が{rise}%上昇し許容値{max}%を超えるため、注文から削除しました。"),
-            format!("Line {n}: unit price rose {rise} %, over the {max} % tolerance; removed."),
+        note!(
+            "decision-price-rise-removed",
+            line = n,
+            rise = rise,
+            max = max
         ),
     ))
 }
@@ -224,7 +222,7 @@ pub(super) fn confirm_as_planned(plan: &LineConfirmation, ordered: Decimal) -> F
                 delivery_days: part
                     .delivery_days
                     .or((part.status == PartStatus::Backordered).then_some(BACKORDER_DAYS)),
-                reason: part.reason.clone(),
+                reason: part.reason.clone().map(Note::Plain),
             }
         })
         .filter(|part| !part.quantity.is_zero())
@@ -240,7 +238,7 @@ pub(super) fn confirm_as_planned(plan: &LineConfirmation, ordered: Decimal) -> F
 fn act_beyond_tolerance(
     action: Action,
     line: &OrderLine,
-    reason: String,
+    reason: Note,
     removed: Decision,
 ) -> Ruling {
     match action {
@@ -250,7 +248,7 @@ fn act_beyond_tolerance(
 }
 
 /// The line removed from the order: every unit rejected for `reason`.
-fn remove_line(line: &OrderLine, reason: String, decision: Decision) -> Ruling {
+fn remove_line(line: &OrderLine, reason: Note, decision: Decision) -> Ruling {
     Ruling::Replan(
         smallvec![PlannedPart::reject(line.quantity, reason)],
         decision,

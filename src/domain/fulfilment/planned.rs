@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::cxml::{Few, Text};
 use crate::domain::pricing::Quote;
 use crate::domain::scenario::PartStatus;
+use crate::i18n::Note;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PlannedPart {
@@ -15,8 +16,10 @@ pub struct PlannedPart {
     pub quantity: Decimal,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_days: Option<u32>,
+    /// Why the units are rejected: the confirmation's Comments in the
+    /// store's language, the log's in the page's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Note>,
 }
 
 impl PlannedPart {
@@ -31,7 +34,7 @@ impl PlannedPart {
     }
 
     /// Units refused, with the reason the confirmation's Comments give.
-    pub(super) fn reject(quantity: Decimal, reason: String) -> PlannedPart {
+    pub(super) fn reject(quantity: Decimal, reason: Note) -> PlannedPart {
         PlannedPart {
             status: PartStatus::Reject,
             quantity,
@@ -82,18 +85,14 @@ pub struct PlannedShipment {
 }
 
 /// A safeguard or scenario decision, for the test log.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Decision {
-    pub ja: String,
-    pub en: String,
-}
+pub type Decision = Note;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Fulfilment {
     /// ConfirmationHeader type.
     pub header_type: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_reason: Option<String>,
+    pub header_reason: Option<Note>,
     pub lines: Vec<PlannedLine>,
     pub shipments: Vec<PlannedShipment>,
     pub invoice: bool,

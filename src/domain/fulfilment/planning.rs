@@ -6,12 +6,14 @@ use smallvec::smallvec;
 
 use super::line_rules::plan_line;
 use super::planned::{Decision, Fulfilment, PlannedLine, PlannedPart};
-use super::ruling::{Deliberation, decision};
+use super::ruling::Deliberation;
 use super::shipments::plan_shipments;
 use crate::domain::order::line::OrderLine;
-use crate::domain::pricing::{Charging, Quote, Taxable};
+use crate::domain::pricing::{Charging, Currency, Quote, Taxable};
 use crate::domain::safeguard::Tolerances;
 use crate::domain::scenario::{PartStatus, Scenario};
+use crate::i18n::Note;
+use crate::note;
 
 /// Days a checkout-based cart holds its prices (REFERENCE.md §10.4).
 pub const PRICE_HOLD_DAYS: u32 = 7;
@@ -35,12 +37,12 @@ pub fn plan(
         .iter()
         .zip(1..)
         .map(|(line, position)| {
-            let rules = (tolerances, charging.pricing.currency.minor_units);
+            let rules = (tolerances, &charging.pricing.currency);
             plan_line(position, line, scenario, rules, &mut deliberation)
         })
         .collect();
     let quote = charging.quote(&confirmed(&planned, lines));
-    let currency = &charging.pricing.currency.code;
+    let currency = &charging.pricing.currency;
     if let Some(reason) = check_shipping_price(&quote, tolerances, currency) {
         deliberation.cancel.get_or_insert(reason);
     }
@@ -51,7 +53,7 @@ pub fn plan(
     let ships = !shipments.is_empty();
     Fulfilment {
         header_type: choose_header_type(&planned, scenario).into(),
-        header_reason: scenario.confirmation.reason.clone(),
+        header_reason: scenario.confirmation.reason.clone().map(Note::Plain),
         lines: planned,
         shipments,
         invoice: scenario.invoice && ships,
@@ -64,10 +66,7 @@ pub fn plan(
 /// prices were taken afresh at order time.
 pub(super) fn note_repricing(cart_age_days: Option<u32>) -> Option<Decision> {
     let d = cart_age_days.filter(|d| *d > PRICE_HOLD_DAYS)?;
-    Some(decision(
-        format!("カートから{d}日後の発注のため、価格は発注時点で再計算されました。"),
-        format!("The PO came {d} days after the cart: prices were recalculated at order time."),
-    ))
+    Some(note!("decision-repriced", days = d))
 }
 
 /// What the confirmed order costs before shipping and tax, line by line:
@@ -91,24 +90,25 @@ pub(super) fn confirmed<'l>(planned: &[PlannedLine], lines: &'l [OrderLine]) -> 
 pub(super) fn check_shipping_price(
     quote: &Quote,
     tolerances: &Tolerances,
-    currency: &str,
-) -> Option<String> {
+    currency: &Currency,
+) -> Option<Note> {
     let max = tolerances.max_shipping?;
     let shipping = quote.shipping - quote.discount;
     (shipping > max).then(|| {
-        format!("配送料 {shipping} {currency} が上限 {max} {currency} を超過 / shipping {shipping} {currency} over the maximum of {max} {currency}")
+        note!(
+            "reason-shipping",
+            shipping = currency.value(shipping),
+            max = currency.value(max)
+        )
     })
 }
 
 /// Why the whole order is cancelled, if it is: a safeguard's first reason,
 /// or else a scenario that rejects the confirmation.
-pub(super) fn decide_cancellation(
-    safeguard: Option<String>,
-    scenario: &Scenario,
-) -> Option<String> {
+pub(super) fn decide_cancellation(safeguard: Option<Note>, scenario: &Scenario) -> Option<Note> {
     safeguard.or_else(|| {
         (scenario.confirmation.kind.as_deref() == Some("reject"))
-            .then(|| scenario.confirmation.reason.clone().unwrap_or_default())
+            .then(|| Note::Plain(scenario.confirmation.reason.clone().unwrap_or_default()))
     })
 }
 
@@ -116,20 +116,23 @@ pub(super) fn decide_cancellation(
 /// shipped or invoiced, nothing to pay.
 pub(super) fn cancel_order(
     mut planned: Vec<PlannedLine>,
-    reason: String,
+    reason: Note,
     scenario: &Scenario,
     mut decisions: Vec<Decision>,
 ) -> Fulfilment {
-    decisions.push(decision(
-        format!("注文全体を取り消しました: {reason}"),
-        format!("The whole order was cancelled: {reason}"),
-    ));
+    decisions.push(note!("decision-order-cancelled", reason = reason.clone()));
     for p in &mut planned {
         p.parts = smallvec![PlannedPart::reject(p.ordered, reason.clone())];
     }
     Fulfilment {
         header_type: "reject".into(),
-        header_reason: Some(scenario.confirmation.reason.clone().unwrap_or(reason)),
+        header_reason: Some(
+            scenario
+                .confirmation
+                .reason
+                .clone()
+                .map_or(reason, Note::Plain),
+        ),
         lines: planned,
         shipments: Vec::new(),
         invoice: false,

@@ -4,6 +4,7 @@
 
 use super::planned::{Decision, PlannedPart};
 use crate::cxml::Few;
+use crate::i18n::Note;
 
 /// What a rule decides for one PO line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +15,7 @@ pub(super) enum Ruling {
     /// says why.
     Replan(Few<PlannedPart>, Decision),
     /// The whole order is cancelled, for this reason.
-    CancelOrder(String),
+    CancelOrder(Note),
 }
 
 /// The decisions made so far while an order is planned, and the first
@@ -22,7 +23,7 @@ pub(super) enum Ruling {
 #[derive(Debug, Default)]
 pub(super) struct Deliberation {
     pub decisions: Vec<Decision>,
-    pub cancel: Option<String>,
+    pub cancel: Option<Note>,
 }
 
 impl Deliberation {
@@ -45,8 +46,4 @@ impl Deliberation {
             }
         }
     }
-}
-
-pub(super) fn decision(ja: String, en: String) -> Decision {
-    Decision { ja, en }
 }

@@ -19,6 +19,7 @@ use crate::domain::scenario::{
     LineChange, LineConfirmation, PartPlan, PartStatus, Quantity, Scenario, Scenarios, ShipmentPlan,
 };
 use crate::fixtures::markets;
+use crate::i18n::Note;
 
 fn line(n: u32, qty: u32, price: u32) -> OrderLine {
     OrderLine::example(n, qty, price)
@@ -71,7 +72,7 @@ fn a_price_rise_within_tolerance_is_confirmed_at_the_new_price() {
     );
     assert_eq!(f.lines[0].unit_price, Decimal::from(1100));
     assert_eq!(f.lines[0].quantity(PartStatus::Accept), Decimal::ONE);
-    assert!(f.decisions[0].en.contains("within"));
+    assert!(f.decisions[0].to_string().contains("within"));
 }
 
 #[test]
@@ -125,7 +126,7 @@ fn a_cart_older_than_the_hold_is_repriced_and_the_log_says_so() {
         !fresh
             .decisions
             .iter()
-            .any(|d| d.en.contains("days after the cart"))
+            .any(|d| d.to_string().contains("days after the cart"))
     );
     let late = plan(
         &[line(1, 1, 1000)],
@@ -135,7 +136,7 @@ fn a_cart_older_than_the_hold_is_repriced_and_the_log_says_so() {
         Some(8),
     );
     assert_eq!(late.lines[0].unit_price, Decimal::from(1050));
-    assert!(late.decisions[0].en.contains("8 days"));
+    assert!(late.decisions[0].to_string().contains("8 days"));
 }
 
 #[test]
@@ -172,7 +173,7 @@ fn shipping_over_the_maximum_cancels_the_order() {
     };
     let f = plan(&[line(1, 1, 100)], &scenario(""), &t, &charging, None);
     assert!(f.cancelled());
-    assert!(f.header_reason.unwrap().contains("3000"));
+    assert!(f.header_reason.unwrap().to_string().contains("3,000"));
 }
 
 fn change(toml: &str) -> LineChange {
@@ -190,7 +191,10 @@ fn parts(ruling: Option<Ruling>) -> Few<PlannedPart> {
 
 fn plan_first_line(l: &OrderLine, s: &Scenario, t: &Tolerances) -> (PlannedLine, Deliberation) {
     let mut deliberation = Deliberation::default();
-    (plan_line(1, l, s, (t, 0), &mut deliberation), deliberation)
+    (
+        plan_line(1, l, s, (t, &yen()), &mut deliberation),
+        deliberation,
+    )
 }
 
 fn planned(n: u32, parts: &[(PartStatus, u32)]) -> PlannedLine {
@@ -249,7 +253,7 @@ fn a_delivery_over_the_maximum_removes_the_line_or_cancels_as_the_group_chose() 
     };
     assert!(matches!(
         rule_on_delivery_time(&late, &l, &cancel),
-        Some(Ruling::CancelOrder(reason)) if reason.contains("16 days, over the 15-day maximum")
+        Some(Ruling::CancelOrder(reason)) if reason.to_string().contains("16 days, over the 15-day maximum")
     ));
     let any = Tolerances {
         max_delivery_days: None,
@@ -299,16 +303,16 @@ fn a_price_rise_within_the_tolerance_is_kept_and_noted_and_beyond_it_removes_the
     let l = line(2, 1, 1000);
     let t = Tolerances::default();
     assert!(matches!(
-        rule_on_price_rise(&l, Decimal::from(1200), &t),
-        Some(Ruling::Keep(d)) if d.en.contains("from 1000 to 1200 (20 %), within the 20 % tolerance")
+        rule_on_price_rise(&l, Decimal::from(1200), (&t, &yen())),
+        Some(Ruling::Keep(d)) if d.to_string().contains("from ￥1,000 to ￥1,200 (20 %), within the 20 % tolerance")
     ));
-    let removed = parts(rule_on_price_rise(&l, Decimal::from(1201), &t));
+    let removed = parts(rule_on_price_rise(&l, Decimal::from(1201), (&t, &yen())));
     assert_eq!(removed[0].status, PartStatus::Reject);
     assert!(
-        rule_on_price_rise(&l, Decimal::from(900), &t).is_none(),
+        rule_on_price_rise(&l, Decimal::from(900), (&t, &yen())).is_none(),
         "a fall"
     );
-    assert!(rule_on_price_rise(&line(2, 1, 0), Decimal::from(5), &t).is_none());
+    assert!(rule_on_price_rise(&line(2, 1, 0), Decimal::from(5), (&t, &yen())).is_none());
 }
 
 #[test]
@@ -319,7 +323,7 @@ fn a_cancelling_rule_lets_the_next_rule_of_the_same_change_replan_the_line() {
         ..Tolerances::default()
     };
     let (p, deliberation) = plan_first_line(&line(7, 3, 100), &s, &cancel);
-    assert!(deliberation.cancel.unwrap().contains("30 days"));
+    assert!(deliberation.cancel.unwrap().to_string().contains("30 days"));
     assert_eq!(p.quantity(PartStatus::Accept), Decimal::ONE);
     assert_eq!(p.quantity(PartStatus::Reject), Decimal::from(2));
     assert_eq!(p.line_number, 7);
@@ -393,7 +397,11 @@ fn only_a_cart_older_than_the_price_hold_is_noted_as_repriced() {
     assert!(note_repricing(None).is_none());
     assert!(note_repricing(Some(PRICE_HOLD_DAYS)).is_none());
     let d = note_repricing(Some(PRICE_HOLD_DAYS + 1)).unwrap();
-    assert!(d.en.contains("8 days after the cart"), "{}", d.en);
+    assert!(
+        d.to_string().contains("8 days after the cart"),
+        "{}",
+        d.to_string()
+    );
 }
 
 #[test]
@@ -443,25 +451,30 @@ fn shipping_cancels_only_when_it_is_over_the_maximum_after_the_discount() {
         max_shipping: Some(Decimal::from(max)),
         ..Tolerances::default()
     };
-    assert!(check_shipping_price(&quote, &at_most(1000), "JPY").is_none());
-    let reason = check_shipping_price(&quote, &at_most(999), "JPY").unwrap();
-    assert!(
-        reason.contains("shipping 1000 JPY over the maximum of 999 JPY"),
-        "{reason}"
+    assert!(check_shipping_price(&quote, &at_most(1000), &yen()).is_none());
+    let reason = check_shipping_price(&quote, &at_most(999), &yen()).unwrap();
+    assert_eq!(
+        reason.to_string(),
+        "Shipping ￥1,000, over the maximum of ￥999"
     );
-    assert!(check_shipping_price(&quote, &Tolerances::default(), "JPY").is_none());
+    assert_eq!(
+        reason.render(crate::i18n::Lang::Ja),
+        "配送料 ￥1,000 が上限 ￥999 を超過"
+    );
+    assert!(check_shipping_price(&quote, &Tolerances::default(), &yen()).is_none());
 }
 
 #[test]
 fn a_safeguards_reason_to_cancel_comes_before_a_scenario_that_rejects() {
     let rejecting = scenario("[confirmation]\ntype = \"reject\"\nreason = \"closed\"\n");
+    let stock = crate::note!("reason-stock", stock = 1u32);
     assert_eq!(
-        decide_cancellation(Some("stock".into()), &rejecting).as_deref(),
-        Some("stock")
+        decide_cancellation(Some(stock.clone()), &rejecting),
+        Some(stock)
     );
     assert_eq!(
-        decide_cancellation(None, &rejecting).as_deref(),
-        Some("closed")
+        decide_cancellation(None, &rejecting),
+        Some(Note::Plain("closed".into()))
     );
     assert_eq!(decide_cancellation(None, &scenario("")), None);
 }
@@ -472,13 +485,18 @@ fn a_cancelled_order_rejects_every_unit_and_owes_nothing() {
         1,
         &[(PartStatus::Accept, 2), (PartStatus::Backordered, 1)],
     )];
-    let f = cancel_order(lines, "too dear".into(), &scenario(""), Vec::new());
+    let f = cancel_order(
+        lines,
+        Note::Plain("too dear".into()),
+        &scenario(""),
+        Vec::new(),
+    );
     assert!(f.cancelled());
-    assert_eq!(f.header_reason.as_deref(), Some("too dear"));
+    assert_eq!(f.header_reason, Some(Note::Plain("too dear".into())));
     assert_eq!(f.lines[0].quantity(PartStatus::Reject), Decimal::from(3));
     assert_eq!(f.steps_after_confirmation(), 0);
     assert_eq!(f.quote, Quote::default());
-    assert!(f.decisions[0].en.ends_with("cancelled: too dear"));
+    assert!(f.decisions[0].to_string().ends_with("cancelled: too dear"));
 }
 
 #[test]
@@ -533,4 +551,35 @@ fn a_scripted_notice_takes_part_of_a_line_and_the_next_takes_what_is_left() {
         ..ShipmentPlan::default()
     }];
     assert!(ship_as_scripted(&lines, &unknown_line).is_empty());
+}
+
+/// Japan's currency, as its store file has it.
+fn yen() -> crate::domain::pricing::Currency {
+    crate::domain::pricing::Currency {
+        code: "JPY".into(),
+        minor_units: 0,
+        symbol: "￥".into(),
+    }
+}
+
+/// An order planned by an absim whose reasons and decisions were text
+/// reads back: the reason as it was written, the decision in its two
+/// languages.
+#[test]
+fn a_plan_stored_before_notes_reads_back() {
+    let part: PlannedPart = serde_json::from_str(
+        r#"{"status":"reject","quantity":"1","reason":"在庫不足 (在庫0) / not enough stock (0 available)"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        part.reason.unwrap().render(crate::i18n::Lang::De),
+        "在庫不足 (在庫0) / not enough stock (0 available)"
+    );
+    let decision: Note =
+        serde_json::from_str(r#"{"ja":"行1: 削除しました。","en":"Line 1: removed."}"#).unwrap();
+    assert_eq!(
+        decision.render(crate::i18n::Lang::Ja),
+        "行1: 削除しました。"
+    );
+    assert_eq!(decision.render(crate::i18n::Lang::Fr), "Line 1: removed.");
 }

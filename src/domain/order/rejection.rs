@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::cxml::Status;
 use crate::domain::scenario::PoRefusal;
+use crate::i18n::{Lang, Note};
+use crate::note;
 
 /// How a refused PO was answered.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -13,33 +15,40 @@ pub struct Refusal {
     pub text: String,
     /// The message as sent to the buyer.
     pub message: String,
-    /// The same reason in Japanese, for the test log.
+    /// The same reason for the test log, in the page's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+    /// The reason in Japanese, as refusals recorded it before they had
+    /// notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_ja: Option<String>,
 }
 
 impl Refusal {
-    /// The reason in a page's language (English when no Japanese exists).
-    pub fn message_in(&self, lang: &str) -> &str {
-        match (&self.message_ja, lang) {
-            (Some(ja), "ja") => ja,
-            _ => &self.message,
+    /// The reason in a page's language: the note, else the Japanese an
+    /// older record kept, else the message as sent.
+    pub fn message_in(&self, lang: Lang) -> String {
+        match (&self.note, &self.message_ja, lang) {
+            (Some(note), _, _) => note.render(lang),
+            (None, Some(ja), Lang::Ja) => ja.clone(),
+            _ => self.message.clone(),
         }
     }
 }
 
 /// Why a PO is refused: the cXML Status the buyer receives (in English, as
-/// Amazon answers) and the same reason in Japanese for the test log.
+/// Amazon answers) and the same reason as a note for the test log.
 #[derive(Debug, Clone)]
 pub struct Rejection {
     pub status: Status,
-    pub ja: Option<String>,
+    /// Boxed: a refusal is rare, and every intake step returns one.
+    pub note: Option<Box<Note>>,
 }
 
 impl From<Status> for Rejection {
     /// A refusal whose reason exists in English only.
     fn from(status: Status) -> Rejection {
-        Rejection { status, ja: None }
+        Rejection { status, note: None }
     }
 }
 
@@ -50,7 +59,8 @@ impl Rejection {
             code: self.status.code,
             text: self.status.text.clone(),
             message: self.status.message.clone(),
-            message_ja: self.ja.clone(),
+            note: self.note.as_deref().cloned(),
+            message_ja: None,
         }
     }
 }
@@ -60,26 +70,28 @@ impl From<&crate::cxml::read::ReadError> for Rejection {
     /// in Japanese (the parser's own detail stays as it is).
     fn from(e: &crate::cxml::read::ReadError) -> Rejection {
         use crate::cxml::read::ReadError as E;
-        let ja = match e {
-            E::Empty => "本文が空です。cXML 文書を送ってください".to_owned(),
-            E::NotUtf8(d) => format!("本文が UTF-8 ではありません ({d})"),
-            E::EntityDeclared => {
-                "DOCTYPE が実体 (ENTITY) を宣言しています。absim は実体を展開も取得もしません"
-                    .to_owned()
-            }
-            E::NotXml(d) => format!("本文が整形式の XML ではありません: {d}"),
-            E::TooDeep => "要素の入れ子が深すぎます".to_owned(),
-            E::WrongRoot(r) => format!("ルート要素が <{r}> です。cXML 文書は <cXML> で始まります"),
+        let note = match e {
+            E::Empty => note!("read-empty"),
+            E::NotUtf8(d) => note!("read-not-utf8", detail = d.as_str()),
+            E::EntityDeclared => note!("read-entity-declared"),
+            E::NotXml(d) => note!("read-not-xml", detail = d.as_str()),
+            E::TooDeep => note!("read-too-deep"),
+            E::WrongRoot(r) => note!("read-wrong-root", root = r.as_str()),
             E::WrongPayload {
                 expected,
                 container,
                 found,
-            } => format!("<{container}> には {expected} が必要ですが、{found} を受け取りました"),
-            E::Malformed(d) => format!("文書が cXML の形に合いません: {d}"),
+            } => note!(
+                "read-wrong-payload",
+                container = *container,
+                expected = *expected,
+                found = found.as_str()
+            ),
+            E::Malformed(d) => note!("read-malformed", detail = d.as_str()),
         };
         Rejection {
             status: e.status(),
-            ja: Some(ja),
+            note: Some(Box::new(note)),
         }
     }
 }
@@ -88,7 +100,13 @@ impl From<&PoRefusal> for Rejection {
     fn from(r: &PoRefusal) -> Rejection {
         Rejection {
             status: Status::new(r.code, r.text.clone(), r.message.clone()),
-            ja: r.message_ja.clone(),
+            // A scenario's refusal is written in English and Japanese.
+            note: r.message_ja.clone().map(|ja| {
+                Box::new(Note::Written {
+                    ja,
+                    en: r.message.clone(),
+                })
+            }),
         }
     }
 }

@@ -68,12 +68,13 @@ fn the_groups_login_with_another_password_is_refused_saying_the_password_differs
         refused
             .status
             .message
-            .contains("SharedSecret (パスワード) differs")
+            .contains("SharedSecret (password) differs")
     );
     assert!(
         refused
-            .ja
+            .note
             .unwrap()
+            .render(crate::i18n::Lang::Ja)
             .contains("SharedSecret (パスワード) が違います")
     );
 }

@@ -9,6 +9,8 @@ use super::rejection::Rejection;
 use crate::cxml::order_request::{ItemOut, OrderRequest, OrderRequestHeader};
 use crate::cxml::{Cxml, Deviation, Header, ItemDetail, Status, Text};
 use crate::domain::account::{Group, secrets_match};
+use crate::i18n::{Lang, Note};
+use crate::note;
 
 /// A PO that passed every check but the duplicate checks the store makes.
 #[derive(Debug, Clone)]
@@ -21,10 +23,12 @@ pub struct ValidOrder {
     pub deviations: Vec<Deviation>,
 }
 
-fn reject(code: u16, text: &str, en: impl Into<String>, ja: impl Into<String>) -> Rejection {
+/// A refusal whose message the buyer receives in English, as Amazon
+/// answers, and the test log shows in the page's language.
+fn reject(code: u16, text: &str, note: Note) -> Rejection {
     Rejection {
-        status: Status::new(code, text, en),
-        ja: Some(ja.into()),
+        status: Status::new(code, text, note.render(Lang::En)),
+        note: Some(Box::new(note)),
     }
 }
 
@@ -93,12 +97,7 @@ pub fn validate_order(
     let h = &order.header;
     let order_id = check_order_header(h, &mut deviations)?;
     if order.items.is_empty() {
-        return Err(reject(
-            400,
-            "Bad Request",
-            "the OrderRequest has no ItemOut",
-            "OrderRequest に ItemOut (注文明細) がありません",
-        ));
+        return Err(reject(400, "Bad Request", note!("refusal-no-item-out")));
     }
     let mut lines = Vec::with_capacity(order.items.len());
     for (i, item) in order.items.iter().enumerate() {
@@ -125,34 +124,19 @@ pub(super) fn authenticate_sender(header: Option<&Header>, group: &Group) -> Res
         .flat_map(|h| &h.sender.credentials)
         .map(|c| c.identity.trim())
         .collect();
-    let (why, ja) = if identities.contains(&group.identity.as_str()) {
-        (
-            format!(
-                "the Sender Identity is this group's system login '{}', but the SharedSecret (パスワード) differs",
-                group.identity
-            ),
-            format!(
-                "Sender の Identity はこのグループのシステムログイン '{}' ですが、SharedSecret (パスワード) が違います",
-                group.identity
-            ),
-        )
-    } else {
-        (
-            format!(
-                "the Sender Identity {:?} is not this PO Request URL's group's system login '{}'",
-                identities, group.identity
-            ),
-            format!(
-                "Sender の Identity {:?} は、この PO Request URL のグループのシステムログイン '{}' ではありません",
-                identities, group.identity
-            ),
-        )
-    };
+    let login = group.identity.as_str();
     Err(reject(
         401,
         "Unauthorized",
-        format!("Invalid or unrecognized sender credentials: {why}"),
-        format!("送信者の認証情報が正しくありません: {ja}"),
+        if identities.contains(&login) {
+            note!("refusal-sender-secret", login = login)
+        } else {
+            note!(
+                "refusal-sender-identity",
+                sent = format!("{identities:?}"),
+                login = login
+            )
+        },
     ))
 }
 
@@ -161,12 +145,7 @@ pub(super) fn authenticate_sender(header: Option<&Header>, group: &Group) -> Res
 pub(super) fn require_payload_id(payload_id: &str) -> Result<&str, Rejection> {
     let payload_id = payload_id.trim();
     if payload_id.is_empty() {
-        return Err(reject(
-            400,
-            "Bad Request",
-            "the cXML element has no payloadID; every document needs a unique one",
-            "cXML 要素に payloadID がありません。文書ごとに一意の payloadID が必要です",
-        ));
+        return Err(reject(400, "Bad Request", note!("refusal-no-payload-id")));
     }
     Ok(payload_id)
 }
@@ -178,12 +157,7 @@ pub(super) fn check_line_count(items: usize) -> Result<(), Rejection> {
         return Err(reject(
             413,
             "Request Entity Too Large",
-            format!(
-                "the OrderRequest has {items} ItemOut lines; absim takes at most {MAX_LINES} per order (split it)"
-            ),
-            format!(
-                "OrderRequest に ItemOut が {items} 行あります。absim が受け付けるのは 1 注文 {MAX_LINES} 行までです (分割してください)"
-            ),
+            note!("refusal-too-many-lines", items = items, max = MAX_LINES),
         ));
     }
     Ok(())
@@ -201,30 +175,15 @@ pub(super) fn check_order_header<'h>(
         return Err(reject(
             400,
             "001-001",
-            format!(
-                "001-001: OrderRequest type=\"{kind}\" is not supported; Amazon Business accepts only type=\"new\" (send a new order instead of an update or a delete)"
-            ),
-            format!(
-                "001-001: OrderRequest の type=\"{kind}\" には対応していません。Amazonビジネスが受け付けるのは type=\"new\" だけです (変更や取り消しではなく新しい注文を送ってください)"
-            ),
+            note!("refusal-order-type", kind = kind),
         ));
     }
     if h.ship_to.is_none() {
-        return Err(reject(
-            400,
-            "001-005",
-            "001-005: the OrderRequestHeader has no ShipTo; Amazon Business needs a ship-to address on every order",
-            "001-005: OrderRequestHeader に ShipTo がありません。Amazonビジネスはすべての注文に配送先住所を必要とします",
-        ));
+        return Err(reject(400, "001-005", note!("refusal-no-ship-to")));
     }
     let order_id = h.order_id.trim();
     if order_id.is_empty() {
-        return Err(reject(
-            400,
-            "Bad Request",
-            "the OrderRequestHeader has no orderID",
-            "OrderRequestHeader に orderID (発注番号) がありません",
-        ));
+        return Err(reject(400, "Bad Request", note!("refusal-no-order-id")));
     }
     if h.bill_to.is_none() {
         deviations.push(Deviation::new(
@@ -256,8 +215,7 @@ pub(super) fn read_line(
         return Err(reject(
             400,
             "Bad Request",
-            format!("ItemOut line {line_number} has no ItemID/SupplierPartID (the ASIN)"),
-            format!("ItemOut 行{line_number} に ItemID/SupplierPartID (ASIN) がありません"),
+            note!("refusal-no-asin", line = line_number),
         ));
     }
     let detail = item.item_detail.as_ref();
@@ -306,8 +264,7 @@ pub(super) fn read_line_number(
             reject(
                 400,
                 "Bad Request",
-                format!("ItemOut {position} has lineNumber '{n}', which is not a whole number"),
-                format!("ItemOut {position} の lineNumber '{n}' が整数ではありません"),
+                note!("refusal-line-number", position = position, sent = n),
             )
         }),
         None => {
@@ -333,10 +290,7 @@ pub(super) fn read_quantity(line_number: u32, quantity: &str) -> Result<Decimal,
             reject(
                 400,
                 "Bad Request",
-                format!(
-                    "ItemOut line {line_number} has quantity '{quantity}'; expected a number above zero"
-                ),
-                format!("ItemOut 行{line_number} の数量 '{quantity}' が 0 より大きい数ではありません"),
+                note!("refusal-quantity", line = line_number, sent = quantity),
             )
         })
 }
@@ -360,13 +314,10 @@ pub(super) fn read_unit_price(
         reject(
             400,
             "Bad Request",
-            format!(
-                "ItemOut line {line_number} has UnitPrice '{}', which is not a number",
-                money.value
-            ),
-            format!(
-                "ItemOut 行{line_number} の UnitPrice '{}' が数値ではありません",
-                money.value
+            note!(
+                "refusal-unit-price",
+                line = line_number,
+                sent = money.value.as_str()
             ),
         )
     })?;

@@ -45,7 +45,7 @@ impl Postgres {
 
     pub async fn update_group<F>(&self, id: u32, change: F) -> Result<Group, GroupError>
     where
-        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+        F: FnOnce(&mut Group) -> Result<(), crate::i18n::Note> + Send + 'static,
     {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(StoreError::from)?;
@@ -65,7 +65,7 @@ impl Postgres {
 
     pub async fn add_group<F>(&self, name: String, adjust: F) -> Result<Group, GroupError>
     where
-        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+        F: FnOnce(&mut Group) -> Result<(), crate::i18n::Note> + Send + 'static,
     {
         let mut g = Group::generate(0, &name);
         adjust(&mut g).map_err(GroupError::Refused)?;
@@ -199,7 +199,7 @@ impl Postgres {
                 Ok(FaultRecord {
                     group_id,
                     at: parse_time(r.get(0))?,
-                    kind: FaultKind::parse(r.get(1)).map_err(StoreError::Corrupt)?,
+                    kind: FaultKind::parse(r.get(1)).map_err(|n| StoreError::Corrupt(n.into()))?,
                     payload_id: r.get(2),
                     order_id: r.get(3),
                     detail: r.get(4),

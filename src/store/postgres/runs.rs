@@ -105,7 +105,7 @@ impl Postgres {
             Ok(FaultRecord {
                 group_id: r.get::<_, i64>(0) as u32,
                 at: parse_time(r.get(1))?,
-                kind: FaultKind::parse(r.get(2)).map_err(StoreError::Corrupt)?,
+                kind: FaultKind::parse(r.get(2)).map_err(|n| StoreError::Corrupt(n.into()))?,
                 payload_id: r.get(3),
                 order_id: r.get(4),
                 detail: r.get(5),

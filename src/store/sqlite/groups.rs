@@ -35,7 +35,7 @@ impl Sqlite {
 
     pub async fn update_group<F>(&self, id: u32, change: F) -> Result<Group, GroupError>
     where
-        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+        F: FnOnce(&mut Group) -> Result<(), crate::i18n::Note> + Send + 'static,
     {
         let cache = self.cache();
         self.db
@@ -67,7 +67,7 @@ impl Sqlite {
 
     pub async fn add_group<F>(&self, name: String, adjust: F) -> Result<Group, GroupError>
     where
-        F: FnOnce(&mut Group) -> Result<(), String> + Send + 'static,
+        F: FnOnce(&mut Group) -> Result<(), crate::i18n::Note> + Send + 'static,
     {
         let cache = self.cache();
         self.db
@@ -224,7 +224,7 @@ impl Sqlite {
                     out.push(FaultRecord {
                         group_id,
                         at: parse_time(&at)?,
-                        kind: FaultKind::parse(&kind).map_err(StoreError::Corrupt)?,
+                        kind: FaultKind::parse(&kind).map_err(|n| StoreError::Corrupt(n.into()))?,
                         payload_id,
                         order_id,
                         detail,

@@ -135,7 +135,7 @@ impl Sqlite {
                     faults.push(FaultRecord {
                         group_id,
                         at: parse_time(&at)?,
-                        kind: FaultKind::parse(&kind).map_err(StoreError::Corrupt)?,
+                        kind: FaultKind::parse(&kind).map_err(|n| StoreError::Corrupt(n.into()))?,
                         payload_id,
                         order_id,
                         detail,

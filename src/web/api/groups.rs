@@ -14,6 +14,8 @@ use crate::domain::account::{
 use crate::domain::fault::{FaultKind, FaultPlan};
 use crate::domain::safeguard::{Action, QuantityAction, Tolerances};
 use crate::domain::{CartField, Group, Marketplaces, Mode};
+use crate::i18n::Note;
+use crate::note;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TolerancesView {
@@ -51,7 +53,7 @@ impl From<&Tolerances> for TolerancesView {
 }
 
 impl TolerancesView {
-    fn parse(&self) -> Result<Tolerances, String> {
+    fn parse(&self) -> Result<Tolerances, Note> {
         let t = Tolerances {
             price_increase_percent: self.price_increase_percent,
             price_action: Action::parse(&self.price_action)?,
@@ -248,10 +250,10 @@ pub async fn patch_group(
 
 impl GroupPatch {
     /// Sets what the patch names, checking each value by its rule.
-    fn apply(&self, g: &mut Group, stores: &Marketplaces) -> Result<(), String> {
+    fn apply(&self, g: &mut Group, stores: &Marketplaces) -> Result<(), Note> {
         if let Some(n) = &self.name {
             if n.trim().is_empty() {
-                return Err("name is empty".into());
+                return Err(note!("setting-name-empty"));
             }
             g.name = n.trim().to_owned();
         }
@@ -270,7 +272,7 @@ impl GroupPatch {
             g.mode = match m.as_str() {
                 "test" => Mode::Test,
                 "active" => Mode::Active,
-                other => return Err(format!("mode '{other}' is neither test nor active")),
+                other => return Err(Note::unknown_value("mode", other, &["test", "active"])),
             };
         }
         if let Some(u) = &self.order_confirmation_url {

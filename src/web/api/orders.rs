@@ -10,6 +10,7 @@ use crate::AppState;
 use crate::domain::checks::{self, Outcome, Verdict};
 use crate::domain::delivery::{Attempt, Delivery};
 use crate::domain::order::{DocumentMeta, Mark, Order, TestResult};
+use crate::i18n::Lang;
 use crate::store::OrderFilter;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -131,6 +132,9 @@ pub async fn list_orders(
 pub struct CheckView {
     /// pass | fail | pending | n/a
     pub outcome: String,
+    /// The sentence's message id (locales/domain/), the same in every
+    /// language.
+    pub id: String,
     pub ja: String,
     pub en: String,
 }
@@ -239,8 +243,9 @@ impl From<&checks::Check> for CheckView {
                 Outcome::NotApplicable => "n/a",
             }
             .into(),
-            ja: c.ja.clone(),
-            en: c.en.clone(),
+            id: c.note.id().to_owned(),
+            ja: c.text(Lang::Ja),
+            en: c.en(),
         }
     }
 }

@@ -21,6 +21,7 @@ use crate::domain::checks::Check;
 use crate::domain::order::{Mark, Order, TestResult};
 use crate::domain::run::{self, Run, RunEvidence, RunRequest, RunState, StoredCheck, outcome_text};
 use crate::domain::session::Session;
+use crate::i18n::Lang;
 use crate::store::{RunError, StoreError};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -46,6 +47,9 @@ pub struct RunCheckView {
     pub outcome: String,
     /// The sentence in the run's language.
     pub sentence: String,
+    /// The sentence's message id (locales/domain/), the same in every
+    /// language.
+    pub id: String,
     pub ja: String,
     pub en: String,
 }
@@ -158,9 +162,10 @@ async fn view(state: &AppState, j: Judged) -> Result<RunView, ApiError> {
             .map(|c| RunCheckView {
                 name: c.name.clone(),
                 outcome: outcome_text(c.outcome).into(),
-                sentence: c.text(&run.lang).to_owned(),
-                ja: c.ja.clone(),
-                en: c.en.clone(),
+                sentence: c.text(Lang::parse(&run.lang).unwrap_or(Lang::Ja)),
+                id: c.note.id().to_owned(),
+                ja: c.text(Lang::Ja),
+                en: c.en(),
             })
             .collect(),
         orders: orders.iter().map(|o| o.no).collect(),

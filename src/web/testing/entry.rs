@@ -17,7 +17,7 @@ use crate::domain::order::{DocKind, DocumentMeta, Order, TestResult};
 use crate::domain::pricing::{Quote, TaxBasis};
 use crate::domain::scenario::PartStatus;
 use crate::domain::session::Session;
-use crate::i18n::Texts;
+use crate::i18n::{Lang, Texts};
 use crate::store::StoreError;
 use crate::web::settings::group_or_404;
 use crate::web::{Chrome, Ctx, PageError, PagePath, render, show_time};
@@ -372,17 +372,19 @@ impl EntryPage {
                 .map(|l| l.get(lang.as_str()).to_owned())
                 .collect(),
             received: show_time(&order.received_at),
-            refusal: refusal_line(&order, lang.as_str()),
+            refusal: refusal_line(&order, t.lang),
             setup_received: session.map(|s| show_time(&s.setup.received_at)),
             setup_fields: session.map(|s| setup_fields(t, s)).unwrap_or_default(),
             has_session: session.is_some(),
             poom_sent: session
                 .and_then(|s| s.returns.last())
                 .map(|r| show_time(&r.sent_at)),
-            lines: entry_lines(&market.catalog, &order),
-            po_total: po_total(&order),
+            lines: entry_lines(&market.catalog, &order, money),
+            po_total: money(po_total(&order)),
             header_type: plan.map(|p| p.header_type.to_string()).unwrap_or_default(),
-            confirmed: plan.map(|p| confirmed_rows(t, p)).unwrap_or_default(),
+            confirmed: plan
+                .map(|p| confirmed_rows(t, p, money))
+                .unwrap_or_default(),
             tax: money(q.tax),
             shipping: money(q.shipping),
             discount: money(-q.discount),
@@ -396,10 +398,8 @@ impl EntryPage {
             invoice: plan
                 .filter(|p| p.invoice)
                 .map(|_| delivery(DeliveryKind::Invoice, 0)),
-            decisions: plan
-                .map(|p| decision_lines(p, lang.as_str()))
-                .unwrap_or_default(),
-            checks: check_rows(&checked.checks, lang.as_str()),
+            decisions: plan.map(|p| decision_lines(p, t.lang)).unwrap_or_default(),
+            checks: check_rows(&checked.checks, t.lang),
             verdict,
             verdict_class,
             mark: order.mark.as_ref().map(|m| mark_line(t, m)),
@@ -413,7 +413,7 @@ impl EntryPage {
 }
 
 /// Why absim refused the PO, in the page's language.
-fn refusal_line(order: &Order, lang: &str) -> Option<String> {
+fn refusal_line(order: &Order, lang: Lang) -> Option<String> {
     let r = order.refusal.as_ref()?;
     Some(format!(
         "cXML {} {} — {}",
@@ -424,11 +424,10 @@ fn refusal_line(order: &Order, lang: &str) -> Option<String> {
 }
 
 /// The PO's own total, or the sum of its lines where it gave none.
-fn po_total(order: &Order) -> String {
-    let total = order
+fn po_total(order: &Order) -> Decimal {
+    order
         .po_total
-        .unwrap_or_else(|| order.lines.iter().map(|l| l.total()).sum());
-    format!("{total:.2}")
+        .unwrap_or_else(|| order.lines.iter().map(|l| l.total()).sum())
 }
 
 /// What was read leniently, in the punchout and in the PO.
@@ -473,7 +472,11 @@ fn verdict(t: &'static Texts, checks: &[checks::Check]) -> (&'static str, &'stat
 
 /// 発注書詳細: the PO's lines, titled as the catalogue titles them (the
 /// PO's own description for ASINs absim does not sell).
-fn entry_lines(catalog: &crate::domain::Catalog, order: &Order) -> Vec<EntryLine> {
+fn entry_lines(
+    catalog: &crate::domain::Catalog,
+    order: &Order,
+    money: impl Fn(Decimal) -> String,
+) -> Vec<EntryLine> {
     order
         .lines
         .iter()
@@ -484,16 +487,20 @@ fn entry_lines(catalog: &crate::domain::Catalog, order: &Order) -> Vec<EntryLine
                 .get(&l.asin)
                 .map(|p| p.title.clone())
                 .unwrap_or_else(|| l.description.clone()),
-            unit_price: format!("{:.2}", l.unit_price),
+            unit_price: money(l.unit_price),
             quantity: l.quantity.normalize().to_string(),
-            total: format!("{:.2}", l.total()),
+            total: money(l.total()),
         })
         .collect()
 }
 
 /// 注文の確認: each confirmed part of each line, with why it differs from
 /// the PO (a delivery time, a changed price).
-fn confirmed_rows(t: &'static Texts, plan: &Fulfilment) -> Vec<ConfirmedRow> {
+fn confirmed_rows(
+    t: &'static Texts,
+    plan: &Fulfilment,
+    money: impl Fn(Decimal) -> String + Copy,
+) -> Vec<ConfirmedRow> {
     plan.lines
         .iter()
         .flat_map(|l| {
@@ -503,25 +510,29 @@ fn confirmed_rows(t: &'static Texts, plan: &Fulfilment) -> Vec<ConfirmedRow> {
                     PartStatus::Backordered => (t.backordered.to_string(), "pending"),
                     PartStatus::Reject => (t.rejected.to_string(), "failure"),
                 };
-                let mut note = part.reason.clone().unwrap_or_default();
+                let mut note = part
+                    .reason
+                    .as_ref()
+                    .map(|r| r.render(t.lang))
+                    .unwrap_or_default();
                 if let Some(days) = part.delivery_days {
                     note = t.f(t.delivery_in_days, days);
                 }
                 if l.price_changed() && part.status != PartStatus::Reject {
-                    note = t.f(t.price_changed_from, format!("{:.2}", l.po_price));
+                    note = t.f(t.price_changed_from, money(l.po_price));
                 }
                 let rejected = part.status == PartStatus::Reject;
                 ConfirmedRow {
                     line_number: l.line_number,
-                    unit_price: format!("{:.2}", l.unit_price),
+                    unit_price: money(l.unit_price),
                     quantity: part.quantity.normalize().to_string(),
                     status: status.to_string(),
                     status_class,
-                    total: if rejected {
-                        "0.00".to_owned()
+                    total: money(if rejected {
+                        Decimal::ZERO
                     } else {
-                        format!("{:.2}", l.unit_price * part.quantity)
-                    },
+                        l.unit_price * part.quantity
+                    }),
                     note,
                 }
             })
@@ -555,22 +566,11 @@ fn shipment_views(
 }
 
 /// What the safeguards decided, in the page's language.
-fn decision_lines(plan: &Fulfilment, lang: &str) -> Vec<String> {
-    plan.decisions
-        .iter()
-        .map(|d| {
-            // Japanese where the page is; the English otherwise, until
-            // the domain's messages are message ids.
-            if lang == "ja" {
-                d.ja.clone()
-            } else {
-                d.en.clone()
-            }
-        })
-        .collect()
+fn decision_lines(plan: &Fulfilment, lang: Lang) -> Vec<String> {
+    plan.decisions.iter().map(|d| d.render(lang)).collect()
 }
 
-fn check_rows(checks: &[checks::Check], lang: &str) -> Vec<CheckRow> {
+fn check_rows(checks: &[checks::Check], lang: Lang) -> Vec<CheckRow> {
     checks
         .iter()
         .map(|c| CheckRow {
@@ -580,7 +580,7 @@ fn check_rows(checks: &[checks::Check], lang: &str) -> Vec<CheckRow> {
                 Outcome::Pending => "pending",
                 Outcome::NotApplicable => "na",
             },
-            text: c.text(lang).to_owned(),
+            text: c.text(lang),
         })
         .collect()
 }

@@ -43,11 +43,16 @@ fn shared_dir() -> Option<PathBuf> {
 
 /// Reads a sample from `../shared/cxml/samples`, if present.
 pub fn shared_sample(name: &str) -> Option<String> {
+    shared_file(&format!("cxml/samples/{name}"))
+}
+
+/// Reads `../shared/{path}`, if present.
+pub fn shared_file(path: &str) -> Option<String> {
     let dir = shared_dir()?;
-    let text = std::fs::read_to_string(dir.join("cxml/samples").join(name)).ok();
+    let text = std::fs::read_to_string(dir.join(path)).ok();
     assert!(
         text.is_some() || !shared_required(),
-        "../shared/cxml/samples/{name} is missing, and CI or ABSIM_REQUIRE_SHARED=1 requires it"
+        "../shared/{path} is missing, and CI or ABSIM_REQUIRE_SHARED=1 requires it"
     );
     text
 }

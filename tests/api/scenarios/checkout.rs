@@ -133,7 +133,7 @@ async fn checkout_multi_line_needs_two_lines_and_a_quantity_above_one() {
     let no = order(&mut app, "checkout-multi-line", &[(DESK, 1)]).await;
     app.checks(no)
         .await
-        .assert_fails_with("The PO has 1 line(s)");
+        .assert_fails_with("The PO has one line; the scenario needs two or more");
     app.collect_posts();
     app.validate_emitted();
 }
