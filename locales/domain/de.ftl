@@ -168,3 +168,39 @@ reason-price-rise = Preis um { $rise } % gestiegen, über der Toleranz von { $ma
 reason-shipping = Versandkosten { $shipping }, über dem Höchstbetrag von { $max }
 reason-cancelled = Storniert
 
+## What a lenient reading accepted (a deviation: deviation-<its code>; $message is absim's English)
+deviation-root-case = Das Wurzelelement ist als <{ $root }> geschrieben (korrekt wäre <cXML>).
+deviation-bom = Der Anfragetext beginnt mit einer UTF-8-Bytereihenfolgemarkierung (BOM).
+deviation-encoding-decoded = Das Dokument ist in { $encoding } kodiert; absim hat es dekodiert (Absender von cXML sollten UTF-8 verwenden).
+deviation-no-xml-declaration = Dem Dokument fehlt die XML-Deklaration (<?xml version="1.0" encoding="UTF-8"?>).
+deviation-no-doctype = Dem Dokument fehlt ein DOCTYPE, der auf die cXML-DTD verweist.
+deviation-encoding-declared = Die XML-Deklaration gibt encoding="{ $encoding }" an, der Anfragetext ist aber gültiges UTF-8; er wurde als UTF-8 gelesen.
+deviation-doctype-host-case = Der DOCTYPE nennt den Host „{ $host }“; die korrekte Schreibweise ist xml.cxml.org.
+deviation-no-timestamp = Dem cXML-Element fehlt das Attribut timestamp.
+# $form: utc, offset-without-colon, no-offset or date-only.
+deviation-timestamp-form = Der timestamp „{ $timestamp }“ { $form ->
+        [utc] verwendet 'Z' (oder -00:00) statt eines numerischen Offsets wie +09:00.
+        [offset-without-colon] schreibt den Offset ohne Doppelpunkt (-0800 statt -08:00).
+        [no-offset] hat keinen Zeitzonen-Offset; er wurde als japanische Zeit (+09:00) gelesen.
+       *[date-only] ist ein Datum ohne Uhrzeit; er wurde als 00:00 Uhr japanischer Zeit gelesen.
+    }
+deviation-timestamp-unreadable = Der timestamp ist nicht lesbar: { $detail }
+deviation-no-header = Dem Dokument fehlt der Header.
+deviation-no-user-agent = Im Sender fehlt der UserAgent (laut DTD erforderlich).
+deviation-networkid-case = Ein Credential verwendet domain="NetworkID"; Amazon schreibt „NetworkId“ (beide Schreibweisen werden akzeptiert).
+deviation-element-order = <{ $element }> steht in <{ $parent }> nach <{ $after }>; laut DTD gehört es davor (akzeptiert).
+deviation-oci-truncated = Ein OCI-Feld wurde gekürzt: { $detail }
+deviation-edit-without-items = Der Punchout mit operation="{ $operation }" enthielt kein ItemOut; der Einkaufswagen beginnt daher leer.
+deviation-unknown-item = Das ItemOut { $asin } ist nicht im Katalog von absim und wurde nicht in den Einkaufswagen übernommen.
+deviation-oci-okcode = ~OkCode ist „{ $ok_code }“; SAP erwartet ADDI.
+deviation-postal-code-form = Der PostalCode „{ $code }“ im ShipTo hat nicht das Format, das { $site } verwendet (Beispiel: { $example }).
+deviation-ship-to-abroad = Die ShipTo-Adresse liegt im Land { $country }, nicht in { $store_country }, wohin { $site } liefert.
+deviation-from-mismatch = Kein Credential im From enthält den System-Login „{ $login }“ (im Sender ist er enthalten).
+deviation-to-not-amazon = Das Credential im To sollte die Identity „Amazon“ mit domain="NetworkId" sein.
+deviation-no-bill-to = Der OrderRequestHeader enthält kein BillTo (laut DTD erforderlich).
+deviation-no-total = Der OrderRequestHeader enthält kein Total (laut DTD erforderlich).
+deviation-no-classification = ItemOut-Position { $line } enthält keine Classification (laut DTD erforderlich).
+deviation-no-line-number = ItemOut { $position } hat keine lineNumber; Auftragsbestätigungen und Versandbenachrichtigungen benötigen eine, daher verwendet absim { $position }.
+deviation-no-item-detail = ItemOut-Position { $line } enthält kein ItemDetail; ihr Preis wird mit 0 angesetzt.
+deviation-unknown-scenario = Das Extrinsic absim.scenario nennt „{ $id }“, das kein Szenario ist; stattdessen wurde „{ $fallback }“ verwendet.
+

@@ -169,3 +169,34 @@ reason-price-rise = Price rose { $rise } %, over the { $max } % tolerance
 reason-shipping = Shipping { $shipping }, over the maximum of { $max }
 reason-cancelled = Cancelled
 
+## What a lenient reading accepted (a deviation: deviation-<its code>; $message is absim's English)
+# English pages show absim's own English, as the journal and the API give it.
+deviation-root-case = { $message }
+deviation-bom = { $message }
+deviation-encoding-decoded = { $message }
+deviation-no-xml-declaration = { $message }
+deviation-no-doctype = { $message }
+deviation-encoding-declared = { $message }
+deviation-doctype-host-case = { $message }
+deviation-no-timestamp = { $message }
+deviation-timestamp-form = { $message }
+deviation-timestamp-unreadable = { $message }
+deviation-no-header = { $message }
+deviation-no-user-agent = { $message }
+deviation-networkid-case = { $message }
+deviation-element-order = { $message }
+deviation-oci-truncated = { $message }
+deviation-edit-without-items = { $message }
+deviation-unknown-item = { $message }
+deviation-oci-okcode = { $message }
+deviation-postal-code-form = { $message }
+deviation-ship-to-abroad = { $message }
+deviation-from-mismatch = { $message }
+deviation-to-not-amazon = { $message }
+deviation-no-bill-to = { $message }
+deviation-no-total = { $message }
+deviation-no-classification = { $message }
+deviation-no-line-number = { $message }
+deviation-no-item-detail = { $message }
+deviation-unknown-scenario = { $message }
+

@@ -168,3 +168,39 @@ reason-price-rise = El precio ha subido un { $rise } %, por encima de la toleran
 reason-shipping = Gastos de envío de { $shipping }, por encima del máximo de { $max }
 reason-cancelled = Cancelado
 
+## What a lenient reading accepted (a deviation: deviation-<its code>; $message is absim's English)
+deviation-root-case = El elemento raíz está escrito como <{ $root }> (lo correcto es <cXML>)
+deviation-bom = El cuerpo de la petición empieza con una marca de orden de bytes (BOM) UTF-8
+deviation-encoding-decoded = El documento está codificado en { $encoding }; absim lo ha descodificado (quien envíe cXML debe usar UTF-8)
+deviation-no-xml-declaration = El documento no tiene declaración XML (<?xml version="1.0" encoding="UTF-8"?>)
+deviation-no-doctype = El documento no tiene ningún DOCTYPE que remita a la DTD de cXML
+deviation-encoding-declared = La declaración XML indica encoding="{ $encoding }", pero el cuerpo es UTF-8 válido; se ha leído como UTF-8
+deviation-doctype-host-case = El DOCTYPE indica el host «{ $host }»; la forma correcta es xml.cxml.org
+deviation-no-timestamp = El elemento cXML no tiene el atributo timestamp
+# $form: utc, offset-without-colon, no-offset or date-only.
+deviation-timestamp-form = El timestamp «{ $timestamp }» { $form ->
+        [utc] usa 'Z' (o -00:00) en lugar de un desfase numérico como +09:00
+        [offset-without-colon] escribe el desfase sin dos puntos (-0800 en lugar de -08:00)
+        [no-offset] no indica el desfase de la zona horaria; se ha interpretado como hora de Japón (+09:00)
+       *[date-only] es una fecha sin hora; se ha interpretado como las 00:00, hora de Japón
+    }
+deviation-timestamp-unreadable = No se ha podido leer el timestamp: { $detail }
+deviation-no-header = El documento no tiene Header
+deviation-no-user-agent = El Sender no tiene UserAgent (obligatorio según la DTD)
+deviation-networkid-case = Una Credential usa el domain «NetworkID»; Amazon escribe «NetworkId» (se aceptan ambas formas)
+deviation-element-order = <{ $element }> aparece después de <{ $after }> dentro de <{ $parent }>, pero la DTD lo sitúa antes (aceptado)
+deviation-oci-truncated = Se ha truncado un campo OCI: { $detail }
+deviation-edit-without-items = La petición con operation="{ $operation }" no traía ningún ItemOut, así que la cesta empieza vacía
+deviation-unknown-item = El ItemOut { $asin } no está en el catálogo de absim; no se ha añadido a la cesta
+deviation-oci-okcode = El valor de ~OkCode es «{ $ok_code }»; SAP espera ADDI
+deviation-postal-code-form = El PostalCode «{ $code }» del ShipTo no tiene el formato que usa { $site } (por ejemplo, { $example })
+deviation-ship-to-abroad = El ShipTo está en el país { $country }, no en el país al que envía { $site } ({ $store_country })
+deviation-from-mismatch = Ninguna Credential del From contiene el usuario del sistema «{ $login }» (la del Sender sí)
+deviation-to-not-amazon = La Credential del To debe tener la Identity «Amazon» en el domain «NetworkId»
+deviation-no-bill-to = El OrderRequestHeader no tiene BillTo (obligatorio según la DTD)
+deviation-no-total = El OrderRequestHeader no tiene Total (obligatorio según la DTD)
+deviation-no-classification = La línea ItemOut { $line } no tiene Classification (obligatoria según la DTD)
+deviation-no-line-number = El ItemOut { $position } no tiene lineNumber; las confirmaciones de pedido y los avisos de envío lo necesitan, así que absim usa { $position }
+deviation-no-item-detail = La línea ItemOut { $line } no tiene ItemDetail; se ha tomado 0 como precio
+deviation-unknown-scenario = El Extrinsic absim.scenario indica «{ $id }», que no es ningún escenario; se ha usado «{ $fallback }»
+

@@ -168,3 +168,39 @@ reason-price-rise = Prix en hausse de { $rise } %, au-delà de la tolérance de
 reason-shipping = Frais de livraison de { $shipping }, au-delà du maximum de { $max }
 reason-cancelled = Annulé
 
+## What a lenient reading accepted (a deviation: deviation-<its code>; $message is absim's English)
+deviation-root-case = L’élément racine s’écrit <{ $root }> au lieu de <cXML>.
+deviation-bom = Le corps de la requête commence par une marque d’ordre des octets (BOM) UTF-8.
+deviation-encoding-decoded = Le document est encodé en { $encoding } ; absim l’a décodé (les expéditeurs cXML devraient utiliser l’UTF-8).
+deviation-no-xml-declaration = Le document ne comporte pas de déclaration XML (<?xml version="1.0" encoding="UTF-8"?>).
+deviation-no-doctype = Le document ne comporte pas de DOCTYPE désignant la DTD cXML.
+deviation-encoding-declared = La déclaration XML indique encoding="{ $encoding }", mais le corps de la requête est de l’UTF-8 valide ; il a été lu comme de l’UTF-8.
+deviation-doctype-host-case = Le DOCTYPE désigne l’hôte « { $host } » ; l’orthographe correcte est xml.cxml.org.
+deviation-no-timestamp = L’élément cXML n’a pas d’attribut timestamp.
+# $form: utc, offset-without-colon, no-offset or date-only.
+deviation-timestamp-form = Le timestamp « { $timestamp } » { $form ->
+        [utc] utilise 'Z' (ou -00:00) au lieu d’un décalage numérique tel que +09:00.
+        [offset-without-colon] écrit le décalage sans deux-points (-0800 au lieu de -08:00).
+        [no-offset] n’indique aucun décalage horaire ; il a été interprété à l’heure du Japon (+09:00).
+       *[date-only] est une date sans heure ; il a été interprété comme 00:00, heure du Japon.
+    }
+deviation-timestamp-unreadable = Le timestamp est illisible : { $detail }
+deviation-no-header = Le document ne comporte pas de Header.
+deviation-no-user-agent = Le Sender ne comporte pas de UserAgent (obligatoire selon la DTD).
+deviation-networkid-case = Un Credential utilise domain="NetworkID" ; Amazon écrit « NetworkId » (les deux graphies sont acceptées).
+deviation-element-order = <{ $element }> vient après <{ $after }> dans <{ $parent }> ; la DTD le place avant (accepté).
+deviation-oci-truncated = Un champ OCI a été tronqué : { $detail }
+deviation-edit-without-items = Le punchout avec operation="{ $operation }" ne contenait aucun ItemOut ; le panier commence donc vide.
+deviation-unknown-item = L’ItemOut { $asin } ne figure pas dans le catalogue d’absim ; il n’a pas été ajouté au panier.
+deviation-oci-okcode = Le ~OkCode vaut « { $ok_code } » ; SAP attend ADDI.
+deviation-postal-code-form = Le PostalCode « { $code } » du ShipTo n’a pas la forme utilisée par { $site } (par exemple { $example }).
+deviation-ship-to-abroad = L’adresse ShipTo se trouve dans le pays { $country }, et non dans le pays { $store_country } où livre { $site }.
+deviation-from-mismatch = Aucun Credential du From n’indique l’identifiant système « { $login } » (le Sender, lui, l’indique).
+deviation-to-not-amazon = Le Credential du To devrait être l’Identity « Amazon » avec domain="NetworkId".
+deviation-no-bill-to = L’OrderRequestHeader ne comporte pas de BillTo (obligatoire selon la DTD).
+deviation-no-total = L’OrderRequestHeader ne comporte pas de Total (obligatoire selon la DTD).
+deviation-no-classification = La ligne ItemOut { $line } ne comporte pas de Classification (obligatoire selon la DTD).
+deviation-no-line-number = L’ItemOut { $position } n’a pas de lineNumber ; les confirmations de commande et les avis d’expédition en ont besoin, absim utilise donc { $position }.
+deviation-no-item-detail = La ligne ItemOut { $line } ne comporte pas d’ItemDetail ; son prix est compté comme 0.
+deviation-unknown-scenario = L’Extrinsic absim.scenario indique « { $id } », qui n’est pas un scénario ; « { $fallback } » a été utilisé à la place.
+

@@ -168,3 +168,39 @@ reason-price-rise = Prezzo aumentato del { $rise } %, oltre la tolleranza del { 
 reason-shipping = Spese di spedizione { $shipping }, oltre il massimo di { $max }
 reason-cancelled = Annullato
 
+## What a lenient reading accepted (a deviation: deviation-<its code>; $message is absim's English)
+deviation-root-case = L'elemento radice è scritto <{ $root }> (la forma corretta è <cXML>)
+deviation-bom = Il corpo della richiesta inizia con il BOM UTF-8 (indicatore dell'ordine dei byte)
+deviation-encoding-decoded = Il documento è codificato in { $encoding }; absim lo ha decodificato (chi invia cXML dovrebbe usare UTF-8)
+deviation-no-xml-declaration = Nel documento manca la dichiarazione XML (<?xml version="1.0" encoding="UTF-8"?>)
+deviation-no-doctype = Nel documento manca il DOCTYPE che rimanda al DTD di cXML
+deviation-encoding-declared = La dichiarazione XML indica encoding="{ $encoding }", ma il corpo è UTF-8 valido; è stato letto come UTF-8
+deviation-doctype-host-case = Il DOCTYPE indica l'host '{ $host }'; la grafia corretta è xml.cxml.org
+deviation-no-timestamp = L'elemento cXML non ha l'attributo timestamp
+# $form: utc, offset-without-colon, no-offset or date-only.
+deviation-timestamp-form = Il timestamp '{ $timestamp }' { $form ->
+        [utc] utilizza 'Z' (oppure -00:00) al posto di un offset numerico come +09:00
+        [offset-without-colon] riporta l'offset senza i due punti (-0800 anziché -08:00)
+        [no-offset] non indica l'offset del fuso orario; è stato interpretato come ora del Giappone (+09:00)
+       *[date-only] è una data senza ora; è stato interpretato come le 00:00 ora del Giappone
+    }
+deviation-timestamp-unreadable = Impossibile leggere il timestamp: { $detail }
+deviation-no-header = Nel documento manca l'Header
+deviation-no-user-agent = Nel Sender manca l'elemento UserAgent (obbligatorio secondo il DTD)
+deviation-networkid-case = Una Credential usa il domain 'NetworkID'; Amazon scrive 'NetworkId' (sono accettate entrambe le forme)
+deviation-element-order = <{ $element }> si trova dopo <{ $after }> all'interno di <{ $parent }>, ma il DTD lo colloca prima (accettato)
+deviation-oci-truncated = Un campo OCI è stato troncato: { $detail }
+deviation-edit-without-items = La richiesta con operation="{ $operation }" non conteneva alcun ItemOut, quindi il carrello parte vuoto
+deviation-unknown-item = L'ItemOut { $asin } non è nel catalogo di absim; non è stato aggiunto al carrello
+deviation-oci-okcode = Il valore di ~OkCode è '{ $ok_code }'; SAP si aspetta ADDI
+deviation-postal-code-form = Il PostalCode '{ $code }' dello ShipTo non ha il formato usato da { $site } (ad esempio { $example })
+deviation-ship-to-abroad = Lo ShipTo si trova nel paese { $country }, non in quello in cui consegna { $site } ({ $store_country })
+deviation-from-mismatch = Nessuna Credential del From contiene il login di sistema '{ $login }' (quella del Sender sì)
+deviation-to-not-amazon = La Credential del To deve avere Identity 'Amazon' nel domain 'NetworkId'
+deviation-no-bill-to = Nell'OrderRequestHeader manca il BillTo (obbligatorio secondo il DTD)
+deviation-no-total = Nell'OrderRequestHeader manca il Total (obbligatorio secondo il DTD)
+deviation-no-classification = Nella riga ItemOut { $line } manca la Classification (obbligatoria secondo il DTD)
+deviation-no-line-number = L'ItemOut { $position } non ha un lineNumber; conferme d'ordine e avvisi di spedizione ne richiedono uno, quindi absim usa { $position }
+deviation-no-item-detail = Nella riga ItemOut { $line } manca l'ItemDetail; il prezzo è stato considerato pari a 0
+deviation-unknown-scenario = L'Extrinsic absim.scenario indica '{ $id }', che non è uno scenario; è stato usato '{ $fallback }'
+

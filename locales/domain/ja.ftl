@@ -160,3 +160,39 @@ reason-price-rise = 価格変動 { $rise }% が許容値 { $max }% を超過
 reason-shipping = 配送料 { $shipping } が上限 { $max } を超過
 reason-cancelled = 取り消し
 
+## What a lenient reading accepted (a deviation: deviation-<its code>; $message is absim's English)
+deviation-root-case = ルート要素が <{ $root }> と綴られています (正しくは <cXML>)
+deviation-bom = 本文の先頭に UTF-8 の BOM (バイト順マーク) があります
+deviation-encoding-decoded = 文書は { $encoding } で符号化されています。absim が復号しました (cXML の送信者は UTF-8 を使ってください)
+deviation-no-xml-declaration = 文書に XML 宣言 (<?xml version="1.0" encoding="UTF-8"?>) がありません
+deviation-no-doctype = 文書に cXML の DTD を指す DOCTYPE がありません
+deviation-encoding-declared = XML 宣言は encoding="{ $encoding }" ですが、本文は正しい UTF-8 です。UTF-8 として読みました
+deviation-doctype-host-case = DOCTYPE のホスト名が '{ $host }' です。正しい綴りは xml.cxml.org です
+deviation-no-timestamp = cXML 要素に timestamp 属性がありません
+# $form: utc, offset-without-colon, no-offset or date-only.
+deviation-timestamp-form = timestamp '{ $timestamp }' { $form ->
+        [utc] は +09:00 のような数値のオフセットではなく 'Z' (または -00:00) を使っています
+        [offset-without-colon] のオフセットにコロンがありません (-08:00 ではなく -0800)
+        [no-offset] にタイムゾーンのオフセットがありません。日本時間 (+09:00) として読みました
+       *[date-only] は時刻のない日付です。日本時間の 00:00 として読みました
+    }
+deviation-timestamp-unreadable = timestamp を読めません: { $detail }
+deviation-no-header = 文書に Header がありません
+deviation-no-user-agent = Sender に UserAgent がありません (DTD では必須です)
+deviation-networkid-case = Credential の domain が "NetworkID" です。Amazon は "NetworkId" と書きます (どちらも受け付けます)
+deviation-element-order = <{ $element }> が <{ $parent }> の中で <{ $after }> の後にあります。DTD ではこちらが先です (受け付けました)
+deviation-oci-truncated = OCI の項目を切り詰めました: { $detail }
+deviation-edit-without-items = operation="{ $operation }" に ItemOut がないため、カートは空で始まります
+deviation-unknown-item = ItemOut { $asin } は absim のカタログにないため、カートに入れませんでした
+deviation-oci-okcode = ~OkCode が '{ $ok_code }' です。SAP は ADDI を想定しています
+deviation-postal-code-form = ShipTo の PostalCode '{ $code }' は { $site } の形式ではありません (例: { $example })
+deviation-ship-to-abroad = ShipTo は { $country } にあり、{ $site } が配送する { $store_country } ではありません
+deviation-from-mismatch = From の Credential にシステムログイン '{ $login }' がありません (Sender にはあります)
+deviation-to-not-amazon = To の Credential は domain 'NetworkId' の Identity 'Amazon' にしてください
+deviation-no-bill-to = OrderRequestHeader に BillTo がありません (DTD では必須です)
+deviation-no-total = OrderRequestHeader に Total がありません (DTD では必須です)
+deviation-no-classification = ItemOut 行{ $line } に Classification がありません (DTD では必須です)
+deviation-no-line-number = ItemOut { $position } に lineNumber がありません。注文確認と出荷通知に必要なため、absim は { $position } を使いました
+deviation-no-item-detail = ItemOut 行{ $line } に ItemDetail がありません。価格は 0 として扱いました
+deviation-unknown-scenario = Extrinsic absim.scenario の '{ $id }' はシナリオではありません。'{ $fallback }' を使いました
+

@@ -149,13 +149,18 @@ pub(super) fn check_child_order(
     };
     if rank < track.last && !reported.contains(&track.parent) {
         reported.push(track.parent);
-        deviations.push(Deviation::new(
-            "element-order",
-            format!(
-                "<{name}> comes after <{}> in <{}>; the DTD puts it first (accepted)",
-                track.last_name, track.parent
-            ),
-        ));
+        deviations.push(
+            Deviation::new(
+                "element-order",
+                format!(
+                    "<{name}> comes after <{}> in <{}>; the DTD puts it first (accepted)",
+                    track.last_name, track.parent
+                ),
+            )
+            .with("element", name)
+            .with("after", track.last_name)
+            .with("parent", track.parent),
+        );
     }
     if rank >= track.last {
         track.last = rank;

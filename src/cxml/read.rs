@@ -129,10 +129,13 @@ fn checked<'a, P: Payload>(
 
     if sniff.root != "cXML" {
         if sniff.root.eq_ignore_ascii_case("cxml") {
-            deviations.push(Deviation::new(
-                "root-case",
-                format!("the root element is spelled <{}>, not <cXML>", sniff.root),
-            ));
+            deviations.push(
+                Deviation::new(
+                    "root-case",
+                    format!("the root element is spelled <{}>, not <cXML>", sniff.root),
+                )
+                .with("root", sniff.root),
+            );
         } else {
             return Err(ReadError::WrongRoot(sniff.root.into()));
         }
@@ -281,13 +284,16 @@ fn decode<'a>(
             encoding.name()
         )));
     }
-    deviations.push(Deviation::new(
-        "encoding-decoded",
-        format!(
-            "the document is encoded in {}; absim decoded it (cXML senders should use UTF-8)",
-            encoding.name()
-        ),
-    ));
+    deviations.push(
+        Deviation::new(
+            "encoding-decoded",
+            format!(
+                "the document is encoded in {}; absim decoded it (cXML senders should use UTF-8)",
+                encoding.name()
+            ),
+        )
+        .with("encoding", encoding.name()),
+    );
     Ok(std::borrow::Cow::Owned(text.into_owned()))
 }
 
@@ -473,7 +479,8 @@ fn check_declared_encoding(encoding: &str, deviations: &mut Vec<Deviation>) {
             format!(
                 "the XML declaration says encoding=\"{encoding}\" but the body is valid UTF-8; read as UTF-8"
             ),
-        ));
+        )
+        .with("encoding", encoding));
     }
 }
 
@@ -518,7 +525,8 @@ fn check_doctype(body: &str, deviations: &mut Vec<Deviation>) {
                 format!(
                     "the DOCTYPE names the host '{host}'; the canonical spelling is xml.cxml.org"
                 ),
-            ));
+            )
+            .with("host", host));
         }
     }
 }
@@ -533,12 +541,16 @@ fn check_envelope<P>(doc: &Cxml<P>, deviations: &mut Vec<Deviation>) {
         ));
     } else {
         match parse_lenient(&doc.timestamp) {
-            Ok((_, Some(dev))) => deviations.push(Deviation::new(
-                "timestamp-form",
-                format!("timestamp '{}' {}", doc.timestamp, dev.describe()),
-            )),
+            Ok((_, Some(dev))) => deviations.push(
+                Deviation::new(
+                    "timestamp-form",
+                    format!("timestamp '{}' {}", doc.timestamp, dev.describe()),
+                )
+                .with("timestamp", &doc.timestamp)
+                .with("form", dev.as_str()),
+            ),
             Ok((_, None)) => {}
-            Err(e) => deviations.push(Deviation::new("timestamp-unreadable", e)),
+            Err(e) => deviations.push(Deviation::new("timestamp-unreadable", &e).with("detail", e)),
         }
     }
     let Some(header) = &doc.header else {

@@ -87,6 +87,17 @@ pub enum TimestampDeviation {
 }
 
 impl TimestampDeviation {
+    /// A stable name of the form: utc, offset-without-colon, no-offset,
+    /// date-only.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimestampDeviation::Utc => "utc",
+            TimestampDeviation::OffsetWithoutColon => "offset-without-colon",
+            TimestampDeviation::NoOffset => "no-offset",
+            TimestampDeviation::DateOnly => "date-only",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             TimestampDeviation::Utc => {

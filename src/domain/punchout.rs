@@ -220,23 +220,31 @@ pub fn reopen_cart(
         .filter(|c| refs.iter().all(|(other, _)| other == c))
         .map_or_else(ids::cart_reference, str::to_owned);
     if request.items.is_empty() {
-        deviations.push(Deviation::new(
-            "edit-without-items",
-            format!(
-                "operation=\"{}\" carried no ItemOut, so the cart starts empty",
-                request.operation.trim()
-            ),
-        ));
+        deviations.push(
+            Deviation::new(
+                "edit-without-items",
+                format!(
+                    "operation=\"{}\" carried no ItemOut, so the cart starts empty",
+                    request.operation.trim()
+                ),
+            )
+            .with("operation", request.operation.trim()),
+        );
     }
     let mut cart = Cart::default();
     let mut next = refs.iter().map(|(_, l)| *l).max().unwrap_or(0);
     for item in &request.items {
         let asin = item.item_id.supplier_part_id.trim();
         if catalog.get(asin).is_none() {
-            deviations.push(Deviation::new(
-                "unknown-item",
-                format!("ItemOut {asin} is not in absim's catalogue; it was left out of the cart"),
-            ));
+            deviations.push(
+                Deviation::new(
+                    "unknown-item",
+                    format!(
+                        "ItemOut {asin} is not in absim's catalogue; it was left out of the cart"
+                    ),
+                )
+                .with("asin", asin),
+            );
             continue;
         }
         let line = match item
@@ -284,10 +292,13 @@ pub fn open_oci(login: &OciLogin, at: &OciArrival) -> Result<Session, String> {
     let (scenario, _) = at.scenarios.choose(None, &at.group.selected_scenario);
     let mut deviations = Vec::new();
     if !login.ret.ok_code.eq_ignore_ascii_case("ADDI") {
-        deviations.push(Deviation::new(
-            "oci-okcode",
-            format!("~OkCode is '{}'; SAP expects ADDI", login.ret.ok_code),
-        ));
+        deviations.push(
+            Deviation::new(
+                "oci-okcode",
+                format!("~OkCode is '{}'; SAP expects ADDI", login.ret.ok_code),
+            )
+            .with("ok_code", &login.ret.ok_code),
+        );
     }
     Ok(Session {
         id: ids::session_id(at.now_ms),

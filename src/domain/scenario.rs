@@ -517,7 +517,9 @@ impl Scenarios {
                     format!(
                         "Extrinsic absim.scenario names '{id}', which is not a scenario; used '{fallback}'"
                     ),
-                )),
+                )
+                .with("id", id)
+                .with("fallback", fallback)),
             ),
             None => (fallback.into(), None),
         }

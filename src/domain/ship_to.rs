@@ -37,26 +37,36 @@ pub fn read_ship_to(
     if let Some(code) = postal.and_then(|p| p.postal_code.as_deref())
         && !rules.postal_code.is_match(code.trim())
     {
-        deviations.push(Deviation::new(
-            "postal-code-form",
-            format!(
-                "ShipTo PostalCode '{}' is not of the form {} uses (for example {})",
-                code.trim(),
-                market.site,
-                rules.postal_code_example
-            ),
-        ));
+        deviations.push(
+            Deviation::new(
+                "postal-code-form",
+                format!(
+                    "ShipTo PostalCode '{}' is not of the form {} uses (for example {})",
+                    code.trim(),
+                    market.site,
+                    rules.postal_code_example
+                ),
+            )
+            .with("code", code.trim())
+            .with("site", &market.site)
+            .with("example", &rules.postal_code_example),
+        );
     }
     if let Some(country) = country_of(address)
         && !country.eq_ignore_ascii_case(&market.country)
     {
-        deviations.push(Deviation::new(
-            "ship-to-abroad",
-            format!(
-                "ShipTo is in {country}, not in {} where {} delivers",
-                market.country, market.site
-            ),
-        ));
+        deviations.push(
+            Deviation::new(
+                "ship-to-abroad",
+                format!(
+                    "ShipTo is in {country}, not in {} where {} delivers",
+                    market.country, market.site
+                ),
+            )
+            .with("country", &country)
+            .with("store_country", &market.country)
+            .with("site", &market.site),
+        );
     }
     Ok(ShipTo {
         region: state.filter(|s| market.knows_region(s)),

@@ -79,7 +79,7 @@ pub async fn record_return(
             s.returns.push(record);
             s.setup.deviations.extend(
                 cuts.into_iter()
-                    .map(|m| crate::cxml::Deviation::new("oci-truncated", m)),
+                    .map(|m| crate::cxml::Deviation::new("oci-truncated", &m).with("detail", m)),
             );
             ((), Some(doc))
         })

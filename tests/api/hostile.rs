@@ -222,12 +222,34 @@ async fn a_bom_and_a_shift_jis_body_are_accepted_and_reported() {
         .get_page(&format!("/groups/1/log/{bom_entry}"))
         .await
         .body;
-    assert!(page.contains("byte order mark"), "BOM not reported");
+    assert!(
+        page.contains("UTF-8 の BOM (バイト順マーク)"),
+        "BOM not reported"
+    );
     let page = app
         .get_page(&format!("/groups/1/log/{sjis_entry}"))
         .await
         .body;
     assert!(page.contains("Shift_JIS"), "encoding not reported");
+    // Each page says it in its language, the encoding named in each.
+    let said = |lang: &'static str| {
+        let path = format!("/groups/1/log/{sjis_entry}?lang={lang}");
+        let app = &app;
+        async move {
+            let page = app.get_page(&path).await.html();
+            texts_of(&page, "#deviations li")
+                .into_iter()
+                .find(|t| t.starts_with("encoding-decoded"))
+                .unwrap_or_else(|| panic!("{lang}: no encoding-decoded"))
+        }
+    };
+    let (en, ja, de) = (said("en").await, said("ja").await, said("de").await);
+    assert!(en.contains("Shift_JIS; absim decoded it"), "{en}");
+    assert!(ja.contains("Shift_JIS で符号化されています"), "{ja}");
+    assert!(
+        de.contains("Shift_JIS") && !de.contains("absim decoded it"),
+        "{de}"
+    );
     app.settle().await;
     app.collect_posts();
 }

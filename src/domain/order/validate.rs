@@ -56,13 +56,16 @@ pub fn header_deviations(header: Option<&Header>, group: &Group) -> Vec<Deviatio
         .iter()
         .any(|c| c.identity.trim() == group.identity)
     {
-        out.push(Deviation::new(
-            "from-mismatch",
-            format!(
-                "no From credential names the system login '{}' (the Sender did)",
-                group.identity
-            ),
-        ));
+        out.push(
+            Deviation::new(
+                "from-mismatch",
+                format!(
+                    "no From credential names the system login '{}' (the Sender did)",
+                    group.identity
+                ),
+            )
+            .with("login", &group.identity),
+        );
     }
     if !h.to.credentials.iter().any(|c| {
         c.identity.trim().eq_ignore_ascii_case("Amazon")
@@ -223,10 +226,13 @@ pub(super) fn read_line(
     if let Some(d) = detail
         && d.classification.is_empty()
     {
-        deviations.push(Deviation::new(
-            "no-classification",
-            format!("ItemOut line {line_number} has no Classification (required by the DTD)"),
-        ));
+        deviations.push(
+            Deviation::new(
+                "no-classification",
+                format!("ItemOut line {line_number} has no Classification (required by the DTD)"),
+            )
+            .with("line", line_number),
+        );
     }
     Ok(OrderLine {
         line_number,
@@ -273,7 +279,8 @@ pub(super) fn read_line_number(
                 format!(
                     "ItemOut {position} has no lineNumber; confirmations and ship notices need one, so absim uses {position}"
                 ),
-            ));
+            )
+            .with("position", position));
             Ok(position as u32)
         }
     }
@@ -303,10 +310,13 @@ pub(super) fn read_unit_price(
     deviations: &mut Vec<Deviation>,
 ) -> Result<(Decimal, Text), Rejection> {
     let Some(d) = detail else {
-        deviations.push(Deviation::new(
-            "no-item-detail",
-            format!("ItemOut line {line_number} has no ItemDetail; its price is taken as 0"),
-        ));
+        deviations.push(
+            Deviation::new(
+                "no-item-detail",
+                format!("ItemOut line {line_number} has no ItemDetail; its price is taken as 0"),
+            )
+            .with("line", line_number),
+        );
         return Ok((Decimal::ZERO, Text::from("JPY")));
     };
     let money = &d.unit_price.money;

@@ -1,16 +1,21 @@
 use super::*;
 use crate::i18n::{Lang, note_ids};
 
-/// Every `note!("id"` and `Note::new("id"` in the sources.
-fn ids_in_code() -> std::collections::BTreeSet<String> {
-    fn walk(dir: &std::path::Path, found: &mut std::collections::BTreeSet<String>) {
+/// Every literal id after one of `openers` in the sources: a note's id
+/// after `note!(`, a deviation's code after `Deviation::new(`.
+fn said_in_code(openers: &[&str]) -> std::collections::BTreeSet<String> {
+    fn walk(
+        dir: &std::path::Path,
+        openers: &[&str],
+        found: &mut std::collections::BTreeSet<String>,
+    ) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                walk(&path, found);
+                walk(&path, openers, found);
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
-                for opener in ["note!(", "Note::new("] {
+                for opener in openers {
                     for part in text.split(opener).skip(1) {
                         // The id literal, on the same line or the next.
                         let Some(literal) = part.trim_start().strip_prefix('"') else {
@@ -32,6 +37,7 @@ fn ids_in_code() -> std::collections::BTreeSet<String> {
     let mut found = std::collections::BTreeSet::new();
     walk(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        openers,
         &mut found,
     );
     found
@@ -40,7 +46,7 @@ fn ids_in_code() -> std::collections::BTreeSet<String> {
 #[test]
 fn every_note_the_code_says_is_in_the_catalogue_and_no_other() {
     crate::i18n::check().unwrap();
-    let code = ids_in_code();
+    let code = said_in_code(&["note!(", "Note::new("]);
     let catalogue: std::collections::BTreeSet<String> = note_ids().unwrap().into_iter().collect();
     let missing: Vec<_> = code.difference(&catalogue).collect();
     assert!(
@@ -52,8 +58,27 @@ fn every_note_the_code_says_is_in_the_catalogue_and_no_other() {
     let unused: Vec<_> = catalogue
         .difference(&code)
         .filter(|id| !ja.contains(&format!("{{ {id} }}")))
+        .filter(|id| !id.starts_with("deviation-"))
         .collect();
     assert!(unused.is_empty(), "no code says: {unused:?}");
+}
+
+/// A page says a deviation by its code (`deviation-<code>`): every code
+/// the reader and the domain raise has its message, and no message waits
+/// for a code nobody raises.
+#[test]
+fn every_deviation_code_has_its_message_and_no_other() {
+    let codes: std::collections::BTreeSet<String> = said_in_code(&["Deviation::new("])
+        .into_iter()
+        .map(|code| format!("deviation-{code}"))
+        .collect();
+    let catalogue: std::collections::BTreeSet<String> = note_ids()
+        .unwrap()
+        .into_iter()
+        .filter(|id| id.starts_with("deviation-"))
+        .collect();
+    assert!(codes.len() > 25, "{codes:?}");
+    assert_eq!(codes, catalogue);
 }
 
 #[test]

@@ -208,7 +208,7 @@ struct EntryPage {
     verdict_class: &'static str,
     mark: Option<String>,
     documents: Vec<DocLink>,
-    deviations: Vec<Deviation>,
+    deviations: Vec<super::DeviationRow>,
     mails: Vec<MailRow>,
 }
 
@@ -404,7 +404,7 @@ impl EntryPage {
             verdict_class,
             mark: order.mark.as_ref().map(|m| mark_line(t, m)),
             documents: doc_links(t, group.id, order.no, &documents),
-            deviations: deviations(session, &order),
+            deviations: super::deviation_rows(deviations(session, &order), t.lang),
             mails: mail_rows(t, mails),
             group,
             order,
@@ -431,13 +431,14 @@ fn po_total(order: &Order) -> Decimal {
 }
 
 /// What was read leniently, in the punchout and in the PO.
-fn deviations(session: Option<&Session>, order: &Order) -> Vec<Deviation> {
+fn deviations<'a>(
+    session: Option<&'a Session>,
+    order: &'a Order,
+) -> impl Iterator<Item = &'a Deviation> {
     session
-        .iter()
+        .into_iter()
         .flat_map(|s| s.setup.deviations.iter())
         .chain(&order.deviations)
-        .cloned()
-        .collect()
 }
 
 /// 税金の見積もり in detail: each tax charged, on what, at which rate.

@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use super::scenario_name;
 use crate::AppState;
-use crate::cxml::Deviation;
 use crate::domain::Group;
 use crate::domain::order::{Order, TestResult};
 use crate::domain::scenario::Section;
@@ -164,7 +163,7 @@ pub struct SessionRow {
     pub scenario: String,
     pub returns: usize,
     pub last_items: String,
-    pub deviations: Vec<Deviation>,
+    pub deviations: Vec<super::DeviationRow>,
 }
 
 fn session_rows(state: &AppState, t: &Texts, sessions: &[Session]) -> Vec<SessionRow> {
@@ -180,7 +179,7 @@ fn session_rows(state: &AppState, t: &Texts, sessions: &[Session]) -> Vec<Sessio
                 .last()
                 .map(|r| r.lines.len().to_string())
                 .unwrap_or_else(|| "—".into()),
-            deviations: s.setup.deviations.clone(),
+            deviations: super::deviation_rows(&s.setup.deviations, t.lang),
         })
         .collect()
 }

@@ -14,9 +14,12 @@ pub use log::{log, order_search};
 pub use mail::{mail, outbox};
 pub use scenarios::{scenarios, select_scenario};
 
+use std::borrow::Cow;
+
 use crate::AppState;
+use crate::cxml::Deviation;
 use crate::domain::order::{Mark, TestResult};
-use crate::i18n::Texts;
+use crate::i18n::{Lang, Note, Texts, Value};
 
 /// The name of a scenario id in the page's language.
 pub(super) fn scenario_name(state: &AppState, t: &Texts, id: &str) -> String {
@@ -25,6 +28,41 @@ pub(super) fn scenario_name(state: &AppState, t: &Texts, id: &str) -> String {
         .get(id)
         .map(|s| s.name.get(t.lang_code.as_str()).to_owned())
         .unwrap_or_else(|| id.to_owned())
+}
+
+/// A deviation as a page shows it: its code, and what it says in the
+/// page's language (`deviation-<code>` of `locales/domain/`, the English
+/// message as `$message`); a record without values shows its English.
+pub struct DeviationRow {
+    pub code: String,
+    pub text: String,
+}
+
+pub(super) fn deviation_rows<'d>(
+    deviations: impl IntoIterator<Item = &'d Deviation>,
+    lang: Lang,
+) -> Vec<DeviationRow> {
+    deviations
+        .into_iter()
+        .map(|d| DeviationRow {
+            code: d.code.clone(),
+            text: match &d.values {
+                Some(values) => {
+                    let mut args: Vec<(Cow<'static, str>, Value)> = values
+                        .iter()
+                        .map(|(k, v)| (Cow::Owned(k.clone()), Value::Text(v.clone())))
+                        .collect();
+                    args.push((Cow::Borrowed("message"), Value::Text(d.message.clone())));
+                    Note::Said {
+                        id: Cow::Owned(format!("deviation-{}", d.code)),
+                        args,
+                    }
+                    .render(lang)
+                }
+                None => d.message.clone(),
+            },
+        })
+        .collect()
 }
 
 pub(super) fn mark_line(t: &Texts, mark: &Mark) -> String {
