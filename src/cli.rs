@@ -42,6 +42,9 @@ pub enum Command {
         #[command(subcommand)]
         action: GroupAction,
     },
+    /// Lists a group's scenarios: id, state (selected, unlocked, locked),
+    /// the latest mark, orders, name.
+    Scenarios(ScenariosArgs),
     /// Opens a run: scenario X for group G. Prints the run id and the
     /// steps the purchasing system under test must perform.
     OpenRun(OpenRunArgs),
@@ -166,6 +169,18 @@ pub struct GroupCreateArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct ScenariosArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The group whose scenarios to list.
+    #[arg(long, default_value_t = 1)]
+    pub group: u32,
+    /// Print JSON (the API's list).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct OpenRunArgs {
     #[command(flatten)]
     pub target: TargetArgs,
@@ -177,9 +192,10 @@ pub struct OpenRunArgs {
     /// Seconds the run waits for the system under test.
     #[arg(long, default_value_t = 300)]
     pub timeout: u64,
-    /// The language of steps and sentences: ja or en.
-    #[arg(long, default_value = "ja")]
-    pub lang: String,
+    /// The language of steps and sentences: ja, en, de, fr, it or es
+    /// (default: the group's store's, as its pages speak).
+    #[arg(long)]
+    pub lang: Option<String>,
     /// Print JSON (the API's run).
     #[arg(long)]
     pub json: bool,
@@ -227,9 +243,10 @@ pub struct VerifyArgs {
     /// Seconds to wait for each run's verdict.
     #[arg(long, default_value_t = 300)]
     pub timeout: u64,
-    /// The language of the sentences: ja or en.
-    #[arg(long, default_value = "en")]
-    pub lang: String,
+    /// The language of the sentences of the runs it opens: ja, en, de, fr,
+    /// it or es (default: the group's store's, as with open-run).
+    #[arg(long)]
+    pub lang: Option<String>,
     /// Write a JUnit XML report here (each check a test case).
     #[arg(long)]
     pub junit: Option<PathBuf>,

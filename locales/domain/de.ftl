@@ -3,6 +3,9 @@
 
 ## The PO against its punchout and cart (checks)
 check-po-unlinked = Die Bestellung lässt sich keiner Punchout-Sitzung zuordnen: Bei keiner Position passt die SupplierPartAuxiliaryID zu einem Einkaufswagen.
+check-po-linked = Die Bestellung ist über ihre SupplierPartAuxiliaryID ihrer Punchout-Sitzung zugeordnet.
+check-without-punchout = Nicht prüfbar: Die Bestellung ist keinem Punchout zugeordnet.
+check-line-aux-in-no-cart = Position { $line }: Die SupplierPartAuxiliaryID „{ $aux }“ steht in keinem Einkaufswagen, den absim zurückgegeben hat (übernehmen Sie den Wert aus dem Einkaufswagen unverändert).
 check-punchout-credentials = Die Zugangsdaten des Punchouts waren gültig.
 check-punchout-email = Der Punchout enthielt die E-Mail-Adresse des Nutzers.
 check-punchout-hook = Der Punchout enthielt die Hook-URL.

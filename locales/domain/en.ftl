@@ -3,6 +3,9 @@
 
 ## The PO against its punchout and cart (checks)
 check-po-unlinked = The PO cannot be linked to a punchout session: no line's SupplierPartAuxiliaryID matches a cart.
+check-po-linked = The PO is linked to its punchout session by its SupplierPartAuxiliaryID.
+check-without-punchout = Cannot be checked: the PO is linked to no punchout.
+check-line-aux-in-no-cart = Line { $line }: SupplierPartAuxiliaryID '{ $aux }' is in no cart absim returned (echo the cart's value).
 check-punchout-credentials = The punchout credentials were valid.
 check-punchout-email = The punchout carried the user's e-mail.
 check-punchout-hook = The punchout carried the hook URL.

@@ -3,6 +3,9 @@
 
 ## The PO against its punchout and cart (checks)
 check-po-unlinked = No se puede vincular la orden de compra a ninguna sesión de punchout: ninguna línea tiene un SupplierPartAuxiliaryID que coincida con el de una cesta.
+check-po-linked = La orden de compra está vinculada a su sesión de punchout por su SupplierPartAuxiliaryID.
+check-without-punchout = No se puede comprobar: la orden de compra no está vinculada a ningún punchout.
+check-line-aux-in-no-cart = Línea { $line }: el SupplierPartAuxiliaryID «{ $aux }» no está en ninguna cesta devuelta por absim (devuelva tal cual el valor de la cesta).
 check-punchout-credentials = Las credenciales del punchout eran válidas.
 check-punchout-email = El punchout incluía el correo electrónico del usuario.
 check-punchout-hook = El punchout incluía la URL de retorno (hook URL).

@@ -3,6 +3,9 @@
 
 ## The PO against its punchout and cart (checks)
 check-po-unlinked = Impossible de rattacher le bon de commande à une session punchout : aucun SupplierPartAuxiliaryID de ses lignes ne correspond à un panier.
+check-po-linked = Le bon de commande est rattaché à sa session punchout par son SupplierPartAuxiliaryID.
+check-without-punchout = Vérification impossible : le bon de commande n’est rattaché à aucun punchout.
+check-line-aux-in-no-cart = Ligne { $line } : le SupplierPartAuxiliaryID « { $aux } » ne figure dans aucun panier renvoyé par absim (renvoyez tel quel celui du panier).
 check-punchout-credentials = Les identifiants du punchout étaient valides.
 check-punchout-email = Le punchout transmettait l’adresse e-mail de l’utilisateur.
 check-punchout-hook = Le punchout transmettait l’URL de retour (hook).

@@ -3,6 +3,9 @@
 
 ## The PO against its punchout and cart (checks)
 check-po-unlinked = Impossibile collegare l'ordine d'acquisto a una sessione di punchout: nessuna riga ha un SupplierPartAuxiliaryID che corrisponda a un carrello.
+check-po-linked = L'ordine d'acquisto è collegato alla sua sessione di punchout tramite il SupplierPartAuxiliaryID.
+check-without-punchout = Impossibile verificare: l'ordine d'acquisto non è collegato a nessun punchout.
+check-line-aux-in-no-cart = Riga { $line }: il SupplierPartAuxiliaryID '{ $aux }' non è in nessun carrello restituito da absim (rimandi il valore del carrello così com'è).
 check-punchout-credentials = Le credenziali del punchout erano valide.
 check-punchout-email = Il punchout conteneva l'indirizzo e-mail dell'utente.
 check-punchout-hook = Il punchout conteneva l'Hook URL.

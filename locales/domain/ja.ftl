@@ -3,6 +3,9 @@
 
 ## The PO against its punchout and cart (checks)
 check-po-unlinked = 発注書をパンチアウトセッションに結び付けられません: どの行の SupplierPartAuxiliaryID もカートと一致しません。
+check-po-linked = 発注書は SupplierPartAuxiliaryID でパンチアウトセッションに結び付いています。
+check-without-punchout = 確認できません: 発注書がどのパンチアウトにも結び付いていません。
+check-line-aux-in-no-cart = 行{ $line }: SupplierPartAuxiliaryID「{ $aux }」は absim が返却したどのカートにもありません (カートの値をそのまま返してください)。
 check-punchout-credentials = パンチアウトの認証情報は有効でした。
 check-punchout-email = パンチアウトでメールアドレスを受け取りました。
 check-punchout-hook = パンチアウトでフックURLを受け取りました。

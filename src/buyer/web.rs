@@ -101,12 +101,30 @@ fn html(tpl: &impl Template) -> Response {
     }
 }
 
-fn problem(t: &Texts, status: StatusCode, message: impl std::fmt::Display) -> Response {
-    (status, Html(format!("<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>absim buyer</title><link rel=\"stylesheet\" href=\"/assets/absim.css\"></head><body><main><h1>{}</h1><p class=\"message\">{}</p><p><a href=\"/\">{}</a></p></main></body></html>",
-        t.lang_code,
-        t.error_title,
-        askama::filters::escape(&message.to_string(), askama::filters::Html).map(|s| s.to_string()).unwrap_or_default(),
-        t.back))).into_response()
+#[derive(Template)]
+#[template(path = "buyer/problem.html")]
+struct ProblemPage<'a> {
+    t: &'static Texts,
+    message: &'a str,
+    languages: crate::web::Languages,
+}
+
+/// A page that says what went wrong, in the page's language, with the way
+/// back to the buyer's start.
+fn problem(ctx: &Ctx, status: StatusCode, message: impl std::fmt::Display) -> Response {
+    let message = message.to_string();
+    let mut page = html(&ProblemPage {
+        t: ctx.t,
+        message: &message,
+        languages: ctx.languages.clone(),
+    });
+    *page.status_mut() = status;
+    page
+}
+
+/// Any other address: the buyer's own 404 page, not the browser's.
+async fn unknown_page(ctx: Ctx) -> Response {
+    problem(&ctx, StatusCode::NOT_FOUND, ctx.t.not_found)
 }
 
 async fn home(State(b): State<Buyer>, ctx: Ctx) -> Response {
@@ -133,7 +151,8 @@ struct RegisterForm {
 async fn register(State(b): State<Buyer>, ctx: Ctx, Form(f): Form<RegisterForm>) -> Response {
     let email = f.email.trim();
     if !email.contains('@') {
-        return problem(ctx.t, StatusCode::BAD_REQUEST, format!("'{email}'"));
+        let why = crate::note!("setting-not-email", value = email);
+        return problem(&ctx, StatusCode::BAD_REQUEST, why.render(ctx.t.lang));
     }
     b.0.book.lock().expect("book").email = Some(email.to_owned());
     Redirect::to("/").into_response()
@@ -156,11 +175,11 @@ async fn shop(State(b): State<Buyer>, ctx: Ctx, Form(f): Form<ShopForm>) -> Resp
         book.email.clone()
     };
     let Some(email) = email else {
-        return problem(ctx.t, StatusCode::BAD_REQUEST, ctx.t.buyer_register_first);
+        return problem(&ctx, StatusCode::BAD_REQUEST, ctx.t.buyer_register_first);
     };
     match b.shop(&email).await {
         Ok(start) => Redirect::to(&start).into_response(),
-        Err(e) => problem(ctx.t, StatusCode::BAD_GATEWAY, format!("{e:#}")),
+        Err(e) => problem(&ctx, StatusCode::BAD_GATEWAY, format!("{e:#}")),
     }
 }
 
@@ -182,14 +201,21 @@ async fn hook(State(b): State<Buyer>, ctx: Ctx, body: axum::body::Bytes) -> Resp
             // The new cart, in view: carts are listed newest first.
             Redirect::to(&format!("/#cart-{cart}")).into_response()
         }
-        Err(e) => problem(ctx.t, StatusCode::BAD_REQUEST, format!("{e:#}")),
+        Err(e) => problem(&ctx, StatusCode::BAD_REQUEST, format!("{e:#}")),
     }
 }
 
 async fn pay(State(b): State<Buyer>, ctx: Ctx, Path(cart): Path<usize>) -> Response {
+    if !b.carts().iter().any(|c| c.id == cart) {
+        return problem(&ctx, StatusCode::NOT_FOUND, ctx.t.buyer_cart_unknown);
+    }
     match b.pay(cart).await {
         Ok(order) => Redirect::to(&format!("/orders/{order}")).into_response(),
-        Err(e) => problem(ctx.t, StatusCode::BAD_GATEWAY, format!("{e:#}")),
+        Err(e) => problem(
+            &ctx,
+            StatusCode::BAD_GATEWAY,
+            ctx.t.f(ctx.t.buyer_po_not_sent, format!("{e:#}")),
+        ),
     }
 }
 
@@ -206,7 +232,7 @@ async fn order(State(b): State<Buyer>, ctx: Ctx, Path(id): Path<usize>) -> Respo
             order,
             languages: ctx.languages.clone(),
         }),
-        None => problem(ctx.t, StatusCode::NOT_FOUND, ctx.t.not_found),
+        None => problem(&ctx, StatusCode::NOT_FOUND, ctx.t.not_found),
     }
 }
 
@@ -245,6 +271,7 @@ pub fn app(buyer: Buyer) -> axum::Router {
         .route("/admin", get(admin))
         .route("/cxml/{kind}", post(cxml_in))
         .merge(crate::web::assets::routes())
+        .fallback(unknown_page)
         .with_state(buyer)
 }
 

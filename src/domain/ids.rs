@@ -56,6 +56,16 @@ pub fn session_id(now_ms: i64) -> String {
     out
 }
 
+/// When a session id of [`session_id`]'s shape was made, in ms: a session
+/// the store no longer has can then be told expired rather than unknown.
+pub fn session_created_ms(id: &str) -> Option<i64> {
+    let time = id.get(..8).filter(|_| id.len() == 40)?;
+    time.bytes().try_fold(0i64, |acc, b| {
+        let digit = BASE62.iter().position(|&c| c == b)?;
+        Some(acc * 62 + digit as i64)
+    })
+}
+
 /// A cart reference in the order-number shape; each line's
 /// SupplierPartAuxiliaryID is `<cart>,<line>` as in Amazon's POOMs.
 pub fn cart_reference() -> String {
@@ -71,6 +81,14 @@ pub fn parse_aux_id(aux: &str) -> Option<(&str, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_id_says_when_it_was_made() {
+        let at = 1_765_170_000_123;
+        assert_eq!(session_created_ms(&session_id(at)), Some(at));
+        assert_eq!(session_created_ms("short"), None);
+        assert_eq!(session_created_ms(&"!".repeat(40)), None);
+    }
 
     #[test]
     fn session_ids_sort_by_creation_and_are_unguessable() {

@@ -19,11 +19,23 @@ use crate::cxml::punchout_setup::{EMAIL_PATHS, HOOK_URL_PATH, PunchOutSetupReque
 use crate::cxml::{Credential, Cxml, Deviation, Status, extrinsic};
 use crate::oci::OciLogin;
 
+/// A setup request whose Sender no group recognises: the 401 that says how
+/// close its credentials came, and the group whose system login it carried
+/// (with the wrong password), whose test log shows it.
+#[derive(Debug)]
+pub struct Unrecognized {
+    pub status: Status,
+    pub near: Option<u32>,
+}
+
 /// The group whose system login and password the Sender carries, among
 /// `known`: the groups the store has for the Sender's identities. Or 401,
 /// saying how close the credentials came: a known system login with the
 /// wrong password, or a login no group has.
-pub fn authenticate(sender: &[Credential], known: &[Arc<Group>]) -> Result<Arc<Group>, Status> {
+pub fn authenticate(
+    sender: &[Credential],
+    known: &[Arc<Group>],
+) -> Result<Arc<Group>, Unrecognized> {
     let mut near = None;
     for c in sender {
         let id = c.identity.trim();
@@ -47,11 +59,14 @@ pub fn authenticate(sender: &[Credential], known: &[Arc<Group>]) -> Result<Arc<G
         ),
         (None, None) => "the Sender has no Credential".to_owned(),
     };
-    Err(Status::new(
-        401,
-        "Unauthorized",
-        format!("Invalid or unrecognized sender credentials: {why}"),
-    ))
+    Err(Unrecognized {
+        status: Status::new(
+            401,
+            "Unauthorized",
+            format!("Invalid or unrecognized sender credentials: {why}"),
+        ),
+        near: near.map(|(_, g)| g.id),
+    })
 }
 
 /// Everything about a setup request's arrival that is not in the request.

@@ -54,7 +54,8 @@ pub struct Run {
     pub id: String,
     pub group_id: u32,
     pub scenario: String,
-    /// The language of its steps and sentences: `ja` or `en`.
+    /// The language of its steps and sentences: `ja`, `en`, `de`, `fr`,
+    /// `it` or `es`.
     pub lang: String,
     pub opened_at: DateTime<FixedOffset>,
     /// Unix ms after which the run times out.
@@ -268,7 +269,8 @@ pub struct RunRequest<'a> {
 
 /// A new open run of `scenario` for group `group_id`, or why its request
 /// breaks a rule: a timeout from 1 s to [`MAX_RUN_SECS`] (300 by default),
-/// a quiet time up to an hour (5 s by default), `ja` or `en`.
+/// a quiet time up to an hour (5 s by default), a language the pages speak
+/// (Japanese by default).
 pub fn open(
     id: String,
     group_id: u32,
@@ -287,9 +289,14 @@ pub fn open(
     if quiet > 3600 {
         return Err(format!("quiet_secs {quiet} is over 3600"));
     }
-    let lang = match asked.lang.unwrap_or("ja") {
-        l @ ("ja" | "en") => l.to_owned(),
-        other => return Err(format!("lang '{other}' is neither ja nor en")),
+    let lang = match asked.lang.map(|l| (l, crate::i18n::Lang::parse(l))) {
+        None => "ja".to_owned(),
+        Some((_, Some(lang))) => lang.code().to_owned(),
+        Some((other, None)) => {
+            return Err(format!(
+                "lang '{other}' is not one of ja, en, de, fr, it, es"
+            ));
+        }
     };
     Ok(Run {
         id,
@@ -387,10 +394,10 @@ mod tests {
         });
         assert_eq!(quiet, "quiet_secs 3601 is over 3600");
         let lang = refuse(RunRequest {
-            lang: Some("de"),
+            lang: Some("pt"),
             ..RunRequest::default()
         });
-        assert_eq!(lang, "lang 'de' is neither ja nor en");
+        assert_eq!(lang, "lang 'pt' is not one of ja, en, de, fr, it, es");
     }
 
     #[test]

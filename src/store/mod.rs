@@ -36,9 +36,9 @@ use chrono::{DateTime, FixedOffset};
 
 pub use crate::domain::fault::FaultRecord;
 pub use model::{
-    AttemptResult, ClaimedDelivery, Duplicate, Exchange, GroupError, InsertError, Mail,
-    NewDelivery, OrderFilter, PoolStats, QueueStats, Retained, Retention, RunError, StoreError,
-    StoredBodies, StoredDocument,
+    AttemptResult, ClaimedDelivery, Duplicate, Exchange, GroupError, InsertError, JournalFilter,
+    Mail, NewDelivery, OrderFilter, PoolStats, QueueStats, Retained, Retention, RunError,
+    StoreError, StoredBodies, StoredDocument,
 };
 pub use postgres::SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION;
 pub use sqlite::Durability;
@@ -505,16 +505,13 @@ impl Store {
         })
     }
 
-    /// Journal entries, newest first, filtered by direction, a part of the
-    /// target, and the status.
+    /// Journal entries, newest first, as `filter` narrows them.
     pub async fn journal(
         &self,
-        direction: Option<String>,
-        target: Option<String>,
-        status: Option<u16>,
+        filter: JournalFilter,
         limit: usize,
     ) -> Result<Vec<(i64, Exchange)>, StoreError> {
-        on_engine!(self, e => e.journal(direction, target, status, limit).await)
+        on_engine!(self, e => e.journal(filter, limit).await)
     }
 
     // ---- CI runs ---------------------------------------------------------

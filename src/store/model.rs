@@ -91,6 +91,22 @@ pub enum RunError {
     Store(#[from] StoreError),
 }
 
+/// Which journal entries to read: each field narrows, and the default reads
+/// every entry.
+#[derive(Debug, Clone, Default)]
+pub struct JournalFilter {
+    /// `in` or `out`.
+    pub direction: Option<String>,
+    /// A part of the path or URL.
+    pub target: Option<String>,
+    pub status: Option<u16>,
+    /// Filed under this group (a refused punchout is filed under the group
+    /// whose system login it carried).
+    pub group: Option<u32>,
+    /// Answered with a status of 400 or above.
+    pub refused: bool,
+}
+
 /// Filters of the test log and the order search.
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {

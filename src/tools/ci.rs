@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
-use crate::cli::{GroupAction, GroupCreateArgs, OpenRunArgs, ShopArgs, TargetArgs, VerifyArgs};
+use crate::cli::{
+    GroupAction, GroupCreateArgs, OpenRunArgs, ScenariosArgs, ShopArgs, TargetArgs, VerifyArgs,
+};
 
 /// A running absim's API.
 struct Api {
@@ -132,13 +134,51 @@ async fn create_group(a: GroupCreateArgs) -> anyhow::Result<()> {
 }
 
 /// `absim open-run`.
+/// `absim scenarios`: a group's scenarios, one a line, as the test UI's
+/// scenario page lists them.
+pub async fn scenarios(a: ScenariosArgs) -> anyhow::Result<()> {
+    let list = Api::new(&a.target)?
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/groups/{}/scenarios", a.group),
+            None,
+        )
+        .await?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(());
+    }
+    println!(
+        "{:<28} {:<9} {:<8} {:>6}  name",
+        "id", "state", "mark", "orders"
+    );
+    for s in list.as_array().into_iter().flatten() {
+        let state = if s["selected"] == true {
+            "selected"
+        } else if s["unlocked"] == true {
+            "unlocked"
+        } else {
+            "locked"
+        };
+        println!(
+            "{:<28} {:<9} {:<8} {:>6}  {}",
+            s["id"].as_str().unwrap_or_default(),
+            state,
+            s["mark"].as_str().unwrap_or("-"),
+            s["orders"],
+            s["name_en"].as_str().unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
 pub async fn open_run(a: OpenRunArgs) -> anyhow::Result<()> {
     let run = open(
         &Api::new(&a.target)?,
         a.group,
         &a.scenario,
         a.timeout,
-        &a.lang,
+        a.lang.as_deref(),
     )
     .await?;
     if a.json {
@@ -154,12 +194,16 @@ async fn open(
     group: u32,
     scenario: &str,
     timeout: u64,
-    lang: &str,
+    lang: Option<&str>,
 ) -> anyhow::Result<Value> {
+    let mut asked = json!({ "scenario": scenario, "timeout_secs": timeout });
+    if let Some(lang) = lang {
+        asked["lang"] = json!(lang);
+    }
     api.call(
         reqwest::Method::POST,
         &format!("/api/v1/groups/{group}/runs"),
-        Some(json!({ "scenario": scenario, "timeout_secs": timeout, "lang": lang })),
+        Some(asked),
     )
     .await
 }
@@ -224,12 +268,12 @@ impl Outcome {
 /// `absim verify`: true when every run passed.
 pub async fn verify(a: VerifyArgs) -> anyhow::Result<bool> {
     let api = Api::new(&a.target)?;
-    let outcomes = match &a.run {
-        Some(run) => vec![wait(&api, run, a.timeout, &a.lang).await?],
+    let mut outcomes = match &a.run {
+        Some(run) => vec![wait(&api, run, a.timeout).await?],
         None => run_scenarios(&api, &a).await?,
     };
     if let Some(comment) = &a.mark {
-        mark_decided(&api, &outcomes, comment).await?;
+        mark_decided(&api, &mut outcomes, comment).await?;
     }
     let passed = outcomes.iter().filter(|o| o.passed()).count();
     println!(
@@ -265,13 +309,13 @@ async fn run_scenarios(api: &Api, a: &VerifyArgs) -> anyhow::Result<Vec<Outcome>
     }
     let mut outcomes = Vec::new();
     for scenario in &scenarios {
-        let run = open(api, group, scenario, a.timeout, &a.lang).await?;
+        let run = open(api, group, scenario, a.timeout, a.lang.as_deref()).await?;
         print_opened(&run);
         let id = run["id"].as_str().unwrap_or_default().to_owned();
         if let Some(each) = &a.each {
             run_each(each_command(each, &id, scenario, group, &api.base)).await?;
         }
-        outcomes.push(wait(api, &id, a.timeout, &a.lang).await?);
+        outcomes.push(wait(api, &id, a.timeout).await?);
     }
     Ok(outcomes)
 }
@@ -311,16 +355,18 @@ fn is_decided(run: &Value) -> bool {
     )
 }
 
-/// `--mark`: marks every decided run with the comment.
-async fn mark_decided(api: &Api, outcomes: &[Outcome], comment: &str) -> anyhow::Result<()> {
-    for o in outcomes.iter().filter(|o| is_decided(&o.run)) {
-        let id = o.run["id"].as_str().unwrap_or_default();
-        api.call(
-            reqwest::Method::POST,
-            &format!("/api/v1/runs/{id}/mark"),
-            Some(json!({ "comment": comment })),
-        )
-        .await?;
+/// `--mark`: marks every decided run with the comment, and keeps the run
+/// as the mark left it, so that the reports say it was marked.
+async fn mark_decided(api: &Api, outcomes: &mut [Outcome], comment: &str) -> anyhow::Result<()> {
+    for o in outcomes.iter_mut().filter(|o| is_decided(&o.run)) {
+        let id = o.run["id"].as_str().unwrap_or_default().to_owned();
+        o.run = api
+            .call(
+                reqwest::Method::POST,
+                &format!("/api/v1/runs/{id}/mark"),
+                Some(json!({ "comment": comment })),
+            )
+            .await?;
     }
     Ok(())
 }
@@ -350,7 +396,7 @@ fn report(base: &str, outcomes: &[Outcome]) -> Value {
 /// Waits for a run's verdict, printing each check as it is decided. A run
 /// still open after `timeout` seconds (plus a little, since absim decides
 /// at its own deadline) is reported with its pending checks failed.
-async fn wait(api: &Api, id: &str, timeout: u64, lang: &str) -> anyhow::Result<Outcome> {
+async fn wait(api: &Api, id: &str, timeout: u64) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let give_up = started + Duration::from_secs(timeout + 10);
     let mut shown: BTreeMap<String, String> = BTreeMap::new();
@@ -367,10 +413,8 @@ async fn wait(api: &Api, id: &str, timeout: u64, lang: &str) -> anyhow::Result<O
                 continue;
             }
             shown.insert(name.to_owned(), outcome.to_owned());
-            let sentence = c[lang]
-                .as_str()
-                .or(c["sentence"].as_str())
-                .unwrap_or_default();
+            // In the run's own language.
+            let sentence = c["sentence"].as_str().unwrap_or_default();
             println!("  {} {name}: {sentence}", outcome.to_uppercase());
         }
         if run["state"] != "open" {

@@ -30,6 +30,7 @@ pub async fn execute(
         Command::Run(args) => suite::run_command(args).await?,
         Command::Buyer(b) => demo::buyer_command(b, shutdown).await.map(|()| true)?,
         Command::Group { action } => ci::group(action).await.map(|()| true)?,
+        Command::Scenarios(args) => ci::scenarios(args).await.map(|()| true)?,
         Command::OpenRun(args) => ci::open_run(args).await.map(|()| true)?,
         Command::Shop(args) => ci::shop(args).await.map(|()| true)?,
         Command::Verify(args) => ci::verify(args).await?,

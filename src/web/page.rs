@@ -133,6 +133,10 @@ pub struct Message {
     pub text: &'static str,
     /// An error (the action was not done) rather than a confirmation.
     pub error: bool,
+    /// Said beside what it is about (the mark's form, the scenario just
+    /// selected) rather than at the top, where the page the redirect
+    /// scrolls to would leave it unseen (on a phone, above the screen).
+    pub beside: bool,
 }
 
 impl Message {
@@ -152,6 +156,7 @@ impl Message {
         Some(Message {
             text: text.as_str(),
             error,
+            beside: matches!(key, "mark-missing" | "selected"),
         })
     }
 }

@@ -53,15 +53,16 @@ async fn take_in(state: &AppState, token: &str, body: &Bytes) -> CxmlResult {
 }
 
 /// 404 for a PO Request URL no group has, naming a near miss: a token that
-/// starts like a group's (a cut copy).
+/// starts like a group's (a cut copy), whose test log then shows it.
 async fn unknown_token(state: &AppState, token: &str) -> CxmlError {
     let groups = match state.store.groups().await {
         Ok(groups) => groups,
         Err(e) => return e.into(),
     };
-    let near = groups
+    let near_group = groups
         .iter()
-        .find(|g| common_prefix(&g.po_token, token) >= 8)
+        .find(|g| common_prefix(&g.po_token, token) >= 8);
+    let near = near_group
         .map(|g| {
             format!(
                 " (it starts like group {}'s, {}: check that it was copied whole)",
@@ -69,13 +70,17 @@ async fn unknown_token(state: &AppState, token: &str) -> CxmlError {
             )
         })
         .unwrap_or_default();
-    CxmlError::refused(Status::new(
+    let refused = CxmlError::refused(Status::new(
         404,
         "Not Found",
         format!(
             "no group has this PO Request URL{near}; copy the PO Request URL (c) from the purchasing system settings"
         ),
-    ))
+    ));
+    match near_group {
+        Some(g) => refused.of_group(g.id),
+        None => refused,
+    }
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {

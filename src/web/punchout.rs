@@ -76,5 +76,11 @@ async fn sender_group(
             known.push(g);
         }
     }
-    punchout::authenticate(sender, &known).map_err(CxmlError::refused)
+    punchout::authenticate(sender, &known).map_err(|u| {
+        let refused = CxmlError::refused(u.status);
+        match u.near {
+            Some(group) => refused.of_group(group),
+            None => refused,
+        }
+    })
 }

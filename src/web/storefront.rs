@@ -73,20 +73,25 @@ pub(super) async fn load(
     ctx: &Ctx,
     sid: &str,
 ) -> Result<(Arc<Session>, Arc<Group>), PageError> {
-    let session = state
+    let now = state.clock.now_ms();
+    let lifetime = state.settings.session_lifetime.as_millis() as i64;
+    let expired = || PageError::new(ctx.t, StatusCode::GONE, ctx.t.session_expired);
+    let Some(session) = state
         .store
         .session(sid)
         .await
         .map_err(|e| PageError::internal(ctx.t, &e))?
-        .ok_or_else(|| PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown))?;
-    let now = state.clock.now_ms();
+    else {
+        // One the store forgot after it expired is told so; its id says
+        // when it was made.
+        return Err(match crate::domain::ids::session_created_ms(sid) {
+            Some(made) if now - made > lifetime && made <= now => expired(),
+            _ => PageError::new(ctx.t, StatusCode::NOT_FOUND, ctx.t.session_unknown),
+        });
+    };
     let idle_ms = now - session.touched_at_ms;
-    if idle_ms > state.settings.session_lifetime.as_millis() as i64 {
-        return Err(PageError::new(
-            ctx.t,
-            StatusCode::GONE,
-            ctx.t.session_expired,
-        ));
+    if idle_ms > lifetime {
+        return Err(expired());
     }
     // Browsing is activity too; recorded at most once a minute so that
     // page views do not each cost a write.

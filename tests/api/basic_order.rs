@@ -373,6 +373,14 @@ impl BasicOrder {
         // setup request, setup response, POOM, PO, PO response, confirmation,
         // its answer, ship notice, its answer: each with view and download.
         assert_eq!(hrefs.len(), 18, "{hrefs:?}");
+        // What absim received and what it sent, each labelled so (the
+        // label a phone shows before the time).
+        let labels: Vec<String> = entry
+            .select(&Selector::parse("#documents td[data-label]").unwrap())
+            .filter_map(|td| td.value().attr("data-label").map(str::to_owned))
+            .collect();
+        assert_eq!(labels[3], "受け取り済み", "the PO: {labels:?}");
+        assert_eq!(labels[5], "送信済み", "the confirmation: {labels:?}");
         let poom_view = self.app.get_page(&hrefs[4]).await;
         assert!(poom_view.content_type.starts_with("text/html"));
         let poom_html = poom_view.html();

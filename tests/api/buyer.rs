@@ -329,3 +329,44 @@ fn figure(amount: &str) -> String {
         .filter(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | ','))
         .collect()
 }
+
+/// The buyer's own pages answer what the browser would otherwise show
+/// itself: an unknown address, an order or a cart that does not exist,
+/// each a page of the buyer's, fit for a phone, in the page's language.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_buyers_errors_are_its_own_pages_in_the_pages_language() {
+    let app = spawn_app().await;
+    let (_buyer, base) = start_buyer(&app).await;
+    let get = |path: &str, lang: &str| {
+        let url = format!("{base}{path}?lang={lang}");
+        let app = &app;
+        async move { app.get_page(&url).await }
+    };
+    for (path, lang) in [("/no/such/page", "ja"), ("/orders/999", "de")] {
+        let r = get(path, lang).await;
+        assert_eq!(r.status, 404, "{path}");
+        let page = r.html();
+        assert_eq!(attr_of(&page, "html", "lang"), lang);
+        assert!(
+            attr_of(&page, "meta[name=viewport]", "content").contains("width=device-width"),
+            "{path}"
+        );
+        assert_eq!(
+            text_of(&page, "h1"),
+            absim::i18n::Lang::parse(lang)
+                .unwrap()
+                .texts()
+                .error_title
+                .as_str()
+        );
+    }
+    let r = app
+        .http
+        .post(format!("{base}/carts/42/pay?lang=ja"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("このカートはありません"), "{body}");
+}

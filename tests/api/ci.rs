@@ -248,7 +248,8 @@ async fn the_basic_order_of_a_well_behaved_system_passes_with_every_check_a_pass
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("PASS PO lines match the cart"), "{out}");
     let cases = junit_cases(&std::fs::read_to_string(&junit).unwrap());
-    assert!(cases.len() >= 10, "{cases:?}");
+    let names: Vec<&str> = cases.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, linked_po_case_names(), "{cases:?}");
     assert!(cases.iter().all(|(_, f)| f.is_none()), "{cases:?}");
     for name in [
         "punchout",
@@ -261,6 +262,8 @@ async fn the_basic_order_of_a_well_behaved_system_passes_with_every_check_a_pass
     }
     let json: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(json["passed"], true);
+    // The report is written after the marks, and says so.
+    assert_eq!(json["runs"][0]["marked"], "CI build 42", "{json}");
     // The people looking at the UI see the same verdict.
     let no = json["runs"][0]["orders"][0].as_u64().unwrap();
     let entry = app
@@ -303,17 +306,43 @@ async fn a_system_that_drops_the_aux_id_fails_naming_the_line() {
     .await;
     assert_eq!(code, 1, "{out}");
     let cases = junit_cases(&std::fs::read_to_string(&junit).unwrap());
-    let failed: Vec<_> = cases.iter().filter(|(_, f)| f.is_some()).collect();
-    assert_eq!(failed.len(), 1, "{cases:?}");
-    let (name, message) = failed[0];
-    assert_eq!(name, "PO linked to its punchout");
-    assert!(
-        message
-            .as_deref()
-            .unwrap()
-            .contains("SupplierPartAuxiliaryID"),
-        "{cases:?}"
+    // The report keeps the test cases of a linked PO's: the punchout's
+    // checks fail with the reason, and the lines' check says what to fix.
+    let names: Vec<&str> = cases.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, linked_po_case_names(), "{cases:?}");
+    let failure = |name: &str| {
+        cases
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, f)| f.clone())
+            .unwrap_or_else(|| panic!("{name} did not fail: {cases:?}"))
+    };
+    assert!(failure("PO linked to its punchout").contains("SupplierPartAuxiliaryID"));
+    assert!(failure("punchout credentials").contains("linked to no punchout"));
+    assert_eq!(
+        failure("PO lines match the cart"),
+        "Line 1: no SupplierPartAuxiliaryID (echo the cart's value)."
     );
+}
+
+/// The JUnit test case names of a run whose PO is linked to its punchout
+/// and passes, in their order.
+fn linked_po_case_names() -> [&'static str; 13] {
+    [
+        "punchout",
+        "cart returned",
+        "PO",
+        "PO linked to its punchout",
+        "punchout credentials",
+        "punchout e-mail",
+        "punchout hook URL",
+        "PO lines match the cart",
+        "PO Total",
+        "orderID unique",
+        "ShipTo and BillTo",
+        "confirmation",
+        "ship notice 1",
+    ]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -603,4 +632,25 @@ async fn a_delivery_the_buyer_never_acknowledges_is_named_at_the_timeout() {
         text.contains("Not within 2 s: The buyer has not acknowledged the ConfirmationRequest yet (attempt 1: HTTP 500"),
         "{text}"
     );
+}
+
+/// `absim scenarios` lists a group's scenarios with their state, as the
+/// scenario page does.
+#[tokio::test]
+async fn the_scenarios_command_lists_each_with_its_state() {
+    let app = spawn_app().await;
+    let (code, out) = absim_cli(&app, &["scenarios", "--group", "1"]).await;
+    assert_eq!(code, 0, "{out}");
+    let line = |id: &str| {
+        out.lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("no {id}: {out}"))
+            .to_owned()
+    };
+    assert!(line("basic").contains(" selected "), "{out}");
+    assert!(line("checkout-multi-line").contains(" locked "), "{out}");
+    let (code, json) = absim_cli(&app, &["scenarios", "--json"]).await;
+    assert_eq!(code, 0, "{json}");
+    let list: Value = serde_json::from_str(&json).unwrap();
+    assert!(list.as_array().unwrap().len() > 10);
 }

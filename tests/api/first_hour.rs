@@ -286,3 +286,52 @@ async fn refusals_faults_and_rule_messages_speak_the_pages_language() {
         "{en_error}"
     );
 }
+
+/// The commonest first-day failure, a punchout with the wrong password, and
+/// a PO sent to a URL cut short, show in the group's test log with absim's
+/// answer (which group, which value, what to fix); a stranger's punchout
+/// belongs to no group and shows in none.
+#[tokio::test]
+async fn a_refused_punchout_and_a_cut_po_url_show_in_the_groups_log() {
+    let app = spawn_app().await;
+    let log = app.get_page("/groups/1/log").await.html();
+    assert!(texts_of(&log, "#refused").is_empty(), "nothing refused yet");
+
+    let hook = app.receiver.url("/hook");
+    let wrong = app
+        .post_punchout_setup(&setup_request(IDENTITY, "wrong-password-1", &hook))
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.body);
+    let stranger = app
+        .post_punchout_setup(&setup_request("NobodysLogin", "x1", &hook))
+        .await;
+    assert_eq!(stranger.status, 401);
+    let po_url = app.po_url().await;
+    let cut = &po_url[..po_url.len() - 3];
+    let po = order_request("cut@b", "PO-CUT", "new", true, &[DESK_LINE]);
+    assert_eq!(app.post_xml(cut, &po).await.status, 404);
+
+    let log = app.get_page("/groups/1/log").await.html();
+    let refused = texts_of(&log, "#refused li");
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].starts_with("404") && refused[0].contains("copied whole"),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].starts_with("401")
+            && refused[1].contains(&format!("'{IDENTITY}' is the system login of group 1")),
+        "{refused:?}"
+    );
+    assert!(!refused.iter().any(|r| r.contains("NobodysLogin")));
+    assert_eq!(text_of(&log, "#refused h2"), "拒否した要求");
+    // The JSON API files them the same way.
+    let journal = app.journal("?group=1&direction=in").await;
+    let statuses: Vec<u64> = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["status"].as_u64())
+        .collect();
+    assert_eq!(statuses, [404, 401], "{journal}");
+}

@@ -456,3 +456,38 @@ async fn the_openapi_document_parses_and_lists_every_route() {
     let group = &spec.paths.as_ref().unwrap()["/api/v1/groups/{gid}"];
     assert!(group.get.is_some() && group.patch.is_some());
 }
+
+/// JSON Schema counts 60.0 an integer, and schema-driven clients send it
+/// so: absim takes it; 60.5 is refused naming the field.
+#[tokio::test]
+async fn integers_written_with_a_zero_fraction_are_taken_and_fractions_refused_by_name() {
+    let app = spawn_app().await;
+    let (status, run) = send(
+        &app,
+        "POST",
+        "/api/v1/groups/1/runs",
+        json!({"scenario": "basic", "timeout_secs": 60.0, "quiet_secs": 5.0}),
+    )
+    .await;
+    assert_eq!(status, 201, "{run}");
+    let (status, g) = send(
+        &app,
+        "PATCH",
+        "/api/v1/groups/1",
+        json!({"faults": {"kind": "http503", "remaining": 2.0, "delay_ms": 0.0, "timeout_secs": 60.0}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{g}");
+    assert_eq!(g["faults"]["remaining"], 2);
+    let (status, e) = send(
+        &app,
+        "PATCH",
+        "/api/v1/groups/1",
+        json!({"faults": {"kind": "http503", "remaining": 2.5, "delay_ms": 0, "timeout_secs": 60}}),
+    )
+    .await;
+    assert_eq!(status, 400, "{e}");
+    let message = e["message"].as_str().unwrap();
+    assert!(message.starts_with("faults.remaining: "), "{message}");
+    assert!(message.contains("2.5"), "{message}");
+}

@@ -47,6 +47,18 @@ async fn an_idle_session_expires_and_its_start_page_says_so() {
     assert!(message.contains("期限切れ"), "{message}");
     let r = app.get_page_lang(&path, "en").await;
     assert!(text_of(&r.html(), ".message").contains("expired"));
+    // The page says once what to do next.
+    let page = text_of(&r.html(), "main");
+    assert_eq!(page.matches("unch out again").count(), 1, "{page}");
+
+    // A session the store has forgotten since it expired is told expired
+    // too (its id says when it was made); an id of no session, unknown.
+    let forgotten = absim::domain::ids::session_id(1_700_000_000_000);
+    let r = app.get_page_lang(&format!("/s/{forgotten}"), "en").await;
+    assert_eq!(r.status, 410);
+    let r = app.get_page_lang("/s/not-a-session", "en").await;
+    assert_eq!(r.status, 404);
+    assert!(text_of(&r.html(), ".message").contains("copied whole"));
 }
 
 #[tokio::test]

@@ -133,6 +133,9 @@ async fn every_page_fits_a_phone_and_a_desktop_in_every_language() {
     let mut app = spawn_app().await;
     let (_buyer, buyer_base, no) = an_order_through_the_buyer(&mut app).await;
     let sid = a_cart_of_two_lines(&mut app).await;
+    // A punchout with the wrong password: the log shows it.
+    let wrong = setup_request(IDENTITY, "wrong-password-1", &app.receiver.url("/hook"));
+    assert_eq!(app.post_punchout_setup(&wrong).await.status, 401);
     let pages = pages_to_measure(&app, &sid, no, &buyer_base);
     let mut problems = Vec::new();
     for viewport in VIEWPORTS {
@@ -223,7 +226,7 @@ fn pages_to_measure(app: &TestApp, sid: &str, no: u64, buyer_base: &str) -> Vec<
         Page {
             name: "log".into(),
             url: format!("{}/groups/1/log", app.base),
-            controls: &["h1", "#log-rows"],
+            controls: &["h1", "#refused .answer", "#log-rows"],
             buttons: &["form.filters button"],
         },
         Page {
@@ -453,4 +456,68 @@ fn store_pages(app: &TestApp, code: &str, sid: &str, no: u64) -> Vec<Page> {
             &["#start-testing"],
         ),
     ]
+}
+
+/// Where an action's redirect scrolls on a phone, the message about it is
+/// on the screen: 保存する without 成功 or 失敗 says so beside the form, and
+/// このシナリオを選択 confirms beside the scenario.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_shows_where_the_redirect_scrolls_on_a_phone() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let mut app = spawn_app().await;
+    let (_buyer, _base, no) = an_order_through_the_buyer(&mut app).await;
+    browser.set_window_size(390, 844).await.unwrap();
+    const ON_SCREEN: &str = r#"
+const m = document.querySelector('#message');
+if (!m) return 'no #message';
+const r = m.getBoundingClientRect();
+return (r.top >= 0 && r.bottom <= window.innerHeight) ? 'on screen' : `at ${Math.round(r.top)}..${Math.round(r.bottom)} of ${window.innerHeight}`;
+"#;
+    // Each page, and the button a person presses on it.
+    let actions = [
+        (
+            format!("/groups/1/log/{no}"),
+            "#mark-form button[type=submit]",
+        ),
+        (
+            "/groups/1/tests".to_owned(),
+            "form[action$='/scenarios/checkout-multi-line/select'] button",
+        ),
+    ];
+    let mut seen = Vec::new();
+    for (page, button) in actions {
+        if page.ends_with("/tests") {
+            // The checkout tests open once the basic order is marked 成功.
+            let mark = format!("/groups/1/log/{no}/mark");
+            app.post_form(&mark, &[("result", "success")]).await;
+        }
+        browser.goto(&format!("{}{page}", app.base)).await.unwrap();
+        browser.click(button).await;
+        crate::helpers::eventually(
+            "the redirect",
+            std::time::Duration::from_secs(10),
+            async || {
+                let url = browser.current_url().await.unwrap().to_string();
+                if url.contains("done=") {
+                    Ok(url)
+                } else {
+                    Err(format!("it stayed at {url}"))
+                }
+            },
+        )
+        .await;
+        let place = browser.execute(ON_SCREEN, vec![]).await.unwrap();
+        browser
+            .shot(&format!("message-beside-{}", seen.len()))
+            .await;
+        seen.push(format!("{page}: {}", place.as_str().unwrap_or_default()));
+    }
+    browser.quit().await;
+    assert!(
+        seen.iter().all(|s| s.ends_with("on screen")),
+        "{}",
+        seen.join("\n")
+    );
 }

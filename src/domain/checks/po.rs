@@ -15,14 +15,25 @@ use crate::note;
 /// report keeps them as one test case.
 const LINES_MATCH: &str = "PO lines match the cart";
 
+const LINKED: &str = "PO linked to its punchout";
+
+/// The checks of the punchout a PO comes from. A PO linked to none still
+/// has each of them, failed with the reason, so that a CI report keeps the
+/// same test cases whatever happened.
 pub(super) fn check_setup(e: &Evidence, checks: &mut Vec<Check>) {
+    const OF_THE_PUNCHOUT: [&str; 3] = [
+        "punchout credentials",
+        "punchout e-mail",
+        "punchout hook URL",
+    ];
     let Some(s) = e.session else {
-        checks.push(Check::fail(
-            "PO linked to its punchout",
-            note!("check-po-unlinked"),
-        ));
+        checks.push(Check::fail(LINKED, note!("check-po-unlinked")));
+        for name in OF_THE_PUNCHOUT {
+            checks.push(Check::fail(name, note!("check-without-punchout")));
+        }
         return;
     };
+    checks.push(Check::pass(LINKED, note!("check-po-linked")));
     checks.push(Check::pass_if(
         "punchout credentials",
         s.setup.credentials_valid,
@@ -41,10 +52,22 @@ pub(super) fn check_setup(e: &Evidence, checks: &mut Vec<Check>) {
 }
 
 pub(super) fn check_lines(e: &Evidence, checks: &mut Vec<Check>) {
+    if e.session.is_none() {
+        // No cart to hold the lines to: what each line lacks, said directly.
+        checks.extend(e.order.lines.iter().map(|l| {
+            let n = l.line_number;
+            Check::fail(
+                LINES_MATCH,
+                match &l.aux_id {
+                    None => note!("check-line-aux-missing", line = n),
+                    Some(aux) => note!("check-line-aux-in-no-cart", line = n, aux = aux),
+                },
+            )
+        }));
+        return;
+    }
     let Some(cart) = last_cart(e) else {
-        if e.session.is_some() {
-            checks.push(Check::fail(LINES_MATCH, note!("check-po-before-cart")));
-        }
+        checks.push(Check::fail(LINES_MATCH, note!("check-po-before-cart")));
         return;
     };
     let before = checks.len();

@@ -38,6 +38,19 @@ pub enum DocKind {
 }
 
 impl DocKind {
+    /// Whether absim wrote it (its answers, the cart it returned, the
+    /// documents it sent), rather than received it from the buyer.
+    pub fn sent_by_absim(self) -> bool {
+        !matches!(
+            self,
+            DocKind::SetupRequest
+                | DocKind::OrderRequest
+                | DocKind::ConfirmationAnswer
+                | DocKind::ShipNoticeAnswer
+                | DocKind::InvoiceAnswer
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         self.file_stem()
     }

@@ -51,6 +51,9 @@ fn the_sender_authenticates_as_the_group_whose_login_and_password_it_carries() {
 fn a_known_login_with_the_wrong_password_is_named_as_a_near_miss() {
     let known = [group(3, "Buyer01", "secret01")];
     let refused = authenticate(&[credential("Buyer01", Some("wrong"))], &known).unwrap_err();
+    // Filed under the group whose login it carried: its test log shows it.
+    assert_eq!(refused.near, Some(3));
+    let refused = refused.status;
     assert_eq!(refused.code, 401);
     assert!(
         refused
@@ -69,12 +72,14 @@ fn a_known_login_with_the_wrong_password_is_named_as_a_near_miss() {
 #[test]
 fn an_unknown_login_and_an_empty_sender_say_which_they_are() {
     let unknown = authenticate(&[credential("Stranger", Some("s"))], &[]).unwrap_err();
+    assert_eq!(unknown.near, None);
+    let unknown = unknown.status;
     assert!(
         unknown
             .message
             .contains("no group has the system login (Sender Identity) 'Stranger'")
     );
-    let empty = authenticate(&[], &[]).unwrap_err();
+    let empty = authenticate(&[], &[]).unwrap_err().status;
     assert!(empty.message.ends_with("the Sender has no Credential"));
 }
 

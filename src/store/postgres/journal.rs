@@ -9,7 +9,7 @@ use deadpool_postgres::{GenericClient, Pool};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Postgres, execute, query};
-use crate::store::model::{Exchange, StoreError};
+use crate::store::model::{Exchange, JournalFilter, StoreError};
 use crate::store::rows::{parse_time, time_text};
 
 /// Entries inserted in one transaction at most.
@@ -149,11 +149,16 @@ impl Postgres {
 
     pub async fn journal(
         &self,
-        direction: Option<String>,
-        target: Option<String>,
-        status: Option<u16>,
+        filter: JournalFilter,
         limit: usize,
     ) -> Result<Vec<(i64, Exchange)>, StoreError> {
+        let JournalFilter {
+            direction,
+            target,
+            status,
+            group,
+            refused,
+        } = filter;
         self.journal.flush().await?;
         let c = self.client().await?;
         let rows = query(
@@ -164,9 +169,17 @@ impl Postgres {
              LEFT JOIN documents rq ON rq.id = j.request_doc
              LEFT JOIN documents rs ON rs.id = j.response_doc
              WHERE ($1::text IS NULL OR j.direction = $1) AND ($2::text IS NULL OR strpos(j.target, $2) > 0)
-               AND ($3::integer IS NULL OR j.status = $3)
+               AND ($3::integer IS NULL OR j.status = $3) AND ($5::bigint IS NULL OR j.group_id = $5)
+               AND (NOT $6 OR j.status >= 400)
              ORDER BY j.id DESC LIMIT $4",
-            &[&direction, &target, &status.map(i32::from), &(limit as i64)],
+            &[
+                &direction,
+                &target,
+                &status.map(i32::from),
+                &(limit as i64),
+                &group.map(i64::from),
+                &refused,
+            ],
         )
         .await?;
         rows.iter()

@@ -5,7 +5,7 @@ use chrono::DateTime;
 use rusqlite::params;
 
 use super::{Sqlite, insert_exchange};
-use crate::store::model::{Exchange, StoreError};
+use crate::store::model::{Exchange, JournalFilter, StoreError};
 use crate::store::rows::parse_time;
 
 impl Sqlite {
@@ -16,11 +16,16 @@ impl Sqlite {
 
     pub async fn journal(
         &self,
-        direction: Option<String>,
-        target: Option<String>,
-        status: Option<u16>,
+        filter: JournalFilter,
         limit: usize,
     ) -> Result<Vec<(i64, Exchange)>, StoreError> {
+        let JournalFilter {
+            direction,
+            target,
+            status,
+            group,
+            refused,
+        } = filter;
         self.db.flush().await?;
         self.db
             .read(move |c| {
@@ -32,10 +37,12 @@ impl Sqlite {
                      LEFT JOIN documents rq ON rq.id = j.request_doc
                      LEFT JOIN documents rs ON rs.id = j.response_doc
                      WHERE (?1 IS NULL OR j.direction = ?1) AND (?2 IS NULL OR instr(j.target, ?2) > 0)
-                       AND (?3 IS NULL OR j.status = ?3)
+                       AND (?3 IS NULL OR j.status = ?3) AND (?5 IS NULL OR j.group_id = ?5)
+                       AND (?6 = 0 OR j.status >= 400)
                      ORDER BY j.id DESC LIMIT ?4",
                 )?;
-                let rows = stmt.query_map(params![direction, target, status, limit as i64], |r| {
+                let args = params![direction, target, status, limit as i64, group, refused];
+                let rows = stmt.query_map(args, |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, String>(1)?,

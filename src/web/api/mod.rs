@@ -79,24 +79,56 @@ pub struct Json<T>(pub T);
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
-        axum::Json::<T>::from_request(req, state)
+        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state)
             .await
-            .map(|axum::Json(v)| Json(v))
-            .map_err(|e: JsonRejection| match e.status() {
-                StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    "send the body as JSON with Content-Type: application/json",
-                ),
-                StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    "the body is larger than --max-body-bytes",
-                ),
-                // A syntax error (400) or a value of the wrong shape (422):
-                // both are a bad request here.
-                _ => ApiError::bad_request(e.body_text()),
+            .map_err(json_rejection)?;
+        whole_numbers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(Json)
+            .map_err(|e| {
+                // The field that broke, where it is not the body as a whole.
+                match e.path().to_string().as_str() {
+                    "." => ApiError::bad_request(e.inner().to_string()),
+                    path => ApiError::bad_request(format!("{path}: {}", e.inner())),
+                }
             })
+    }
+}
+
+/// JSON Schema counts `91.0` an integer: schema-driven clients send it so.
+/// Numbers with a zero fraction become integers before the body meets its
+/// type; `91.5` stays, and an integer field refuses it by name.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+/// A body absim could not take as JSON: the wrong type, too large, not JSON.
+fn json_rejection(e: JsonRejection) -> ApiError {
+    match e.status() {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as JSON with Content-Type: application/json",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the body is larger than --max-body-bytes",
+        ),
+        // A syntax error (400) or a value of the wrong shape (422): both
+        // are a bad request here.
+        _ => ApiError::bad_request(e.body_text()),
     }
 }
 

@@ -32,7 +32,8 @@ pub struct RunInput {
     /// Seconds the run waits for the purchasing system (default 300).
     #[schema(minimum = 1, maximum = 86400)]
     pub timeout_secs: Option<u64>,
-    /// The language of the steps and sentences: ja (default) or en.
+    /// The language of the steps and sentences: ja, en, de, fr, it or es
+    /// (default: the group's store's, ja for Japan).
     pub lang: Option<String>,
     /// Seconds no PO may arrive after an empty cart (default 5).
     #[schema(minimum = 0, maximum = 3600)]
@@ -213,10 +214,14 @@ pub async fn open_run(
             input.scenario
         ))
     })?;
+    // Unless asked, a run speaks the group's store's language, as its
+    // pages do.
+    let group = group_of(&state, gid).await?;
+    let store_lang = Lang::of_store(&state.market(&group).language).code();
     let asked = RunRequest {
         timeout_secs: input.timeout_secs,
         quiet_secs: input.quiet_secs,
-        lang: input.lang.as_deref(),
+        lang: Some(input.lang.as_deref().unwrap_or(store_lang)),
     };
     let now_ms = state.clock.now_ms();
     let id = format!(

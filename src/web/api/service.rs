@@ -82,6 +82,10 @@ pub struct JournalQuery {
     #[serde(default, deserialize_with = "empty_as_none")]
     #[param(maximum = 65535)]
     pub status: Option<u16>,
+    /// Only the exchanges filed under this group (empty: any). A refused
+    /// punchout is filed under the group whose system login it carried.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub group: Option<u32>,
     /// At most this many (default 50; more than 500 counts as 500; empty:
     /// the default).
     #[serde(default, deserialize_with = "empty_as_none")]
@@ -124,9 +128,13 @@ pub async fn journal(
     let rows = state
         .store
         .journal(
-            q.direction,
-            q.target,
-            q.status,
+            crate::store::JournalFilter {
+                direction: q.direction,
+                target: q.target,
+                status: q.status,
+                group: q.group,
+                refused: false,
+            },
             q.limit.unwrap_or(50).min(500),
         )
         .await?;

@@ -116,6 +116,8 @@ fn delivery_view(
 
 pub struct DocLink {
     pub label: &'static str,
+    /// 送信済み for what absim sent, 受け取り済み for what it received.
+    pub direction: &'static str,
     pub at: String,
     pub href: String,
 }
@@ -595,6 +597,11 @@ pub(super) fn doc_links(
     docs.iter()
         .map(|d| DocLink {
             label: doc_label(t, d.kind),
+            direction: if d.kind.sent_by_absim() {
+                t.sent.as_str()
+            } else {
+                t.received.as_str()
+            },
             at: show_time(&d.at),
             href: format!("/groups/{gid}/log/{no}/docs/{}", d.id),
         })

@@ -13,7 +13,7 @@ use crate::domain::order::{Order, TestResult};
 use crate::domain::scenario::Section;
 use crate::domain::session::Session;
 use crate::i18n::Texts;
-use crate::store::{FaultRecord, OrderFilter};
+use crate::store::{FaultRecord, OrderFilter, StoreError};
 use crate::web::settings::group_or_404;
 use crate::web::{Chrome, Ctx, PageError, PagePath, PageQuery, render, show_time};
 
@@ -156,6 +156,42 @@ fn fault_rows(t: &'static Texts, faults: &[FaultRecord]) -> Vec<FaultRow> {
         .collect()
 }
 
+/// A request absim refused, filed under the group: a punchout with the
+/// group's system login and a wrong password, a PO to its URL (or one cut
+/// short) that could not be taken.
+pub struct RefusedRow {
+    pub at: String,
+    /// What was asked: the path, as the journal has it.
+    pub target: String,
+    pub status: String,
+    /// absim's answer, as the buyer received it.
+    pub answer: String,
+}
+
+/// Most refused requests the log lists.
+const REFUSED_ROWS: usize = 10;
+
+async fn refused_rows(state: &AppState, gid: u32) -> Result<Vec<RefusedRow>, StoreError> {
+    let filter = crate::store::JournalFilter {
+        direction: Some("in".into()),
+        group: Some(gid),
+        refused: true,
+        ..Default::default()
+    };
+    Ok(state
+        .store
+        .journal(filter, REFUSED_ROWS)
+        .await?
+        .into_iter()
+        .map(|(_, e)| RefusedRow {
+            at: show_time(&e.at),
+            status: e.status.map(|s| s.to_string()).unwrap_or_default(),
+            answer: e.note.unwrap_or_default(),
+            target: e.target,
+        })
+        .collect())
+}
+
 /// A punchout session as the log lists it.
 pub struct SessionRow {
     pub at: String,
@@ -200,6 +236,7 @@ struct LogPage {
     scenarios: Vec<(String, String)>,
     faults: Vec<FaultRow>,
     sessions: Vec<SessionRow>,
+    refused: Vec<RefusedRow>,
 }
 
 fn showing(t: &Texts, shown: usize, total: usize) -> String {
@@ -253,6 +290,9 @@ pub async fn log(
             .map(|s| (s.id.clone(), s.name.get(t.lang_code.as_str()).to_owned()))
             .collect(),
         faults: fault_rows(t, &faults),
+        refused: refused_rows(&state, gid)
+            .await
+            .map_err(|e| PageError::internal(t, &e))?,
         sessions: session_rows(
             &state,
             t,
