@@ -104,6 +104,9 @@ password-rule = Das Passwort darf nur Buchstaben und Ziffern enthalten, muss 6 b
 punchout-url = Punchout-URL
 punchout-test-url = Punchout-URL (Test)
 po-url = PO-Request-URL
+# A button that copies a value the purchasing system needs, and what it says once it did.
+copy = Kopieren
+copied = Kopiert
 endpoints = Endpunkte des Beschaffungssystems
 marketplace = Marktplatz
 marketplace-help = Der Amazon Business-Shop, in dem die Gruppe einkauft. Er bestimmt Währung, Steuern, Sprache der Dokumente, Katalog und Standardsprache der Seiten.

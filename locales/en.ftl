@@ -100,6 +100,9 @@ password-rule = The password may contain only letters and digits, 6 to 30 charac
 punchout-url = Punchout URL
 punchout-test-url = Punchout URL (test)
 po-url = PO Request URL
+# A button that copies a value the purchasing system needs, and what it says once it did.
+copy = Copy
+copied = Copied
 endpoints = Purchasing system endpoints
 marketplace = Marketplace
 marketplace-help = The Amazon Business store the group buys from: its currency, taxes, documents' words, catalogue and the pages' default language.

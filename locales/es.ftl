@@ -108,6 +108,9 @@ password-rule = La contraseña solo puede contener letras y dígitos, debe tener
 punchout-url = URL de punchout
 punchout-test-url = URL de punchout (prueba)
 po-url = URL de PO Request
+# A button that copies a value the purchasing system needs, and what it says once it did.
+copy = Copiar
+copied = Copiado
 endpoints = Endpoints del sistema de compras
 marketplace = Marketplace
 marketplace-help = La tienda de Amazon Business en la que compra el grupo: determina la moneda, los impuestos, el idioma de los documentos, el catálogo y el idioma predeterminado de las páginas.

@@ -103,6 +103,9 @@ password-rule = Le mot de passe ne peut contenir que des lettres et des chiffres
 punchout-url = URL Punchout
 punchout-test-url = URL Punchout (test)
 po-url = URL PO Request
+# A button that copies a value the purchasing system needs, and what it says once it did.
+copy = Copier
+copied = Copié
 endpoints = URL de réception du système d’achat
 marketplace = Marketplace
 marketplace-help = La boutique Amazon Business où le groupe achète : elle détermine la devise, les taxes, le vocabulaire des documents, le catalogue et la langue par défaut des pages.

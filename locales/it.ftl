@@ -104,6 +104,9 @@ password-rule = La password può contenere solo lettere e cifre, da 6 a 30 carat
 punchout-url = URL di punchout
 punchout-test-url = URL di punchout (test)
 po-url = PO Request URL
+# A button that copies a value the purchasing system needs, and what it says once it did.
+copy = Copia
+copied = Copiato
 endpoints = Endpoint del sistema di acquisto
 marketplace = Marketplace
 marketplace-help = Lo store di Amazon Business da cui il gruppo acquista: ne determina valuta, imposte, lingua dei documenti, catalogo e lingua predefinita delle pagine.

@@ -100,6 +100,9 @@ password-rule = パスワードに含めることができるのは、6～30文�
 punchout-url = Punchout URL
 punchout-test-url = Punchout URL (テスト)
 po-url = PO Request URL
+# A button that copies a value the purchasing system needs, and what it says once it did.
+copy = コピー
+copied = コピーしました
 endpoints = 購入システムの受信URL
 marketplace = マーケットプレイス
 marketplace-help = グループが購入するAmazonビジネスのストアです。通貨、税、文書の言葉、カタログ、ページの既定の言語が変わります。

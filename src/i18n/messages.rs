@@ -290,6 +290,8 @@ messages! {
     punchout_url,
     punchout_test_url,
     po_url,
+    copy,
+    copied,
     endpoints,
     marketplace,
     marketplace_help,

@@ -25,6 +25,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../templates/back.js"),
     ),
     (
+        "copy.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../templates/copy.js"),
+    ),
+    (
         "refresh.js",
         "text/javascript; charset=utf-8",
         include_str!("../../templates/refresh.js"),
@@ -36,15 +41,49 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// `/assets/{name}` and `/favicon.ico` (browsers ask for it whatever the
-/// page links to).
+/// The storefront's pictures: one drawing per category, in
+/// `templates/pictures/`, drawn for absim (nothing is fetched from
+/// outside); `generic.svg` for a category without its own.
+static PICTURES: include_dir::Dir<'_> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/templates/pictures");
+
+/// The address of a category's picture.
+pub fn picture(category: &str) -> String {
+    let name = format!("{category}.svg");
+    if PICTURES.get_file(&name).is_some() {
+        format!("/assets/pictures/{name}")
+    } else {
+        "/assets/pictures/generic.svg".to_owned()
+    }
+}
+
+/// `/assets/{name}`, `/assets/pictures/{name}` and `/favicon.ico`
+/// (browsers ask for it whatever the page links to).
 pub fn routes<S: Clone + Send + Sync + 'static>() -> axum::Router<S> {
     axum::Router::new()
         .route(
             "/assets/{name}",
             get(|Path(name): Path<String>| async move { asset(&name) }),
         )
+        .route(
+            "/assets/pictures/{name}",
+            get(|Path(name): Path<String>| async move { picture_file(&name) }),
+        )
         .route("/favicon.ico", get(|| async { asset("favicon.svg") }))
+}
+
+fn picture_file(name: &str) -> Response {
+    match PICTURES.get_file(name) {
+        Some(file) => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            file.contents(),
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such picture").into_response(),
+    }
 }
 
 fn asset(name: &str) -> Response {

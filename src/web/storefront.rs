@@ -48,6 +48,18 @@ impl Shop<'_> {
 pub struct Row<'a> {
     pub p: &'a Product,
     pub price: String,
+    /// Its category's picture.
+    pub picture: String,
+}
+
+impl<'a> Row<'a> {
+    fn of(p: &'a Product, market: &Marketplace, lang: Lang) -> Row<'a> {
+        Row {
+            p,
+            price: market.pricing.currency.display(lang, p.price),
+            picture: crate::web::assets::picture(&p.category),
+        }
+    }
 }
 
 fn rows<'a>(
@@ -56,10 +68,7 @@ fn rows<'a>(
 ) -> Vec<Row<'a>> {
     products
         .into_iter()
-        .map(|p| Row {
-            p,
-            price: market.pricing.currency.display(lang, p.price),
-        })
+        .map(|p| Row::of(p, market, lang))
         .collect()
 }
 
@@ -242,10 +251,7 @@ pub async fn product(
         t: ctx.t,
         chrome: chrome(&ctx, p.title.clone(), &session, group.mode),
         shop: Some(s),
-        row: Row {
-            p,
-            price: market.pricing.currency.display(ctx.lang, p.price),
-        },
+        row: Row::of(p, market, ctx.lang),
         category,
         max_quantity: MAX_LINE_QUANTITY,
     }))
@@ -278,10 +284,7 @@ pub async fn detail_page(
         t: ctx.t,
         chrome: ctx.shopper_chrome(p.title.clone(), None),
         shop: None,
-        row: Row {
-            p,
-            price: market.pricing.currency.display(ctx.lang, p.price),
-        },
+        row: Row::of(p, market, ctx.lang),
         category,
         max_quantity: MAX_LINE_QUANTITY,
     }))

@@ -18,6 +18,9 @@ fn message(page: &Reply) -> (String, bool) {
 #[tokio::test]
 async fn every_action_is_followed_by_a_message() {
     let mut app = spawn_app().await;
+    // Before any order, the scenario page starts with how to test.
+    let tests = app.get_page("/groups/1/tests").await.html();
+    assert!(text_of(&tests, "#how-to[open] summary").contains("購入システムのテスト方法"));
     // Saving the settings.
     let g = app.group().await;
     let saved = app

@@ -28,7 +28,12 @@ fn assert_inert(url: &str, html: &Html) {
             assert!(
                 matches!(
                     v.attr("src"),
-                    Some("/assets/autopost.js" | "/assets/back.js" | "/assets/refresh.js")
+                    Some(
+                        "/assets/autopost.js"
+                            | "/assets/back.js"
+                            | "/assets/refresh.js"
+                            | "/assets/copy.js"
+                    )
                 ),
                 "{url}: a script element that is not absim's: {}",
                 el.html()

@@ -25,6 +25,7 @@ mod marketplaces;
 mod oci;
 mod operations;
 mod phone;
+mod phone_actions;
 mod process;
 mod rejections;
 mod reliability;

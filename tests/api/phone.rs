@@ -157,7 +157,7 @@ async fn every_page_fits_a_phone_and_a_desktop_in_every_language() {
 
 /// The buyer, with a cart returned to it and ordered, the order delivered:
 /// the buyer, its pages' base and the order's log entry.
-async fn an_order_through_the_buyer(app: &mut TestApp) -> (Buyer, String, u64) {
+pub(crate) async fn an_order_through_the_buyer(app: &mut TestApp) -> (Buyer, String, u64) {
     let (buyer, buyer_base) = crate::buyer::start_buyer(app).await;
     crate::buyer::shop_and_return(app, &buyer, &[("B087JWRCP5", 1), ("B001TK8QMA", 3)]).await;
     buyer.pay(1).await.unwrap();
@@ -177,6 +177,14 @@ async fn a_cart_of_two_lines(app: &mut TestApp) -> String {
 /// Every page a person sees, storefront (session `sid`), test UI (log
 /// entry `no`) and buyer, with the controls and buttons each must show.
 fn pages_to_measure(app: &TestApp, sid: &str, no: u64, buyer_base: &str) -> Vec<Page> {
+    let mut pages = storefront_pages(app, sid);
+    pages.extend(test_ui_pages(app, no));
+    pages.extend(buyer_pages(buyer_base));
+    pages
+}
+
+/// The storefront's pages of session `sid`.
+fn storefront_pages(app: &TestApp, sid: &str) -> Vec<Page> {
     let s = |path: &str| format!("{}/s/{sid}{path}", app.base);
     let search_controls: &[&str] = &[
         "form.search input[name=q]",
@@ -223,6 +231,12 @@ fn pages_to_measure(app: &TestApp, sid: &str, no: u64, buyer_base: &str) -> Vec<
             controls: &["table.totals tr.grand"],
             buttons: &["#request-approval"],
         },
+    ]
+}
+
+/// The test UI's pages, the log entry `no` among them.
+fn test_ui_pages(app: &TestApp, no: u64) -> Vec<Page> {
+    vec![
         Page {
             name: "log".into(),
             url: format!("{}/groups/1/log", app.base),
@@ -283,6 +297,12 @@ fn pages_to_measure(app: &TestApp, sid: &str, no: u64, buyer_base: &str) -> Vec<
             controls: &["h1"],
             buttons: &[],
         },
+    ]
+}
+
+/// The reference buyer's pages.
+fn buyer_pages(buyer_base: &str) -> Vec<Page> {
+    vec![
         Page {
             name: "buyer".into(),
             url: format!("{buyer_base}/"),
@@ -456,68 +476,4 @@ fn store_pages(app: &TestApp, code: &str, sid: &str, no: u64) -> Vec<Page> {
             &["#start-testing"],
         ),
     ]
-}
-
-/// Where an action's redirect scrolls on a phone, the message about it is
-/// on the screen: 保存する without 成功 or 失敗 says so beside the form, and
-/// このシナリオを選択 confirms beside the scenario.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_message_shows_where_the_redirect_scrolls_on_a_phone() {
-    let Some(browser) = Browser::start().await else {
-        return;
-    };
-    let mut app = spawn_app().await;
-    let (_buyer, _base, no) = an_order_through_the_buyer(&mut app).await;
-    browser.set_window_size(390, 844).await.unwrap();
-    const ON_SCREEN: &str = r#"
-const m = document.querySelector('#message');
-if (!m) return 'no #message';
-const r = m.getBoundingClientRect();
-return (r.top >= 0 && r.bottom <= window.innerHeight) ? 'on screen' : `at ${Math.round(r.top)}..${Math.round(r.bottom)} of ${window.innerHeight}`;
-"#;
-    // Each page, and the button a person presses on it.
-    let actions = [
-        (
-            format!("/groups/1/log/{no}"),
-            "#mark-form button[type=submit]",
-        ),
-        (
-            "/groups/1/tests".to_owned(),
-            "form[action$='/scenarios/checkout-multi-line/select'] button",
-        ),
-    ];
-    let mut seen = Vec::new();
-    for (page, button) in actions {
-        if page.ends_with("/tests") {
-            // The checkout tests open once the basic order is marked 成功.
-            let mark = format!("/groups/1/log/{no}/mark");
-            app.post_form(&mark, &[("result", "success")]).await;
-        }
-        browser.goto(&format!("{}{page}", app.base)).await.unwrap();
-        browser.click(button).await;
-        crate::helpers::eventually(
-            "the redirect",
-            std::time::Duration::from_secs(10),
-            async || {
-                let url = browser.current_url().await.unwrap().to_string();
-                if url.contains("done=") {
-                    Ok(url)
-                } else {
-                    Err(format!("it stayed at {url}"))
-                }
-            },
-        )
-        .await;
-        let place = browser.execute(ON_SCREEN, vec![]).await.unwrap();
-        browser
-            .shot(&format!("message-beside-{}", seen.len()))
-            .await;
-        seen.push(format!("{page}: {}", place.as_str().unwrap_or_default()));
-    }
-    browser.quit().await;
-    assert!(
-        seen.iter().all(|s| s.ends_with("on screen")),
-        "{}",
-        seen.join("\n")
-    );
 }

@@ -126,6 +126,14 @@ async fn switching_to_active_warns_until_the_basic_test_is_marked_and_can_be_und
         texts_of(&tests, ".scenario.unlocked").len(),
         app.state.scenarios.len()
     );
+    // Only the selected scenario unfolds (a phone would scroll through
+    // every scenario's steps otherwise); the how-to folds once orders exist.
+    let open: Vec<String> = tests
+        .select(&scraper::Selector::parse("details.scenario[open]").unwrap())
+        .filter_map(|d| d.value().attr("id").map(str::to_owned))
+        .collect();
+    assert_eq!(open, ["basic"]);
+    assert!(texts_of(&tests, "#how-to[open]").is_empty());
 }
 
 #[tokio::test]
