@@ -246,7 +246,15 @@ fn test_ui_pages(app: &TestApp, no: u64) -> Vec<Page> {
         Page {
             name: "entry".into(),
             url: format!("{}/groups/1/log/{no}", app.base),
-            controls: &["h1", "#verdict", "#mark-form"],
+            // The lines' totals on the screen, not cut off in a scroller.
+            controls: &[
+                "h1",
+                "#verdict",
+                "#mark-form",
+                "#po tbody tr:first-child td:last-child",
+                "#po [data-field=po-total]",
+                "#confirmation table.lines.stack tbody tr:first-child td:nth-child(5)",
+            ],
             buttons: &["#result button"],
         },
         Page {
