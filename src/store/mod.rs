@@ -446,6 +446,20 @@ impl Store {
         on_engine!(self, e => e.count_orders(group_id, scenario).await)
     }
 
+    /// Whether any of the group's orders of `scenario` is marked 成功.
+    pub async fn has_success_mark(
+        &self,
+        group_id: u32,
+        scenario: &str,
+    ) -> Result<bool, StoreError> {
+        let filter = OrderFilter {
+            scenario: Some(scenario.to_owned()),
+            result: Some(Some(crate::domain::order::TestResult::Success)),
+            ..OrderFilter::default()
+        };
+        Ok(self.orders(group_id, &filter, 1).await?.1 > 0)
+    }
+
     /// The latest mark of a scenario in a group (the scenario page shows it).
     pub async fn latest_mark(
         &self,

@@ -338,3 +338,42 @@ async fn a_refused_punchout_and_a_cut_po_url_show_in_the_groups_log() {
         .collect();
     assert_eq!(statuses, [404, 401], "{journal}");
 }
+
+/// The guide opens the optional tests once the basic order has been tested
+/// successfully: a later order marked 失敗 does not close them again, on
+/// the page, in the API and for the switch to active mode.
+#[tokio::test]
+async fn a_later_failure_does_not_lock_what_an_earlier_success_opened() {
+    let app = spawn_app().await;
+    for id in ["PO-OPEN-1", "PO-OPEN-2"] {
+        let po = order_request(&format!("{id}@b"), id, "new", true, &[DESK_LINE]);
+        assert_eq!(app.post_order(&po).await.status, 200);
+    }
+    app.post_form("/groups/1/log/1/mark", &[("result", "success")])
+        .await;
+    app.post_form("/groups/1/log/2/mark", &[("result", "failure")])
+        .await;
+    let tests = app.get_page("/groups/1/tests").await.html();
+    assert!(
+        texts_of(&tests, ".scenario.locked").is_empty(),
+        "{:?}",
+        texts_of(&tests, ".scenario.locked")
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&app.get_page("/api/v1/groups/1/scenarios").await.body).unwrap();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["unlocked"] == true),
+        "{list}"
+    );
+    let mode = app.get_page("/groups/1/mode").await.html();
+    assert!(texts_of(&mode, "#basic-warning").is_empty());
+    // The basic scenario's card shows its latest mark, the failure.
+    assert!(
+        text_of(&tests, "#basic .mark").contains("失敗"),
+        "{}",
+        text_of(&tests, "#basic .mark")
+    );
+}
