@@ -131,10 +131,21 @@ impl Browser {
 
     /// Waits until the page's URL starts with `prefix`.
     pub(crate) async fn wait_for_url(&self, prefix: &str) -> String {
-        let what = format!("the browser to reach {prefix}");
-        eventually(&what, Duration::from_secs(10), async || {
+        self.wait_for_url_where(&format!("the browser to reach {prefix}"), |u| {
+            u.starts_with(prefix)
+        })
+        .await
+    }
+
+    /// Waits until the page's URL is one `reached` accepts.
+    pub(crate) async fn wait_for_url_where(
+        &self,
+        what: &str,
+        reached: impl Fn(&str) -> bool,
+    ) -> String {
+        eventually(what, Duration::from_secs(10), async || {
             let url = self.current_url().await.unwrap().to_string();
-            if url.starts_with(prefix) {
+            if reached(&url) {
                 Ok(url)
             } else {
                 Err(format!("it stayed at {url}"))

@@ -50,19 +50,9 @@ return (r.top >= 0 && r.bottom <= window.innerHeight) ? 'on screen' : `at ${Math
             browser.click("#checkout-multi-line summary").await;
         }
         browser.click(button).await;
-        crate::helpers::eventually(
-            "the redirect",
-            std::time::Duration::from_secs(10),
-            async || {
-                let url = browser.current_url().await.unwrap().to_string();
-                if url.contains("done=") {
-                    Ok(url)
-                } else {
-                    Err(format!("it stayed at {url}"))
-                }
-            },
-        )
-        .await;
+        browser
+            .wait_for_url_where("the redirect", |u| u.contains("done="))
+            .await;
         let place = browser.execute(ON_SCREEN, vec![]).await.unwrap();
         browser
             .shot(&format!("message-beside-{}", seen.len()))

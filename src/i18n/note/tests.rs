@@ -1,4 +1,5 @@
 use super::*;
+use crate::i18n::tests::words;
 use crate::i18n::{Lang, note_ids};
 
 /// Every literal id after one of `openers` in the sources: a note's id
@@ -115,13 +116,6 @@ fn a_note_keeps_its_id_and_values_across_storage_and_reads_older_records() {
     let old: Note = serde_json::from_str(r#"{"ja":"数量は 3 です。","en":"Quantity 3."}"#).unwrap();
     assert_eq!(old.render(Lang::Ja), "数量は 3 です。");
     assert_eq!(old.render(Lang::De), "Quantity 3.");
-}
-
-/// Words, not numbers or codes: tokens with two letters or more.
-fn words(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
-        .count()
 }
 
 /// A note of four words or more that two languages write the same is a
